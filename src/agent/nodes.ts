@@ -1,0 +1,90 @@
+import type { ModelMessage } from 'ai';
+import type { ApprovalPreview, ToolKind } from '../tools/types';
+
+/** The three execution phases of one model response, in the order they run. */
+export type Phase = ToolKind;
+
+/** Why a run ended. */
+export type RunEndReason = 'done' | 'aborted' | 'error' | 'step-limit';
+
+/** How one tool call ended; exactly one per call reaches the model. */
+export type ToolCallStatus = 'ok' | 'error' | 'denied' | 'cancelled';
+
+/** The user's (or the approval policy's) answer to a write or command. */
+export type ApprovalDecision =
+  | { type: 'allow' }
+  /** Allow this tool without asking for the rest of the session. */
+  | { type: 'allow-session' }
+  | { type: 'deny'; feedback?: string };
+
+/** Token counts, summed where a node covers several model calls. */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** A tool call as the model made it. */
+export interface ToolCallInfo {
+  toolCallId: string;
+  toolName: string;
+  input: unknown;
+}
+
+/**
+ * Fields every node carries. `agentId` is "main" for the top-level agent; a
+ * research sub-agent's nodes carry its own id and the id of the
+ * `research_codebase` call that spawned it, so consumers can nest them.
+ */
+export interface NodeBase {
+  agentId: string;
+  parentToolCallId?: string;
+  /** Milliseconds since the epoch (with sub-millisecond precision) when the node was made. */
+  time: number;
+}
+
+export type AgentNode = NodeBase &
+  (
+    | { type: 'run-start'; modelId: string; maxSteps: number }
+    | { type: 'run-end'; reason: RunEndReason; text: string; usage: Usage; steps: number; error?: string }
+    | { type: 'step-start'; step: number }
+    | {
+        type: 'step-end';
+        step: number;
+        finishReason: string;
+        usage: Usage;
+        toolCalls: number;
+        durationMs: number;
+      }
+    | { type: 'text-delta'; step: number; text: string }
+    | { type: 'reasoning-delta'; step: number; text: string }
+    | { type: 'phase-start'; step: number; phase: Phase; calls: ToolCallInfo[] }
+    | { type: 'phase-end'; step: number; phase: Phase; durationMs: number }
+    | ({ type: 'tool-call-start'; step: number; phase: Phase; description: string } & ToolCallInfo)
+    | {
+        type: 'tool-call-end';
+        step: number;
+        toolCallId: string;
+        toolName: string;
+        status: ToolCallStatus;
+        durationMs: number;
+        /** One short line for the UI, e.g. "214 lines" or the error's first line. */
+        summary: string;
+        /** What the model receives (already capped by the tool). */
+        output: string;
+      }
+    /** A call the model made that cannot run (unknown tool, broken JSON, wrong input); answered with `error`. */
+    | ({ type: 'tool-call-invalid'; step: number; error: string } & ToolCallInfo)
+    | ({ type: 'approval-request'; step: number; preview?: ApprovalPreview } & ToolCallInfo)
+    | { type: 'approval-resolve'; step: number; toolCallId: string; decision: ApprovalDecision }
+    /** Messages to append to the conversation: a step's assistant message and its tool results. */
+    | { type: 'history-append'; messages: ModelMessage[] }
+  );
+
+/** One node type's full shape, e.g. `NodeOf<'tool-call-end'>`. */
+export type NodeOf<T extends AgentNode['type']> = Extract<AgentNode, { type: T }>;
+
+/** Distributes `Omit` over the union so each member keeps its own fields. */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** A node before the loop stamps it with agent id, parent and time. */
+export type NodeBody = DistributiveOmit<AgentNode, keyof NodeBase>;

@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import type { AgentNode } from '../agent/nodes';
+
+/** Which phase a tool's calls run in: research sub-agents, the parallel read batch, or one at a time. */
+export type ToolKind = 'research' | 'read-only' | 'write';
+
+/** What `execute` receives beside the validated input. */
+export interface ToolExecuteContext {
+  /** Aborts when the user interrupts; tools pass it to every child process and stream. */
+  signal: AbortSignal;
+  toolCallId: string;
+  /**
+   * Contract: forwards nodes of nested agents (research sub-agents) into the
+   * parent's node stream; may be called any number of times before `execute` settles.
+   */
+  emit: (node: AgentNode) => void;
+}
+
+/** A successful tool run: what the model reads and what the UI shows on one line. */
+export interface ToolResult {
+  /** The text sent back to the model. */
+  output: string;
+  /** A few words for the tool row, e.g. "214 lines" or "exit 0, 12 lines". */
+  summary: string;
+}
+
+/** What a write or command will do, shown to the user before approval. */
+export type ApprovalPreview =
+  | {
+      type: 'diff';
+      /** Workspace-relative path of the file that will change. */
+      path: string;
+      isNewFile: boolean;
+      /** A unified diff of exactly the change (`---`/`+++` headers, `@@` hunks). */
+      diff: string;
+    }
+  | { type: 'command'; command: string; cwd: string };
+
+/**
+ * One tool as shoal executes it. The loop validates input with `inputSchema`
+ * before calling `execute`; `execute` throws an `Error` whose message tells the
+ * model what to do next when the call cannot succeed.
+ */
+export interface ShoalTool<Input = any> {
+  name: string;
+  description: string;
+  inputSchema: z.ZodType<Input>;
+  kind: ToolKind;
+  /** One short line naming what the call acts on, e.g. "src/app.ts" or "grep TODO in src". */
+  describe(input: Input): string;
+  execute(input: Input, context: ToolExecuteContext): Promise<ToolResult>;
+  /** Write and execute tools: what will change, computed without changing anything. */
+  preview?(input: Input): Promise<ApprovalPreview>;
+}
+
+/** Options every tool factory takes. */
+export interface ToolOptions {
+  /** Absolute path of the workspace root; every path a tool touches resolves inside it. */
+  cwd: string;
+}
