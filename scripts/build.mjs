@@ -5,8 +5,11 @@ import { build } from 'esbuild';
 const quiet = process.argv.includes('--quiet');
 const started = performance.now();
 await build({
-  entryPoints: ['src/cli.ts'],
-  outfile: 'dist/shoal.js',
+  entryPoints: { shoal: 'src/cli.ts' },
+  outdir: 'dist',
+  // Chunks let `--version` skip loading the AI SDK and Ink.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',

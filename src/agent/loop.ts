@@ -1,0 +1,124 @@
+import type { LanguageModel, ModelMessage } from 'ai';
+import type { ToolRegistry } from '../tools/registry';
+import type { RequestApproval } from './approval';
+import { drainWhile } from './node-channel';
+import { streamModelStep, type ProviderOptions } from './model-step';
+import type { AgentNode, NodeBody, RunEndReason, Usage } from './nodes';
+import { cancelledOutcome, errorMessage } from './run-call';
+import { runPhases } from './run-phases';
+import { toToolResultPart, withToolResults } from './tool-results';
+
+/** Everything one agent run needs; the main agent and research sub-agents pass different tools and prompts. */
+export interface RunAgentOptions {
+  model: LanguageModel;
+  instructions: string;
+  /** The conversation so far, ending with the user's new message. */
+  messages: readonly ModelMessage[];
+  tools: ToolRegistry;
+  signal: AbortSignal;
+  requestApproval: RequestApproval;
+  /** "main" for the top-level agent. */
+  agentId?: string;
+  /** The `research_codebase` call that spawned this agent, if any. */
+  parentToolCallId?: string;
+  /** Model calls allowed in this run (default 50). */
+  maxSteps?: number;
+  /** Read-only calls in flight at once (default 8). */
+  concurrency?: number;
+  providerOptions?: ProviderOptions;
+  maxRetries?: number;
+}
+
+export const DEFAULT_MAX_STEPS = 50;
+export const DEFAULT_CONCURRENCY = 8;
+
+/**
+ * The one agent loop: one model step at a time, then that step's tool calls in
+ * phases (research, read-only batch, writes one by one), repeated until the
+ * model answers without calls. Reports everything as a stream of nodes.
+ * Contract: never throws; always ends with exactly one `run-end` node, whose
+ * reason says done, aborted, error or step-limit.
+ */
+export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentNode> {
+  const agentId = options.agentId ?? 'main';
+  const stamp = (body: NodeBody): AgentNode =>
+    ({ ...body, agentId, parentToolCallId: options.parentToolCallId, time: performance.timeOrigin + performance.now() }) as AgentNode;
+  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+  const usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  const messages = [...options.messages];
+  let text = '';
+  let step = 0;
+  const end = (reason: RunEndReason, error?: string) =>
+    stamp({ type: 'run-end', reason, text, usage: { ...usage }, steps: step, ...(error ? { error } : {}) });
+
+  yield stamp({ type: 'run-start', modelId: modelIdOf(options.model), maxSteps });
+  try {
+    for (;;) {
+      if (options.signal.aborted) return yield end('aborted');
+      if (step >= maxSteps) return yield end('step-limit');
+      step += 1;
+      yield stamp({ type: 'step-start', step });
+      const started = performance.now();
+      const result = yield* stampAll(
+        streamModelStep({ ...options, messages, step, providerOptions: options.providerOptions }),
+        stamp,
+      );
+      usage.inputTokens += result.usage.inputTokens;
+      usage.outputTokens += result.usage.outputTokens;
+      if (result.text) text = result.text;
+      const toolCalls = result.calls.length + result.invalidCalls.length;
+      const durationMs = performance.now() - started;
+
+      if (result.error !== undefined) {
+        const isAborted = options.signal.aborted;
+        yield stamp({ type: 'step-end', step, finishReason: isAborted ? 'aborted' : 'error', usage: result.usage, toolCalls: 0, durationMs });
+        // Keep what was said before the cut: the history stays valid and reads right.
+        if (result.text) yield stamp({ type: 'history-append', messages: [{ role: 'assistant', content: result.text }] });
+        return yield isAborted ? end('aborted') : end('error', result.error);
+      }
+      yield stamp({ type: 'step-end', step, finishReason: result.finishReason, usage: result.usage, toolCalls, durationMs });
+      for (const invalid of result.invalidCalls) yield stamp({ type: 'tool-call-invalid', step, ...invalid });
+
+      if (result.calls.length === 0) {
+        messages.push(...result.responseMessages);
+        yield stamp({ type: 'history-append', messages: result.responseMessages });
+        if (result.invalidCalls.length === 0) return yield end('done');
+        continue;
+      }
+
+      const outcomes = yield* drainWhile((push) =>
+        runPhases({
+          ...options,
+          agentId,
+          step,
+          calls: result.calls,
+          concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+          emit: (body) => push(stamp(body)),
+          push,
+        }),
+      );
+      const parts = result.calls.map((call) => toToolResultPart(call, outcomes.get(call.toolCallId) ?? cancelledOutcome()));
+      const stepMessages = withToolResults(result.responseMessages, parts);
+      messages.push(...stepMessages);
+      yield stamp({ type: 'history-append', messages: stepMessages });
+    }
+  } catch (error) {
+    // A bug of ours, not the model's: still end the run cleanly.
+    yield end('error', `Internal error: ${errorMessage(error)}`);
+  }
+}
+
+async function* stampAll<R>(
+  bodies: AsyncGenerator<NodeBody, R>,
+  stamp: (body: NodeBody) => AgentNode,
+): AsyncGenerator<AgentNode, R> {
+  for (;;) {
+    const next = await bodies.next();
+    if (next.done) return next.value;
+    yield stamp(next.value);
+  }
+}
+
+function modelIdOf(model: LanguageModel): string {
+  return typeof model === 'string' ? model : model.modelId;
+}

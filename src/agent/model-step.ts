@@ -1,0 +1,113 @@
+import { streamText, tool, type LanguageModel, type ModelMessage, type Tool } from 'ai';
+import type { ToolRegistry } from '../tools/registry';
+import { describeModelError } from './model-errors';
+import type { NodeBody, ToolCallInfo, Usage } from './nodes';
+import { errorMessage } from './run-call';
+
+// The SDK would otherwise print warnings to the console and wreck the TUI.
+(globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
+
+/** Provider-specific request options, such as enabling parallel tool calls. */
+export type ProviderOptions = NonNullable<Parameters<typeof streamText>[0]['providerOptions']>;
+
+/** What one model call needs. */
+export interface ModelStepOptions {
+  model: LanguageModel;
+  instructions: string;
+  messages: readonly ModelMessage[];
+  tools: ToolRegistry;
+  signal: AbortSignal;
+  step: number;
+  providerOptions?: ProviderOptions;
+  maxRetries?: number;
+}
+
+/** What one model call produced. `error` is set when it failed or was aborted. */
+export interface ModelStepResult {
+  calls: ToolCallInfo[];
+  invalidCalls: (ToolCallInfo & { error: string })[];
+  /** The assistant message and, for invalid calls, the SDK's tool message answering them. */
+  responseMessages: ModelMessage[];
+  text: string;
+  finishReason: string;
+  usage: Usage;
+  error?: string;
+}
+
+/**
+ * Makes exactly one model call, yielding text as it streams; tools are declared
+ * without `execute`, so the SDK validates calls but never runs them.
+ * Contract: never rejects; failures and aborts come back in `error`.
+ */
+export async function* streamModelStep(options: ModelStepOptions): AsyncGenerator<NodeBody, ModelStepResult> {
+  const result: ModelStepResult = {
+    calls: [],
+    invalidCalls: [],
+    responseMessages: [],
+    text: '',
+    finishReason: 'other',
+    usage: { inputTokens: 0, outputTokens: 0 },
+  };
+  let failure: unknown;
+  const stream = streamText({
+    model: options.model,
+    instructions: options.instructions,
+    messages: [...options.messages],
+    tools: sdkTools(options.tools),
+    abortSignal: options.signal,
+    maxRetries: options.maxRetries ?? 2,
+    providerOptions: options.providerOptions,
+    onError: ({ error }) => {
+      failure ??= error;
+    },
+  });
+
+  try {
+    for await (const part of stream.stream) {
+      switch (part.type) {
+        case 'text-delta':
+          result.text += part.text;
+          yield { type: 'text-delta', step: options.step, text: part.text };
+          break;
+        case 'reasoning-delta':
+          yield { type: 'reasoning-delta', step: options.step, text: part.text };
+          break;
+        case 'tool-call': {
+          const call = { toolCallId: part.toolCallId, toolName: part.toolName, input: part.input };
+          if (part.invalid) result.invalidCalls.push({ ...call, error: errorMessage(part.error) });
+          else result.calls.push(call);
+          break;
+        }
+        case 'finish-step':
+          result.finishReason = part.finishReason;
+          result.usage = { inputTokens: part.usage.inputTokens ?? 0, outputTokens: part.usage.outputTokens ?? 0 };
+          break;
+        case 'error':
+          failure ??= part.error;
+          break;
+      }
+    }
+    if (!options.signal.aborted && failure === undefined) {
+      result.responseMessages = [...(await stream.responseMessages)];
+    }
+  } catch (error) {
+    failure ??= error;
+  }
+  if (options.signal.aborted) return { ...result, error: 'aborted' };
+  if (failure !== undefined) return { ...result, error: describeModelError(failure) };
+  return result;
+}
+
+const sdkToolsCache = new WeakMap<ToolRegistry, Record<string, Tool>>();
+
+function sdkTools(registry: ToolRegistry): Record<string, Tool> {
+  let tools = sdkToolsCache.get(registry);
+  if (!tools) {
+    tools = {};
+    for (const shoalTool of registry.values()) {
+      tools[shoalTool.name] = tool({ description: shoalTool.description, inputSchema: shoalTool.inputSchema });
+    }
+    sdkToolsCache.set(registry, tools);
+  }
+  return tools;
+}

@@ -1,0 +1,110 @@
+import type { ShoalTool } from '../tools/types';
+import { raceAbort } from './concurrency';
+import type { AgentNode, NodeBody, Phase, ToolCallInfo, ToolCallStatus } from './nodes';
+
+/** How one call ended: what the model gets back and what the UI shows. */
+export interface CallOutcome {
+  status: ToolCallStatus;
+  output: string;
+  summary: string;
+  /** Present when the user denied the call and said why. */
+  feedback?: string;
+}
+
+/** What running one call needs; `emit` stamps bodies, `push` forwards nested agents' nodes as they are. */
+export interface RunCallOptions {
+  call: ToolCallInfo;
+  tool: ShoalTool | undefined;
+  step: number;
+  phase: Phase;
+  signal: AbortSignal;
+  emit: (body: NodeBody) => void;
+  push: (node: AgentNode) => void;
+}
+
+/**
+ * Runs one tool call inside its phase and reports it with `tool-call-start`
+ * and `tool-call-end` (or only `tool-call-end` when it never starts).
+ * Contract: never rejects; the outcome says ok, error or cancelled.
+ */
+export async function runToolCall(options: RunCallOptions): Promise<CallOutcome> {
+  const { call, tool, signal } = options;
+  if (signal.aborted) return endCall(options, cancelledOutcome(), 0);
+  if (!tool) return endCall(options, errorOutcome(`Unknown tool ${call.toolName}.`), 0);
+  const parsed = tool.inputSchema.safeParse(call.input);
+  if (!parsed.success) return endCall(options, errorOutcome(invalidInputMessage(call.toolName, parsed.error)), 0);
+
+  options.emit({
+    type: 'tool-call-start',
+    step: options.step,
+    phase: options.phase,
+    ...call,
+    description: describeSafely(tool, parsed.data),
+  });
+  const started = performance.now();
+  let outcome: CallOutcome;
+  try {
+    const result = await raceAbort(
+      tool.execute(parsed.data, { signal, toolCallId: call.toolCallId, emit: options.push }),
+      signal,
+    );
+    outcome = { status: 'ok', ...result };
+  } catch (error) {
+    outcome = signal.aborted ? cancelledOutcome() : errorOutcome(errorMessage(error));
+  }
+  return endCall(options, outcome, performance.now() - started);
+}
+
+/** Reports a call that ends without running (denied, invalid, cancelled before start) or after it ran. */
+export function endCall(options: Pick<RunCallOptions, 'call' | 'step' | 'emit'>, outcome: CallOutcome, durationMs: number): CallOutcome {
+  options.emit({
+    type: 'tool-call-end',
+    step: options.step,
+    toolCallId: options.call.toolCallId,
+    toolName: options.call.toolName,
+    status: outcome.status,
+    durationMs,
+    summary: outcome.summary,
+    output: outcome.output,
+  });
+  return outcome;
+}
+
+export function cancelledOutcome(): CallOutcome {
+  return { status: 'cancelled', output: 'Cancelled: the user interrupted this call before it finished.', summary: 'cancelled' };
+}
+
+export function errorOutcome(message: string): CallOutcome {
+  return { status: 'error', output: message, summary: firstLine(message) };
+}
+
+export function deniedOutcome(feedback: string | undefined): CallOutcome {
+  const output = feedback
+    ? `The user denied this call and said: ${feedback}`
+    : 'The user denied this call. Do not retry it as is; ask or take another approach.';
+  return { status: 'denied', output, summary: feedback ? `denied: ${firstLine(feedback)}` : 'denied', feedback };
+}
+
+/** The message of anything thrown, without a stack. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return typeof error === 'string' ? error : JSON.stringify(error);
+}
+
+function invalidInputMessage(toolName: string, error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
+  const problems = error.issues.map((issue) => `${issue.path.map(String).join('.') || 'input'}: ${issue.message}`);
+  return `Invalid input for ${toolName}: ${problems.join('; ')}. Fix the arguments and call it again.`;
+}
+
+function describeSafely(tool: ShoalTool, input: unknown): string {
+  try {
+    return tool.describe(input);
+  } catch {
+    return tool.name;
+  }
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n', 1)[0] ?? '';
+  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+}

@@ -1,0 +1,67 @@
+import type { ToolRegistry } from '../tools/registry';
+import type { RequestApproval } from './approval';
+import { classifyCalls, PHASE_ORDER } from './classify';
+import { mapConcurrently } from './concurrency';
+import { gateCall } from './gate-call';
+import type { AgentNode, NodeBody, Phase, ToolCallInfo } from './nodes';
+import { runToolCall, type CallOutcome } from './run-call';
+
+/** Everything one model response's tool calls need to run. */
+export interface RunPhasesOptions {
+  agentId: string;
+  step: number;
+  calls: readonly ToolCallInfo[];
+  tools: ToolRegistry;
+  signal: AbortSignal;
+  /** Most read-only calls in flight at once. */
+  concurrency: number;
+  requestApproval: RequestApproval;
+  emit: (body: NodeBody) => void;
+  push: (node: AgentNode) => void;
+}
+
+/**
+ * Runs one response's calls in phases: research calls concurrently, then all
+ * read-only calls as one parallel batch, then writes and commands one at a
+ * time in the model's order, each after approval.
+ * Contract: never rejects; every call gets exactly one outcome.
+ */
+export async function runPhases(options: RunPhasesOptions): Promise<Map<string, CallOutcome>> {
+  const outcomes = new Map<string, CallOutcome>();
+  const phases = classifyCalls(options.calls, options.tools);
+  for (const phase of PHASE_ORDER) {
+    const calls = phases[phase];
+    if (calls.length === 0) continue;
+    options.emit({ type: 'phase-start', step: options.step, phase, calls });
+    const started = performance.now();
+    await runPhase(options, phase, calls, outcomes);
+    options.emit({ type: 'phase-end', step: options.step, phase, durationMs: performance.now() - started });
+  }
+  return outcomes;
+}
+
+async function runPhase(
+  options: RunPhasesOptions,
+  phase: Phase,
+  calls: ToolCallInfo[],
+  outcomes: Map<string, CallOutcome>,
+): Promise<void> {
+  const callOptions = (call: ToolCallInfo) => ({ ...options, call, phase, tool: options.tools.get(call.toolName) });
+  const run = async (call: ToolCallInfo) => {
+    outcomes.set(call.toolCallId, await runToolCall(callOptions(call)));
+  };
+  switch (phase) {
+    case 'research':
+      await Promise.all(calls.map(run));
+      return;
+    case 'read-only':
+      await mapConcurrently(calls, options.concurrency, run);
+      return;
+    case 'write':
+      for (const call of calls) {
+        const refused = await gateCall(callOptions(call));
+        if (refused) outcomes.set(call.toolCallId, refused);
+        else await run(call);
+      }
+  }
+}

@@ -1,0 +1,266 @@
+import { describe, expect, it } from 'vitest';
+import type { ApprovalRequest, RequestApproval } from '../../src/agent/approval';
+import { runAgent, type RunAgentOptions } from '../../src/agent/loop';
+import type { ApprovalDecision } from '../../src/agent/nodes';
+import { createRegistry } from '../../src/tools/registry';
+import { collect, ofType } from '../helpers/collect';
+import { createFakeTool, type Interval } from '../helpers/fake-tools';
+import { createScriptedModel } from '../helpers/scripted-model';
+
+const allowAll: RequestApproval = async () => ({ type: 'allow' });
+
+type RunOverrides = Omit<RunAgentOptions, 'instructions' | 'messages' | 'signal' | 'requestApproval'> & {
+  requestApproval?: RequestApproval;
+};
+
+function run({ requestApproval = allowAll, ...options }: RunOverrides) {
+  return collect(
+    runAgent({
+      ...options,
+      instructions: 'test',
+      messages: [{ role: 'user', content: 'go' }],
+      signal: new AbortController().signal,
+      requestApproval,
+    }),
+  );
+}
+
+/** The tool results the model received in its call number `index` (0-based). */
+function toolResultsSent(model: ReturnType<typeof createScriptedModel>, index: number) {
+  return model.doStreamCalls[index]!.prompt.flatMap((message) =>
+    message.role === 'tool' ? message.content.filter((part) => part.type === 'tool-result') : [],
+  );
+}
+
+describe('runAgent', () => {
+  it('runs the read-only calls of one response in parallel', async () => {
+    const log: Interval[] = [];
+    const tools = createRegistry([createFakeTool({ name: 'read', kind: 'read-only', latencyMs: 150, log })]);
+    const model = createScriptedModel([
+      { calls: ['a', 'b', 'c'].map((label) => ({ toolName: 'read', input: { label } })) },
+      { text: 'done' },
+    ]);
+    const nodes = await run({ model, tools });
+
+    expect(log).toHaveLength(3);
+    // Every call started before any call ended: they overlapped.
+    const firstEnd = Math.min(...log.map((entry) => entry.end));
+    for (const entry of log) expect(entry.start).toBeLessThan(firstEnd);
+    const [phase] = ofType(nodes, 'phase-start');
+    expect(phase).toMatchObject({ phase: 'read-only', calls: [{ toolCallId: 'call-0-0' }, { toolCallId: 'call-0-1' }, { toolCallId: 'call-0-2' }] });
+    expect(ofType(nodes, 'tool-call-end').map((node) => node.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(ofType(nodes, 'run-end')).toMatchObject([{ reason: 'done', text: 'done', steps: 2 }]);
+  });
+
+  it('caps the read-only batch at the concurrency limit', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const tool = createFakeTool({ name: 'read', kind: 'read-only', latencyMs: 30 });
+    const execute = tool.execute;
+    tool.execute = async (input, context) => {
+      most = Math.max(most, ++inFlight);
+      try {
+        return await execute(input, context);
+      } finally {
+        inFlight -= 1;
+      }
+    };
+    const model = createScriptedModel([
+      { calls: Array.from({ length: 7 }, (_, index) => ({ toolName: 'read', input: { label: `f${index}` } })) },
+      { text: 'done' },
+    ]);
+    await run({ model, tools: createRegistry([tool]), concurrency: 3 });
+    expect(most).toBe(3);
+  });
+
+  it('runs phases in order and writes one at a time in the model order', async () => {
+    const log: Interval[] = [];
+    const order: string[] = [];
+    const tools = createRegistry([
+      createFakeTool({ name: 'read', kind: 'read-only', latencyMs: 20, onRun: (label) => order.push(label) }),
+      createFakeTool({ name: 'write', kind: 'write', latencyMs: 20, log, onRun: (label) => order.push(label) }),
+      createFakeTool({ name: 'research', kind: 'research', latencyMs: 20, onRun: (label) => order.push(label) }),
+    ]);
+    const model = createScriptedModel([
+      {
+        calls: [
+          { toolName: 'write', input: { label: 'w1' } },
+          { toolName: 'read', input: { label: 'r1' } },
+          { toolName: 'write', input: { label: 'w2' } },
+          { toolName: 'research', input: { label: 'q1' } },
+          { toolName: 'write', input: { label: 'w3' } },
+        ],
+      },
+      { text: 'done' },
+    ]);
+    const nodes = await run({ model, tools });
+
+    expect(ofType(nodes, 'phase-start').map((node) => node.phase)).toEqual(['research', 'read-only', 'write']);
+    expect(order).toEqual(['q1', 'r1', 'w1', 'w2', 'w3']);
+    for (let index = 1; index < log.length; index++) expect(log[index]!.start).toBeGreaterThanOrEqual(log[index - 1]!.end);
+    // Results go back in the model's order, one per call.
+    expect(toolResultsSent(model, 1).map((part) => part.toolCallId)).toEqual(['call-0-0', 'call-0-1', 'call-0-2', 'call-0-3', 'call-0-4']);
+  });
+
+  it('asks before each write, runs nothing denied, and tells the model the feedback', async () => {
+    const ran: string[] = [];
+    const asked: ApprovalRequest[] = [];
+    const tools = createRegistry([createFakeTool({ name: 'write', kind: 'write', onRun: (label) => ran.push(label) })]);
+    const model = createScriptedModel([
+      { calls: [{ toolName: 'write', input: { label: 'keep' } }, { toolName: 'write', input: { label: 'drop' } }] },
+      { text: 'ok' },
+    ]);
+    const requestApproval: RequestApproval = async (request) => {
+      asked.push(request);
+      return (request.input as { label: string }).label === 'drop'
+        ? { type: 'deny', feedback: 'not that one' }
+        : { type: 'allow' };
+    };
+    const nodes = await run({ model, tools, requestApproval });
+
+    expect(ran).toEqual(['keep']);
+    expect(asked.map((request) => request.preview)).toEqual([
+      { type: 'command', command: 'keep', cwd: '/fake' },
+      { type: 'command', command: 'drop', cwd: '/fake' },
+    ]);
+    expect(ofType(nodes, 'approval-resolve').map((node) => node.decision.type)).toEqual(['allow', 'deny']);
+    expect(ofType(nodes, 'tool-call-end').map((node) => node.status)).toEqual(['ok', 'denied']);
+    const denied = toolResultsSent(model, 1)[1]!;
+    expect(denied.output).toEqual({ type: 'execution-denied', reason: 'The user denied this call and said: not that one' });
+  });
+
+  it('answers invalid calls with errors and goes on', async () => {
+    const tools = createRegistry([createFakeTool({ name: 'read', kind: 'read-only' })]);
+    const model = createScriptedModel([
+      {
+        calls: [
+          { toolName: 'nope', input: {}, id: 'unknown' },
+          { toolName: 'read', input: { wrong: 1 }, id: 'mismatch' },
+          { toolName: 'read', input: { label: 'fine' }, id: 'valid' },
+        ],
+        rawCalls: [{ toolName: 'read', rawInput: '{"label": ', id: 'broken' }],
+      },
+      { text: 'recovered' },
+    ]);
+    const nodes = await run({ model, tools });
+
+    expect(ofType(nodes, 'tool-call-invalid').map((node) => node.toolCallId).sort()).toEqual(['broken', 'mismatch', 'unknown']);
+    const results = toolResultsSent(model, 1);
+    expect(results.map((part) => part.toolCallId).sort()).toEqual(['broken', 'mismatch', 'unknown', 'valid']);
+    expect(results.find((part) => part.toolCallId === 'valid')!.output).toEqual({ type: 'text', value: 'read ran fine' });
+    for (const id of ['broken', 'mismatch', 'unknown']) {
+      expect(results.find((part) => part.toolCallId === id)!.output.type).toBe('error-text');
+    }
+    expect(ofType(nodes, 'run-end')).toMatchObject([{ reason: 'done', text: 'recovered' }]);
+  });
+
+  it('reports a failing tool as an error without stopping its batch', async () => {
+    const tools = createRegistry([createFakeTool({ name: 'read', kind: 'read-only', fail: ['bad'] })]);
+    const model = createScriptedModel([
+      { calls: [{ toolName: 'read', input: { label: 'bad' } }, { toolName: 'read', input: { label: 'good' } }] },
+      { text: 'done' },
+    ]);
+    const nodes = await run({ model, tools });
+    expect(ofType(nodes, 'tool-call-end').map((node) => [node.status, node.output])).toEqual([
+      ['error', 'bad failed on purpose'],
+      ['ok', 'read ran good'],
+    ]);
+  });
+
+  it('gives every call a result when aborted mid-batch', async () => {
+    const controller = new AbortController();
+    const tools = createRegistry([
+      createFakeTool({ name: 'read', kind: 'read-only', latencyMs: 5_000 }),
+      createFakeTool({ name: 'write', kind: 'write' }),
+    ]);
+    const model = createScriptedModel([
+      {
+        calls: [
+          { toolName: 'read', input: { label: 'a' } },
+          { toolName: 'read', input: { label: 'b' } },
+          { toolName: 'write', input: { label: 'never' } },
+        ],
+      },
+    ]);
+    const nodes: Awaited<ReturnType<typeof run>> = [];
+    const started = performance.now();
+    for await (const node of runAgent({
+      model,
+      tools,
+      instructions: 'test',
+      messages: [{ role: 'user', content: 'go' }],
+      signal: controller.signal,
+      requestApproval: allowAll,
+    })) {
+      nodes.push(node);
+      if (node.type === 'tool-call-start' && node.toolCallId === 'call-0-1') controller.abort();
+    }
+
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(ofType(nodes, 'tool-call-end').map((node) => [node.toolCallId, node.status])).toEqual([
+      ['call-0-0', 'cancelled'],
+      ['call-0-1', 'cancelled'],
+      ['call-0-2', 'cancelled'],
+    ]);
+    const history = ofType(nodes, 'history-append').flatMap((node) => node.messages);
+    const tool = history.find((message) => message.role === 'tool');
+    expect(tool && tool.role === 'tool' ? tool.content.map((part) => part.type === 'tool-result' && part.toolCallId) : []).toEqual([
+      'call-0-0',
+      'call-0-1',
+      'call-0-2',
+    ]);
+    expect(ofType(nodes, 'run-end')).toMatchObject([{ reason: 'aborted' }]);
+  });
+
+  it('stops at the step limit', async () => {
+    const tools = createRegistry([createFakeTool({ name: 'read', kind: 'read-only' })]);
+    const model = createScriptedModel(() => ({ calls: [{ toolName: 'read', input: { label: 'again' } }] }));
+    const nodes = await run({ model, tools, maxSteps: 3 });
+    expect(ofType(nodes, 'step-start')).toHaveLength(3);
+    expect(ofType(nodes, 'run-end')).toMatchObject([{ reason: 'step-limit', steps: 3 }]);
+  });
+
+  it('ends with an error node, not a throw, when the model fails', async () => {
+    const model = createScriptedModel(() => {
+      throw new Error('server exploded');
+    });
+    const nodes = await run({ model, tools: createRegistry([]), maxRetries: 0 });
+    const [end] = ofType(nodes, 'run-end');
+    expect(end).toMatchObject({ reason: 'error' });
+    expect(end!.error).toContain('server exploded');
+  });
+
+  it('stamps every node with the agent id and emits paired starts and ends', async () => {
+    const tools = createRegistry([createFakeTool({ name: 'read', kind: 'read-only' })]);
+    const model = createScriptedModel([{ text: 'looking', calls: [{ toolName: 'read', input: { label: 'x' } }] }, { text: 'done' }]);
+    const nodes = await run({ model, tools });
+    expect(nodes.every((node) => node.agentId === 'main' && node.parentToolCallId === undefined)).toBe(true);
+    expect(nodes.map((node) => node.type)).toEqual([
+      'run-start',
+      'step-start',
+      'text-delta',
+      'step-end',
+      'phase-start',
+      'tool-call-start',
+      'tool-call-end',
+      'phase-end',
+      'history-append',
+      'step-start',
+      'text-delta',
+      'step-end',
+      'history-append',
+      'run-end',
+    ]);
+  });
+});
+
+describe('approval decisions', () => {
+  it('passes allow-session through as an allow', async () => {
+    const ran: string[] = [];
+    const tools = createRegistry([createFakeTool({ name: 'write', kind: 'write', onRun: (label) => ran.push(label) })]);
+    const model = createScriptedModel([{ calls: [{ toolName: 'write', input: { label: 'x' } }] }, { text: 'ok' }]);
+    const decision: ApprovalDecision = { type: 'allow-session' };
+    await run({ model, tools, requestApproval: async () => decision });
+    expect(ran).toEqual(['x']);
+  });
+});

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { ShoalTool, ToolKind } from '../../src/tools/types';
+import { sleep } from './scripted-model';
+
+/** When a fake tool's execute started and ended, for overlap checks. */
+export interface Interval {
+  toolCallId: string;
+  start: number;
+  end: number;
+}
+
+const input = z.object({ label: z.string() });
+
+/**
+ * A tool that waits `latencyMs` (honouring abort) and records when it ran;
+ * `fail` makes it throw for the given labels.
+ */
+export function createFakeTool(options: {
+  name: string;
+  kind: ToolKind;
+  latencyMs?: number;
+  log?: Interval[];
+  fail?: string[];
+  onRun?: (label: string) => void;
+}): ShoalTool<z.infer<typeof input>> {
+  return {
+    name: options.name,
+    kind: options.kind,
+    description: `fake ${options.kind} tool`,
+    inputSchema: input,
+    describe: (value) => value.label,
+    async execute(value, context) {
+      const start = performance.now();
+      try {
+        await sleep(options.latencyMs ?? 0, context.signal);
+        if (options.fail?.includes(value.label)) throw new Error(`${value.label} failed on purpose`);
+        options.onRun?.(value.label);
+        return { output: `${options.name} ran ${value.label}`, summary: value.label };
+      } finally {
+        options.log?.push({ toolCallId: context.toolCallId, start, end: performance.now() });
+      }
+    },
+    preview: options.kind === 'write' ? async (value) => ({ type: 'command', command: value.label, cwd: '/fake' }) : undefined,
+  };
+}

@@ -1,0 +1,115 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
+
+/** One scripted Chat Completions response. */
+export interface ServerReply {
+  text?: string;
+  toolCalls?: { id: string; name: string; arguments: string }[];
+  /** Interleave the argument fragments of different calls, as real servers may. */
+  interleave?: boolean;
+  /** Answer with this HTTP status and a JSON error instead of a stream. */
+  status?: number;
+  /** Stop the stream before the finish chunk. */
+  cutOff?: boolean;
+}
+
+/** What the loopback server saw: one parsed request body per call. */
+export interface OpenAIServer {
+  baseUrl: string;
+  requests: Record<string, any>[];
+  close(): Promise<void>;
+}
+
+const open: OpenAIServer[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((server) => server.close()));
+});
+
+/**
+ * A loopback server speaking the OpenAI Chat Completions streaming format
+ * (`data: <json>` events ending in `data: [DONE]`), answering each request with
+ * the next scripted reply. Closed after the test.
+ */
+export async function startOpenAIServer(
+  replies: ServerReply[] | ((body: Record<string, any>, index: number) => ServerReply),
+): Promise<OpenAIServer> {
+  const requests: Record<string, any>[] = [];
+  const server = createServer(async (request, response) => {
+    const body = JSON.parse(await readBody(request)) as Record<string, any>;
+    const index = requests.push(body) - 1;
+    const reply = typeof replies === 'function' ? replies(body, index) : replies[index];
+    if (!request.url?.endsWith('/chat/completions') || !reply) {
+      response.writeHead(404, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: { message: `no scripted reply for request ${index + 1} to ${request.url}` } }));
+      return;
+    }
+    streamReply(response, reply, body.model as string);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const handle: OpenAIServer = {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  open.push(handle);
+  return handle;
+}
+
+function streamReply(response: ServerResponse, reply: ServerReply, model: string): void {
+  if (reply.status && reply.status !== 200) {
+    response.writeHead(reply.status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ error: { message: `scripted failure ${reply.status}`, type: 'server_error' } }));
+    return;
+  }
+  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const id = `chatcmpl-${Math.random().toString(36).slice(2)}`;
+  const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) =>
+    response.write(
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`,
+    );
+
+  chunk({ role: 'assistant', content: '' });
+  for (const word of reply.text?.match(/\S+\s*/g) ?? []) chunk({ content: word });
+  const calls = reply.toolCalls ?? [];
+  calls.forEach((call, index) =>
+    chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }),
+  );
+  const fragments = calls.map((call) => splitInHalf(call.arguments));
+  const order = reply.interleave ? [0, 1] : [0];
+  for (const half of order) {
+    calls.forEach((_, index) => {
+      const pieces = reply.interleave ? [fragments[index]![half]!] : fragments[index]!;
+      for (const piece of pieces) chunk({ tool_calls: [{ index, function: { arguments: piece } }] });
+    });
+  }
+  if (reply.cutOff) {
+    response.end();
+    return;
+  }
+  chunk({}, calls.length > 0 ? 'tool_calls' : 'stop');
+  response.write(
+    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model, choices: [], usage: { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 } })}\n\n`,
+  );
+  response.end('data: [DONE]\n\n');
+}
+
+function splitInHalf(text: string): [string, string] {
+  const middle = Math.floor(text.length / 2);
+  return [text.slice(0, middle), text.slice(middle)];
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (body += chunk));
+    request.on('end', () => resolve(body));
+    request.on('error', reject);
+  });
+}
