@@ -1,0 +1,93 @@
+import type { CallView, PhaseView, SessionState, TurnView } from './types';
+
+/** The turn still running, if any; it is the only one that re-renders. */
+export function selectLiveTurn(state: SessionState): TurnView | undefined {
+  const last = state.turns.at(-1);
+  return last?.status === 'running' ? last : undefined;
+}
+
+/** Turns that have ended, oldest first; they never change again. */
+export function selectFinishedTurns(state: SessionState): TurnView[] {
+  return selectLiveTurn(state) ? state.turns.slice(0, -1) : state.turns;
+}
+
+/** The oldest call waiting for the user's answer, so prompts are answered in order. */
+export function selectPendingApproval(state: SessionState): CallView | undefined {
+  const turn = selectLiveTurn(state);
+  return turn && Object.values(turn.calls).find((call) => call.status === 'awaiting-approval');
+}
+
+/** What the agent is doing right now, for the status bar. */
+export type Activity =
+  | { kind: 'idle' }
+  | { kind: 'thinking' }
+  | { kind: 'running-tools'; count: number }
+  | { kind: 'awaiting-approval'; toolName: string };
+
+export function selectActivity(state: SessionState): Activity {
+  const turn = selectLiveTurn(state);
+  if (!turn) return { kind: 'idle' };
+  const calls = Object.values(turn.calls);
+  const waiting = calls.find((call) => call.status === 'awaiting-approval');
+  if (waiting) return { kind: 'awaiting-approval', toolName: waiting.toolName };
+  const running = calls.filter((call) => call.status === 'running' && call.toolName !== 'research_codebase').length;
+  if (running > 0) return { kind: 'running-tools', count: running };
+  return { kind: 'thinking' };
+}
+
+/** A phase's calls in the model's order. */
+export function selectPhaseCalls(turn: TurnView, phase: PhaseView): CallView[] {
+  return phase.callKeys.map((key) => turn.calls[key]).filter((call): call is CallView => call !== undefined);
+}
+
+/** How a batch ran: calls in it, its wall time and the sum of its calls' times (both once it ended). */
+export interface BatchTiming {
+  calls: number;
+  wallMs?: number;
+  sumMs: number;
+}
+
+export function selectBatchTiming(turn: TurnView, phase: PhaseView): BatchTiming {
+  const calls = selectPhaseCalls(turn, phase);
+  return { calls: calls.length, wallMs: phase.durationMs, sumMs: calls.reduce((sum, call) => sum + (call.durationMs ?? 0), 0) };
+}
+
+/** Session totals for `/stats`. */
+export interface SessionStats {
+  toolCalls: number;
+  /** Read-only batches run. */
+  batches: number;
+  /** Model responses that made tool calls. */
+  responsesWithCalls: number;
+  callsPerResponse: number;
+  /** Time saved by running phases in parallel: the sum of call times minus the wall time, over parallel phases. */
+  timeSavedMs: number;
+}
+
+export function selectStats(state: SessionState): SessionStats {
+  let toolCalls = 0;
+  let batches = 0;
+  let responsesWithCalls = 0;
+  let timeSavedMs = 0;
+  for (const turn of state.turns) {
+    toolCalls += Object.keys(turn.calls).length;
+    for (const agent of Object.values(turn.agents)) {
+      for (const step of agent.steps) {
+        const calls = step.phases.reduce((sum, phase) => sum + phase.callKeys.length, 0) + step.invalidCallKeys.length;
+        if (calls > 0) responsesWithCalls += 1;
+        for (const phase of step.phases) {
+          if (phase.phase === 'read-only') batches += 1;
+          if (phase.phase === 'write' || phase.durationMs === undefined) continue;
+          timeSavedMs += Math.max(0, selectBatchTiming(turn, phase).sumMs - phase.durationMs);
+        }
+      }
+    }
+  }
+  return {
+    toolCalls,
+    batches,
+    responsesWithCalls,
+    callsPerResponse: responsesWithCalls === 0 ? 0 : toolCalls / responsesWithCalls,
+    timeSavedMs,
+  };
+}

@@ -1,0 +1,84 @@
+import type { ApprovalDecision, Phase, RunEndReason, Usage } from '../agent/nodes';
+import type { ApprovalPreview } from '../tools/types';
+
+/** A tool call's life: queued -> awaiting-approval -> running -> done | error | denied | cancelled. */
+export type CallStatus = 'queued' | 'awaiting-approval' | 'running' | 'done' | 'error' | 'denied' | 'cancelled';
+
+/** One tool call as the UI shows it. */
+export interface CallView {
+  key: string;
+  toolCallId: string;
+  toolName: string;
+  agentId: string;
+  input: unknown;
+  /** `undefined` for invalid calls, which run in no phase. */
+  phase?: Phase;
+  step: number;
+  status: CallStatus;
+  description?: string;
+  summary?: string;
+  output?: string;
+  startedAt?: number;
+  durationMs?: number;
+  preview?: ApprovalPreview;
+  decision?: ApprovalDecision;
+  /** For `research_codebase`: the sub-agent it started. */
+  childAgentId?: string;
+}
+
+/** One phase of one model response. */
+export interface PhaseView {
+  phase: Phase;
+  /** Keys into the turn's `calls`, in the model's order. */
+  callKeys: string[];
+  startedAt: number;
+  durationMs?: number;
+}
+
+/** One model step: what it said, and the phases its calls ran in. */
+export interface StepView {
+  step: number;
+  text: string;
+  reasoning: string;
+  phases: PhaseView[];
+  invalidCallKeys: string[];
+  startedAt: number;
+  durationMs?: number;
+  finishReason?: string;
+}
+
+/** One agent (the main one, or a research sub-agent) within a turn. */
+export interface AgentView {
+  agentId: string;
+  parentToolCallId?: string;
+  modelId: string;
+  steps: StepView[];
+  status: 'running' | RunEndReason;
+  error?: string;
+  startedAt: number;
+  endedAt?: number;
+}
+
+/** A user prompt and everything the agents did for it. */
+export interface TurnView {
+  id: number;
+  prompt: string;
+  /** "main" and every sub-agent spawned in this turn. */
+  agents: Record<string, AgentView>;
+  calls: Record<string, CallView>;
+  status: 'running' | RunEndReason;
+  usage: Usage;
+  startedAt: number;
+  endedAt?: number;
+}
+
+/** Everything the UI renders from. */
+export interface SessionState {
+  turns: TurnView[];
+  usage: Usage;
+  /** Nodes the reducer refused (impossible transitions), newest last; shown as error rows. */
+  problems: string[];
+}
+
+/** Events the UI adds to the node stream. */
+export type UiEvent = { type: 'turn-start'; prompt: string; time: number } | { type: 'session-clear' };

@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { runAgent } from '../../src/agent/loop';
+import type { AgentNode } from '../../src/agent/nodes';
+import { createRegistry } from '../../src/tools/registry';
+import { createResearchCodebaseTool } from '../../src/tools/research-codebase';
+import { callKey } from '../../src/state/call-key';
+import { initialSessionState, reduce } from '../../src/state/reducer';
+import { selectActivity, selectFinishedTurns, selectLiveTurn, selectPendingApproval, selectStats } from '../../src/state/selectors';
+import type { SessionState } from '../../src/state/types';
+import { collect } from '../helpers/collect';
+import { createFakeTool } from '../helpers/fake-tools';
+import { createScriptedModel } from '../helpers/scripted-model';
+
+const fold = (nodes: readonly (AgentNode | Parameters<typeof reduce>[1])[], state: SessionState = initialSessionState) =>
+  nodes.reduce(reduce, state);
+
+const node = <T extends AgentNode['type']>(type: T, fields: object, agentId = 'main'): AgentNode =>
+  ({ type, agentId, time: 1000, ...fields }) as AgentNode;
+
+/** Nodes of a real loop run: one response with three reads, then an answer. */
+async function recordBatchRun(): Promise<AgentNode[]> {
+  const model = createScriptedModel([
+    { text: 'Looking.', calls: ['a', 'b', 'c'].map((label) => ({ toolName: 'read', input: { label } })) },
+    { text: 'Found it.' },
+  ]);
+  return collect(
+    runAgent({
+      model,
+      instructions: '',
+      messages: [{ role: 'user', content: 'go' }],
+      tools: createRegistry([createFakeTool({ name: 'read', kind: 'read-only', latencyMs: 30 })]),
+      signal: new AbortController().signal,
+      requestApproval: async () => ({ type: 'allow' }),
+    }),
+  );
+}
+
+/** Nodes of a run whose two research calls start sub-agents that each batch two reads. */
+async function recordResearchRun(): Promise<AgentNode[]> {
+  const reads = createRegistry([createFakeTool({ name: 'read', kind: 'read-only', latencyMs: 30 })]);
+  const research = createResearchCodebaseTool({
+    startResearch: ({ question, toolCallId, signal }) =>
+      runAgent({
+        model: createScriptedModel([
+          { calls: [{ toolName: 'read', input: { label: `${question}-1` } }, { toolName: 'read', input: { label: `${question}-2` } }] },
+          { text: `report on ${question}` },
+        ]),
+        instructions: '',
+        messages: [{ role: 'user', content: question }],
+        tools: reads,
+        signal,
+        requestApproval: async () => ({ type: 'allow' }),
+        agentId: `research:${toolCallId}`,
+        parentToolCallId: toolCallId,
+      }),
+  });
+  const model = createScriptedModel([
+    {
+      calls: [
+        { toolName: 'research_codebase', input: { question: 'auth' }, id: 'r1' },
+        { toolName: 'research_codebase', input: { question: 'db' }, id: 'r2' },
+      ],
+    },
+    { text: 'Both done.' },
+  ]);
+  return collect(
+    runAgent({
+      model,
+      instructions: '',
+      messages: [{ role: 'user', content: 'research' }],
+      tools: createRegistry([research]),
+      signal: new AbortController().signal,
+      requestApproval: async () => ({ type: 'allow' }),
+    }),
+  );
+}
+
+describe('reduce', () => {
+  it('folds a recorded batch run into one finished turn', async () => {
+    const state = fold([{ type: 'turn-start', prompt: 'go', time: 0 }, ...(await recordBatchRun())]);
+    expect(state.problems).toEqual([]);
+    const [turn] = state.turns;
+    expect(turn).toMatchObject({ prompt: 'go', status: 'done', usage: { inputTokens: 20, outputTokens: 10 } });
+    const main = turn!.agents.main!;
+    expect(main.steps.map((step) => step.text)).toEqual(['Looking.', 'Found it.']);
+    expect(main.steps[0]!.phases).toMatchObject([{ phase: 'read-only', callKeys: expect.any(Array) }]);
+    const calls = Object.values(turn!.calls);
+    expect(calls.map((call) => [call.description, call.status])).toEqual([
+      ['a', 'done'],
+      ['b', 'done'],
+      ['c', 'done'],
+    ]);
+    expect(calls.every((call) => (call.durationMs ?? 0) >= 25)).toBe(true);
+    expect(selectLiveTurn(state)).toBeUndefined();
+    expect(selectFinishedTurns(state)).toHaveLength(1);
+    expect(selectStats(state)).toMatchObject({ toolCalls: 3, batches: 1, responsesWithCalls: 1, callsPerResponse: 3 });
+    expect(selectStats(state).timeSavedMs).toBeGreaterThan(30);
+  });
+
+  it('nests interleaved sub-agent nodes under the research calls that spawned them', async () => {
+    const nodes = await recordResearchRun();
+    // The two sub-agents really interleave in the stream.
+    const agentsInOrder = nodes.filter((entry) => entry.agentId !== 'main').map((entry) => entry.agentId);
+    expect(agentsInOrder.indexOf('research:r2')).toBeLessThan(agentsInOrder.lastIndexOf('research:r1'));
+
+    const state = fold([{ type: 'turn-start', prompt: 'research', time: 0 }, ...nodes]);
+    expect(state.problems).toEqual([]);
+    const turn = state.turns[0]!;
+    for (const [id, question] of [['r1', 'auth'], ['r2', 'db']] as const) {
+      const call = turn.calls[callKey('main', id)]!;
+      expect(call).toMatchObject({ status: 'done', childAgentId: `research:${id}`, output: `report on ${question}` });
+      const child = turn.agents[`research:${id}`]!;
+      expect(child).toMatchObject({ parentToolCallId: id, status: 'done' });
+      const batch = child.steps[0]!.phases[0]!;
+      expect(batch.callKeys.map((key) => turn.calls[key]!.status)).toEqual(['done', 'done']);
+    }
+    expect(turn.status).toBe('done');
+  });
+
+  it('walks a write through approval', () => {
+    const call = { toolCallId: 'w', toolName: 'write_file', input: { path: 'a' } };
+    const start = [
+      { type: 'turn-start' as const, prompt: 'edit', time: 0 },
+      node('run-start', { modelId: 'm', maxSteps: 5 }),
+      node('step-start', { step: 1 }),
+      node('phase-start', { step: 1, phase: 'write', calls: [call] }),
+      node('approval-request', { step: 1, ...call, preview: { type: 'diff', path: 'a', isNewFile: true, diff: '+x' } }),
+    ];
+    let state = fold(start);
+    expect(selectPendingApproval(state)).toMatchObject({ toolCallId: 'w', status: 'awaiting-approval', preview: { path: 'a' } });
+    expect(selectActivity(state)).toEqual({ kind: 'awaiting-approval', toolName: 'write_file' });
+
+    state = fold(
+      [
+        node('approval-resolve', { step: 1, toolCallId: 'w', decision: { type: 'allow' } }),
+        node('tool-call-start', { step: 1, phase: 'write', ...call, description: 'a' }),
+      ],
+      state,
+    );
+    expect(selectPendingApproval(state)).toBeUndefined();
+    expect(selectActivity(state)).toEqual({ kind: 'running-tools', count: 1 });
+    state = fold([node('tool-call-end', { step: 1, toolCallId: 'w', toolName: 'write_file', status: 'ok', durationMs: 3, summary: 'ok', output: 'ok' })], state);
+    expect(state.turns[0]!.calls[callKey('main', 'w')]).toMatchObject({ status: 'done', decision: { type: 'allow' } });
+    expect(state.problems).toEqual([]);
+  });
+
+  it('refuses impossible transitions and leaves the state as it was', () => {
+    const call = { toolCallId: 'c', toolName: 'read_file', input: {} };
+    const state = fold([
+      { type: 'turn-start', prompt: 'x', time: 0 },
+      node('run-start', { modelId: 'm', maxSteps: 5 }),
+      node('step-start', { step: 1 }),
+      node('phase-start', { step: 1, phase: 'read-only', calls: [call] }),
+      node('tool-call-start', { step: 1, phase: 'read-only', ...call, description: 'x' }),
+      node('tool-call-end', { step: 1, toolCallId: 'c', toolName: 'read_file', status: 'ok', durationMs: 1, summary: '', output: '' }),
+    ]);
+    const refused = [
+      node('tool-call-start', { step: 1, phase: 'read-only', ...call, description: 'again' }),
+      node('tool-call-end', { step: 1, toolCallId: 'c', toolName: 'read_file', status: 'error', durationMs: 1, summary: '', output: '' }),
+      node('tool-call-end', { step: 1, toolCallId: 'ghost', toolName: 'read_file', status: 'ok', durationMs: 1, summary: '', output: '' }),
+      node('approval-request', { step: 1, ...call }),
+      node('text-delta', { step: 7, text: 'wrong step' }),
+      node('step-start', { step: 1 }, 'never-started'),
+      node('phase-start', { step: 1, phase: 'read-only', calls: [call] }),
+    ];
+    const after = fold(refused, state);
+    expect(after.turns).toEqual(state.turns);
+    expect(after.problems).toHaveLength(refused.length);
+    expect(after.problems[0]).toContain('cannot go from done to running');
+  });
+
+  it('refuses nodes when no turn is running, and starts one for a bare main run', () => {
+    const stray = fold([node('step-start', { step: 1 })]);
+    expect(stray.turns).toEqual([]);
+    expect(stray.problems).toHaveLength(1);
+    const bare = fold([node('run-start', { modelId: 'm', maxSteps: 5 })]);
+    expect(bare.turns).toHaveLength(1);
+  });
+
+  it('lets queued and running calls be cancelled, and clears the session', () => {
+    const calls = [
+      { toolCallId: 'a', toolName: 'read_file', input: {} },
+      { toolCallId: 'b', toolName: 'read_file', input: {} },
+    ];
+    const state = fold([
+      { type: 'turn-start', prompt: 'x', time: 0 },
+      node('run-start', { modelId: 'm', maxSteps: 5 }),
+      node('step-start', { step: 1 }),
+      node('phase-start', { step: 1, phase: 'read-only', calls }),
+      node('tool-call-start', { step: 1, phase: 'read-only', ...calls[0], description: 'a' }),
+      node('tool-call-end', { step: 1, toolCallId: 'a', toolName: 'read_file', status: 'cancelled', durationMs: 5, summary: '', output: '' }),
+      node('tool-call-end', { step: 1, toolCallId: 'b', toolName: 'read_file', status: 'cancelled', durationMs: 0, summary: '', output: '' }),
+      node('run-end', { reason: 'aborted', text: '', usage: { inputTokens: 0, outputTokens: 0 }, steps: 1 }),
+    ]);
+    expect(state.problems).toEqual([]);
+    expect(Object.values(state.turns[0]!.calls).map((call) => call.status)).toEqual(['cancelled', 'cancelled']);
+    expect(state.turns[0]!.status).toBe('aborted');
+    expect(reduce(state, { type: 'session-clear' })).toEqual(initialSessionState);
+  });
+});
