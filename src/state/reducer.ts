@@ -3,7 +3,13 @@ import { callKey } from './call-key';
 import type { AgentView, CallStatus, CallView, SessionState, StepView, TurnView, UiEvent } from './types';
 
 /** The state before anything happened. */
-export const initialSessionState: SessionState = { turns: [], usage: { inputTokens: 0, outputTokens: 0 }, problems: [] };
+export const initialSessionState: SessionState = {
+  turns: [],
+  notices: [],
+  nextId: 1,
+  usage: { inputTokens: 0, outputTokens: 0 },
+  problems: [],
+};
 
 /** Which statuses each call status may move to; everything else is refused. */
 const TRANSITIONS: Record<CallStatus, readonly CallStatus[]> = {
@@ -26,11 +32,15 @@ const END_STATUS: Record<ToolCallStatus, CallStatus> = { ok: 'done', error: 'err
 export function reduce(state: SessionState, event: AgentNode | UiEvent): SessionState {
   switch (event.type) {
     case 'session-clear':
-      return initialSessionState;
+      // Ids keep counting so the UI can tell a cleared transcript from the old one.
+      return { ...initialSessionState, nextId: state.nextId };
     case 'turn-start':
+      return { ...state, nextId: state.nextId + 1, turns: [...state.turns, newTurn(state.nextId, event.prompt, event.time)] };
+    case 'notice':
       return {
         ...state,
-        turns: [...state.turns, newTurn(state.turns.length + 1, event.prompt, event.time)],
+        nextId: state.nextId + 1,
+        notices: [...state.notices, { id: state.nextId, text: event.text, tone: event.tone ?? 'info' }],
       };
     case 'history-append':
     case 'reasoning-delta':
@@ -57,8 +67,8 @@ function reduceNode(state: SessionState, node: AgentNode): SessionState {
   let turn = state.turns.at(-1);
   if (!turn || turn.status !== 'running') {
     if (node.type !== 'run-start' || node.agentId !== 'main') return refuse(state, node, 'no turn is running');
-    turn = newTurn(state.turns.length + 1, '', node.time);
-    state = { ...state, turns: [...state.turns, turn] };
+    turn = newTurn(state.nextId, '', node.time);
+    state = { ...state, nextId: state.nextId + 1, turns: [...state.turns, turn] };
   }
   const result = reduceTurn(turn, node);
   if (typeof result === 'string') return refuse(state, node, result);

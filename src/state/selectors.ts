@@ -1,4 +1,4 @@
-import type { CallView, PhaseView, SessionState, TurnView } from './types';
+import type { CallView, NoticeView, PhaseView, SessionState, TurnView } from './types';
 
 /** The turn still running, if any; it is the only one that re-renders. */
 export function selectLiveTurn(state: SessionState): TurnView | undefined {
@@ -9,6 +9,29 @@ export function selectLiveTurn(state: SessionState): TurnView | undefined {
 /** Turns that have ended, oldest first; they never change again. */
 export function selectFinishedTurns(state: SessionState): TurnView[] {
   return selectLiveTurn(state) ? state.turns.slice(0, -1) : state.turns;
+}
+
+/** One finished entry of the transcript. */
+export type TranscriptItem = { kind: 'turn'; id: number; turn: TurnView } | { kind: 'notice'; id: number; notice: NoticeView };
+
+/**
+ * Finished turns and notices in the order they happened. The list only grows
+ * (until a clear): notices made during the live turn wait until it ends, so
+ * nothing is ever inserted before an entry already shown.
+ */
+export function selectTranscript(state: SessionState): TranscriptItem[] {
+  const liveId = selectLiveTurn(state)?.id ?? Number.POSITIVE_INFINITY;
+  const items: TranscriptItem[] = [
+    ...selectFinishedTurns(state).map((turn) => ({ kind: 'turn' as const, id: turn.id, turn })),
+    ...state.notices.filter((notice) => notice.id < liveId).map((notice) => ({ kind: 'notice' as const, id: notice.id, notice })),
+  ];
+  return items.sort((a, b) => a.id - b.id);
+}
+
+/** Notices made while the live turn runs, shown under it until it ends. */
+export function selectLiveNotices(state: SessionState): NoticeView[] {
+  const liveId = selectLiveTurn(state)?.id;
+  return liveId === undefined ? [] : state.notices.filter((notice) => notice.id > liveId);
 }
 
 /** The oldest call waiting for the user's answer, so prompts are answered in order. */

@@ -72,13 +72,26 @@ export interface TurnView {
   endedAt?: number;
 }
 
+/** A line from shoal itself in the transcript: command output, hints, errors. */
+export interface NoticeView {
+  id: number;
+  text: string;
+  tone: 'info' | 'error';
+}
+
 /** Everything the UI renders from. */
 export interface SessionState {
   turns: TurnView[];
+  notices: NoticeView[];
+  /** Turns and notices share one id sequence, which orders the transcript. */
+  nextId: number;
   usage: Usage;
   /** Nodes the reducer refused (impossible transitions), newest last; shown as error rows. */
   problems: string[];
 }
 
 /** Events the UI adds to the node stream. */
-export type UiEvent = { type: 'turn-start'; prompt: string; time: number } | { type: 'session-clear' };
+export type UiEvent =
+  | { type: 'turn-start'; prompt: string; time: number }
+  | { type: 'notice'; text: string; tone?: NoticeView['tone'] }
+  | { type: 'session-clear' };

@@ -5,7 +5,15 @@ import { createRegistry } from '../../src/tools/registry';
 import { createResearchCodebaseTool } from '../../src/tools/research-codebase';
 import { callKey } from '../../src/state/call-key';
 import { initialSessionState, reduce } from '../../src/state/reducer';
-import { selectActivity, selectFinishedTurns, selectLiveTurn, selectPendingApproval, selectStats } from '../../src/state/selectors';
+import {
+  selectActivity,
+  selectFinishedTurns,
+  selectLiveNotices,
+  selectLiveTurn,
+  selectPendingApproval,
+  selectStats,
+  selectTranscript,
+} from '../../src/state/selectors';
 import type { SessionState } from '../../src/state/types';
 import { collect } from '../helpers/collect';
 import { createFakeTool } from '../helpers/fake-tools';
@@ -195,6 +203,26 @@ describe('reduce', () => {
     expect(state.problems).toEqual([]);
     expect(Object.values(state.turns[0]!.calls).map((call) => call.status)).toEqual(['cancelled', 'cancelled']);
     expect(state.turns[0]!.status).toBe('aborted');
-    expect(reduce(state, { type: 'session-clear' })).toEqual(initialSessionState);
+    const cleared = reduce(state, { type: 'session-clear' });
+    expect(cleared).toMatchObject({ turns: [], notices: [], problems: [], usage: { inputTokens: 0, outputTokens: 0 } });
+    expect(cleared.nextId).toBe(state.nextId);
+  });
+
+  it('orders notices with turns and holds back those made during the live turn', () => {
+    let state = fold([
+      { type: 'notice', text: 'welcome' },
+      { type: 'turn-start', prompt: 'first', time: 0 },
+      node('run-start', { modelId: 'm', maxSteps: 5 }),
+      { type: 'notice', text: 'during' },
+    ]);
+    expect(selectTranscript(state).map((item) => item.kind)).toEqual(['notice']);
+    expect(selectLiveNotices(state).map((notice) => notice.text)).toEqual(['during']);
+    state = fold([node('run-end', { reason: 'done', text: '', usage: { inputTokens: 0, outputTokens: 0 }, steps: 0 })], state);
+    expect(selectTranscript(state).map((item) => (item.kind === 'notice' ? item.notice.text : item.turn.prompt))).toEqual([
+      'welcome',
+      'first',
+      'during',
+    ]);
+    expect(selectLiveNotices(state)).toEqual([]);
   });
 });
