@@ -36,3 +36,20 @@ export function createPolicyApproval(options: {
       ? { type: 'allow' }
       : { type: 'deny', feedback: options.deniedFeedback };
 }
+
+/** How much runs without asking: ask (writes and commands ask), auto-edit (file edits run, commands ask), yolo (nothing asks). */
+export const APPROVAL_MODES = ['ask', 'auto-edit', 'yolo'] as const;
+export type ApprovalMode = (typeof APPROVAL_MODES)[number];
+
+const FILE_EDIT_TOOLS = new Set(['write_file', 'update_file']);
+
+/** True when `toolName` may run without asking under `mode` or the tools the user allowed for the session. */
+export function isAllowedWithoutAsking(mode: ApprovalMode, toolName: string, sessionAllowed: ReadonlySet<string>): boolean {
+  if (mode === 'yolo' || sessionAllowed.has(toolName)) return true;
+  return mode === 'auto-edit' && FILE_EDIT_TOOLS.has(toolName);
+}
+
+/** The mode after `mode` in the Shift+Tab cycle. */
+export function nextApprovalMode(mode: ApprovalMode): ApprovalMode {
+  return APPROVAL_MODES[(APPROVAL_MODES.indexOf(mode) + 1) % APPROVAL_MODES.length]!;
+}

@@ -57,7 +57,8 @@ export type AgentNode = NodeBase &
       }
     | { type: 'text-delta'; step: number; text: string }
     | { type: 'reasoning-delta'; step: number; text: string }
-    | { type: 'phase-start'; step: number; phase: Phase; calls: ToolCallInfo[] }
+    /** `calls` carry a one-line description each (e.g. the path a read acts on) for the UI. */
+    | { type: 'phase-start'; step: number; phase: Phase; calls: (ToolCallInfo & { description: string })[] }
     | { type: 'phase-end'; step: number; phase: Phase; durationMs: number }
     | ({ type: 'tool-call-start'; step: number; phase: Phase; description: string } & ToolCallInfo)
     | {

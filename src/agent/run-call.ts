@@ -96,11 +96,18 @@ function invalidInputMessage(toolName: string, error: { issues: readonly { path:
   return `Invalid input for ${toolName}: ${problems.join('; ')}. Fix the arguments and call it again.`;
 }
 
+/** The tool's one-line description of a call, or "" when the input does not fit the tool. */
+export function describeCall(tool: ShoalTool | undefined, input: unknown): string {
+  const parsed = tool?.inputSchema.safeParse(input);
+  if (!tool || !parsed?.success) return '';
+  return describeSafely(tool, parsed.data);
+}
+
 function describeSafely(tool: ShoalTool, input: unknown): string {
   try {
     return tool.describe(input);
   } catch {
-    return tool.name;
+    return '';
   }
 }
 

@@ -4,7 +4,7 @@ import { classifyCalls, PHASE_ORDER } from './classify';
 import { mapConcurrently } from './concurrency';
 import { gateCall } from './gate-call';
 import type { AgentNode, NodeBody, Phase, ToolCallInfo } from './nodes';
-import { runToolCall, type CallOutcome } from './run-call';
+import { describeCall, runToolCall, type CallOutcome } from './run-call';
 
 /** Everything one model response's tool calls need to run. */
 export interface RunPhasesOptions {
@@ -32,7 +32,8 @@ export async function runPhases(options: RunPhasesOptions): Promise<Map<string, 
   for (const phase of PHASE_ORDER) {
     const calls = phases[phase];
     if (calls.length === 0) continue;
-    options.emit({ type: 'phase-start', step: options.step, phase, calls });
+    const described = calls.map((call) => ({ ...call, description: describeCall(options.tools.get(call.toolName), call.input) }));
+    options.emit({ type: 'phase-start', step: options.step, phase, calls: described });
     const started = performance.now();
     await runPhase(options, phase, calls, outcomes);
     options.emit({ type: 'phase-end', step: options.step, phase, durationMs: performance.now() - started });

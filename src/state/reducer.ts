@@ -143,6 +143,7 @@ function reduceTurn(turn: TurnView, node: Exclude<AgentNode, NodeOf<'history-app
         toolName: node.toolName,
         agentId: node.agentId,
         input: node.input,
+        description: '',
         step: node.step,
         status: 'error',
         summary: node.error.split('\n')[0],
@@ -157,7 +158,7 @@ function reduceTurn(turn: TurnView, node: Exclude<AgentNode, NodeOf<'history-app
     case 'approval-resolve':
       return moveCall(turn, node, 'queued', { decision: node.decision });
     case 'tool-call-start':
-      return moveCall(turn, node, 'running', { startedAt: node.time, description: node.description });
+      return moveCall(turn, node, 'running', { startedAt: node.time });
     case 'tool-call-end':
       return moveCall(turn, node, END_STATUS[node.status], { durationMs: node.durationMs, summary: node.summary, output: node.output });
     default:

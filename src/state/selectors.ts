@@ -1,4 +1,4 @@
-import type { CallView, NoticeView, PhaseView, SessionState, TurnView } from './types';
+import type { CallView, NoticeView, PhaseView, SessionState, StepView, TurnView } from './types';
 
 /** The turn still running, if any; it is the only one that re-renders. */
 export function selectLiveTurn(state: SessionState): TurnView | undefined {
@@ -11,21 +11,49 @@ export function selectFinishedTurns(state: SessionState): TurnView[] {
   return selectLiveTurn(state) ? state.turns.slice(0, -1) : state.turns;
 }
 
-/** One finished entry of the transcript. */
-export type TranscriptItem = { kind: 'turn'; id: number; turn: TurnView } | { kind: 'notice'; id: number; notice: NoticeView };
+/**
+ * One entry of the transcript that will not change again: a turn's prompt, a
+ * main-agent step that has ended, a turn's ending, or a notice.
+ */
+export type TranscriptItem =
+  | { kind: 'prompt'; key: string; turn: TurnView }
+  | { kind: 'step'; key: string; turn: TurnView; step: StepView }
+  | { kind: 'turn-end'; key: string; turn: TurnView }
+  | { kind: 'notice'; key: string; notice: NoticeView };
 
 /**
- * Finished turns and notices in the order they happened. The list only grows
- * (until a clear): notices made during the live turn wait until it ends, so
- * nothing is ever inserted before an entry already shown.
+ * Everything that has settled, in the order it happened. The list only grows
+ * (until a clear): the live turn contributes its prompt and its finished
+ * steps, and notices made during it wait until it ends, so nothing is ever
+ * inserted before an entry already shown.
  */
 export function selectTranscript(state: SessionState): TranscriptItem[] {
-  const liveId = selectLiveTurn(state)?.id ?? Number.POSITIVE_INFINITY;
-  const items: TranscriptItem[] = [
-    ...selectFinishedTurns(state).map((turn) => ({ kind: 'turn' as const, id: turn.id, turn })),
-    ...state.notices.filter((notice) => notice.id < liveId).map((notice) => ({ kind: 'notice' as const, id: notice.id, notice })),
-  ];
-  return items.sort((a, b) => a.id - b.id);
+  const live = selectLiveTurn(state);
+  const liveId = live?.id ?? Number.POSITIVE_INFINITY;
+  const entries: ({ id: number; turn: TurnView } | { id: number; notice: NoticeView })[] = [
+    ...state.turns.map((turn) => ({ id: turn.id, turn })),
+    ...state.notices.filter((notice) => notice.id < liveId).map((notice) => ({ id: notice.id, notice })),
+  ].sort((a, b) => a.id - b.id);
+
+  const items: TranscriptItem[] = [];
+  for (const entry of entries) {
+    if ('notice' in entry) {
+      items.push({ kind: 'notice', key: `notice-${entry.id}`, notice: entry.notice });
+      continue;
+    }
+    const { turn } = entry;
+    items.push({ kind: 'prompt', key: `${turn.id}-prompt`, turn });
+    const steps = turn.agents.main?.steps ?? [];
+    const settled = turn.status === 'running' ? steps.slice(0, -1) : steps;
+    for (const step of settled) items.push({ kind: 'step', key: `${turn.id}-step-${step.step}`, turn, step });
+    if (turn.status !== 'running') items.push({ kind: 'turn-end', key: `${turn.id}-end`, turn });
+  }
+  return items;
+}
+
+/** The live turn's step still in progress (its last), which the live region shows. */
+export function selectLiveStep(state: SessionState): StepView | undefined {
+  return selectLiveTurn(state)?.agents.main?.steps.at(-1);
 }
 
 /** Notices made while the live turn runs, shown under it until it ends. */

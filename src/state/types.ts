@@ -15,7 +15,7 @@ export interface CallView {
   phase?: Phase;
   step: number;
   status: CallStatus;
-  description?: string;
+  description: string;
   summary?: string;
   output?: string;
   startedAt?: number;

@@ -100,6 +100,7 @@ describe('reduce', () => {
     ]);
     expect(calls.every((call) => (call.durationMs ?? 0) >= 25)).toBe(true);
     expect(selectLiveTurn(state)).toBeUndefined();
+    expect(selectTranscript(state).map((item) => item.key)).toEqual(['1-prompt', '1-step-1', '1-step-2', '1-end']);
     expect(selectFinishedTurns(state)).toHaveLength(1);
     expect(selectStats(state)).toMatchObject({ toolCalls: 3, batches: 1, responsesWithCalls: 1, callsPerResponse: 3 });
     expect(selectStats(state).timeSavedMs).toBeGreaterThan(30);
@@ -215,12 +216,13 @@ describe('reduce', () => {
       node('run-start', { modelId: 'm', maxSteps: 5 }),
       { type: 'notice', text: 'during' },
     ]);
-    expect(selectTranscript(state).map((item) => item.kind)).toEqual(['notice']);
+    expect(selectTranscript(state).map((item) => item.kind)).toEqual(['notice', 'prompt']);
     expect(selectLiveNotices(state).map((notice) => notice.text)).toEqual(['during']);
     state = fold([node('run-end', { reason: 'done', text: '', usage: { inputTokens: 0, outputTokens: 0 }, steps: 0 })], state);
-    expect(selectTranscript(state).map((item) => (item.kind === 'notice' ? item.notice.text : item.turn.prompt))).toEqual([
+    expect(selectTranscript(state).map((item) => (item.kind === 'notice' ? item.notice.text : item.kind))).toEqual([
       'welcome',
-      'first',
+      'prompt',
+      'turn-end',
       'during',
     ]);
     expect(selectLiveNotices(state)).toEqual([]);

@@ -1,0 +1,39 @@
+import { Box, Text } from 'ink';
+import type { StepView, TurnView } from '../state/types';
+import { Markdown } from './Markdown';
+import { PhasePanel } from './PhasePanel';
+import { ToolRow } from './ToolRow';
+
+export interface AgentStepProps {
+  step: StepView;
+  turn: TurnView;
+  /** Sub-agents' text is shown dimmed and short; it is the main agent's to report. */
+  isNested?: boolean;
+  /** Cap the text to its last lines (the live step, so the live region fits the screen). */
+  maxTextLines?: number;
+}
+
+/** One model step: its text, then its invalid calls and phase panels. */
+export function AgentStep({ step, turn, isNested = false, maxTextLines }: AgentStepProps) {
+  const text = step.text.trim();
+  return (
+    <Box flexDirection="column">
+      {text ? (
+        isNested ? (
+          <Text dimColor wrap="truncate-end">
+            {text.split('\n').at(-1)}
+          </Text>
+        ) : (
+          <Markdown text={text} maxLines={maxTextLines} />
+        )
+      ) : null}
+      {step.invalidCallKeys.map((key) => {
+        const call = turn.calls[key];
+        return call ? <ToolRow key={key} call={call} turn={turn} /> : null;
+      })}
+      {step.phases.map((phase) => (
+        <PhasePanel key={phase.phase} phase={phase} turn={turn} />
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,147 @@
+import { Box, Static, Text, useApp, useInput, useWindowSize } from 'ink';
+import { useEffect, useMemo, useState } from 'react';
+import { nextApprovalMode } from '../agent/approval';
+import { selectActivity, selectLiveNotices, selectLiveStep, selectLiveTurn, selectPendingApproval, selectStats, selectTranscript } from '../state/selectors';
+import { ApprovalPrompt } from './ApprovalPrompt';
+import { helpText, parseSlashCommand, statsText } from './commands';
+import { Composer } from './Composer';
+import { LiveTurn } from './LiveTurn';
+import { StatusBar } from './StatusBar';
+import { TranscriptEntry } from './TranscriptEntry';
+import { useAgentSession, type AgentSessionOptions } from './use-agent-session';
+
+/** A model the user can switch to with /model. */
+export interface ModelChoice {
+  modelId: string;
+  model: AgentSessionOptions['model'];
+  providerOptions?: AgentSessionOptions['providerOptions'];
+}
+
+export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerOptions'> {
+  initialModel: ModelChoice;
+  /** Contract: builds the model for /model NAME; throws with a message the user can act on. */
+  selectModel: (name: string) => ModelChoice;
+  /** Shown in the status bar, e.g. "~/src/app". */
+  workspaceLabel: string;
+  /** Lines shown once at start. */
+  greeting: string;
+  /** Called after the user asks to exit. */
+  onExit?: () => void;
+}
+
+/** The interactive UI: the settled transcript in Static, the live step, approvals, the prompt box and the status bar. */
+export function App(props: AppProps) {
+  const { exit } = useApp();
+  const { rows } = useWindowSize();
+  const [modelChoice, setModelChoice] = useState(props.initialModel);
+  const [epoch, setEpoch] = useState(0);
+  const session = useAgentSession({ ...props, model: modelChoice.model, providerOptions: modelChoice.providerOptions });
+  const { state } = session;
+  const transcript = useMemo(() => selectTranscript(state), [state.turns, state.notices]);
+  const liveTurn = selectLiveTurn(state);
+  const pending = selectPendingApproval(state);
+
+  useEffect(() => session.notify(props.greeting), []);
+
+  const quit = () => {
+    session.interrupt();
+    props.onExit?.();
+    exit();
+  };
+
+  useInput((input, key) => {
+    if (key.tab && key.shift) session.setApprovalMode(nextApprovalMode(session.approvalMode));
+    else if (key.escape && session.isRunning && !pending) session.interrupt();
+  });
+
+  const submit = (text: string): boolean => {
+    const command = parseSlashCommand(text);
+    if (!command) {
+      if (session.isRunning) {
+        session.notify('A turn is still running: wait for it, or press Esc to interrupt it.');
+        return false;
+      }
+      session.submit(text);
+      return true;
+    }
+    switch (command.type) {
+      case 'help':
+        session.notify(helpText());
+        break;
+      case 'clear':
+        session.clear();
+        setEpoch((value) => value + 1);
+        break;
+      case 'stats':
+        session.notify(statsText(selectStats(state)));
+        break;
+      case 'exit':
+        quit();
+        break;
+      case 'approval':
+        if (command.mode) session.setApprovalMode(command.mode);
+        session.notify(`Approval mode: ${command.mode ?? session.approvalMode}`);
+        break;
+      case 'model':
+        if (!command.name) {
+          session.notify(`Model: ${modelChoice.modelId}`);
+          break;
+        }
+        try {
+          setModelChoice(props.selectModel(command.name));
+          session.notify(`Model: ${command.name}`);
+        } catch (error) {
+          session.notify((error as Error).message, 'error');
+        }
+        break;
+      case 'invalid':
+        session.notify(command.message, 'error');
+        break;
+    }
+    return true;
+  };
+
+  return (
+    <Box flexDirection="column">
+      <Static key={epoch} items={transcript}>
+        {(item) => (
+          <Box key={item.key} flexDirection="column">
+            <TranscriptEntry item={item} />
+          </Box>
+        )}
+      </Static>
+      {liveTurn ? <LiveTurn turn={liveTurn} step={selectLiveStep(state)} maxTextLines={Math.max(3, rows - 14)} /> : null}
+      {selectLiveNotices(state).map((notice) => (
+        <Text key={notice.id} color={notice.tone === 'error' ? 'red' : undefined} dimColor={notice.tone === 'info'}>
+          {notice.text}
+        </Text>
+      ))}
+      {state.problems.length > 0 ? <Text color="red">{`internal: ${state.problems.at(-1)}`}</Text> : null}
+      {pending ? (
+        <ApprovalPrompt
+          key={pending.key}
+          call={pending}
+          maxDiffLines={Math.max(5, rows - 16)}
+          onAnswer={(decision) => session.answerApproval(pending.agentId, pending.toolCallId, pending.toolName, decision)}
+          onDenyAndStop={() => {
+            session.answerApproval(pending.agentId, pending.toolCallId, pending.toolName, { type: 'deny' });
+            session.interrupt();
+          }}
+        />
+      ) : null}
+      <Composer
+        isActive={!pending}
+        onSubmit={submit}
+        onExit={quit}
+        placeholder={session.isRunning ? 'Esc interrupts' : 'Ask shoal to explore or change this repository · /help'}
+      />
+      <StatusBar
+        modelId={modelChoice.modelId}
+        workspace={props.workspaceLabel}
+        approvalMode={session.approvalMode}
+        usage={state.usage}
+        activity={selectActivity(state)}
+      />
+    </Box>
+  );
+}

@@ -1,0 +1,53 @@
+import { Box, Text } from 'ink';
+import type { ApprovalMode } from '../agent/approval';
+import type { Usage } from '../agent/nodes';
+import type { Activity } from '../state/selectors';
+import { formatTokens } from './format';
+import { Spinner } from './Spinner';
+
+export interface StatusBarProps {
+  modelId: string;
+  workspace: string;
+  approvalMode: ApprovalMode;
+  usage: Usage;
+  activity: Activity;
+}
+
+const MODE_COLOR: Record<ApprovalMode, string> = { ask: 'green', 'auto-edit': 'yellow', yolo: 'red' };
+
+/** One line: what is happening now, then model, workspace, approval mode and tokens used. */
+export function StatusBar({ modelId, workspace, approvalMode, usage, activity }: StatusBarProps) {
+  return (
+    <Box>
+      <Box flexShrink={0} marginRight={2}>
+        <ActivityText activity={activity} />
+      </Box>
+      <Text wrap="truncate-middle" dimColor>
+        {`${modelId} · ${workspace} · `}
+        <Text color={MODE_COLOR[approvalMode]}>{approvalMode}</Text>
+        {` (shift+tab) · ${formatTokens(usage.inputTokens + usage.outputTokens)} tokens`}
+      </Text>
+    </Box>
+  );
+}
+
+function ActivityText({ activity }: { activity: Activity }) {
+  switch (activity.kind) {
+    case 'idle':
+      return <Text dimColor>ready</Text>;
+    case 'thinking':
+      return (
+        <Text>
+          <Spinner /> thinking
+        </Text>
+      );
+    case 'running-tools':
+      return (
+        <Text>
+          <Spinner /> {`running ${activity.count} ${activity.count === 1 ? 'tool' : 'tools'}`} <Text dimColor>(esc to interrupt)</Text>
+        </Text>
+      );
+    case 'awaiting-approval':
+      return <Text color="yellow">{`? waiting for approval of ${activity.toolName}`}</Text>;
+  }
+}

@@ -1,0 +1,49 @@
+import { Box, Text } from 'ink';
+import type { TranscriptItem } from '../state/selectors';
+import type { TurnView } from '../state/types';
+import { AgentStep } from './AgentStep';
+import { formatDuration, formatTokens } from './format';
+
+/** One settled transcript entry, rendered once into Ink's Static. */
+export function TranscriptEntry({ item }: { item: TranscriptItem }) {
+  switch (item.kind) {
+    case 'prompt':
+      return (
+        <Box marginTop={1}>
+          <Text color="cyan" bold>
+            {'› '}
+          </Text>
+          <Text bold>{item.turn.prompt}</Text>
+        </Box>
+      );
+    case 'step':
+      return <AgentStep step={item.step} turn={item.turn} />;
+    case 'turn-end':
+      return <TurnEnd turn={item.turn} />;
+    case 'notice':
+      return (
+        <Box marginTop={1}>
+          <Text color={item.notice.tone === 'error' ? 'red' : undefined} dimColor={item.notice.tone === 'info'}>
+            {item.notice.text}
+          </Text>
+        </Box>
+      );
+  }
+}
+
+function TurnEnd({ turn }: { turn: TurnView }) {
+  const main = turn.agents.main;
+  const calls = Object.keys(turn.calls).length;
+  const took = turn.endedAt !== undefined ? formatDuration(turn.endedAt - turn.startedAt) : '';
+  const detail = `${took} · ${calls} tool ${calls === 1 ? 'call' : 'calls'} · ${formatTokens(turn.usage.inputTokens + turn.usage.outputTokens)} tokens`;
+  switch (turn.status) {
+    case 'aborted':
+      return <Text color="yellow">{`⏹ interrupted · ${detail}`}</Text>;
+    case 'error':
+      return <Text color="red">{`✗ ${main?.error ?? 'the turn failed'}`}</Text>;
+    case 'step-limit':
+      return <Text color="yellow">{`stopped at the step limit (${main?.steps.length ?? 0} model steps) · ${detail}`}</Text>;
+    default:
+      return <Text dimColor>{`done in ${detail}`}</Text>;
+  }
+}

@@ -1,0 +1,76 @@
+import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
+import type { SessionStats } from '../state/selectors';
+import { formatDuration } from './format';
+
+/** A slash command the user typed, parsed. */
+export type SlashCommand =
+  | { type: 'help' }
+  | { type: 'clear' }
+  | { type: 'model'; name?: string }
+  | { type: 'approval'; mode?: ApprovalMode }
+  | { type: 'stats' }
+  | { type: 'exit' }
+  | { type: 'invalid'; message: string };
+
+/** Every command with its one-line help. */
+export const COMMAND_HELP: readonly [string, string][] = [
+  ['/help', 'show the commands and keys'],
+  ['/clear', 'start a new conversation'],
+  ['/model NAME', 'switch the model (no name: show the current one)'],
+  ['/approval MODE', `set the approval mode: ${APPROVAL_MODES.join(', ')}`],
+  ['/stats', "this session's tool calls, batches and time saved by running them in parallel"],
+  ['/exit', 'quit shoal'],
+];
+
+export const KEY_HELP: readonly [string, string][] = [
+  ['Enter', 'send'],
+  ['Ctrl+J, or \\ then Enter', 'new line'],
+  ['Up / Down', 'earlier prompts'],
+  ['Esc', 'interrupt the running turn'],
+  ['Shift+Tab', 'cycle the approval mode'],
+  ['Ctrl+C twice, or Ctrl+D', 'exit'],
+];
+
+/** Parses `/name args`; undefined when the text is not a command. */
+export function parseSlashCommand(text: string): SlashCommand | undefined {
+  if (!text.startsWith('/')) return undefined;
+  const [name = '', ...rest] = text.slice(1).trim().split(/\s+/);
+  const argument = rest.join(' ') || undefined;
+  switch (name) {
+    case 'help':
+    case 'clear':
+    case 'stats':
+    case 'exit':
+      return { type: name };
+    case 'quit':
+      return { type: 'exit' };
+    case 'model':
+      return { type: 'model', name: argument };
+    case 'approval':
+      if (argument === undefined) return { type: 'approval' };
+      return (APPROVAL_MODES as readonly string[]).includes(argument)
+        ? { type: 'approval', mode: argument as ApprovalMode }
+        : { type: 'invalid', message: `Unknown approval mode ${argument}; choose ${APPROVAL_MODES.join(', ')}.` };
+    default:
+      return { type: 'invalid', message: `Unknown command /${name}. Type /help for the list.` };
+  }
+}
+
+/** The help text of /help. */
+export function helpText(): string {
+  const width = Math.max(...[...COMMAND_HELP, ...KEY_HELP].map(([name]) => name.length)) + 2;
+  const lines = (rows: readonly [string, string][]) => rows.map(([name, help]) => `  ${name.padEnd(width)}${help}`);
+  return ['Commands', ...lines(COMMAND_HELP), 'Keys', ...lines(KEY_HELP)].join('\n');
+}
+
+/** The text of /stats. */
+export function statsText(stats: SessionStats): string {
+  return [
+    'Session stats',
+    `  tool calls              ${stats.toolCalls}`,
+    `  read-only batches       ${stats.batches}`,
+    `  responses with calls    ${stats.responsesWithCalls}`,
+    `  calls per response      ${stats.callsPerResponse.toFixed(1)}`,
+    `  time saved in parallel  ${formatDuration(stats.timeSavedMs)}`,
+  ].join('\n');
+}

@@ -1,0 +1,46 @@
+import os from 'node:os';
+import path from 'node:path';
+import { render } from 'ink';
+import type { ApprovalMode } from '../agent/approval';
+import { createAgentTools, type AgentSetup } from '../agent/create-agent';
+import { loadAgentsMd, mainInstructions } from '../agent/prompts';
+import { App, type ModelChoice } from './App';
+
+/** What the interactive UI starts with. */
+export interface TuiOptions {
+  setup: AgentSetup;
+  initialModel: ModelChoice;
+  selectModel: (name: string) => ModelChoice;
+  approvalMode: ApprovalMode;
+  maxSteps?: number;
+  version: string;
+  /** A line shown under the greeting, e.g. where the model came from. */
+  note?: string;
+}
+
+/** Opens the Ink UI and resolves when the user exits. */
+export async function runTui(options: TuiOptions): Promise<void> {
+  const tools = createAgentTools(options.setup);
+  const instructions = mainInstructions({ cwd: options.setup.cwd, agentsMd: await loadAgentsMd(options.setup.cwd) });
+  const greeting = [`shoal ${options.version} · /help for commands and keys`, options.note].filter(Boolean).join('\n');
+  const instance = render(
+    <App
+      initialModel={options.initialModel}
+      selectModel={options.selectModel}
+      tools={tools}
+      instructions={instructions}
+      approvalMode={options.approvalMode}
+      maxSteps={options.maxSteps}
+      concurrency={options.setup.concurrency}
+      workspaceLabel={homeRelative(options.setup.cwd)}
+      greeting={greeting}
+    />,
+    { exitOnCtrlC: false, maxFps: 30 },
+  );
+  await instance.waitUntilExit();
+}
+
+function homeRelative(dir: string): string {
+  const home = os.homedir();
+  return dir === home || dir.startsWith(home + path.sep) ? `~${dir.slice(home.length)}` : dir;
+}

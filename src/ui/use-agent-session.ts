@@ -1,0 +1,153 @@
+import type { LanguageModel, ModelMessage } from 'ai';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { isAllowedWithoutAsking, type ApprovalMode, type RequestApproval } from '../agent/approval';
+import { runAgent } from '../agent/loop';
+import type { ProviderOptions } from '../agent/model-step';
+import type { AgentNode, ApprovalDecision } from '../agent/nodes';
+import type { ToolRegistry } from '../tools/registry';
+import { callKey } from '../state/call-key';
+import { initialSessionState, reduce } from '../state/reducer';
+import type { SessionState, UiEvent } from '../state/types';
+
+/** What the interactive session runs with; `model` may change with /model. */
+export interface AgentSessionOptions {
+  model: LanguageModel;
+  providerOptions?: ProviderOptions;
+  tools: ToolRegistry;
+  instructions: string;
+  approvalMode: ApprovalMode;
+  maxSteps?: number;
+  concurrency?: number;
+}
+
+/** The session as the UI sees it, and what the UI can do to it. */
+export interface AgentSession {
+  state: SessionState;
+  isRunning: boolean;
+  approvalMode: ApprovalMode;
+  setApprovalMode: (mode: ApprovalMode) => void;
+  /** Starts a turn with the user's prompt; ignored while one runs. */
+  submit: (prompt: string) => void;
+  /** Answers the pending approval of one call; a second answer to the same call is ignored. */
+  answerApproval: (agentId: string, toolCallId: string, toolName: string, decision: ApprovalDecision) => void;
+  /** Interrupts the running turn: in-flight tools are cancelled and every call gets its result. */
+  interrupt: () => void;
+  /** Adds a line from shoal to the transcript. */
+  notify: (text: string, tone?: 'info' | 'error') => void;
+  /** Starts a new conversation. */
+  clear: () => void;
+}
+
+// Nodes arrive in bursts (a token per node while streaming); folding them per
+// frame keeps React from rendering once per token.
+const FLUSH_MS = 16;
+
+/**
+ * The one hook that runs the agent loop: it iterates the node stream, folds it
+ * into state, keeps the conversation history, and turns approval requests into
+ * promises that key presses resolve.
+ */
+export function useAgentSession(options: AgentSessionOptions): AgentSession {
+  const [state, dispatch] = useReducer(
+    (current: SessionState, events: (AgentNode | UiEvent)[]) => events.reduce(reduce, current),
+    initialSessionState,
+  );
+  const [isRunning, setIsRunning] = useState(false);
+  const [approvalMode, setApprovalModeState] = useState(options.approvalMode);
+  const latest = useRef({ options, approvalMode });
+  latest.current = { options, approvalMode };
+  const history = useRef<ModelMessage[]>([]);
+  const controller = useRef<AbortController | undefined>(undefined);
+  const pendingApprovals = useRef(new Map<string, (decision: ApprovalDecision) => void>());
+  const sessionAllowed = useRef(new Set<string>());
+  const buffer = useRef<(AgentNode | UiEvent)[]>([]);
+  const flushTimer = useRef<NodeJS.Timeout | undefined>(undefined);
+
+  const flush = useCallback(() => {
+    flushTimer.current = undefined;
+    if (buffer.current.length === 0) return;
+    dispatch(buffer.current.splice(0));
+  }, []);
+  const enqueue = useCallback(
+    (event: AgentNode | UiEvent, isUrgent = false) => {
+      buffer.current.push(event);
+      if (isUrgent) {
+        clearTimeout(flushTimer.current);
+        flush();
+      } else {
+        flushTimer.current ??= setTimeout(flush, FLUSH_MS);
+      }
+    },
+    [flush],
+  );
+  useEffect(() => () => clearTimeout(flushTimer.current), []);
+
+  const requestApproval: RequestApproval = useCallback((request, signal) => {
+    if (isAllowedWithoutAsking(latest.current.approvalMode, request.toolName, sessionAllowed.current)) {
+      return Promise.resolve({ type: 'allow' });
+    }
+    const key = callKey(request.agentId, request.toolCallId);
+    return new Promise<ApprovalDecision>((resolve) => {
+      pendingApprovals.current.set(key, resolve);
+      signal.addEventListener('abort', () => pendingApprovals.current.delete(key), { once: true });
+    });
+  }, []);
+
+  const submit = useCallback(
+    (prompt: string) => {
+      if (controller.current) return;
+      const abort = new AbortController();
+      controller.current = abort;
+      setIsRunning(true);
+      enqueue({ type: 'turn-start', prompt, time: performance.timeOrigin + performance.now() }, true);
+      history.current.push({ role: 'user', content: prompt });
+      const { options: current } = latest.current;
+      void (async () => {
+        for await (const node of runAgent({
+          model: current.model,
+          providerOptions: current.providerOptions,
+          instructions: current.instructions,
+          messages: history.current,
+          tools: current.tools,
+          signal: abort.signal,
+          requestApproval,
+          maxSteps: current.maxSteps,
+          concurrency: current.concurrency,
+        })) {
+          // A cleared session drops what its old run still reports while it winds down.
+          if (controller.current !== abort) continue;
+          if (node.type === 'history-append' && node.agentId === 'main') history.current.push(...node.messages);
+          enqueue(node, node.type === 'approval-request' || node.type === 'run-end');
+        }
+        if (controller.current !== abort) return;
+        controller.current = undefined;
+        pendingApprovals.current.clear();
+        setIsRunning(false);
+      })();
+    },
+    [enqueue, requestApproval],
+  );
+
+  const answerApproval = useCallback((agentId: string, toolCallId: string, toolName: string, decision: ApprovalDecision) => {
+    const key = callKey(agentId, toolCallId);
+    const resolve = pendingApprovals.current.get(key);
+    if (!resolve) return;
+    pendingApprovals.current.delete(key);
+    if (decision.type === 'allow-session') sessionAllowed.current.add(toolName);
+    resolve(decision);
+  }, []);
+
+  const interrupt = useCallback(() => controller.current?.abort(new Error('Interrupted by the user')), []);
+  const notify = useCallback((text: string, tone?: 'info' | 'error') => enqueue({ type: 'notice', text, tone }, true), [enqueue]);
+  const clear = useCallback(() => {
+    controller.current?.abort(new Error('Cleared'));
+    controller.current = undefined;
+    pendingApprovals.current.clear();
+    setIsRunning(false);
+    history.current = [];
+    enqueue({ type: 'session-clear' }, true);
+  }, [enqueue]);
+  const setApprovalMode = useCallback((mode: ApprovalMode) => setApprovalModeState(mode), []);
+
+  return { state, isRunning, approvalMode, setApprovalMode, submit, answerApproval, interrupt, notify, clear };
+}

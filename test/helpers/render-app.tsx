@@ -1,0 +1,75 @@
+import { render } from 'ink-testing-library';
+import { runAgent } from '../../src/agent/loop';
+import type { ApprovalMode } from '../../src/agent/approval';
+import { createRegistry, type ToolRegistry } from '../../src/tools/registry';
+import { createResearchCodebaseTool } from '../../src/tools/research-codebase';
+import { App } from '../../src/ui/App';
+import { createFakeTool } from './fake-tools';
+import { createScriptedModel } from './scripted-model';
+
+/** Renders the real App around a scripted model and the given tools. */
+export function renderApp(options: { model: ReturnType<typeof createScriptedModel>; tools: ToolRegistry; approvalMode?: ApprovalMode }) {
+  const instance = render(
+    <App
+      initialModel={{ modelId: 'scripted', model: options.model }}
+      selectModel={(name) => ({ modelId: name, model: options.model })}
+      tools={options.tools}
+      instructions="test"
+      approvalMode={options.approvalMode ?? 'ask'}
+      workspaceLabel="~/repo"
+      greeting="welcome to shoal"
+    />,
+  );
+  return instance;
+}
+
+/**
+ * Polls the last frame until `predicate` holds; fails with the frame when it
+ * never does. Waits a tick more after a match: a frame is written before
+ * React's effects subscribe the new components to key presses.
+ */
+export async function waitForFrame(
+  instance: { lastFrame: () => string | undefined },
+  predicate: (frame: string) => boolean,
+  timeoutMs = 5000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const frame = instance.lastFrame() ?? '';
+    if (predicate(frame)) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`Frame never matched:\n${frame}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Types text and presses Enter, as separate key events. */
+export async function typeAndSend(stdin: { write: (data: string) => void }, text: string): Promise<void> {
+  stdin.write(text);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  stdin.write('\r');
+}
+
+/** A registry with a research tool whose sub-agents batch two slow reads each, through the real loop. */
+export function createResearchRegistry(readLatencyMs: number): ToolRegistry {
+  const reads = createRegistry([createFakeTool({ name: 'read_file', kind: 'read-only', latencyMs: readLatencyMs })]);
+  const research = createResearchCodebaseTool({
+    startResearch: ({ question, toolCallId, signal }) =>
+      runAgent({
+        model: createScriptedModel([
+          { calls: [{ toolName: 'read_file', input: { label: `${question}-one` } }, { toolName: 'read_file', input: { label: `${question}-two` } }] },
+          { text: `report on ${question}` },
+        ]),
+        instructions: '',
+        messages: [{ role: 'user', content: question }],
+        tools: reads,
+        signal,
+        requestApproval: async () => ({ type: 'allow' }),
+        agentId: `research:${toolCallId}`,
+        parentToolCallId: toolCallId,
+      }),
+  });
+  return createRegistry([research]);
+}

@@ -1,0 +1,127 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup } from 'ink-testing-library';
+import { createRegistry } from '../../src/tools/registry';
+import { createFakeTool } from '../helpers/fake-tools';
+import { createResearchRegistry, renderApp, typeAndSend, waitForFrame } from '../helpers/render-app';
+import { createScriptedModel } from '../helpers/scripted-model';
+
+afterEach(() => cleanup());
+
+const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/g;
+const count = (frame: string, pattern: RegExp) => frame.match(pattern)?.length ?? 0;
+
+describe('App', () => {
+  it('shows a spinner per call of a running batch, then an ok row with a duration for each', async () => {
+    const model = createScriptedModel([
+      { calls: ['alpha.ts', 'beta.ts', 'gamma.ts'].map((label) => ({ toolName: 'read_file', input: { label } })) },
+      { text: 'All three read.' },
+    ]);
+    const app = renderApp({ model, tools: createRegistry([createFakeTool({ name: 'read_file', kind: 'read-only', latencyMs: 400 })]) });
+    await typeAndSend(app.stdin, 'read them');
+
+    const running = await waitForFrame(app, (frame) => frame.includes('gamma.ts') && frame.includes('running 3 tools'));
+    const rows = running.split('\n').filter((line) => /read_file (alpha|beta|gamma)\.ts/.test(line));
+    expect(rows).toHaveLength(3);
+    expect(rows.every((row) => count(row, SPINNER) === 1)).toBe(true);
+    expect(running).toContain('Read-only batch · 3 calls in parallel');
+
+    const done = await waitForFrame(app, (frame) => frame.includes('All three read.'));
+    const doneRows = done.split('\n').filter((line) => /read_file (alpha|beta|gamma)\.ts/.test(line));
+    expect(doneRows).toHaveLength(3);
+    for (const row of doneRows) expect(row).toMatch(/✓ read_file \w+\.ts {2}\w+\.ts {2}\d+ ms/);
+    expect(done).toMatch(/3 calls in parallel · \d+ ms wall vs \d+(\.\d)? (ms|s) summed/);
+  });
+
+  it('nests a research sub-agent’s own batch under its row while it runs, then collapses it', async () => {
+    const model = createScriptedModel([
+      { calls: [{ toolName: 'research_codebase', input: { question: 'auth' } }, { toolName: 'research_codebase', input: { question: 'db' } }] },
+      { text: 'Research done.' },
+    ]);
+    const app = renderApp({ model, tools: createResearchRegistry(500) });
+    await typeAndSend(app.stdin, 'research');
+
+    const live = await waitForFrame(app, (frame) => frame.includes('auth-two') && frame.includes('db-two'));
+    const lines = live.split('\n');
+    const researchRow = lines.findIndex((line) => line.includes('research_codebase auth'));
+    const nestedRow = lines.findIndex((line) => line.includes('read_file auth-one'));
+    expect(researchRow).toBeGreaterThan(-1);
+    expect(nestedRow).toBeGreaterThan(researchRow);
+    expect(lines[nestedRow]!.indexOf('read_file')).toBeGreaterThan(lines[researchRow]!.indexOf('research_codebase'));
+    expect(live).toContain('Research · 2 sub-agents in parallel');
+    expect(count(live, /Read-only batch · 2 calls in parallel/g)).toBe(2);
+
+    const done = await waitForFrame(app, (frame) => frame.includes('Research done.'));
+    expect(done).toMatch(/✓ research_codebase auth {2}2 steps, 2 tool calls/);
+    expect(done).not.toContain('auth-one');
+  });
+
+  it('y allows once, a allows the tool for the session, n sends feedback with the denial', async () => {
+    const ran: string[] = [];
+    const write = createFakeTool({ name: 'write_file', kind: 'write', latencyMs: 5, onRun: (label) => ran.push(label) });
+    const model = createScriptedModel([
+      { calls: [{ toolName: 'write_file', input: { label: 'first' } }] },
+      { calls: [{ toolName: 'write_file', input: { label: 'second' } }] },
+      { calls: [{ toolName: 'write_file', input: { label: 'third' } }] },
+      { text: 'Finished.' },
+    ]);
+    const tools = createRegistry([write]);
+    const app = renderApp({ model, tools });
+    await typeAndSend(app.stdin, 'write things');
+
+    await waitForFrame(app, (frame) => frame.includes('Run this command?') && frame.includes('$ first'));
+    app.stdin.write('y');
+    await waitForFrame(app, (frame) => frame.includes('$ second'));
+    expect(ran).toEqual(['first']);
+    app.stdin.write('a');
+    const done = await waitForFrame(app, (frame) => frame.includes('Finished.'));
+    // The third write ran without a prompt: the session allowance stuck.
+    expect(ran).toEqual(['first', 'second', 'third']);
+    expect(done).not.toContain('$ third');
+
+    const deniedModel = createScriptedModel([{ calls: [{ toolName: 'write_file', input: { label: 'risky' } }] }, { text: 'Understood.' }]);
+    const second = renderApp({ model: deniedModel, tools: createRegistry([createFakeTool({ name: 'write_file', kind: 'write' })]) });
+    await typeAndSend(second.stdin, 'try');
+    await waitForFrame(second, (frame) => frame.includes('$ risky'));
+    second.stdin.write('n');
+    await waitForFrame(second, (frame) => frame.includes('Tell the model why'));
+    second.stdin.write('use a branch');
+    await waitForFrame(second, (frame) => frame.includes('use a branch'));
+    second.stdin.write('\r');
+    const deniedFrame = await waitForFrame(second, (frame) => frame.includes('Understood.'));
+    expect(deniedFrame).toMatch(/⊘ write_file risky {2}denied: use a branch/);
+    expect(JSON.stringify(deniedModel.doStreamCalls[1]!.prompt)).toContain('The user denied this call and said: use a branch');
+  });
+
+  it('Esc during a batch cancels every call and gives the prompt back', async () => {
+    const model = createScriptedModel([{ calls: ['a', 'b', 'c'].map((label) => ({ toolName: 'read_file', input: { label: `slow-${label}` } })) }]);
+    const app = renderApp({ model, tools: createRegistry([createFakeTool({ name: 'read_file', kind: 'read-only', latencyMs: 10_000 })]) });
+    await typeAndSend(app.stdin, 'go slow');
+    await waitForFrame(app, (frame) => frame.includes('running 3 tools'));
+    app.stdin.write('\u001B');
+    const frame = await waitForFrame(app, (current) => current.includes('interrupted'));
+    expect(count(frame, /◌ read_file slow-\w/g)).toBe(3);
+    expect(frame).toContain('ready');
+  });
+
+  it('answers slash commands: /help, /stats, unknown ones', async () => {
+    const app = renderApp({ model: createScriptedModel([]), tools: createRegistry([]) });
+    await typeAndSend(app.stdin, '/help');
+    await waitForFrame(app, (frame) => frame.includes('/approval MODE') && frame.includes('Shift+Tab'));
+    await typeAndSend(app.stdin, '/stats');
+    await waitForFrame(app, (frame) => frame.includes('time saved in parallel'));
+    await typeAndSend(app.stdin, '/nope');
+    await waitForFrame(app, (frame) => frame.includes('Unknown command /nope'));
+  });
+
+  it('cycles the approval mode with Shift+Tab and lets auto-edit run edits without asking', async () => {
+    const ran: string[] = [];
+    const model = createScriptedModel([{ calls: [{ toolName: 'write_file', input: { label: 'auto' } }] }, { text: 'Edited.' }]);
+    const app = renderApp({ model, tools: createRegistry([createFakeTool({ name: 'write_file', kind: 'write', onRun: (label) => ran.push(label) })]) });
+    await waitForFrame(app, (frame) => frame.includes('ask (shift+tab)'));
+    app.stdin.write('\u001B[Z');
+    await waitForFrame(app, (frame) => frame.includes('auto-edit (shift+tab)'));
+    await typeAndSend(app.stdin, 'edit');
+    await waitForFrame(app, (frame) => frame.includes('Edited.'));
+    expect(ran).toEqual(['auto']);
+  });
+});
