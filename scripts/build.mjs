@@ -1,27 +1,39 @@
-// Bundles the CLI into one ES module so start-up reads one file instead of
+// Bundles the CLI into ES modules so start-up reads a few files instead of
 // resolving hundreds of modules (the first frame has to land under 400 ms).
 import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 
-const quiet = process.argv.includes('--quiet');
-const started = performance.now();
-await build({
-  entryPoints: { shoal: 'src/cli.ts' },
-  outdir: 'dist',
-  // Chunks let `--version` skip loading the AI SDK and Ink.
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node22',
-  jsx: 'automatic',
-  minifyWhitespace: false,
-  sourcemap: 'linked',
-  logLevel: quiet ? 'error' : 'warning',
-  define: { 'process.env.NODE_ENV': '"production"' },
-  banner: {
-    // Bundled CommonJS dependencies call require(); give them one.
-    js: "#!/usr/bin/env node\nimport { createRequire as __shoalCreateRequire } from 'node:module';\nconst require = __shoalCreateRequire(import.meta.url);",
-  },
-});
-if (!quiet) console.log(`built dist/shoal.js in ${Math.round(performance.now() - started)} ms`);
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+/** Builds `src/cli.ts` into `outdir` (default dist/), entry `shoal.js`. */
+export async function buildCli({ outdir = path.join(root, 'dist'), quiet = false } = {}) {
+  const started = performance.now();
+  await build({
+    absWorkingDir: root,
+    entryPoints: { shoal: 'src/cli.ts' },
+    outdir,
+    // Chunks let `--version` and `--help` skip loading the AI SDK and Ink.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    jsx: 'automatic',
+    sourcemap: 'linked',
+    logLevel: quiet ? 'error' : 'warning',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    // Ink loads React DevTools only when asked to (DEV=true); it is not a dependency.
+    external: ['react-devtools-core'],
+    banner: {
+      // Bundled CommonJS dependencies call require(); give them one.
+      js: "#!/usr/bin/env node\nimport { createRequire as __shoalCreateRequire } from 'node:module';\nconst require = __shoalCreateRequire(import.meta.url);",
+    },
+  });
+  if (!quiet) console.log(`built ${path.relative(root, outdir) || '.'}/shoal.js in ${Math.round(performance.now() - started)} ms`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await buildCli({ quiet: process.argv.includes('--quiet') });
+}

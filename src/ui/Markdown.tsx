@@ -1,6 +1,6 @@
 import { Text, useWindowSize } from 'ink';
 import { useMemo } from 'react';
-import { renderMarkdown } from './markdown';
+import { renderMarkdown } from './render-markdown';
 
 export interface MarkdownProps {
   text: string;

@@ -1,0 +1,106 @@
+import { execa } from 'execa';
+import type { GrepLine, GrepQuery, GrepSearchResult } from './grep';
+import { MAX_SEARCH_FILE_BYTES } from './grep-builtin';
+
+/** rg cuts lines past this many bytes to a preview; 2000 bytes always hold the 500 characters grep shows. */
+const MAX_COLUMNS_BYTES = 2000;
+
+let availability: Promise<boolean> | undefined;
+
+/** Whether `rg` runs from PATH; asked once per process. */
+export function isRipgrepAvailable(): Promise<boolean> {
+  availability ??= execa('rg', ['--version'], { reject: false, stdin: 'ignore', timeout: 5000 }).then(
+    (result) => !result.failed,
+  );
+  return availability;
+}
+
+/**
+ * The rg arguments for a query under `searchPath` (workspace-relative): matches
+ * sorted by path like the built-in search, dot files included, `.git` and
+ * gitignored files skipped, NUL after each path so any file name parses.
+ */
+export function buildRipgrepArgs(query: GrepQuery, searchPath: string): string[] {
+  return [
+    '--line-number',
+    '--with-filename',
+    '--no-heading',
+    '--null',
+    '--color=never',
+    '--sort=path',
+    '--hidden',
+    '--no-require-git',
+    '--glob=!.git',
+    `--max-columns=${MAX_COLUMNS_BYTES}`,
+    '--max-columns-preview',
+    `--max-filesize=${MAX_SEARCH_FILE_BYTES}`,
+    // One more than asked, so the caller can tell "exactly N" from "more than N".
+    `--max-count=${query.maxResults + 1}`,
+    query.ignoreCase ? '--ignore-case' : '--case-sensitive',
+    ...(query.contextLines > 0 ? [`--context=${query.contextLines}`] : []),
+    ...(query.include === undefined ? [] : [`--glob=${query.include}`]),
+    '--regexp',
+    query.pattern,
+    '--',
+    searchPath,
+  ];
+}
+
+/** One line of rg's `--null` output: `path\0line:text` (match) or `path\0line-text` (context); `--` gives undefined. */
+export function parseRipgrepLine(raw: string): GrepLine | undefined {
+  const nul = raw.indexOf('\0');
+  if (nul === -1) return undefined;
+  const match = /^(\d+)([:-])(.*)$/s.exec(raw.slice(nul + 1));
+  if (!match) return undefined;
+  const path = raw.slice(0, nul).replace(/^\.\//, '');
+  return { path, line: Number(match[1]), text: match[3]!.replace(/\r$/, ''), isMatch: match[2] === ':' };
+}
+
+/** Every line of a finished rg output, for tests and small outputs. */
+export function parseRipgrepOutput(output: string): GrepLine[] {
+  return output.split('\n').flatMap((raw) => parseRipgrepLine(raw) ?? []);
+}
+
+/**
+ * Runs rg in `root` and reads its output as it streams, stopping it one match
+ * past `maxResults`. Exit code 1 (no matches) is an empty result; a failure
+ * with nothing found becomes an Error carrying rg's own message.
+ */
+export async function searchWithRipgrep(options: {
+  root: string;
+  searchPath: string;
+  query: GrepQuery;
+  signal: AbortSignal;
+  /** The rg executable; tests point it at a fake. */
+  command?: string;
+}): Promise<GrepSearchResult> {
+  const subprocess = execa(options.command ?? 'rg', buildRipgrepArgs(options.query, options.searchPath), {
+    cwd: options.root,
+    cancelSignal: options.signal,
+    reject: false,
+    stdin: 'ignore',
+    buffer: { stdout: false },
+  });
+  const lines: GrepLine[] = [];
+  let matchCount = 0;
+  for await (const raw of subprocess) {
+    const line = parseRipgrepLine(raw);
+    if (!line) continue;
+    lines.push(line);
+    if (line.isMatch && ++matchCount > options.query.maxResults) break;
+  }
+  subprocess.kill();
+  const result = await subprocess;
+  options.signal.throwIfAborted();
+  if (result.code === 'ENOENT') {
+    throw new Error('ripgrep (rg) is not on PATH; install it or run grep with the built-in backend.');
+  }
+  if (result.exitCode === 2 && lines.length === 0) {
+    const message = String(result.stderr ?? '').trim() || `exit code ${result.exitCode}`;
+    if (message.includes('regex parse error')) {
+      throw new Error(`Invalid regex ${JSON.stringify(options.query.pattern)} (ripgrep syntax): ${message}`);
+    }
+    throw new Error(`rg failed: ${message}`);
+  }
+  return { lines, isTimedOut: false, skippedLargeFiles: [] };
+}

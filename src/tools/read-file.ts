@@ -1,0 +1,164 @@
+import { createReadStream } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { isBinaryFile } from './binary';
+import { capLines, formatBytes, plural, truncateLine } from './output-cap';
+import { describePath, resolveToolPath, toFsError, type ToolPath } from './tool-fs';
+import type { ShoalTool, ToolOptions, ToolResult } from './types';
+
+const DEFAULT_LIMIT = 2000;
+const MAX_LINE_CHARS = 2000;
+const MAX_OUTPUT_BYTES = 256 * 1024;
+/** Above this a file is only read as a line range, streamed, never whole. */
+const MAX_WHOLE_FILE_BYTES = 10 * 1024 * 1024;
+
+/** Input of the `read_file` tool. */
+export const readFileInputSchema = z.object({
+  path: z.string().min(1).describe('File to read, relative to the workspace root.'),
+  offset: z.number().int().min(1).optional().describe('First line number to show (1-based). Default 1.'),
+  limit: z.number().int().min(1).optional().describe(`How many lines to show. Default ${DEFAULT_LIMIT}.`),
+});
+
+/** Input of the `read_file` tool. */
+export type ReadFileInput = z.infer<typeof readFileInputSchema>;
+
+/** Some consecutive lines of a file, and what is known about the rest. */
+interface LineWindow {
+  lines: string[];
+  /** Undefined when a big file was not read to its end. */
+  totalLines: number | undefined;
+  hasMore: boolean;
+}
+
+/** Reads a text file as numbered lines, in windows of `offset`/`limit` for long files. */
+export function createReadFileTool(options: ToolOptions): ShoalTool<ReadFileInput> {
+  return {
+    name: 'read_file',
+    description:
+      'Read a text file. Output lines are numbered "<line number><tab><content>", 1-based. ' +
+      `Shows up to ${DEFAULT_LIMIT} lines from offset (default 1) and at most 256 KiB; ` +
+      `lines over ${MAX_LINE_CHARS} characters are cut. When output is cut, the last line says which offset reads on. ` +
+      'Files over 10 MiB need offset/limit (find the lines with grep first). ' +
+      'Refuses binary files and directories (use list_dir). ' +
+      'Batch independent read-only calls (read_file, list_dir, glob, grep) in one response; they run in parallel.',
+    inputSchema: readFileInputSchema,
+    kind: 'read-only',
+    describe(input) {
+      const shown = describePath(options.cwd, input.path);
+      if (input.offset === undefined && input.limit === undefined) return shown;
+      const first = input.offset ?? 1;
+      return `${shown}:${first}-${input.limit === undefined ? '' : first + input.limit - 1}`;
+    },
+    async execute(input, { signal }) {
+      const file = await resolveToolPath(options.cwd, input.path);
+      const shown = file.shownPath;
+      const stats = await stat(file.absolute).catch(async (error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(await missingFileMessage(file));
+        throw toFsError(error, shown);
+      });
+      if (stats.isDirectory()) throw new Error(`${shown} is a directory; use list_dir to see what it holds.`);
+      if (!stats.isFile()) {
+        throw new Error(`${shown} is not a regular file (a device, pipe or socket); read_file reads files only.`);
+      }
+      if (stats.size === 0) return { output: `${shown} is empty (0 bytes).`, summary: 'empty' };
+      if (await isBinaryFile(file.absolute).catch((error: unknown) => Promise.reject(toFsError(error, shown)))) {
+        throw new Error(`${shown} is a binary file (${formatBytes(stats.size)}); read_file shows text only.`);
+      }
+
+      const offset = input.offset ?? 1;
+      const limit = input.limit ?? DEFAULT_LIMIT;
+      const isBig = stats.size > MAX_WHOLE_FILE_BYTES;
+      if (isBig && input.offset === undefined && input.limit === undefined) {
+        throw new Error(
+          `${shown} is ${formatBytes(stats.size)}, over the 10 MiB limit for reading whole. ` +
+            'Use grep to find the lines you need, then read_file with offset and limit.',
+        );
+      }
+      const window = await (isBig
+        ? readLineRange(file.absolute, offset, limit, signal)
+        : readFile(file.absolute, { encoding: 'utf8', signal }).then((text) => sliceLines(text, offset, limit))
+      ).catch((error: unknown) => Promise.reject(toFsError(error, shown)));
+      if (window.lines.length === 0) {
+        throw new Error(`${shown} has ${plural(window.totalLines ?? 0, 'line')}; offset ${offset} is past the end.`);
+      }
+      return formatWindow({ window, offset, size: stats.size });
+    },
+  };
+}
+
+/** Numbers the lines, applies the byte cap and says where to read on. */
+function formatWindow(options: { window: LineWindow; offset: number; size: number }): ToolResult {
+  const { window, offset } = options;
+  const numbered = window.lines.map(
+    (line, index) => `${String(offset + index).padStart(5)}\t${truncateLine(line, MAX_LINE_CHARS)}`,
+  );
+  const capped = capLines(numbered, { maxLines: Infinity, maxBytes: MAX_OUTPUT_BYTES });
+  const last = offset + capped.lines.length - 1;
+  const isComplete = offset === 1 && capped.cutBy === undefined && !window.hasMore;
+  const of = window.totalLines === undefined ? `of a ${formatBytes(options.size)} file` : `of ${window.totalLines}`;
+  const output = [...capped.lines];
+  if (capped.cutBy !== undefined || window.hasMore) {
+    const why = capped.cutBy === undefined ? '' : ' (output capped at 256 KiB)';
+    output.push(`[Showing lines ${offset}-${last} ${of}${why}. Use offset=${last + 1} to read more.]`);
+  }
+  const summary = isComplete ? plural(window.lines.length, 'line') : `lines ${offset}-${last} ${of}`;
+  return { output: output.join('\n'), summary };
+}
+
+function sliceLines(text: string, offset: number, limit: number): LineWindow {
+  const lines = text.split(/\r?\n/);
+  // A final newline ends the last line; it does not start another.
+  if (lines.at(-1) === '') lines.pop();
+  const end = Math.min(lines.length, offset - 1 + limit);
+  return { lines: lines.slice(offset - 1, end), totalLines: lines.length, hasMore: end < lines.length };
+}
+
+/** Streams a big file and keeps only the wanted lines, stopping one line after them. */
+async function readLineRange(
+  absolute: string,
+  offset: number,
+  limit: number,
+  signal: AbortSignal,
+): Promise<LineWindow> {
+  const stream = createReadStream(absolute, { encoding: 'utf8', signal });
+  const reader = createInterface({ input: stream, crlfDelay: Infinity });
+  const lines: string[] = [];
+  let lineNumber = 0;
+  try {
+    for await (const line of reader) {
+      lineNumber++;
+      if (lineNumber < offset) continue;
+      if (lines.length === limit) return { lines, totalLines: undefined, hasMore: true };
+      lines.push(line);
+    }
+  } finally {
+    reader.close();
+    stream.destroy();
+  }
+  return { lines, totalLines: lineNumber, hasMore: false };
+}
+
+/** "No file at src/x.ts. Did you mean src/x.tsx?" when a sibling differs only in case or extension. */
+async function missingFileMessage(file: ToolPath): Promise<string> {
+  const siblings = await readdir(path.dirname(file.absolute)).catch(() => undefined);
+  if (siblings === undefined) {
+    return `No file at ${file.shownPath}, and its directory does not exist either. Use glob to find the file.`;
+  }
+  const wanted = path.basename(file.absolute).toLowerCase();
+  const wantedStem = stem(wanted);
+  const sameName = siblings.filter((name) => name.toLowerCase() === wanted);
+  const sameStem = siblings.filter((name) => name.toLowerCase() !== wanted && stem(name.toLowerCase()) === wantedStem);
+  const suggestions = [...sameName, ...sameStem.sort()]
+    .slice(0, 3)
+    .map((name) => path.posix.join(path.posix.dirname(file.shownPath), name));
+  if (suggestions.length === 0) return `No file at ${file.shownPath}. Use list_dir or glob to find the right path.`;
+  return `No file at ${file.shownPath}. Did you mean ${suggestions.join(' or ')}?`;
+}
+
+/** "app.test.ts" -> "app.test"; names without an extension stay whole. */
+function stem(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(0, dot) : name;
+}

@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCliForTest } from '../helpers/built-cli';
+import { startOpenAIServer } from '../helpers/openai-server';
+import { createTempWorkspace } from '../helpers/temp-workspace';
+
+let cli: string;
+
+beforeAll(async () => {
+  cli = await buildCliForTest();
+}, 60_000);
+
+/** Runs the built CLI with no model settings from this machine's environment. */
+function shoal(args: string[], env: Record<string, string> = {}) {
+  const clean = { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '', SHOAL_MODEL: '', ...env };
+  return execa(process.execPath, [cli, ...args], { env: clean, reject: false, stdin: 'ignore', timeout: 30_000 });
+}
+
+const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
+
+describe('the built CLI', () => {
+  it('prints its version and help', async () => {
+    const version = await shoal(['--version']);
+    expect(version.exitCode).toBe(0);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+$/);
+    const help = await shoal(['--help']);
+    for (const flag of ['--prompt', '--cwd', '--model', '--base-url', '--output-format', '--allow', '--yolo']) {
+      expect(help.stdout).toContain(flag);
+    }
+  });
+
+  it('runs a task headless against an OpenAI-compatible server', async () => {
+    const cwd = await createTempWorkspace({ 'hello.txt': 'hi there\n' });
+    const server = await startOpenAIServer([
+      {
+        toolCalls: [
+          { id: 'call_1', name: 'read_file', arguments: '{"path":"hello.txt"}' },
+          { id: 'call_2', name: 'list_dir', arguments: '{}' },
+        ],
+      },
+      { text: 'hello.txt says hi.' },
+    ]);
+    const result = await shoal(['-p', 'what does hello.txt say?', '--cwd', cwd, '--base-url', server.baseUrl, '--model', 'local', '--output-format', 'json']);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ result: 'hello.txt says hi.', reason: 'done', toolCalls: { total: 2, byStatus: { ok: 2 } } });
+    expect(server.requests[0]).toMatchObject({ model: 'local', parallel_tool_calls: true });
+    const toolResults = server.requests[1]!.messages.filter((message: { role: string }) => message.role === 'tool');
+    expect(toolResults[0].content).toContain('hi there');
+  });
+
+  it('explains what to configure when no model is set', async () => {
+    const result = await shoal(['-p', 'hello']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('OPENAI_API_KEY');
+    expect(result.stderr).toContain('--base-url');
+    noStack(result.stderr);
+  });
+
+  it.each([
+    [['-p', 'x', '--output-format', 'xml'], /text, json, stream-json/],
+    [['-p', 'x', '--cwd', '/definitely/not/here'], /does not exist/],
+    [['-p', 'x', '--allow', 'rm'], /unknown tool rm/],
+    [['-p', 'x', '--max-steps', 'zero'], /whole number/],
+    [['--no-such-flag'], /unknown option/],
+  ])('refuses bad input %j with a clear message', async (args, message) => {
+    const result = await shoal(args, { OPENAI_API_KEY: 'unused' });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toMatch(message);
+    noStack(result.stderr);
+  });
+});

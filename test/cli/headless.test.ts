@@ -1,0 +1,129 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createPolicyApproval } from '../../src/agent/approval';
+import { runHeadless, type HeadlessOptions, type HeadlessSummary } from '../../src/headless';
+import { createScriptedModel, type ScriptedStep } from '../helpers/scripted-model';
+import { createTempWorkspace } from '../helpers/temp-workspace';
+
+async function headless(options: {
+  cwd: string;
+  steps: ScriptedStep[];
+  format?: HeadlessOptions['outputFormat'];
+  allow?: string[];
+}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => (out += chunk));
+  stderr.on('data', (chunk) => (err += chunk));
+  const model = createScriptedModel(options.steps);
+  const code = await runHeadless({
+    setup: { cwd: options.cwd, model },
+    prompt: 'do it',
+    outputFormat: options.format ?? 'text',
+    requestApproval: createPolicyApproval({ allowedTools: new Set(options.allow ?? []), deniedFeedback: 'denied in headless' }),
+    signal: new AbortController().signal,
+    stdout,
+    stderr,
+  });
+  return { code, out, err, model };
+}
+
+describe('runHeadless', () => {
+  it('streams the answer to stdout and one line per tool call to stderr', async () => {
+    const cwd = await createTempWorkspace({ 'notes.txt': 'one\ntwo\n', 'src/app.ts': 'export {};\n' });
+    const { code, out, err } = await headless({
+      cwd,
+      steps: [
+        { calls: [{ toolName: 'read_file', input: { path: 'notes.txt' } }, { toolName: 'glob', input: { pattern: '**/*.ts' } }] },
+        { text: 'notes.txt has two lines.' },
+      ],
+    });
+    expect(code).toBe(0);
+    expect(out).toBe('notes.txt has two lines.\n');
+    expect(err).toMatch(/✓ read_file notes\.txt/);
+    expect(err).toMatch(/✓ glob /);
+  });
+
+  it('prints one JSON summary with the answer, usage and tool-call counts', async () => {
+    const cwd = await createTempWorkspace({ 'a.txt': 'a\n' });
+    const { code, out } = await headless({
+      cwd,
+      format: 'json',
+      steps: [
+        { calls: [{ toolName: 'read_file', input: { path: 'a.txt' } }, { toolName: 'read_file', input: { path: 'missing.txt' } }] },
+        { text: 'Done.' },
+      ],
+    });
+    expect(code).toBe(0);
+    const summary = JSON.parse(out) as HeadlessSummary;
+    expect(summary).toMatchObject({
+      result: 'Done.',
+      reason: 'done',
+      steps: 2,
+      usage: { inputTokens: 20, outputTokens: 10 },
+      toolCalls: { total: 2, byStatus: { ok: 1, error: 1, denied: 0, cancelled: 0 }, byTool: { read_file: 2 } },
+    });
+  });
+
+  it('prints every node as one JSON line with stream-json', async () => {
+    const cwd = await createTempWorkspace({ 'a.txt': 'a\n' });
+    const { out } = await headless({
+      cwd,
+      format: 'stream-json',
+      steps: [{ calls: [{ toolName: 'list_dir', input: {} }] }, { text: 'ok' }],
+    });
+    const nodes = out.trim().split('\n').map((line) => JSON.parse(line) as { type: string });
+    expect(nodes[0]!.type).toBe('run-start');
+    expect(nodes.at(-1)!.type).toBe('run-end');
+    expect(nodes.map((node) => node.type)).toContain('phase-start');
+  });
+
+  it('denies writes unless allowed, tells the model, and goes on', async () => {
+    const cwd = await createTempWorkspace();
+    const steps: ScriptedStep[] = [
+      { calls: [{ toolName: 'write_file', input: { path: 'out.txt', content: 'hello\n' } }] },
+      { text: 'Tried to write.' },
+    ];
+    const denied = await headless({ cwd, steps });
+    expect(denied.code).toBe(0);
+    expect(existsSync(path.join(cwd, 'out.txt'))).toBe(false);
+    expect(denied.err).toMatch(/⊘ write_file out\.txt/);
+    const sent = JSON.stringify(denied.model.doStreamCalls[1]!.prompt);
+    expect(sent).toContain('execution-denied');
+    expect(sent).toContain('denied in headless');
+
+    const allowed = await headless({ cwd, steps, allow: ['write_file'] });
+    expect(allowed.code).toBe(0);
+    expect(await readFile(path.join(cwd, 'out.txt'), 'utf8')).toBe('hello\n');
+  });
+
+  it('exits non-zero with a one-line reason when the model fails', async () => {
+    const cwd = await createTempWorkspace();
+    const stderr = new PassThrough();
+    let err = '';
+    stderr.on('data', (chunk) => (err += chunk));
+    const code = await runHeadless({
+      setup: {
+        cwd,
+        model: createScriptedModel(() => {
+          throw new Error('boom');
+        }),
+        maxRetries: 0,
+      },
+      prompt: 'x',
+      outputFormat: 'text',
+      requestApproval: createPolicyApproval({ allowedTools: new Set(), deniedFeedback: '' }),
+      signal: new AbortController().signal,
+      stdout: new PassThrough(),
+      stderr,
+    });
+    expect(code).toBe(1);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).toMatch(/^shoal: .*boom/);
+  });
+});

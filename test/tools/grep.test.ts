@@ -1,0 +1,288 @@
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createGrepTool, type GrepInput, type GrepQuery } from '../../src/tools/grep';
+import { buildRipgrepArgs, parseRipgrepOutput, searchWithRipgrep } from '../../src/tools/grep-ripgrep';
+import { createTempWorkspace } from '../helpers/temp-workspace';
+
+const context = { signal: new AbortController().signal, toolCallId: 'call-1', emit: () => {} };
+
+async function grep(cwd: string, input: GrepInput, timeLimitMs?: number) {
+  return createGrepTool({ cwd, backend: 'builtin', timeLimitMs }).execute(input, context);
+}
+
+const query: GrepQuery = { pattern: 'TODO', ignoreCase: false, include: undefined, contextLines: 0, maxResults: 200 };
+
+describe('grep (built-in search)', () => {
+  it('prints path:line:content grouped by file in path order', async () => {
+    const cwd = await createTempWorkspace({
+      'src/b.ts': 'const b = 1; // TODO b\n',
+      'src/a.ts': '// TODO first\nconst a = 1;\n// TODO second\n',
+      'src/a/inner.ts': 'nothing here\n',
+      'README.md': 'See TODO list\r\n',
+    });
+    const result = await grep(cwd, { pattern: 'TODO' });
+    expect(result.output).toBe(
+      ['README.md:1:See TODO list', 'src/a.ts:1:// TODO first', 'src/a.ts:3:// TODO second', 'src/b.ts:1:const b = 1; // TODO b'].join('\n'),
+    );
+    expect(result.summary).toBe('4 matches in 3 files');
+  });
+
+  it('shows context lines with "-" and separates groups with "--"', async () => {
+    const lines = Array.from({ length: 20 }, (_, index) => `line ${index + 1}`);
+    lines[2] = 'match one';
+    lines[3] = 'match two';
+    lines[14] = 'match three';
+    const cwd = await createTempWorkspace({ 'a.txt': `${lines.join('\n')}\n`, 'b.txt': 'match four\n' });
+    const result = await grep(cwd, { pattern: '^match', contextLines: 1 });
+    expect(result.output).toBe(
+      [
+        'a.txt-2-line 2',
+        'a.txt:3:match one',
+        'a.txt:4:match two',
+        'a.txt-5-line 5',
+        '--',
+        'a.txt-14-line 14',
+        'a.txt:15:match three',
+        'a.txt-16-line 16',
+        '--',
+        'b.txt:1:match four',
+      ].join('\n'),
+    );
+    expect(result.summary).toBe('4 matches in 2 files');
+  });
+
+  it('filters files with include and matches case-insensitively on request', async () => {
+    const cwd = await createTempWorkspace({
+      'src/a.ts': 'Todo: a\n',
+      'src/deep/b.ts': 'TODO: b\n',
+      'src/c.md': 'todo: c\n',
+    });
+    const result = await grep(cwd, { pattern: 'todo', include: '*.ts', ignoreCase: true });
+    expect(result.output).toBe('src/a.ts:1:Todo: a\nsrc/deep/b.ts:1:TODO: b');
+    expect((await grep(cwd, { pattern: '(?i)todo', include: '*.md' })).output).toBe('src/c.md:1:todo: c');
+    expect((await grep(cwd, { pattern: 'todo', include: '*.ts' })).output).toBe('No matches for /todo/ (*.ts).');
+  });
+
+  it('skips .git, gitignored and binary files', async () => {
+    const cwd = await createTempWorkspace({
+      '.gitignore': 'dist/\n',
+      '.git/COMMIT_EDITMSG': 'needle\n',
+      'dist/app.js': 'needle\n',
+      'pkg/.gitignore': '*.gen.ts\n',
+      'pkg/types.gen.ts': 'needle\n',
+      'pkg/index.ts': 'needle\n',
+      'logo.png': Buffer.concat([Buffer.from('needle\n'), Buffer.from([0, 1, 2])]),
+      '.env.example': 'needle=1\n',
+    });
+    const result = await grep(cwd, { pattern: 'needle' });
+    expect(result.output).toBe('.env.example:1:needle=1\npkg/index.ts:1:needle');
+  });
+
+  it('searches a single file given as path', async () => {
+    const cwd = await createTempWorkspace({ 'src/a.ts': 'x\nneedle\n', 'src/b.ts': 'needle\n' });
+    const result = await grep(cwd, { pattern: 'needle', path: 'src/a.ts' });
+    expect(result).toEqual({ output: 'src/a.ts:2:needle', summary: '1 match in 1 file' });
+  });
+
+  it('stops at maxResults in path order and says there are more', async () => {
+    const cwd = await createTempWorkspace({
+      'a.txt': 'hit 1\nhit 2\n',
+      'b.txt': 'hit 3\nafter\nhit 4\n',
+      'c.txt': 'hit 5\n',
+    });
+    const result = await grep(cwd, { pattern: 'hit', maxResults: 3, contextLines: 1 });
+    expect(result.output).toBe(
+      [
+        'a.txt:1:hit 1',
+        'a.txt:2:hit 2',
+        '--',
+        'b.txt:1:hit 3',
+        'b.txt-2-after',
+        '[Stopped at 3 matches; there are more. Narrow the pattern, path or include, or raise maxResults (up to 2000).]',
+      ].join('\n'),
+    );
+    expect(result.summary).toBe('3 matches in 2 files (capped)');
+    const exact = await grep(cwd, { pattern: 'hit', maxResults: 5 });
+    expect(exact.summary).toBe('5 matches in 3 files');
+    expect(exact.output).not.toContain('[Stopped');
+  });
+
+  it('keeps path order across many files searched concurrently', async () => {
+    const files = Object.fromEntries(
+      Array.from({ length: 60 }, (_, index) => [`f${String(index).padStart(2, '0')}.txt`, `${'filler\n'.repeat(index * 50)}hit\n`]),
+    );
+    const cwd = await createTempWorkspace(files);
+    const result = await grep(cwd, { pattern: 'hit', maxResults: 10 });
+    const paths = result.output.split('\n').slice(0, 10).map((line) => line.split(':')[0]);
+    expect(paths).toEqual(Array.from({ length: 10 }, (_, index) => `f${String(index).padStart(2, '0')}.txt`));
+  });
+
+  it('cuts long lines at 500 characters', async () => {
+    const cwd = await createTempWorkspace({ 'min.js': `needle${'x'.repeat(1000)}\n` });
+    const result = await grep(cwd, { pattern: 'needle' });
+    expect(result.output).toBe(`min.js:1:needle${'x'.repeat(494)}… [line cut at 500 characters]`);
+  });
+
+  it('supports Unicode property escapes and patterns only legal outside Unicode mode', async () => {
+    const cwd = await createTempWorkspace({ 'a.txt': 'Grüße\nfoo-bar\n' });
+    expect((await grep(cwd, { pattern: '\\p{Lu}\\p{Ll}+ße' })).output).toBe('a.txt:1:Grüße');
+    expect((await grep(cwd, { pattern: 'foo\\-bar' })).output).toBe('a.txt:2:foo-bar');
+  });
+
+  it('finds matches that depend on line boundaries', async () => {
+    const cwd = await createTempWorkspace({ 'a.ts': 'export const a = 1;\n  export const b = 2;\nend;\n' });
+    expect((await grep(cwd, { pattern: '^export' })).output).toBe('a.ts:1:export const a = 1;');
+    expect((await grep(cwd, { pattern: '2;$' })).output).toBe('a.ts:2:  export const b = 2;');
+    expect((await grep(cwd, { pattern: '2;(?!\\s)' })).output).toBe('a.ts:2:  export const b = 2;');
+  });
+
+  it('explains an invalid regex instead of throwing a SyntaxError', async () => {
+    const cwd = await createTempWorkspace({ 'a.txt': 'x\n' });
+    const failing = grep(cwd, { pattern: 'load(' });
+    await expect(failing).rejects.toThrow(
+      'Invalid regex "load(": Unterminated group. Fix the pattern, or escape ( ) [ ] { } . * + ? | with a backslash',
+    );
+    await expect(failing).rejects.not.toBeInstanceOf(SyntaxError);
+  });
+
+  it('says results are partial when the time limit passes', async () => {
+    const cwd = await createTempWorkspace({ 'a.txt': 'needle\n' });
+    const result = await grep(cwd, { pattern: 'needle' }, 0);
+    expect(result.output).toBe(
+      'No matches for /needle/.\n[Search stopped after 0 s; results are partial. Use a simpler pattern or a narrower path or include.]',
+    );
+    expect(result.summary).toBe('0 matches in 0 files (partial)');
+  });
+
+  it('names text files skipped for size, but not big binaries', async () => {
+    const cwd = await createTempWorkspace({
+      'big.log': 'needle\n'.repeat(800_000),
+      'bin/tool': Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0]), Buffer.alloc(6 * 1024 * 1024, 0x61)]),
+      'a.txt': 'needle\n',
+    });
+    const result = await grep(cwd, { pattern: 'needle' });
+    expect(result.output).toBe(
+      'a.txt:1:needle\n[Skipped 1 file over 5 MiB (big.log); read_file with offset and limit reads them.]',
+    );
+  });
+
+  it('refuses paths outside the workspace and includes that leave the path', async () => {
+    const cwd = await createTempWorkspace({ 'a.txt': 'x\n' });
+    await expect(grep(cwd, { pattern: 'x', path: '../' })).rejects.toThrow(/outside the workspace/);
+    await expect(grep(cwd, { pattern: 'x', include: '../*.txt' })).rejects.toThrow(/must stay inside path/);
+    await expect(grep(cwd, { pattern: 'x', path: 'missing' })).rejects.toThrow('No file or directory at missing.');
+  });
+
+  it('stops when the signal aborts', async () => {
+    const cwd = await createTempWorkspace({ 'a.txt': 'needle\n' });
+    const controller = new AbortController();
+    controller.abort(new Error('user pressed escape'));
+    const tool = createGrepTool({ cwd, backend: 'builtin' });
+    await expect(tool.execute({ pattern: 'needle' }, { ...context, signal: controller.signal })).rejects.toThrow(
+      'user pressed escape',
+    );
+  });
+
+  it('describes the call as a regex with its scope', async () => {
+    const tool = createGrepTool({ cwd: await createTempWorkspace() });
+    expect(tool.name).toBe('grep');
+    expect(tool.kind).toBe('read-only');
+    expect(tool.describe({ pattern: 'TODO', path: 'src', include: '*.ts' })).toBe('/TODO/ in src (*.ts)');
+    expect(tool.describe({ pattern: 'todo', ignoreCase: true })).toBe('/todo/i');
+  });
+});
+
+describe('grep (ripgrep backend)', () => {
+  it('builds rg arguments that mirror the built-in search', () => {
+    expect(buildRipgrepArgs({ ...query, pattern: '-v|TODO', include: '*.ts', ignoreCase: true, contextLines: 2 }, 'src')).toEqual([
+      '--line-number',
+      '--with-filename',
+      '--no-heading',
+      '--null',
+      '--color=never',
+      '--sort=path',
+      '--hidden',
+      '--no-require-git',
+      '--glob=!.git',
+      '--max-columns=2000',
+      '--max-columns-preview',
+      `--max-filesize=${5 * 1024 * 1024}`,
+      '--max-count=201',
+      '--ignore-case',
+      '--context=2',
+      '--glob=*.ts',
+      '--regexp',
+      '-v|TODO',
+      '--',
+      'src',
+    ]);
+    const plain = buildRipgrepArgs(query, '.');
+    expect(plain).toContain('--case-sensitive');
+    expect(plain.some((arg) => arg.startsWith('--context') || arg.startsWith('--glob=*'))).toBe(false);
+  });
+
+  it('parses recorded rg --null output, paths with colons included', () => {
+    const recorded =
+      './src/a.ts\x001:// TODO first\n' +
+      './src/a.ts\x002-const a = 1;\r\n' +
+      '--\n' +
+      './odd:name.ts\x0010:x = "a:b-c"\n';
+    expect(parseRipgrepOutput(recorded)).toEqual([
+      { path: 'src/a.ts', line: 1, text: '// TODO first', isMatch: true },
+      { path: 'src/a.ts', line: 2, text: 'const a = 1;', isMatch: false },
+      { path: 'odd:name.ts', line: 10, text: 'x = "a:b-c"', isMatch: true },
+    ]);
+  });
+
+  /** A stand-in rg that records its arguments and prints `output`. */
+  async function createFakeRipgrep(output: string, exitCode: number, stderr = ''): Promise<{ command: string; argsFile: string }> {
+    const dir = await createTempWorkspace({ 'out.txt': output, 'err.txt': stderr });
+    const command = path.join(dir, 'rg');
+    const argsFile = path.join(dir, 'args.txt');
+    await writeFile(
+      command,
+      `#!/bin/sh\nprintf '%s\\n' "$PWD" "$@" > "${argsFile}"\ncat "${dir}/out.txt"\ncat "${dir}/err.txt" >&2\nexit ${exitCode}\n`,
+    );
+    await chmod(command, 0o755);
+    return { command, argsFile };
+  }
+
+  it('runs rg in the workspace root and streams its output into lines', async () => {
+    const root = await createTempWorkspace();
+    const fake = await createFakeRipgrep('./a.ts\x001:TODO one\n./b.ts\x003:TODO two\n', 0);
+    const result = await searchWithRipgrep({ root, searchPath: '.', query, signal: context.signal, command: fake.command });
+    expect(result.lines).toEqual([
+      { path: 'a.ts', line: 1, text: 'TODO one', isMatch: true },
+      { path: 'b.ts', line: 3, text: 'TODO two', isMatch: true },
+    ]);
+    const [cwd, ...args] = (await readFile(fake.argsFile, 'utf8')).trimEnd().split('\n');
+    expect(cwd).toBe(root);
+    expect(args).toEqual(buildRipgrepArgs(query, '.'));
+  });
+
+  it('stops reading one match past maxResults', async () => {
+    const root = await createTempWorkspace();
+    const output = Array.from({ length: 50 }, (_, index) => `a.ts\x00${index + 1}:hit`).join('\n');
+    const fake = await createFakeRipgrep(`${output}\n`, 0);
+    const result = await searchWithRipgrep({
+      root,
+      searchPath: '.',
+      query: { ...query, maxResults: 5 },
+      signal: context.signal,
+      command: fake.command,
+    });
+    expect(result.lines.map((line) => line.line)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('treats exit code 1 as no matches and exit code 2 as an error with rg message', async () => {
+    const root = await createTempWorkspace();
+    const none = await createFakeRipgrep('', 1);
+    const empty = await searchWithRipgrep({ root, searchPath: '.', query, signal: context.signal, command: none.command });
+    expect(empty.lines).toEqual([]);
+    const broken = await createFakeRipgrep('', 2, 'regex parse error:\n    (\n    ^\nerror: unclosed group\n');
+    await expect(
+      searchWithRipgrep({ root, searchPath: '.', query, signal: context.signal, command: broken.command }),
+    ).rejects.toThrow('Invalid regex "TODO" (ripgrep syntax): regex parse error:');
+  });
+});
