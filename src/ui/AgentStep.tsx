@@ -24,7 +24,9 @@ export function AgentStep({ step, turn, isNested = false, maxTextLines }: AgentS
             {text.split('\n').at(-1)}
           </Text>
         ) : (
-          <Markdown text={text} maxLines={maxTextLines} />
+          <Box marginTop={1} flexDirection="column">
+            <Markdown text={text} maxLines={maxTextLines} />
+          </Box>
         )
       ) : null}
       {step.invalidCallKeys.map((key) => {
@@ -32,7 +34,9 @@ export function AgentStep({ step, turn, isNested = false, maxTextLines }: AgentS
         return call ? <ToolRow key={key} call={call} turn={turn} /> : null;
       })}
       {step.phases.map((phase) => (
-        <PhasePanel key={phase.phase} phase={phase} turn={turn} />
+        <Box key={phase.phase} marginTop={isNested ? 0 : 1} flexDirection="column">
+          <PhasePanel phase={phase} turn={turn} />
+        </Box>
       ))}
     </Box>
   );

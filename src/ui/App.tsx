@@ -32,7 +32,7 @@ export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerO
 /** The interactive UI: the settled transcript in Static, the live step, approvals, the prompt box and the status bar. */
 export function App(props: AppProps) {
   const { exit } = useApp();
-  const { rows } = useWindowSize();
+  const { rows, columns } = useWindowSize();
   const [modelChoice, setModelChoice] = useState(props.initialModel);
   const [epoch, setEpoch] = useState(0);
   const session = useAgentSession({ ...props, model: modelChoice.model, providerOptions: modelChoice.providerOptions });
@@ -105,7 +105,9 @@ export function App(props: AppProps) {
     <Box flexDirection="column">
       <Static key={epoch} items={transcript}>
         {(item) => (
-          <Box key={item.key} flexDirection="column">
+          // Static lays items out absolutely, where nothing stretches them to the screen's width:
+          // without an explicit width, a truncated row overflows by its leading columns.
+          <Box key={item.key} flexDirection="column" width={columns}>
             <TranscriptEntry item={item} />
           </Box>
         )}

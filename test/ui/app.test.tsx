@@ -124,4 +124,17 @@ describe('App', () => {
     await waitForFrame(app, (frame) => frame.includes('Edited.'));
     expect(ran).toEqual(['auto']);
   });
+
+  it('keeps every settled row within the terminal width', async () => {
+    const longError = `No file or directory at ${'deeply/nested/'.repeat(12)}x.ts. Use list_dir or glob to find the right path.`;
+    const failing = createFakeTool({ name: 'read_file', kind: 'read-only', fail: ['missing'] });
+    const execute = failing.execute;
+    failing.execute = async (input, context) => (input.label === 'missing' ? Promise.reject(new Error(longError)) : execute(input, context));
+    const model = createScriptedModel([{ calls: [{ toolName: 'read_file', input: { label: 'missing' } }] }, { text: 'Could not read it.' }]);
+    const app = renderApp({ model, tools: createRegistry([failing]) });
+    await typeAndSend(app.stdin, 'read the missing file');
+    const frame = await waitForFrame(app, (current) => current.includes('Could not read it.'));
+    expect(frame).toContain('✗ read_file missing  No file or directory');
+    for (const line of frame.split('\n')) expect([...line].length).toBeLessThanOrEqual(100);
+  });
 });
