@@ -127,7 +127,8 @@ export function App(props: AppProps) {
           onAnswer={(decision) => session.answerApproval(pending.agentId, pending.toolCallId, pending.toolName, decision)}
           onDenyAndStop={() => {
             session.answerApproval(pending.agentId, pending.toolCallId, pending.toolName, { type: 'deny' });
-            session.interrupt();
+            // Interrupt once the loop has taken the denial, so this call reads denied and the rest cancelled.
+            setTimeout(session.interrupt, 0);
           }}
         />
       ) : null}

@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { createRegistry } from '../../src/tools/registry';
+import { createUpdateFileTool } from '../../src/tools/update-file';
+import { createWriteFileTool } from '../../src/tools/write-file';
+import { createTempWorkspace } from '../helpers/temp-workspace';
 import { createFakeTool } from '../helpers/fake-tools';
 import { createResearchRegistry, renderApp, typeAndSend, waitForFrame } from '../helpers/render-app';
 import { createScriptedModel } from '../helpers/scripted-model';
@@ -136,5 +141,48 @@ describe('App', () => {
     const frame = await waitForFrame(app, (current) => current.includes('Could not read it.'));
     expect(frame).toContain('✗ read_file missing  No file or directory');
     for (const line of frame.split('\n')) expect([...line].length).toBeLessThanOrEqual(100);
+  });
+
+  it('shows the diff of exactly the edit it asks about, and applies that edit when allowed', async () => {
+    const cwd = await createTempWorkspace({ 'src/app.ts': 'const greeting = "hello";\nconsole.log(greeting);\n' });
+    const model = createScriptedModel([
+      { calls: [{ toolName: 'update_file', input: { path: 'src/app.ts', old_string: '"hello"', new_string: '"hello, world"' } }] },
+      { calls: [{ toolName: 'write_file', input: { path: 'src/new.ts', content: 'export const created = true;\n' } }] },
+      { text: 'Edited.' },
+    ]);
+    const app = renderApp({ model, tools: createRegistry([createUpdateFileTool({ cwd }), createWriteFileTool({ cwd })]) });
+    await typeAndSend(app.stdin, 'greet the world');
+
+    const editPrompt = await waitForFrame(app, (frame) => frame.includes('Edit src/app.ts?'));
+    expect(editPrompt).toContain('-const greeting = "hello";');
+    expect(editPrompt).toContain('+const greeting = "hello, world";');
+    expect(editPrompt).not.toContain('-console.log(greeting);');
+    app.stdin.write('y');
+    const createPrompt = await waitForFrame(app, (frame) => frame.includes('Create src/new.ts?'));
+    // The prompt moved on to the next call: the first call's diff is gone from it.
+    expect(createPrompt.slice(createPrompt.indexOf('Create src/new.ts?'))).not.toContain('hello, world');
+    expect(createPrompt).toContain('+export const created = true;');
+    app.stdin.write('y');
+    await waitForFrame(app, (frame) => frame.includes('Edited.'));
+    expect(await readFile(path.join(cwd, 'src/app.ts'), 'utf8')).toBe('const greeting = "hello, world";\nconsole.log(greeting);\n');
+    expect(await readFile(path.join(cwd, 'src/new.ts'), 'utf8')).toBe('export const created = true;\n');
+  });
+
+  it('Esc on the approval prompt denies the call and stops the turn', async () => {
+    const ran: string[] = [];
+    const model = createScriptedModel([
+      { calls: [{ toolName: 'write_file', input: { label: 'one' } }, { toolName: 'write_file', input: { label: 'two' } }] },
+      { text: 'should not be reached' },
+    ]);
+    const app = renderApp({ model, tools: createRegistry([createFakeTool({ name: 'write_file', kind: 'write', onRun: (label) => ran.push(label) })]) });
+    await typeAndSend(app.stdin, 'write two');
+    await waitForFrame(app, (frame) => frame.includes('$ one'));
+    app.stdin.write('\u001B');
+    const frame = await waitForFrame(app, (current) => current.includes('interrupted'));
+    expect(ran).toEqual([]);
+    expect(frame).toMatch(/⊘ write_file one/);
+    expect(frame).toMatch(/◌ write_file two/);
+    expect(frame).not.toContain('should not be reached');
+    expect(model.doStreamCalls).toHaveLength(1);
   });
 });
