@@ -73,16 +73,20 @@ async function main(flags: CliFlags): Promise<number> {
   }
   const baseUrl = flags.baseUrl ?? nonEmpty(process.env.OPENAI_BASE_URL);
   const apiKey = nonEmpty(process.env.OPENAI_API_KEY);
-  if (!baseUrl && !apiKey) {
+  const requestedModel = flags.model ?? nonEmpty(process.env.SHOAL_MODEL);
+  const isConfigured = Boolean(baseUrl || apiKey);
+  if (!isConfigured && requestedModel !== undefined && requestedModel !== 'demo') {
     process.stderr.write(
-      'shoal: no model is configured. Set OPENAI_API_KEY to use OpenAI, or pass --base-url (or set OPENAI_BASE_URL) for an OpenAI-compatible server such as Ollama (http://127.0.0.1:11434/v1).\n',
+      `shoal: model ${requestedModel} needs a server: set OPENAI_API_KEY to use OpenAI, or pass --base-url (or set OPENAI_BASE_URL) for an OpenAI-compatible server such as Ollama (http://127.0.0.1:11434/v1). --model demo runs offline.\n`,
     );
     return 2;
   }
 
   const { createModel, DEFAULT_MODEL } = await import('./agent/model');
-  const modelId = flags.model ?? nonEmpty(process.env.SHOAL_MODEL) ?? DEFAULT_MODEL;
-  const { model, providerOptions } = createModel({ model: modelId, baseUrl, apiKey });
+  // Nothing configured: the offline demo model, said plainly at start.
+  const modelId = isConfigured ? (requestedModel ?? DEFAULT_MODEL) : 'demo';
+  const { model, providerOptions } = createModel({ model: modelId, baseUrl, apiKey, isPaced: flags.prompt === undefined });
+  const demoNote = 'offline demo model: set OPENAI_API_KEY or --base-url to use a real model';
 
   if (flags.prompt === undefined) {
     if (!process.stdin.isTTY) {
@@ -97,12 +101,13 @@ async function main(flags: CliFlags): Promise<number> {
       approvalMode: flags.approval,
       maxSteps: flags.maxSteps,
       version: packageJson.version,
-      note: baseUrl ? `model ${modelId} at ${baseUrl}` : `model ${modelId} on OpenAI`,
+      note: modelId === 'demo' ? demoNote : baseUrl ? `model ${modelId} at ${baseUrl}` : `model ${modelId} on OpenAI`,
     });
     return 0;
   }
 
   const [{ runHeadless }, { createPolicyApproval }] = await Promise.all([import('./headless'), import('./agent/approval')]);
+  if (modelId === 'demo') process.stderr.write(`shoal: ${demoNote}\n`);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort(new Error('Interrupted')));
   return runHeadless({

@@ -1,6 +1,7 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel } from 'ai';
+import { createDemoModel, DEMO_MODEL_ID } from './demo-model';
 import type { ProviderOptions } from './model-step';
 
 /** Where the model lives. */
@@ -12,6 +13,8 @@ export interface ModelSettings {
   apiKey?: string;
   /** Which client speaks to it: OpenAI's own, or the generic compatible one (default when `baseUrl` is set). */
   provider?: 'openai' | 'openai-compatible';
+  /** The demo model streams with pauses so its panels can be watched; headless runs turn them off. */
+  isPaced?: boolean;
 }
 
 export const DEFAULT_MODEL = 'gpt-5.4';
@@ -19,10 +22,13 @@ const COMPATIBLE_PROVIDER = 'compatible';
 
 /**
  * Creates the language model and the provider options that ask it for
- * parallel tool calls. OpenAI and compatible servers both speak Chat
+ * parallel tool calls ("demo" is shoal's offline model). OpenAI and compatible servers both speak Chat
  * Completions here, the one API every local server implements.
  */
 export function createModel(settings: ModelSettings): { model: LanguageModel; providerOptions: ProviderOptions } {
+  if (settings.model === DEMO_MODEL_ID) {
+    return { model: createDemoModel({ pacing: settings.isPaced === false ? false : undefined }), providerOptions: {} };
+  }
   const provider = settings.provider ?? (settings.baseUrl ? 'openai-compatible' : 'openai');
   if (provider === 'openai-compatible') {
     if (!settings.baseUrl) throw new Error('An OpenAI-compatible provider needs a base URL.');

@@ -50,8 +50,20 @@ describe('the built CLI', () => {
     expect(toolResults[0].content).toContain('hi there');
   });
 
-  it('explains what to configure when no model is set', async () => {
-    const result = await shoal(['-p', 'hello']);
+  it('runs the offline demo model when nothing is configured, and says so', async () => {
+    const cwd = await createTempWorkspace({ 'src/cart.ts': 'export const cart = [];\n', 'README.md': '# Shop\n' });
+    const result = await shoal(['-p', 'where is the cart?', '--cwd', cwd, '--output-format', 'json']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain('offline demo model: set OPENAI_API_KEY or --base-url to use a real model');
+    const summary = JSON.parse(result.stdout);
+    expect(summary.result).toContain('`src/cart.ts`');
+    // Headless denies the demo's write: it reports that instead of writing.
+    expect(summary.toolCalls.byStatus.denied).toBe(1);
+    expect(summary.result).toContain('was denied, so nothing was written');
+  });
+
+  it('explains what to configure when a real model is asked for without a server', async () => {
+    const result = await shoal(['-p', 'hello', '--model', 'gpt-5.4']);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('OPENAI_API_KEY');
     expect(result.stderr).toContain('--base-url');
