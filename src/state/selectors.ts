@@ -72,7 +72,7 @@ export function selectPendingApproval(state: SessionState): CallView | undefined
 export type Activity =
   | { kind: 'idle' }
   | { kind: 'thinking' }
-  | { kind: 'running-tools'; count: number }
+  | { kind: 'running-tools'; count: number; researchers: number }
   | { kind: 'awaiting-approval'; toolName: string };
 
 export function selectActivity(state: SessionState): Activity {
@@ -81,8 +81,9 @@ export function selectActivity(state: SessionState): Activity {
   const calls = Object.values(turn.calls);
   const waiting = calls.find((call) => call.status === 'awaiting-approval');
   if (waiting) return { kind: 'awaiting-approval', toolName: waiting.toolName };
-  const running = calls.filter((call) => call.status === 'running' && call.toolName !== 'research_codebase').length;
-  if (running > 0) return { kind: 'running-tools', count: running };
+  const running = calls.filter((call) => call.status === 'running');
+  const researchers = running.filter((call) => call.childAgentId !== undefined).length;
+  if (running.length > 0) return { kind: 'running-tools', count: running.length - researchers, researchers };
   return { kind: 'thinking' };
 }
 

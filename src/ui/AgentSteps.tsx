@@ -1,20 +1,22 @@
-import { Box } from 'ink';
+import { Box, Text } from 'ink';
 import type { AgentView, TurnView } from '../state/types';
 import { AgentStep } from './AgentStep';
 
 export interface AgentStepsProps {
   agent: AgentView;
   turn: TurnView;
-  /** Show only steps from this index on (the live turn's earlier steps are already in the transcript). */
-  fromStep?: number;
+  /** Most recent steps shown; earlier ones are counted in one line, so nested agents stay short. */
+  maxSteps?: number;
 }
 
-/** An agent's steps in order: what the model said and the panels of its tool calls. */
-export function AgentSteps({ agent, turn, fromStep = 0 }: AgentStepsProps) {
+/** A sub-agent's steps, nested under the call that spawned it: what it said and its panels. */
+export function AgentSteps({ agent, turn, maxSteps = 1 }: AgentStepsProps) {
+  const hidden = Math.max(0, agent.steps.length - maxSteps);
   return (
     <Box flexDirection="column">
-      {agent.steps.slice(fromStep).map((step) => (
-        <AgentStep key={step.step} step={step} turn={turn} isNested={agent.agentId !== 'main'} />
+      {hidden > 0 ? <Text dimColor>{`… ${hidden} earlier ${hidden === 1 ? 'step' : 'steps'}`}</Text> : null}
+      {agent.steps.slice(hidden).map((step) => (
+        <AgentStep key={step.step} step={step} turn={turn} isNested />
       ))}
     </Box>
   );

@@ -41,12 +41,17 @@ function ActivityText({ activity }: { activity: Activity }) {
           <Spinner /> thinking
         </Text>
       );
-    case 'running-tools':
+    case 'running-tools': {
+      const parts = [
+        activity.researchers > 0 ? `${activity.researchers} research ${activity.researchers === 1 ? 'agent' : 'agents'}` : '',
+        activity.count > 0 ? `${activity.count} ${activity.count === 1 ? 'tool' : 'tools'}` : '',
+      ].filter(Boolean);
       return (
         <Text>
-          <Spinner /> {`running ${activity.count} ${activity.count === 1 ? 'tool' : 'tools'}`} <Text dimColor>(esc to interrupt)</Text>
+          <Spinner /> {`running ${parts.join(', ')}`} <Text dimColor>(esc to interrupt)</Text>
         </Text>
       );
+    }
     case 'awaiting-approval':
       return <Text color="yellow">{`? waiting for approval of ${activity.toolName}`}</Text>;
   }

@@ -147,7 +147,7 @@ describe('reduce', () => {
       state,
     );
     expect(selectPendingApproval(state)).toBeUndefined();
-    expect(selectActivity(state)).toEqual({ kind: 'running-tools', count: 1 });
+    expect(selectActivity(state)).toEqual({ kind: 'running-tools', count: 1, researchers: 0 });
     state = fold([node('tool-call-end', { step: 1, toolCallId: 'w', toolName: 'write_file', status: 'ok', durationMs: 3, summary: 'ok', output: 'ok' })], state);
     expect(state.turns[0]!.calls[callKey('main', 'w')]).toMatchObject({ status: 'done', decision: { type: 'allow' } });
     expect(state.problems).toEqual([]);

@@ -46,6 +46,7 @@ describe('App', () => {
     await typeAndSend(app.stdin, 'research');
 
     const live = await waitForFrame(app, (frame) => frame.includes('auth-two') && frame.includes('db-two'));
+    expect(live).toContain('running 2 research agents, 4 tools');
     const lines = live.split('\n');
     const researchRow = lines.findIndex((line) => line.includes('research_codebase auth'));
     const nestedRow = lines.findIndex((line) => line.includes('read_file auth-one'));
