@@ -8,18 +8,21 @@ import packageJson from '../package.json' with { type: 'json' };
 
 const WRITE_TOOLS = ['write_file', 'update_file', 'bash'];
 
-/** The CLI's parsed flags. */
+/** The CLI's parsed flags; undefined means "not given", so config files and the environment can fill it. */
 interface CliFlags {
   prompt?: string;
   cwd: string;
   model?: string;
   baseUrl?: string;
+  researchModel?: string;
   outputFormat: 'text' | 'json' | 'stream-json';
-  allow: string[];
-  yolo: boolean;
-  approval: 'ask' | 'auto-edit' | 'yolo';
+  allow?: string[];
+  yolo?: boolean;
+  approval?: 'ask' | 'auto-edit' | 'yolo';
   maxSteps?: number;
   concurrency?: number;
+  record?: string;
+  replay?: string;
 }
 
 const program = new Command()
@@ -29,22 +32,27 @@ const program = new Command()
   .helpOption('-h, --help', 'show this help and exit')
   .option('-p, --prompt <task>', 'run one task without the TUI and exit (headless)')
   .option('--cwd <dir>', 'the workspace the agent works in', process.cwd())
-  .option('-m, --model <id>', 'model id (default: $SHOAL_MODEL or gpt-5.4)')
+  .option('-m, --model <id>', 'model id, or "demo" for the offline demo model (default: $SHOAL_MODEL, config, gpt-5.4)')
   .option('--base-url <url>', 'an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 (default: $OPENAI_BASE_URL)')
+  .option('--research-model <id>', 'model for research sub-agents (default: the main model)')
+  .addOption(
+    new Option('--approval <mode>', 'ask (writes and commands ask), auto-edit (edits run, commands ask), yolo (nothing asks)').choices([
+      'ask',
+      'auto-edit',
+      'yolo',
+    ]),
+  )
+  .option('--allow <tools>', `let these run without asking (comma-separated: ${WRITE_TOOLS.join(', ')})`, parseToolList)
+  .option('--yolo', 'let every write and command run without asking (same as --approval yolo)')
   .addOption(
     new Option('--output-format <format>', 'headless output: text, json (one summary) or stream-json (one node per line)')
       .choices(['text', 'json', 'stream-json'])
       .default('text'),
   )
-  .option('--allow <tools>', `headless: let these run without asking (comma-separated: ${WRITE_TOOLS.join(', ')})`, parseToolList, [])
-  .option('--yolo', 'headless: let every write and command run without asking', false)
-  .addOption(
-    new Option('--approval <mode>', 'interactive: ask (writes and commands ask), auto-edit (edits run, commands ask), yolo')
-      .choices(['ask', 'auto-edit', 'yolo'])
-      .default('ask'),
-  )
   .option('--max-steps <n>', 'most model calls in one turn (default 50)', parsePositiveInteger)
   .option('--concurrency <n>', 'most read-only calls in flight at once (default 8)', parsePositiveInteger)
+  .option('--record <file>', 'write every model response to a JSONL file, for replay or a bug report')
+  .option('--replay <file>', 'play recorded model responses back instead of calling a model (offline, deterministic)')
   .showHelpAfterError('(run shoal --help for every flag)')
   .action(async (flags: CliFlags) => {
     try {
@@ -71,53 +79,78 @@ async function main(flags: CliFlags): Promise<number> {
     process.stderr.write('shoal: -p needs a task, e.g. shoal -p "explain src/cli.ts".\n');
     return 2;
   }
-  const baseUrl = flags.baseUrl ?? nonEmpty(process.env.OPENAI_BASE_URL);
-  const apiKey = nonEmpty(process.env.OPENAI_API_KEY);
-  const requestedModel = flags.model ?? nonEmpty(process.env.SHOAL_MODEL);
-  const isConfigured = Boolean(baseUrl || apiKey);
-  if (!isConfigured && requestedModel !== undefined && requestedModel !== 'demo') {
-    process.stderr.write(
-      `shoal: model ${requestedModel} needs a server: set OPENAI_API_KEY to use OpenAI, or pass --base-url (or set OPENAI_BASE_URL) for an OpenAI-compatible server such as Ollama (http://127.0.0.1:11434/v1). --model demo runs offline.\n`,
-    );
+  const isInteractive = flags.prompt === undefined;
+  if (isInteractive && !process.stdin.isTTY) {
+    process.stderr.write('shoal: the interactive UI needs a terminal; for pipes and scripts use -p "task".\n');
     return 2;
   }
 
-  const { createModel, DEFAULT_MODEL } = await import('./agent/model');
-  // Nothing configured: the offline demo model, said plainly at start.
-  const modelId = isConfigured ? (requestedModel ?? DEFAULT_MODEL) : 'demo';
-  const { model, providerOptions } = createModel({ model: modelId, baseUrl, apiKey, isPaced: flags.prompt === undefined });
-  const demoNote = 'offline demo model: set OPENAI_API_KEY or --base-url to use a real model';
+  const { resolveStartup, StartupError } = await import('./startup');
+  const { ConfigError } = await import('./config');
+  let startup;
+  try {
+    startup = await resolveStartup(
+      {
+        model: flags.model,
+        baseUrl: flags.baseUrl,
+        researchModel: flags.researchModel,
+        approvalMode: flags.approval,
+        allowedTools: flags.allow,
+        maxSteps: flags.maxSteps,
+        concurrency: flags.concurrency,
+        yolo: flags.yolo,
+        record: flags.record,
+        replay: flags.replay,
+        isInteractive,
+      },
+      cwd,
+    );
+  } catch (error) {
+    if (!(error instanceof ConfigError || error instanceof StartupError)) throw error;
+    process.stderr.write(`shoal: ${error.message}\n`);
+    return 2;
+  }
+  const { settings, main: mainModel } = startup;
+  const setup = {
+    cwd,
+    model: mainModel.model,
+    researchModel: startup.researchModel,
+    providerOptions: mainModel.providerOptions,
+    concurrency: settings.concurrency,
+    researchMaxSteps: settings.researchMaxSteps,
+  };
+  const { probeLocalServer } = await import('./agent/local-server');
+  // Offered, never picked on its own: only when nothing is configured.
+  const localServer = startup.isDemo ? probeLocalServer() : Promise.resolve(undefined);
 
-  if (flags.prompt === undefined) {
-    if (!process.stdin.isTTY) {
-      process.stderr.write('shoal: the interactive UI needs a terminal; pipe-friendly runs use -p "task".\n');
-      return 2;
-    }
+  if (isInteractive) {
     const { runTui } = await import('./ui/run-tui');
     await runTui({
-      setup: { cwd, model, providerOptions, concurrency: flags.concurrency },
-      initialModel: { modelId, model, providerOptions },
-      selectModel: (name) => ({ modelId: name, ...createModel({ model: name, baseUrl, apiKey }) }),
-      approvalMode: flags.approval,
-      maxSteps: flags.maxSteps,
+      setup,
+      initialModel: mainModel,
+      selectModel: startup.selectModel,
+      approvalMode: settings.approvalMode,
+      allowedTools: settings.allowedTools,
+      maxSteps: settings.maxSteps,
       version: packageJson.version,
-      note: modelId === 'demo' ? demoNote : baseUrl ? `model ${modelId} at ${baseUrl}` : `model ${modelId} on OpenAI`,
+      notes: [...new Set([startup.modelLine, ...startup.notes])],
+      lateNote: localServer,
     });
     return 0;
   }
 
   const [{ runHeadless }, { createPolicyApproval }] = await Promise.all([import('./headless'), import('./agent/approval')]);
-  if (modelId === 'demo') process.stderr.write(`shoal: ${demoNote}\n`);
+  for (const note of [...startup.notes, await localServer]) if (note) process.stderr.write(`shoal: ${note}\n`);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort(new Error('Interrupted')));
   return runHeadless({
-    setup: { cwd, model, providerOptions, concurrency: flags.concurrency },
-    prompt: flags.prompt,
+    setup,
+    prompt: flags.prompt!,
     outputFormat: flags.outputFormat,
-    maxSteps: flags.maxSteps,
+    maxSteps: settings.maxSteps,
     requestApproval: createPolicyApproval({
-      allowedTools: new Set(flags.allow),
-      allowAll: flags.yolo,
+      mode: settings.approvalMode,
+      allowedTools: new Set(settings.allowedTools),
       deniedFeedback:
         'Writes and commands are denied in headless mode. Say what you would change instead; the user can rerun with --allow write_file,update_file,bash or --yolo.',
     }),
@@ -138,19 +171,15 @@ function resolveWorkspace(dir: string): string | undefined {
   return undefined;
 }
 
-function parseToolList(value: string, previous: string[]): string[] {
+function parseToolList(value: string, previous: string[] | undefined): string[] {
   const names = value.split(',').map((name) => name.trim()).filter(Boolean);
   const unknown = names.filter((name) => !WRITE_TOOLS.includes(name));
   if (unknown.length > 0) throw new InvalidArgumentError(`unknown tool ${unknown.join(', ')}; choose from ${WRITE_TOOLS.join(', ')}.`);
-  return [...previous, ...names];
+  return [...(previous ?? []), ...names];
 }
 
 function parsePositiveInteger(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('expected a whole number of 1 or more.');
   return number;
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value && value.trim() !== '' ? value : undefined;
 }

@@ -23,16 +23,16 @@ export const denyAll: RequestApproval = async () => ({
 
 /**
  * Answers from a fixed policy, for runs where nobody is at the keyboard:
- * tools in `allowedTools` (or every tool with `allowAll`) run, the rest are
- * denied with `deniedFeedback`, which tells the model how the user can allow them.
+ * what the approval mode or `allowedTools` lets through runs, the rest is
+ * denied with `deniedFeedback`, which tells the model how the user can allow it.
  */
 export function createPolicyApproval(options: {
+  mode?: ApprovalMode;
   allowedTools: ReadonlySet<string>;
-  allowAll?: boolean;
   deniedFeedback: string;
 }): RequestApproval {
   return async (request) =>
-    options.allowAll || options.allowedTools.has(request.toolName)
+    isAllowedWithoutAsking(options.mode ?? 'ask', request.toolName, options.allowedTools)
       ? { type: 'allow' }
       : { type: 'deny', feedback: options.deniedFeedback };
 }

@@ -25,6 +25,8 @@ export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerO
   workspaceLabel: string;
   /** Lines shown once at start. */
   greeting: string;
+  /** A line that may arrive after the first frame. */
+  lateNote?: Promise<string | undefined>;
   /** Called after the user asks to exit. */
   onExit?: () => void;
 }
@@ -41,7 +43,10 @@ export function App(props: AppProps) {
   const liveTurn = selectLiveTurn(state);
   const pending = selectPendingApproval(state);
 
-  useEffect(() => session.notify(props.greeting), []);
+  useEffect(() => {
+    session.notify(props.greeting);
+    void props.lateNote?.then((note) => note && session.notify(note));
+  }, []);
 
   const quit = () => {
     session.interrupt();

@@ -12,17 +12,21 @@ export interface TuiOptions {
   initialModel: ModelChoice;
   selectModel: (name: string) => ModelChoice;
   approvalMode: ApprovalMode;
+  /** Tools the configuration lets run without asking. */
+  allowedTools?: readonly string[];
   maxSteps?: number;
   version: string;
-  /** A line shown under the greeting, e.g. where the model came from. */
-  note?: string;
+  /** Lines shown under the greeting, e.g. where the model comes from. */
+  notes?: readonly string[];
+  /** A line that may arrive after the first frame (a local model server found on its usual port). */
+  lateNote?: Promise<string | undefined>;
 }
 
 /** Opens the Ink UI and resolves when the user exits. */
 export async function runTui(options: TuiOptions): Promise<void> {
   const tools = createAgentTools(options.setup);
   const instructions = mainInstructions({ cwd: options.setup.cwd, agentsMd: await loadAgentsMd(options.setup.cwd) });
-  const greeting = [`shoal ${options.version} · /help for commands and keys`, options.note].filter(Boolean).join('\n');
+  const greeting = [`shoal ${options.version} · /help for commands and keys`, ...(options.notes ?? [])].join('\n');
   const instance = render(
     <App
       initialModel={options.initialModel}
@@ -30,6 +34,8 @@ export async function runTui(options: TuiOptions): Promise<void> {
       tools={tools}
       instructions={instructions}
       approvalMode={options.approvalMode}
+      allowedTools={options.allowedTools}
+      lateNote={options.lateNote}
       maxSteps={options.maxSteps}
       concurrency={options.setup.concurrency}
       workspaceLabel={homeRelative(options.setup.cwd)}

@@ -16,6 +16,8 @@ export interface AgentSessionOptions {
   tools: ToolRegistry;
   instructions: string;
   approvalMode: ApprovalMode;
+  /** Tools allowed without asking from the start (configuration). */
+  allowedTools?: readonly string[];
   maxSteps?: number;
   concurrency?: number;
 }
@@ -59,7 +61,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
   const history = useRef<ModelMessage[]>([]);
   const controller = useRef<AbortController | undefined>(undefined);
   const pendingApprovals = useRef(new Map<string, (decision: ApprovalDecision) => void>());
-  const sessionAllowed = useRef(new Set<string>());
+  const sessionAllowed = useRef(new Set<string>(options.allowedTools));
   const buffer = useRef<(AgentNode | UiEvent)[]>([]);
   const flushTimer = useRef<NodeJS.Timeout | undefined>(undefined);
 

@@ -83,3 +83,43 @@ describe('the built CLI', () => {
     noStack(result.stderr);
   });
 });
+
+describe('configuration, recording and replay through the CLI', () => {
+  it('refuses a bad config file with its path, key and what was expected, and starts nothing', async () => {
+    const cwd = await createTempWorkspace({ '.shoal/config.json': '{ "concurrency": "eight" }\n' });
+    const result = await shoal(['-p', 'hi', '--cwd', cwd], { SHOAL_CONFIG_DIR: path.join(cwd, 'no-user-config') });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/\.shoal\/config\.json: "concurrency" must be a whole number/);
+    noStack(result.stderr);
+  });
+
+  it('takes settings from the project file, and flags over them', async () => {
+    const cwd = await createTempWorkspace({ '.shoal/config.json': '{ "model": "demo", "allowedTools": ["write_file"] }\n', 'a.ts': 'export const a = 1;\n' });
+    const env = { SHOAL_CONFIG_DIR: path.join(cwd, 'no-user-config') };
+    const allowed = await shoal(['-p', 'where is a?', '--cwd', cwd, '--output-format', 'json'], env);
+    expect(JSON.parse(allowed.stdout).result).toContain('Wrote `shoal-notes.md`');
+    const refused = await shoal(['-p', 'where is a?', '--cwd', cwd, '--output-format', 'json', '--model', 'gpt-5.4'], env);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('model gpt-5.4 needs a server');
+  });
+
+  it('records a session and replays it to the same answer, offline', async () => {
+    const cwd = await createTempWorkspace({ 'src/shop.ts': 'export const basket = [];\n' });
+    const recording = path.join(cwd, 'rec', 'session.jsonl');
+    const recorded = await shoal(['-p', 'where is the basket?', '--cwd', cwd, '--output-format', 'json', '--record', recording]);
+    expect(recorded.exitCode).toBe(0);
+    const replayed = await shoal(['-p', 'where is the basket?', '--cwd', cwd, '--output-format', 'json', '--replay', recording]);
+    expect(replayed.exitCode).toBe(0);
+    const [first, second] = [JSON.parse(recorded.stdout), JSON.parse(replayed.stdout)];
+    expect(second.result).toBe(first.result);
+    expect(second.toolCalls).toEqual(first.toolCalls);
+
+    const diverged = await shoal(['-p', 'something else entirely', '--cwd', cwd, '--replay', recording]);
+    expect(diverged.exitCode).toBe(1);
+    expect(diverged.stderr).toContain('Replay diverged');
+    noStack(diverged.stderr);
+    const missing = await shoal(['-p', 'x', '--cwd', cwd, '--replay', path.join(cwd, 'nope.jsonl')]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain('nope.jsonl');
+  });
+});
