@@ -23,6 +23,8 @@ interface CliFlags {
   concurrency?: number;
   record?: string;
   replay?: string;
+  continue?: boolean;
+  resume?: string;
 }
 
 const program = new Command()
@@ -53,6 +55,8 @@ const program = new Command()
   .option('--concurrency <n>', 'most read-only calls in flight at once (default 8)', parsePositiveInteger)
   .option('--record <file>', 'write every model response to a JSONL file, for replay or a bug report')
   .option('--replay <file>', 'play recorded model responses back instead of calling a model (offline, deterministic)')
+  .option('-c, --continue', "continue this workspace's latest saved session")
+  .option('-r, --resume <id>', 'continue the saved session with this id (see /sessions)')
   .showHelpAfterError('(run shoal --help for every flag)')
   .action(async (flags: CliFlags) => {
     try {
@@ -85,9 +89,10 @@ async function main(flags: CliFlags): Promise<number> {
     return 2;
   }
 
-  const { resolveStartup, StartupError } = await import('./startup');
+  const { resolveStartup, resolveSession, StartupError } = await import('./startup');
   const { ConfigError } = await import('./config');
   let startup;
+  let session;
   try {
     startup = await resolveStartup(
       {
@@ -105,6 +110,7 @@ async function main(flags: CliFlags): Promise<number> {
       },
       cwd,
     );
+    session = resolveSession({ cwd, modelId: startup.main.modelId, isContinue: flags.continue, resumeId: flags.resume });
   } catch (error) {
     if (!(error instanceof ConfigError || error instanceof StartupError)) throw error;
     process.stderr.write(`shoal: ${error.message}\n`);
@@ -133,19 +139,24 @@ async function main(flags: CliFlags): Promise<number> {
       allowedTools: settings.allowedTools,
       maxSteps: settings.maxSteps,
       version: packageJson.version,
-      notes: [...new Set([startup.modelLine, ...startup.notes])],
+      notes: [...new Set([startup.modelLine, ...startup.notes, ...session.notes])],
       lateNote: localServer,
+      resumed: session.resumed,
+      createRecorder: session.createRecorder,
+      describeSessions: session.describeSessions,
     });
     return 0;
   }
 
   const [{ runHeadless }, { createPolicyApproval }] = await Promise.all([import('./headless'), import('./agent/approval')]);
-  for (const note of [...startup.notes, await localServer]) if (note) process.stderr.write(`shoal: ${note}\n`);
+  for (const note of [...startup.notes, ...session.notes, await localServer]) if (note) process.stderr.write(`shoal: ${note}\n`);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort(new Error('Interrupted')));
   return runHeadless({
     setup,
     prompt: flags.prompt!,
+    history: session.resumed?.messages,
+    recorder: session.createRecorder((error) => process.stderr.write(`shoal: this session is not being saved: ${error.message}\n`)),
     outputFormat: flags.outputFormat,
     maxSteps: settings.maxSteps,
     requestApproval: createPolicyApproval({

@@ -5,6 +5,7 @@ import { createAgentTools, type AgentSetup } from './agent/create-agent';
 import { runAgent } from './agent/loop';
 import type { AgentNode, ToolCallStatus, Usage } from './agent/nodes';
 import { loadAgentsMd, mainInstructions } from './agent/prompts';
+import type { SessionRecorder } from './agent/session-recorder';
 import { callKey } from './state/call-key';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'stream-json'] as const;
@@ -14,6 +15,10 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export interface HeadlessOptions {
   setup: AgentSetup;
   prompt: string;
+  /** The conversation so far, when continuing a saved session. */
+  history?: readonly ModelMessage[];
+  /** Saves the run as a session. */
+  recorder?: SessionRecorder;
   outputFormat: OutputFormat;
   requestApproval: RequestApproval;
   maxSteps?: number;
@@ -44,7 +49,8 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
   const started = performance.now();
   const tools = createAgentTools(options.setup);
   const instructions = mainInstructions({ cwd: options.setup.cwd, agentsMd: await loadAgentsMd(options.setup.cwd) });
-  const messages: ModelMessage[] = [{ role: 'user', content: options.prompt }];
+  const messages: ModelMessage[] = [...(options.history ?? []), { role: 'user', content: options.prompt }];
+  options.recorder?.recordPrompt(options.prompt);
   const summary: HeadlessSummary = {
     result: '',
     reason: 'error',
@@ -69,6 +75,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
     maxRetries: options.setup.maxRetries,
   })) {
     countNode(summary, node);
+    options.recorder?.recordNode(node);
     if (options.outputFormat === 'stream-json') {
       stdout.write(`${JSON.stringify(node)}\n`);
       continue;

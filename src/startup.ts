@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { LanguageModel } from 'ai';
+import type { LanguageModel, ModelMessage } from 'ai';
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { APPROVAL_MODES, type ApprovalMode } from './agent/approval';
 import { DEMO_MODEL_ID } from './agent/demo-model';
@@ -7,6 +7,8 @@ import { createModel, DEFAULT_MODEL } from './agent/model';
 import type { ProviderOptions } from './agent/model-step';
 import { createRecordingModel } from './agent/recording';
 import { createReplayModel } from './agent/replay-model';
+import { createSessionRecorder, summariseHistory, type SessionRecorder } from './agent/session-recorder';
+import { defaultSessionsDir, latestSession, listSessions, loadSession, type SessionSummary } from './agent/sessions';
 import { loadConfig, type Settings } from './config';
 
 /** The flags that shape start-up (the rest are the CLI's own). */
@@ -101,4 +103,52 @@ export async function resolveStartup(flags: StartupFlags, cwd: string): Promise<
 function settingFlags(flags: StartupFlags): Settings {
   const { yolo: _yolo, record: _record, replay: _replay, isInteractive: _isInteractive, ...settings } = flags;
   return settings;
+}
+
+/** The saved conversation this run continues, and how it saves itself. */
+export interface SessionSetup {
+  resumed?: { id: string; messages: ModelMessage[]; lines: string[] };
+  /** Problems found while loading (repaired calls, skipped lines), for the user. */
+  notes: string[];
+  createRecorder: (onError: (error: Error) => void) => SessionRecorder;
+  describeSessions: () => string;
+}
+
+/**
+ * Finds the session to continue (`--continue`: this workspace's latest;
+ * `--resume ID`: that one) and sets up saving. An unknown id is a
+ * StartupError; `--continue` with nothing saved starts a new session.
+ */
+export function resolveSession(options: { cwd: string; modelId: string; isContinue?: boolean; resumeId?: string; dir?: string }): SessionSetup {
+  const dir = options.dir ?? defaultSessionsDir();
+  const notes: string[] = [];
+  let id = options.resumeId;
+  if (options.isContinue && !id) {
+    id = latestSession({ dir, cwd: options.cwd })?.id;
+    if (!id) notes.push('no saved session for this workspace yet: starting a new one');
+  }
+  let resumed: SessionSetup['resumed'];
+  if (id) {
+    let loaded;
+    try {
+      loaded = loadSession({ dir, id });
+    } catch (error) {
+      throw new StartupError((error as Error).message);
+    }
+    resumed = { id, messages: loaded.messages, lines: [`resumed session ${id}`, ...summariseHistory(loaded.messages)] };
+    notes.push(...loaded.problems);
+  }
+  const resumeId = resumed?.id;
+  return {
+    resumed,
+    notes,
+    createRecorder: (onError) => createSessionRecorder({ dir, cwd: options.cwd, model: options.modelId, resumeId, onError }),
+    describeSessions: () => describeSessions(listSessions({ dir, cwd: options.cwd })),
+  };
+}
+
+function describeSessions(sessions: readonly SessionSummary[]): string {
+  if (sessions.length === 0) return 'No saved sessions for this workspace yet.';
+  const rows = sessions.slice(0, 20).map((session) => `  ${session.id}  ${session.turns} ${session.turns === 1 ? 'turn ' : 'turns'}  ${session.firstPrompt}`);
+  return ['Saved sessions (newest first; resume with shoal --resume ID, or --continue for the latest)', ...rows].join('\n');
 }

@@ -1,5 +1,6 @@
 import { Box, Static, Text, useApp, useInput, useWindowSize } from 'ink';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { SessionRecorder } from '../agent/session-recorder';
 import { nextApprovalMode } from '../agent/approval';
 import { selectActivity, selectLiveNotices, selectLiveStep, selectLiveTurn, selectPendingApproval, selectStats, selectTranscript } from '../state/selectors';
 import { ApprovalPrompt } from './ApprovalPrompt';
@@ -27,6 +28,10 @@ export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerO
   greeting: string;
   /** A line that may arrive after the first frame. */
   lateNote?: Promise<string | undefined>;
+  /** Contract: makes the recorder that saves this conversation; `onError` reports a failed save. */
+  createRecorder?: (onError: (error: Error) => void) => SessionRecorder;
+  /** The text of /sessions: this workspace's saved sessions. */
+  describeSessions?: () => string;
   /** Called after the user asks to exit. */
   onExit?: () => void;
 }
@@ -37,7 +42,10 @@ export function App(props: AppProps) {
   const { rows, columns } = useWindowSize();
   const [modelChoice, setModelChoice] = useState(props.initialModel);
   const [epoch, setEpoch] = useState(0);
-  const session = useAgentSession({ ...props, model: modelChoice.model, providerOptions: modelChoice.providerOptions });
+  const notifyRef = useRef<(text: string, tone?: 'info' | 'error') => void>(() => {});
+  const [recorder] = useState(() => props.createRecorder?.((error) => notifyRef.current(`This session is not being saved: ${error.message}`, 'error')));
+  const session = useAgentSession({ ...props, recorder, model: modelChoice.model, providerOptions: modelChoice.providerOptions });
+  notifyRef.current = session.notify;
   const { state } = session;
   const transcript = useMemo(() => selectTranscript(state), [state.turns, state.notices]);
   const liveTurn = selectLiveTurn(state);
@@ -79,6 +87,9 @@ export function App(props: AppProps) {
         break;
       case 'stats':
         session.notify(statsText(selectStats(state)));
+        break;
+      case 'sessions':
+        session.notify(props.describeSessions?.() ?? 'Sessions are not saved in this run.');
         break;
       case 'exit':
         quit();

@@ -9,6 +9,7 @@ export type SlashCommand =
   | { type: 'model'; name?: string }
   | { type: 'approval'; mode?: ApprovalMode }
   | { type: 'stats' }
+  | { type: 'sessions' }
   | { type: 'exit' }
   | { type: 'invalid'; message: string };
 
@@ -19,6 +20,7 @@ export const COMMAND_HELP: readonly [string, string][] = [
   ['/model NAME', 'switch the model (no name: show the current one)'],
   ['/approval MODE', `set the approval mode: ${APPROVAL_MODES.join(', ')}`],
   ['/stats', "this session's tool calls, batches and time saved by running them in parallel"],
+  ['/sessions', 'saved sessions of this workspace (resume one with shoal --resume ID)'],
   ['/exit', 'quit shoal'],
 ];
 
@@ -40,6 +42,7 @@ export function parseSlashCommand(text: string): SlashCommand | undefined {
     case 'help':
     case 'clear':
     case 'stats':
+    case 'sessions':
     case 'exit':
       return { type: name };
     case 'quit':

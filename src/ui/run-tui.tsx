@@ -2,7 +2,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { render } from 'ink';
 import type { ApprovalMode } from '../agent/approval';
+import type { ModelMessage } from 'ai';
 import { createAgentTools, type AgentSetup } from '../agent/create-agent';
+import type { SessionRecorder } from '../agent/session-recorder';
 import { loadAgentsMd, mainInstructions } from '../agent/prompts';
 import { App, type ModelChoice } from './App';
 
@@ -20,13 +22,17 @@ export interface TuiOptions {
   notes?: readonly string[];
   /** A line that may arrive after the first frame (a local model server found on its usual port). */
   lateNote?: Promise<string | undefined>;
+  /** A resumed conversation: its history and the lines that retell it. */
+  resumed?: { messages: ModelMessage[]; lines: string[] };
+  createRecorder?: (onError: (error: Error) => void) => SessionRecorder;
+  describeSessions?: () => string;
 }
 
 /** Opens the Ink UI and resolves when the user exits. */
 export async function runTui(options: TuiOptions): Promise<void> {
   const tools = createAgentTools(options.setup);
   const instructions = mainInstructions({ cwd: options.setup.cwd, agentsMd: await loadAgentsMd(options.setup.cwd) });
-  const greeting = [`shoal ${options.version} · /help for commands and keys`, ...(options.notes ?? [])].join('\n');
+  const greeting = [`shoal ${options.version} · /help for commands and keys`, ...(options.notes ?? []), ...(options.resumed?.lines ?? [])].join('\n');
   const instance = render(
     <App
       initialModel={options.initialModel}
@@ -36,6 +42,9 @@ export async function runTui(options: TuiOptions): Promise<void> {
       approvalMode={options.approvalMode}
       allowedTools={options.allowedTools}
       lateNote={options.lateNote}
+      initialHistory={options.resumed?.messages}
+      createRecorder={options.createRecorder}
+      describeSessions={options.describeSessions}
       maxSteps={options.maxSteps}
       concurrency={options.setup.concurrency}
       workspaceLabel={homeRelative(options.setup.cwd)}

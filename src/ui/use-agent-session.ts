@@ -4,6 +4,7 @@ import { isAllowedWithoutAsking, type ApprovalMode, type RequestApproval } from 
 import { runAgent } from '../agent/loop';
 import type { ProviderOptions } from '../agent/model-step';
 import type { AgentNode, ApprovalDecision } from '../agent/nodes';
+import type { SessionRecorder } from '../agent/session-recorder';
 import type { ToolRegistry } from '../tools/registry';
 import { callKey } from '../state/call-key';
 import { initialSessionState, reduce } from '../state/reducer';
@@ -20,6 +21,10 @@ export interface AgentSessionOptions {
   allowedTools?: readonly string[];
   maxSteps?: number;
   concurrency?: number;
+  /** The conversation so far, when resuming a saved session. */
+  initialHistory?: readonly ModelMessage[];
+  /** Saves the conversation as it goes. */
+  recorder?: SessionRecorder;
 }
 
 /** The session as the UI sees it, and what the UI can do to it. */
@@ -58,7 +63,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
   const [approvalMode, setApprovalModeState] = useState(options.approvalMode);
   const latest = useRef({ options, approvalMode });
   latest.current = { options, approvalMode };
-  const history = useRef<ModelMessage[]>([]);
+  const history = useRef<ModelMessage[]>([...(options.initialHistory ?? [])]);
   const controller = useRef<AbortController | undefined>(undefined);
   const pendingApprovals = useRef(new Map<string, (decision: ApprovalDecision) => void>());
   const sessionAllowed = useRef(new Set<string>(options.allowedTools));
@@ -104,6 +109,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
       enqueue({ type: 'turn-start', prompt, time: performance.timeOrigin + performance.now() }, true);
       history.current.push({ role: 'user', content: prompt });
       const { options: current } = latest.current;
+      current.recorder?.recordPrompt(prompt);
       void (async () => {
         for await (const node of runAgent({
           model: current.model,
@@ -119,6 +125,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
           // A cleared session drops what its old run still reports while it winds down.
           if (controller.current !== abort) continue;
           if (node.type === 'history-append' && node.agentId === 'main') history.current.push(...node.messages);
+          current.recorder?.recordNode(node);
           enqueue(node, node.type === 'approval-request' || node.type === 'run-end');
         }
         if (controller.current !== abort) return;
@@ -147,6 +154,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
     pendingApprovals.current.clear();
     setIsRunning(false);
     history.current = [];
+    latest.current.options.recorder?.startNew();
     enqueue({ type: 'session-clear' }, true);
   }, [enqueue]);
   const setApprovalMode = useCallback((mode: ApprovalMode) => setApprovalModeState(mode), []);

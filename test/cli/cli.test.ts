@@ -11,9 +11,18 @@ beforeAll(async () => {
   cli = await buildCliForTest();
 }, 60_000);
 
-/** Runs the built CLI with no model settings from this machine's environment. */
-function shoal(args: string[], env: Record<string, string> = {}) {
-  const clean = { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '', SHOAL_MODEL: '', ...env };
+/** Runs the built CLI with no model settings from this machine's environment, and its own config and state folders. */
+async function shoal(args: string[], env: Record<string, string> = {}) {
+  const home = await createTempWorkspace();
+  const clean = {
+    ...process.env,
+    OPENAI_API_KEY: '',
+    OPENAI_BASE_URL: '',
+    SHOAL_MODEL: '',
+    SHOAL_CONFIG_DIR: path.join(home, 'config'),
+    SHOAL_STATE_DIR: path.join(home, 'state'),
+    ...env,
+  };
   return execa(process.execPath, [cli, ...args], { env: clean, reject: false, stdin: 'ignore', timeout: 30_000 });
 }
 

@@ -19,8 +19,9 @@ describe('out of the box, with no key', () => {
       'src/books.ts': 'export const books = new Map<string, string>();\n',
       'test/loans.test.ts': 'import { lendBook } from "../src/loans";\n',
     });
+    const home = await createTempWorkspace();
     const terminal = await startTmux([process.execPath, cli, '--cwd', cwd], {
-      env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '', SHOAL_MODEL: '', TERM: 'xterm-256color' },
+      env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '', SHOAL_MODEL: '', TERM: 'xterm-256color', SHOAL_STATE_DIR: path.join(home, 'state'), SHOAL_CONFIG_DIR: path.join(home, 'config') },
       rows: 60,
     });
     await terminal.waitFor((screen) => screen.includes('offline demo model: set OPENAI_API_KEY or --base-url'));

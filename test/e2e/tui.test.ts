@@ -29,8 +29,9 @@ describe('the TUI in a real terminal', () => {
       { toolCalls: [{ id: 'c5', name: 'write_file', arguments: '{"path":"DENIED.md","content":"nope\\n"}' }] },
       { text: 'All done.' },
     ]);
+    const home = await createTempWorkspace();
     const terminal = await startTmux([process.execPath, cli, '--base-url', server.baseUrl, '--model', 'e2e-model', '--cwd', cwd], {
-      env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '', SHOAL_MODEL: '', TERM: 'xterm-256color' },
+      env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '', SHOAL_MODEL: '', TERM: 'xterm-256color', SHOAL_STATE_DIR: path.join(home, 'state'), SHOAL_CONFIG_DIR: path.join(home, 'config') },
     });
 
     await terminal.waitFor((screen) => screen.includes('/help for commands'));

@@ -12,6 +12,8 @@ export interface ServerReply {
   status?: number;
   /** Stop the stream before the finish chunk. */
   cutOff?: boolean;
+  /** Start the stream and never finish it, as a server that hangs mid-response. */
+  hang?: boolean;
 }
 
 /** What the loopback server saw: one parsed request body per call. */
@@ -75,6 +77,7 @@ function streamReply(response: ServerResponse, reply: ServerReply, model: string
     );
 
   chunk({ role: 'assistant', content: '' });
+  if (reply.hang) return;
   for (const word of reply.text?.match(/\S+\s*/g) ?? []) chunk({ content: word });
   const calls = reply.toolCalls ?? [];
   calls.forEach((call, index) =>

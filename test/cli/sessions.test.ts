@@ -1,0 +1,98 @@
+import { execa } from 'execa';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCliForTest } from '../helpers/built-cli';
+import { startOpenAIServer } from '../helpers/openai-server';
+import { createTempWorkspace } from '../helpers/temp-workspace';
+
+let cli: string;
+
+beforeAll(async () => {
+  cli = await buildCliForTest();
+}, 60_000);
+
+function environment(stateDir: string) {
+  return { ...process.env, OPENAI_API_KEY: 'test', OPENAI_BASE_URL: '', SHOAL_MODEL: '', SHOAL_STATE_DIR: stateDir, SHOAL_CONFIG_DIR: path.join(stateDir, 'config') };
+}
+
+/** Every tool call in a request's messages has exactly one result. */
+function expectEveryCallAnswered(messages: { role: string; tool_calls?: { id: string }[]; tool_call_id?: string }[]) {
+  const calls = messages.flatMap((message) => message.tool_calls?.map((call) => call.id) ?? []);
+  const results = messages.filter((message) => message.role === 'tool').map((message) => message.tool_call_id);
+  expect(results.sort()).toEqual(calls.sort());
+}
+
+describe('saved sessions', () => {
+  it('continues the last session of the workspace with its history', async () => {
+    const cwd = await createTempWorkspace({ 'a.txt': 'alpha\n' });
+    const state = await createTempWorkspace();
+    const server = await startOpenAIServer([
+      { toolCalls: [{ id: 'call_1', name: 'read_file', arguments: '{"path":"a.txt"}' }] },
+      { text: 'It says alpha.' },
+      { text: 'You asked about a.txt.' },
+    ]);
+    const run = (args: string[]) =>
+      execa(process.execPath, [cli, '--cwd', cwd, '--base-url', server.baseUrl, '--model', 'm', ...args], { env: environment(state), reject: false, stdin: 'ignore' });
+
+    expect((await run(['-p', 'what does a.txt say?'])).exitCode).toBe(0);
+    const second = await run(['-p', 'what did I ask?', '--continue']);
+    expect(second.exitCode).toBe(0);
+    expect(second.stdout).toContain('You asked about a.txt.');
+    const sent = server.requests[2]!.messages as { role: string; content: string }[];
+    expect(sent.filter((message) => message.role === 'user').map((message) => message.content)).toEqual(['what does a.txt say?', 'what did I ask?']);
+    expect(sent.some((message) => message.role === 'tool' && message.content.includes('alpha'))).toBe(true);
+    expectEveryCallAnswered(server.requests[2]!.messages);
+  });
+
+  it('survives a kill in the middle of a turn: the resumed history is valid and the next prompt works', async () => {
+    const cwd = await createTempWorkspace({ 'a.txt': 'alpha\n', 'b.txt': 'beta\n' });
+    const state = await createTempWorkspace();
+    const server = await startOpenAIServer((_body, index) => {
+      if (index === 0) {
+        return {
+          toolCalls: [
+            { id: 'call_a', name: 'read_file', arguments: '{"path":"a.txt"}' },
+            { id: 'call_b', name: 'read_file', arguments: '{"path":"b.txt"}' },
+          ],
+        };
+      }
+      // The second model call never finishes, so the process is mid-turn when it is killed.
+      if (index === 1) return { hang: true };
+      return { text: 'Resumed fine.' };
+    });
+    const child = execa(process.execPath, [cli, '-p', 'read both', '--cwd', cwd, '--base-url', server.baseUrl, '--model', 'm'], {
+      env: environment(state),
+      reject: false,
+      stdin: 'ignore',
+    });
+    // Wait until the first step's batch has run and the second request is in flight.
+    for (let tries = 0; server.requests.length < 2 && tries < 200; tries++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(server.requests.length).toBeGreaterThanOrEqual(2);
+    child.kill('SIGKILL');
+    expect((await child).signal).toBe('SIGKILL');
+
+    const resumed = await execa(process.execPath, [cli, '-p', 'go on', '--continue', '--cwd', cwd, '--base-url', server.baseUrl, '--model', 'm'], {
+      env: environment(state),
+      reject: false,
+      stdin: 'ignore',
+    });
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.stdout).toContain('Resumed fine.');
+    const last = server.requests.at(-1)!.messages as { role: string; content: string }[];
+    expect(last.filter((message) => message.role === 'user').map((message) => message.content)).toEqual(['read both', 'go on']);
+    expectEveryCallAnswered(server.requests.at(-1)!.messages);
+  });
+
+  it('refuses an unknown session id with a pointer to /sessions', async () => {
+    const cwd = await createTempWorkspace();
+    const state = await createTempWorkspace();
+    const result = await execa(process.execPath, [cli, '-p', 'x', '--resume', 'nope', '--cwd', cwd, '--model', 'demo'], {
+      env: environment(state),
+      reject: false,
+      stdin: 'ignore',
+    });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('No saved session "nope"');
+    expect(result.stderr).toContain('/sessions');
+  });
+});
