@@ -9,6 +9,8 @@ export interface ToolExecuteContext {
   /** Aborts when the user interrupts; tools pass it to every child process and stream. */
   signal: AbortSignal;
   toolCallId: string;
+  /** Identifies one model response of one agent ("main:3"): the calls a user approved together, which /undo reverts together. */
+  batchId: string;
   /**
    * Contract: forwards nodes of nested agents (research sub-agents) into the
    * parent's node stream; may be called any number of times before `execute` settles.

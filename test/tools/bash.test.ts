@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createBashTool, type BashToolOptions } from '../../src/tools/bash';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
-const context = { signal: new AbortController().signal, toolCallId: 'call-1', emit: () => {} };
+const context = { signal: new AbortController().signal, toolCallId: 'call-1', batchId: 'main:1', emit: () => {} };
 
 async function run(command: string, options: Partial<BashToolOptions> & { timeout_ms?: number } = {}) {
   const cwd = await createTempWorkspace();

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createGlobTool, type GlobInput } from '../../src/tools/glob';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
-const context = { signal: new AbortController().signal, toolCallId: 'call-1', emit: () => {} };
+const context = { signal: new AbortController().signal, toolCallId: 'call-1', batchId: 'main:1', emit: () => {} };
 
 async function glob(cwd: string, input: GlobInput) {
   return createGlobTool({ cwd }).execute(input, context);

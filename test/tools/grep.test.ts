@@ -5,7 +5,7 @@ import { createGrepTool, type GrepInput, type GrepQuery } from '../../src/tools/
 import { buildRipgrepArgs, parseRipgrepOutput, searchWithRipgrep } from '../../src/tools/grep-ripgrep';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
-const context = { signal: new AbortController().signal, toolCallId: 'call-1', emit: () => {} };
+const context = { signal: new AbortController().signal, toolCallId: 'call-1', batchId: 'main:1', emit: () => {} };
 
 async function grep(cwd: string, input: GrepInput, timeLimitMs?: number) {
   return createGrepTool({ cwd, backend: 'builtin', timeLimitMs }).execute(input, context);

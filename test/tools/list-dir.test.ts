@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createListDirTool, type ListDirInput } from '../../src/tools/list-dir';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
-const context = { signal: new AbortController().signal, toolCallId: 'call-1', emit: () => {} };
+const context = { signal: new AbortController().signal, toolCallId: 'call-1', batchId: 'main:1', emit: () => {} };
 
 async function list(cwd: string, input: ListDirInput = {}) {
   return createListDirTool({ cwd }).execute(input, context);

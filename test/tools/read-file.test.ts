@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createReadFileTool, type ReadFileInput } from '../../src/tools/read-file';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
-const context = { signal: new AbortController().signal, toolCallId: 'call-1', emit: () => {} };
+const context = { signal: new AbortController().signal, toolCallId: 'call-1', batchId: 'main:1', emit: () => {} };
 
 async function read(files: Record<string, string | Buffer>, input: ReadFileInput) {
   const cwd = await createTempWorkspace(files);

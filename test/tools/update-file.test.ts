@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createUpdateFileTool, type UpdateFileInput } from '../../src/tools/update-file';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
-const context = { signal: new AbortController().signal, toolCallId: 'call-1', emit: () => {} };
+const context = { signal: new AbortController().signal, toolCallId: 'call-1', batchId: 'main:1', emit: () => {} };
 
 const source = 'function greet() {\n  return "hi";\n}\n';
 

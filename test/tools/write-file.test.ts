@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createWriteFileTool } from '../../src/tools/write-file';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
-const context = { signal: new AbortController().signal, toolCallId: 'call-1', emit: () => {} };
+const context = { signal: new AbortController().signal, toolCallId: 'call-1', batchId: 'main:1', emit: () => {} };
 
 describe('write_file', () => {
   it('creates a file and its parent directories', async () => {
