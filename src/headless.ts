@@ -84,6 +84,8 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
     if (node.type === 'text-delta' && node.agentId === 'main') {
       stdout.write(node.text);
       endsWithNewline = node.text.endsWith('\n');
+    } else if (node.type === 'step-retry' && node.agentId === 'main') {
+      stderr.write(`shoal: ${node.reason} Retrying in ${Math.ceil(node.delayMs / 1000)}s (attempt ${node.attempt} of ${node.maxRetries}).\n`);
     } else if (node.type === 'phase-start') {
       for (const call of node.calls) descriptions.set(callKey(node.agentId, call.toolCallId), call.description);
     } else if (node.type === 'tool-call-end' || node.type === 'tool-call-invalid') {

@@ -3,10 +3,12 @@ import type { ToolRegistry } from '../tools/registry';
 import type { RequestApproval } from './approval';
 import { drainWhile } from './node-channel';
 import { streamModelStep, type ProviderOptions } from './model-step';
+import type { RetryPolicy } from './retry-policy';
 import type { AgentNode, NodeBody, RunEndReason, Usage } from './nodes';
-import { cancelledOutcome, errorMessage } from './run-call';
+import { createRepeatGuard, CUT_OFF } from './repeat-guard';
+import { cancelledOutcome, errorMessage, errorOutcome } from './run-call';
 import { runPhases } from './run-phases';
-import { toToolResultPart, withToolResults } from './tool-results';
+import { toolCallIdsOf, toToolResultPart, withToolResults } from './tool-results';
 
 /** Everything one agent run needs; the main agent and research sub-agents pass different tools and prompts. */
 export interface RunAgentOptions {
@@ -26,7 +28,9 @@ export interface RunAgentOptions {
   /** Read-only calls in flight at once (default 8). */
   concurrency?: number;
   providerOptions?: ProviderOptions;
+  /** Retries after a failed model call (0: none); the policy's count when absent. */
   maxRetries?: number;
+  retryPolicy?: RetryPolicy;
 }
 
 export const DEFAULT_MAX_STEPS = 50;
@@ -48,6 +52,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
   const messages = [...options.messages];
   let text = '';
   let step = 0;
+  const repeats = createRepeatGuard();
   const end = (reason: RunEndReason, error?: string) =>
     stamp({ type: 'run-end', reason, text, usage: { ...usage }, steps: step, ...(error ? { error } : {}) });
 
@@ -78,6 +83,21 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
       }
       yield stamp({ type: 'step-end', step, finishReason: result.finishReason, usage: result.usage, toolCalls, durationMs });
       for (const invalid of result.invalidCalls) yield stamp({ type: 'tool-call-invalid', step, ...invalid });
+
+      // A response that must not run: cut off mid-stream, or a call repeated too often.
+      const stop = result.finishReason === 'interrupted' ? CUT_OFF : repeats.check(result.calls);
+      if (stop) {
+        for (const call of result.calls) yield stamp({ type: 'tool-call-invalid', step, ...call, error: stop.callError });
+        // Answer the calls the kept response holds (a cut-off one may hold none).
+        const kept = new Set(toolCallIdsOf(result.responseMessages));
+        const stepMessages = withToolResults(
+          result.responseMessages,
+          result.calls.filter((call) => kept.has(call.toolCallId)).map((call) => toToolResultPart(call, errorOutcome(stop.callError))),
+        );
+        messages.push(...stepMessages);
+        yield stamp({ type: 'history-append', messages: stepMessages });
+        return yield end(stop.reason, stop.message);
+      }
 
       if (result.calls.length === 0) {
         messages.push(...result.responseMessages);

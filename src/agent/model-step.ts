@@ -1,6 +1,7 @@
 import { streamText, tool, type LanguageModel, type ModelMessage, type Tool } from 'ai';
 import type { ToolRegistry } from '../tools/registry';
 import { describeModelError } from './model-errors';
+import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry-policy';
 import type { NodeBody, ToolCallInfo, Usage } from './nodes';
 import { errorMessage } from './run-call';
 
@@ -19,7 +20,9 @@ export interface ModelStepOptions {
   signal: AbortSignal;
   step: number;
   providerOptions?: ProviderOptions;
+  /** Overrides the policy's retry count (0: fail at once). */
   maxRetries?: number;
+  retryPolicy?: RetryPolicy;
 }
 
 /** What one model call produced. `error` is set when it failed or was aborted. */
@@ -35,11 +38,34 @@ export interface ModelStepResult {
 }
 
 /**
- * Makes exactly one model call, yielding text as it streams; tools are declared
- * without `execute`, so the SDK validates calls but never runs them.
+ * Makes one model call, yielding text as it streams; tools are declared
+ * without `execute`, so the SDK validates calls but never runs them. A call
+ * that fails before anything streamed is retried per the retry policy, with a
+ * `step-retry` node before each wait, so the user sees what is happening.
  * Contract: never rejects; failures and aborts come back in `error`.
  */
 export async function* streamModelStep(options: ModelStepOptions): AsyncGenerator<NodeBody, ModelStepResult> {
+  const policy = { ...(options.retryPolicy ?? DEFAULT_RETRY_POLICY), ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }) };
+  for (let attempt = 1; ; attempt += 1) {
+    const { result, failure } = yield* attemptModelStep(options);
+    if (options.signal.aborted) return { ...result, error: 'aborted' };
+    if (failure === undefined) return result;
+    const hasOutput = result.text !== '' || result.calls.length > 0 || result.invalidCalls.length > 0;
+    // Something arrived before the failure: the response was cut off. Keep its text; its calls never run.
+    if (hasOutput) return cutOff(result);
+    const delayMs = retryDelay(failure, attempt, policy);
+    const reason = describeModelError(failure);
+    if (delayMs === undefined) return { ...result, error: reason };
+    yield { type: 'step-retry', step: options.step, attempt, maxRetries: policy.maxRetries, delayMs, reason };
+    try {
+      await sleep(delayMs, options.signal);
+    } catch {
+      return { ...result, error: 'aborted' };
+    }
+  }
+}
+
+async function* attemptModelStep(options: ModelStepOptions): AsyncGenerator<NodeBody, { result: ModelStepResult; failure: unknown }> {
   const result: ModelStepResult = {
     calls: [],
     invalidCalls: [],
@@ -55,7 +81,8 @@ export async function* streamModelStep(options: ModelStepOptions): AsyncGenerato
     messages: [...options.messages],
     tools: sdkTools(options.tools),
     abortSignal: options.signal,
-    maxRetries: options.maxRetries ?? 2,
+    // shoal retries itself, so it can show the wait.
+    maxRetries: 0,
     providerOptions: options.providerOptions,
     onError: ({ error }) => {
       failure ??= error;
@@ -93,9 +120,30 @@ export async function* streamModelStep(options: ModelStepOptions): AsyncGenerato
   } catch (error) {
     failure ??= error;
   }
-  if (options.signal.aborted) return { ...result, error: 'aborted' };
-  if (failure !== undefined) return { ...result, error: describeModelError(failure) };
-  return result;
+  return { result, failure };
+}
+
+function cutOff(result: ModelStepResult): ModelStepResult {
+  return {
+    ...result,
+    finishReason: 'interrupted',
+    responseMessages: result.text ? [{ role: 'assistant', content: result.text }] : [],
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 const sdkToolsCache = new WeakMap<ToolRegistry, Record<string, Tool>>();

@@ -5,7 +5,7 @@ import type { ApprovalPreview, ToolKind } from '../tools/types';
 export type Phase = ToolKind;
 
 /** Why a run ended. */
-export type RunEndReason = 'done' | 'aborted' | 'error' | 'step-limit';
+export type RunEndReason = 'done' | 'aborted' | 'error' | 'step-limit' | 'repeated-call';
 
 /** How one tool call ended; exactly one per call reaches the model. */
 export type ToolCallStatus = 'ok' | 'error' | 'denied' | 'cancelled';
@@ -55,6 +55,8 @@ export type AgentNode = NodeBase &
         toolCalls: number;
         durationMs: number;
       }
+    /** A model call failed in a way worth retrying; shoal waits `delayMs` and tries again. */
+    | { type: 'step-retry'; step: number; attempt: number; maxRetries: number; delayMs: number; reason: string }
     | { type: 'text-delta'; step: number; text: string }
     | { type: 'reasoning-delta'; step: number; text: string }
     /** `calls` carry a one-line description each (e.g. the path a read acts on) for the UI. */

@@ -33,3 +33,12 @@ export function withToolResults(responseMessages: readonly ModelMessage[], parts
   messages[index] = { ...existing, content: [...existing.content, ...parts] };
   return messages;
 }
+
+/** The ids of the tool calls the assistant messages hold. */
+export function toolCallIdsOf(messages: readonly ModelMessage[]): string[] {
+  return messages.flatMap((message) =>
+    message.role === 'assistant' && Array.isArray(message.content)
+      ? message.content.filter((part) => part.type === 'tool-call').map((part) => part.toolCallId)
+      : [],
+  );
+}

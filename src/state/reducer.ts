@@ -44,6 +44,7 @@ export function reduce(state: SessionState, event: AgentNode | UiEvent): Session
       };
     case 'history-append':
     case 'reasoning-delta':
+    case 'step-retry':
     case 'text-delta':
     case 'run-start':
     case 'run-end':
@@ -109,11 +110,16 @@ function reduceTurn(turn: TurnView, node: Exclude<AgentNode, NodeOf<'history-app
       return withAgent(turn, { ...agent, steps: [...agent.steps, newStep(node.step, node.time)] });
     case 'step-end': {
       const usage = { inputTokens: turn.usage.inputTokens + node.usage.inputTokens, outputTokens: turn.usage.outputTokens + node.usage.outputTokens };
-      const updated = updateStep(turn, node, (step) => ({ ...step, durationMs: node.durationMs, finishReason: node.finishReason }));
+      const updated = updateStep(turn, node, (step) => ({ ...step, retry: undefined, durationMs: node.durationMs, finishReason: node.finishReason }));
       return typeof updated === 'string' ? updated : { ...updated, usage };
     }
+    case 'step-retry':
+      return updateStep(turn, node, (step) => ({
+        ...step,
+        retry: { attempt: node.attempt, maxRetries: node.maxRetries, delayMs: node.delayMs, reason: node.reason, since: node.time },
+      }));
     case 'text-delta':
-      return updateStep(turn, node, (step) => ({ ...step, text: step.text + node.text }));
+      return updateStep(turn, node, (step) => ({ ...step, retry: undefined, text: step.text + node.text }));
     case 'reasoning-delta':
       return updateStep(turn, node, (step) => ({ ...step, reasoning: step.reasoning + node.text }));
     case 'phase-start': {

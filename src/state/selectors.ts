@@ -72,6 +72,7 @@ export function selectPendingApproval(state: SessionState): CallView | undefined
 export type Activity =
   | { kind: 'idle' }
   | { kind: 'thinking' }
+  | { kind: 'retrying'; attempt: number; maxRetries: number; until: number; reason: string }
   | { kind: 'running-tools'; count: number; researchers: number }
   | { kind: 'awaiting-approval'; toolName: string };
 
@@ -84,6 +85,8 @@ export function selectActivity(state: SessionState): Activity {
   const running = calls.filter((call) => call.status === 'running');
   const researchers = running.filter((call) => call.childAgentId !== undefined).length;
   if (running.length > 0) return { kind: 'running-tools', count: running.length - researchers, researchers };
+  const retry = turn.agents.main?.steps.at(-1)?.retry;
+  if (retry) return { kind: 'retrying', attempt: retry.attempt, maxRetries: retry.maxRetries, until: retry.since + retry.delayMs, reason: retry.reason };
   return { kind: 'thinking' };
 }
 

@@ -45,6 +45,8 @@ export interface StepView {
   startedAt: number;
   durationMs?: number;
   finishReason?: string;
+  /** Set while shoal waits to retry a failed model call; cleared when the call streams. */
+  retry?: { attempt: number; maxRetries: number; delayMs: number; reason: string; since: number };
 }
 
 /** One agent (the main one, or a research sub-agent) within a turn. */

@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box, Text, useAnimation } from 'ink';
 import type { ApprovalMode } from '../agent/approval';
 import type { Usage } from '../agent/nodes';
 import type { Activity } from '../state/selectors';
@@ -52,7 +52,20 @@ function ActivityText({ activity }: { activity: Activity }) {
         </Text>
       );
     }
+    case 'retrying':
+      return <Retrying activity={activity} />;
     case 'awaiting-approval':
       return <Text color="yellow">{`? waiting for approval of ${activity.toolName}`}</Text>;
   }
+}
+
+/** "retrying in 4s (attempt 2 of 3)", counting down on the shared clock. */
+function Retrying({ activity }: { activity: Extract<Activity, { kind: 'retrying' }> }) {
+  useAnimation({ interval: 250 });
+  const seconds = Math.max(0, Math.ceil((activity.until - (performance.timeOrigin + performance.now())) / 1000));
+  return (
+    <Text color="yellow">
+      <Spinner color="yellow" /> {`retrying in ${seconds}s (attempt ${activity.attempt} of ${activity.maxRetries})`}
+    </Text>
+  );
 }

@@ -41,9 +41,12 @@ function TurnEnd({ turn }: { turn: TurnView }) {
       return <Text color="yellow">{`⏹ interrupted · ${detail}`}</Text>;
     case 'error':
       return <Text color="red">{`✗ ${main?.error ?? 'the turn failed'}`}</Text>;
+    case 'repeated-call':
+      return <Text color="yellow">{`⏸ ${main?.error ?? 'stopped: the model repeated a call'}`}</Text>;
     case 'step-limit':
       return <Text color="yellow">{`stopped at the step limit (${main?.steps.length ?? 0} model steps) · ${detail}`}</Text>;
-    default:
+    case 'done':
+    case 'running':
       return <Text dimColor>{`done in ${detail}`}</Text>;
   }
 }

@@ -1,3 +1,4 @@
+import { APICallError } from 'ai';
 import { describe, expect, it } from 'vitest';
 import type { ApprovalRequest, RequestApproval } from '../../src/agent/approval';
 import { runAgent, type RunAgentOptions } from '../../src/agent/loop';
@@ -214,7 +215,7 @@ describe('runAgent', () => {
 
   it('stops at the step limit', async () => {
     const tools = createRegistry([createFakeTool({ name: 'read', kind: 'read-only' })]);
-    const model = createScriptedModel(() => ({ calls: [{ toolName: 'read', input: { label: 'again' } }] }));
+    const model = createScriptedModel((_options, index) => ({ calls: [{ toolName: 'read', input: { label: `page ${index}` } }] }));
     const nodes = await run({ model, tools, maxSteps: 3 });
     expect(ofType(nodes, 'step-start')).toHaveLength(3);
     expect(ofType(nodes, 'run-end')).toMatchObject([{ reason: 'step-limit', steps: 3 }]);
@@ -262,5 +263,38 @@ describe('approval decisions', () => {
     const decision: ApprovalDecision = { type: 'allow-session' };
     await run({ model, tools, requestApproval: async () => decision });
     expect(ran).toEqual(['x']);
+  });
+});
+
+describe('guards', () => {
+  it('stops a model that makes the same call three responses in a row, without running the third', async () => {
+    const ran: string[] = [];
+    const tools = createRegistry([createFakeTool({ name: 'read', kind: 'read-only', onRun: (label) => ran.push(label) })]);
+    const model = createScriptedModel(() => ({ calls: [{ toolName: 'read', input: { label: 'same' } }] }));
+    const nodes = await run({ model, tools, maxSteps: 10 });
+    expect(ran).toEqual(['same', 'same']);
+    const [end] = ofType(nodes, 'run-end');
+    expect(end).toMatchObject({ reason: 'repeated-call', steps: 3 });
+    expect(end!.error).toContain('same call 3 times in a row');
+    const history = ofType(nodes, 'history-append').flatMap((node) => node.messages);
+    const results = history.flatMap((message) => (message.role === 'tool' ? message.content : []));
+    expect(results).toHaveLength(3);
+    expect(results[2]).toMatchObject({ output: { type: 'error-text', value: expect.stringContaining('Not run') } });
+  });
+
+  it('retries a failed model call, saying when, and goes on', async () => {
+    let calls = 0;
+    const tools = createRegistry([]);
+    const failing = createScriptedModel(() => {
+      calls += 1;
+      if (calls < 3) throw new APICallError({ message: 'overloaded', url: 'http://x/v1/chat/completions', requestBodyValues: {}, statusCode: 503, isRetryable: true });
+      return { text: 'third time lucky' };
+    });
+    const nodes = await run({ model: failing, tools, retryPolicy: { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 1000 } });
+    expect(ofType(nodes, 'step-retry').map((node) => [node.attempt, node.maxRetries, node.delayMs])).toEqual([
+      [1, 3, 5],
+      [2, 3, 10],
+    ]);
+    expect(ofType(nodes, 'run-end')).toMatchObject([{ reason: 'done', text: 'third time lucky' }]);
   });
 });

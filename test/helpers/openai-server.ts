@@ -10,8 +10,10 @@ export interface ServerReply {
   interleave?: boolean;
   /** Answer with this HTTP status and a JSON error instead of a stream. */
   status?: number;
-  /** Stop the stream before the finish chunk. */
+  /** Stop the stream halfway through the tool calls' arguments, with no finish chunk. */
   cutOff?: boolean;
+  /** Extra response headers, e.g. retry-after on a 429. */
+  headers?: Record<string, string>;
   /** Start the stream and never finish it, as a server that hangs mid-response. */
   hang?: boolean;
 }
@@ -65,7 +67,7 @@ export async function startOpenAIServer(
 
 function streamReply(response: ServerResponse, reply: ServerReply, model: string): void {
   if (reply.status && reply.status !== 200) {
-    response.writeHead(reply.status, { 'content-type': 'application/json' });
+    response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
     response.end(JSON.stringify({ error: { message: `scripted failure ${reply.status}`, type: 'server_error' } }));
     return;
   }
@@ -84,16 +86,16 @@ function streamReply(response: ServerResponse, reply: ServerReply, model: string
     chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }),
   );
   const fragments = calls.map((call) => splitInHalf(call.arguments));
-  const order = reply.interleave ? [0, 1] : [0];
+  const order = reply.interleave || reply.cutOff ? [0, 1] : [0];
   for (const half of order) {
+    if (reply.cutOff && half === 1) {
+      response.end();
+      return;
+    }
     calls.forEach((_, index) => {
-      const pieces = reply.interleave ? [fragments[index]![half]!] : fragments[index]!;
+      const pieces = reply.interleave || reply.cutOff ? [fragments[index]![half]!] : fragments[index]!;
       for (const piece of pieces) chunk({ tool_calls: [{ index, function: { arguments: piece } }] });
     });
-  }
-  if (reply.cutOff) {
-    response.end();
-    return;
   }
   chunk({}, calls.length > 0 ? 'tool_calls' : 'stop');
   response.write(

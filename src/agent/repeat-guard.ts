@@ -1,0 +1,59 @@
+import type { RunEndReason, ToolCallInfo } from './nodes';
+
+/** Why a response's calls are not run, and how the run ends. */
+export interface StepStop {
+  reason: RunEndReason;
+  /** The run-end message for the user. */
+  message: string;
+  /** What each call of the response gets back instead of running. */
+  callError: string;
+}
+
+/** A response cut off mid-stream: its calls may be incomplete, so none runs. */
+export const CUT_OFF: StepStop = {
+  reason: 'error',
+  message: "The model's response was cut off mid-stream (the connection dropped). What arrived is kept and none of its calls ran; send another prompt to go on.",
+  callError: 'The response was cut off before it finished, so this call was not run. Make it again if it is still needed.',
+};
+
+/** How many responses in a row may repeat one call before the run stops. */
+export const REPEAT_LIMIT = 3;
+
+/**
+ * Stops a model that loops: when the same call (tool and input) appears in
+ * three responses in a row, the run ends and the user is asked to steer.
+ */
+export function createRepeatGuard(limit = REPEAT_LIMIT): { check: (calls: readonly ToolCallInfo[]) => StepStop | undefined } {
+  const recent: Set<string>[] = [];
+  return {
+    check(calls) {
+      const current = new Set(calls.map(signature));
+      recent.push(current);
+      if (recent.length > limit) recent.shift();
+      if (recent.length < limit) return undefined;
+      const repeated = [...current].find((call) => recent.every((step) => step.has(call)));
+      if (!repeated) return undefined;
+      return {
+        reason: 'repeated-call',
+        message: `The model made the same call ${limit} times in a row (${repeated.slice(0, 120)}), so shoal stopped it. Tell it how to go on.`,
+        callError: `Not run: this exact call was made ${limit} times in a row. Stop and explain what you are trying to do.`,
+      };
+    },
+  };
+}
+
+function signature(call: ToolCallInfo): string {
+  return `${call.toolName} ${stableJson(call.input)}`;
+}
+
+/** JSON with object keys sorted, so the same input always reads the same. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.entries(value)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, item]) => `${JSON.stringify(key)}:${stableJson(item)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
+}
