@@ -5,7 +5,7 @@ import { drainWhile } from './node-channel';
 import { streamModelStep, type ProviderOptions } from './model-step';
 import type { RetryPolicy } from './retry-policy';
 import type { AgentNode, NodeBody, RunEndReason, Usage } from './nodes';
-import { createRepeatGuard, CUT_OFF } from './repeat-guard';
+import { createRepeatGuard, cutOffStop } from './repeat-guard';
 import { cancelledOutcome, errorMessage, errorOutcome } from './run-call';
 import { runPhases } from './run-phases';
 import { toolCallIdsOf, toToolResultPart, withToolResults } from './tool-results';
@@ -85,7 +85,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
       for (const invalid of result.invalidCalls) yield stamp({ type: 'tool-call-invalid', step, ...invalid });
 
       // A response that must not run: cut off mid-stream, or a call repeated too often.
-      const stop = result.finishReason === 'interrupted' ? CUT_OFF : repeats.check(result.calls);
+      const stop = result.finishReason === 'interrupted' ? cutOffStop(result.cutOffReason) : repeats.check(result.calls);
       if (stop) {
         for (const call of result.calls) yield stamp({ type: 'tool-call-invalid', step, ...call, error: stop.callError });
         // Answer the calls the kept response holds (a cut-off one may hold none).

@@ -35,6 +35,8 @@ export interface ModelStepResult {
   finishReason: string;
   usage: Usage;
   error?: string;
+  /** Why a response ended early, when it was cut off after streaming something. */
+  cutOffReason?: string;
 }
 
 /**
@@ -52,7 +54,7 @@ export async function* streamModelStep(options: ModelStepOptions): AsyncGenerato
     if (failure === undefined) return result;
     const hasOutput = result.text !== '' || result.calls.length > 0 || result.invalidCalls.length > 0;
     // Something arrived before the failure: the response was cut off. Keep its text; its calls never run.
-    if (hasOutput) return cutOff(result);
+    if (hasOutput) return cutOff(result, describeModelError(failure));
     const delayMs = retryDelay(failure, attempt, policy);
     const reason = describeModelError(failure);
     if (delayMs === undefined) return { ...result, error: reason };
@@ -123,10 +125,11 @@ async function* attemptModelStep(options: ModelStepOptions): AsyncGenerator<Node
   return { result, failure };
 }
 
-function cutOff(result: ModelStepResult): ModelStepResult {
+function cutOff(result: ModelStepResult, reason: string): ModelStepResult {
   return {
     ...result,
     finishReason: 'interrupted',
+    cutOffReason: reason.replace(/\.$/, ''),
     responseMessages: result.text ? [{ role: 'assistant', content: result.text }] : [],
   };
 }

@@ -9,12 +9,14 @@ export interface StepStop {
   callError: string;
 }
 
-/** A response cut off mid-stream: its calls may be incomplete, so none runs. */
-export const CUT_OFF: StepStop = {
-  reason: 'error',
-  message: "The model's response was cut off mid-stream (the connection dropped). What arrived is kept and none of its calls ran; send another prompt to go on.",
-  callError: 'The response was cut off before it finished, so this call was not run. Make it again if it is still needed.',
-};
+/** A response cut off mid-stream (`reason`: what the connection or server said): its calls may be incomplete, so none runs. */
+export function cutOffStop(reason = 'the connection dropped'): StepStop {
+  return {
+    reason: 'error',
+    message: `The model's response was cut off mid-stream (${reason}). What arrived is kept and none of its calls ran; send another prompt to go on.`,
+    callError: 'The response was cut off before it finished, so this call was not run. Make it again if it is still needed.',
+  };
+}
 
 /** How many responses in a row may repeat one call before the run stops. */
 export const REPEAT_LIMIT = 3;
