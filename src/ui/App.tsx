@@ -6,6 +6,7 @@ import { selectActivity, selectLiveNotices, selectLiveStep, selectLiveTurn, sele
 import { ApprovalPrompt } from './ApprovalPrompt';
 import { helpText, parseSlashCommand, statsText } from './commands';
 import { Composer } from './Composer';
+import { ErrorBoundary } from './ErrorBoundary';
 import { LiveTurn } from './LiveTurn';
 import { StatusBar } from './StatusBar';
 import { TranscriptEntry } from './TranscriptEntry';
@@ -124,11 +125,17 @@ export function App(props: AppProps) {
           // Static lays items out absolutely, where nothing stretches them to the screen's width:
           // without an explicit width, a truncated row overflows by its leading columns.
           <Box key={item.key} flexDirection="column" width={columns}>
-            <TranscriptEntry item={item} />
+            <ErrorBoundary what="this entry">
+              <TranscriptEntry item={item} />
+            </ErrorBoundary>
           </Box>
         )}
       </Static>
-      {liveTurn ? <LiveTurn turn={liveTurn} step={selectLiveStep(state)} maxTextLines={Math.max(3, rows - 14)} /> : null}
+      {liveTurn ? (
+        <ErrorBoundary what="the running step">
+          <LiveTurn turn={liveTurn} step={selectLiveStep(state)} maxTextLines={Math.max(3, rows - 14)} />
+        </ErrorBoundary>
+      ) : null}
       {selectLiveNotices(state).map((notice) => (
         <Text key={notice.id} color={notice.tone === 'error' ? 'red' : undefined} dimColor={notice.tone === 'info'}>
           {notice.text}
