@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
+import v8 from 'node:v8';
 import { isBinary, isBinaryFile } from './binary';
 import { comparePaths, findFiles, type FoundFile } from './glob';
 import type { GrepLine, GrepQuery, GrepSearchResult } from './grep';
+
+// A catastrophic pattern such as (a+)+$ would block the process on one line
+// for minutes, out of reach of any time cap. This V8 flag moves a regex that
+// backtracks too much onto its linear-time engine; patterns that engine cannot
+// run (backreferences, lookarounds) keep backtracking, bounded by the time cap.
+v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
 
 /** Bigger files are skipped (and named) rather than read: they are logs and bundles more often than code. */
 export const MAX_SEARCH_FILE_BYTES = 5 * 1024 * 1024;

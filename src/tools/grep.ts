@@ -1,4 +1,5 @@
 import type { Stats } from 'node:fs';
+import isSafeRegex from 'safe-regex2';
 import { z } from 'zod';
 import { assertPatternStaysInside } from './glob';
 import { MAX_SEARCH_FILE_BYTES, searchBuiltin, type BuiltinTarget } from './grep-builtin';
@@ -152,22 +153,33 @@ function toQuery(input: GrepInput): GrepQuery {
   };
 }
 
-/** Unicode mode first (for \p{...}); patterns only legal without it, like "\-", still work. */
-function compileRegex(query: GrepQuery): RegExp {
-  const flags = query.ignoreCase ? 'i' : '';
+/**
+ * Compiles the pattern so a catastrophic one cannot hang shoal. Without the
+ * `i` and `u` flags, V8 moves a regex that backtracks too much onto its
+ * linear-time engine (see grep-builtin), so `u` is used only when the pattern
+ * needs it (\p{...}, \u{...}). With `i` or `u` that engine is off the table,
+ * so a pattern with nested repetition, like (a+)+, is refused with advice.
+ */
+export function compileRegex(query: GrepQuery): RegExp {
+  const needsUnicode = /\\[pP]\{|\\u\{/.test(query.pattern);
+  const flags = `${query.ignoreCase ? 'i' : ''}${needsUnicode ? 'u' : ''}`;
+  let regex: RegExp;
   try {
-    return new RegExp(query.pattern, `${flags}u`);
-  } catch {
-    try {
-      return new RegExp(query.pattern, flags);
-    } catch (error) {
-      const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
-      throw new Error(
-        `Invalid regex ${JSON.stringify(query.pattern)}: ${reason}. ` +
-          'Fix the pattern, or escape ( ) [ ] { } . * + ? | with a backslash to match those characters literally.',
-      );
-    }
+    regex = new RegExp(query.pattern, flags);
+  } catch (error) {
+    const reason = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+    throw new Error(
+      `Invalid regex ${JSON.stringify(query.pattern)}: ${reason}. ` +
+        'Fix the pattern, or escape ( ) [ ] { } . * + ? | with a backslash to match those characters literally.',
+    );
   }
+  if (flags !== '' && !isSafeRegex(regex)) {
+    throw new Error(
+      `The regex ${JSON.stringify(query.pattern)} nests repetition (like (a+)+) and could take exponential time on some lines. ` +
+        'Rewrite it without a repeated group inside a repeat' + (query.ignoreCase ? ', or search case-sensitively.' : '.'),
+    );
+  }
+  return regex;
 }
 
 function formatResult(

@@ -14,6 +14,17 @@ async function grep(cwd: string, input: GrepInput, timeLimitMs?: number) {
 const query: GrepQuery = { pattern: 'TODO', ignoreCase: false, include: undefined, contextLines: 0, maxResults: 200 };
 
 describe('grep (built-in search)', () => {
+  it('finishes a catastrophically backtracking pattern quickly instead of hanging', async () => {
+    const cwd = await createTempWorkspace({ 'evil.txt': `${'a'.repeat(40)}!\nplain line\n${'a'.repeat(20)}\n` });
+    const started = performance.now();
+    const result = await grep(cwd, { pattern: '(a+)+$' });
+    const refused = grep(cwd, { pattern: '(a+)+$', ignoreCase: true });
+    await expect(refused).rejects.toThrow('nests repetition');
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(result.output).toContain(`evil.txt:3:${'a'.repeat(20)}`);
+    expect(result.output).not.toContain('evil.txt:1:');
+  });
+
   it('prints path:line:content grouped by file in path order', async () => {
     const cwd = await createTempWorkspace({
       'src/b.ts': 'const b = 1; // TODO b\n',
