@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup } from 'ink-testing-library';
+import { cleanup, render } from 'ink-testing-library';
+import { App } from '../../src/ui/App';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRegistry } from '../../src/tools/registry';
@@ -185,5 +186,27 @@ describe('App', () => {
     expect(frame).toMatch(/◌ write_file two/);
     expect(frame).not.toContain('should not be reached');
     expect(model.doStreamCalls).toHaveLength(1);
+  });
+
+  it('/model switches the model for the next turn and the status bar says so', async () => {
+    const first = createScriptedModel([{ text: 'from the first model' }]);
+    const second = createScriptedModel([{ text: 'from the second model' }], 'second-model');
+    const app = render(
+      <App
+        initialModel={{ modelId: 'first-model', model: first }}
+        selectModel={(name) => ({ modelId: name, model: second })}
+        tools={createRegistry([])}
+        instructions="test"
+        approvalMode="ask"
+        workspaceLabel="~/repo"
+        greeting="hi"
+      />,
+    );
+    await waitForFrame(app, (frame) => frame.includes('first-model ·'));
+    await typeAndSend(app.stdin, '/model second-model');
+    await waitForFrame(app, (frame) => frame.includes('second-model ·') && frame.includes('Model: second-model'));
+    await typeAndSend(app.stdin, 'hello');
+    await waitForFrame(app, (frame) => frame.includes('from the second model'));
+    expect(first.doStreamCalls).toHaveLength(0);
   });
 });
