@@ -7,7 +7,7 @@ import { createModel, DEFAULT_MODEL } from './agent/model';
 import type { ProviderOptions } from './agent/model-step';
 import { createRecordingModel } from './agent/recording';
 import { createReplayModel } from './agent/replay-model';
-import { createSessionRecorder, summariseHistory, type SessionRecorder } from './agent/session-recorder';
+import { createSessionRecorder, summariseHistory, type ResumedTurn, type SessionRecorder } from './agent/session-recorder';
 import { defaultSessionsDir, latestSession, listSessions, loadSession, type SessionSummary } from './agent/sessions';
 import { loadConfig, type Settings } from './config';
 
@@ -107,7 +107,7 @@ function settingFlags(flags: StartupFlags): Settings {
 
 /** The saved conversation this run continues, and how it saves itself. */
 export interface SessionSetup {
-  resumed?: { id: string; messages: ModelMessage[]; lines: string[] };
+  resumed?: { id: string; messages: ModelMessage[]; turns: ResumedTurn[] };
   /** Problems found while loading (repaired calls, skipped lines), for the user. */
   notes: string[];
   createRecorder: (onError: (error: Error) => void) => SessionRecorder;
@@ -135,7 +135,8 @@ export function resolveSession(options: { cwd: string; modelId: string; isContin
     } catch (error) {
       throw new StartupError((error as Error).message);
     }
-    resumed = { id, messages: loaded.messages, lines: [`resumed session ${id}`, ...summariseHistory(loaded.messages)] };
+    resumed = { id, messages: loaded.messages, turns: summariseHistory(loaded.messages) };
+    notes.push(`resumed session ${id}`);
     notes.push(...loaded.problems);
   }
   const resumeId = resumed?.id;

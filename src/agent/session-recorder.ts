@@ -69,23 +69,24 @@ export function createSessionRecorder(options: {
   };
 }
 
-/** The resumed conversation as transcript lines: each prompt and the answer that ended its turn. */
-export function summariseHistory(messages: readonly ModelMessage[]): string[] {
-  const lines: string[] = [];
-  let answer = '';
-  const flush = () => {
-    if (answer) lines.push(answer.trim());
-    answer = '';
-  };
+/** One turn of a resumed conversation: the prompt and the answer that ended it. */
+export interface ResumedTurn {
+  prompt: string;
+  answer: string;
+}
+
+/** Retells a saved history turn by turn, for the transcript of a resumed session. */
+export function summariseHistory(messages: readonly ModelMessage[]): ResumedTurn[] {
+  const turns: ResumedTurn[] = [];
   for (const message of messages) {
-    if (message.role === 'user') {
-      flush();
-      lines.push(`› ${typeof message.content === 'string' ? message.content : message.content.map((part) => (part.type === 'text' ? part.text : '')).join('')}`);
-    } else if (message.role === 'assistant') {
-      const text = typeof message.content === 'string' ? message.content : message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
-      if (text.trim()) answer = text;
-    }
+    const text = textOf(message);
+    if (message.role === 'user') turns.push({ prompt: text, answer: '' });
+    else if (message.role === 'assistant' && text.trim() && turns.length > 0) turns.at(-1)!.answer = text.trim();
   }
-  flush();
-  return lines;
+  return turns;
+}
+
+function textOf(message: ModelMessage): string {
+  if (typeof message.content === 'string') return message.content;
+  return message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
 }

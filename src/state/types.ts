@@ -78,7 +78,8 @@ export interface TurnView {
 export interface NoticeView {
   id: number;
   text: string;
-  tone: 'info' | 'error';
+  /** `prompt` and `markdown` retell a resumed conversation. */
+  tone: 'info' | 'error' | 'prompt' | 'markdown';
 }
 
 /** Everything the UI renders from. */

@@ -1,6 +1,6 @@
 import { Box, Static, Text, useApp, useInput, useWindowSize } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { SessionRecorder } from '../agent/session-recorder';
+import type { ResumedTurn, SessionRecorder } from '../agent/session-recorder';
 import { nextApprovalMode } from '../agent/approval';
 import { selectActivity, selectLiveNotices, selectLiveStep, selectLiveTurn, selectPendingApproval, selectStats, selectTranscript } from '../state/selectors';
 import { ApprovalPrompt } from './ApprovalPrompt';
@@ -31,6 +31,8 @@ export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerO
   lateNote?: Promise<string | undefined>;
   /** Contract: makes the recorder that saves this conversation; `onError` reports a failed save. */
   createRecorder?: (onError: (error: Error) => void) => SessionRecorder;
+  /** The turns of a resumed session, retold above the prompt. */
+  resumedTurns?: readonly ResumedTurn[];
   /** The text of /sessions: this workspace's saved sessions. */
   describeSessions?: () => string;
   /** Called after the user asks to exit. */
@@ -54,6 +56,10 @@ export function App(props: AppProps) {
 
   useEffect(() => {
     session.notify(props.greeting);
+    for (const turn of props.resumedTurns ?? []) {
+      session.notify(`› ${turn.prompt}`, 'prompt');
+      if (turn.answer) session.notify(turn.answer, 'markdown');
+    }
     void props.lateNote?.then((note) => note && session.notify(note));
   }, []);
 

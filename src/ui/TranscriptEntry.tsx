@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { TranscriptItem } from '../state/selectors';
-import type { TurnView } from '../state/types';
+import type { NoticeView, TurnView } from '../state/types';
+import { Markdown } from './Markdown';
 import { AgentStep } from './AgentStep';
 import { formatDuration, formatTokens } from './format';
 
@@ -21,13 +22,7 @@ export function TranscriptEntry({ item }: { item: TranscriptItem }) {
     case 'turn-end':
       return <TurnEnd turn={item.turn} />;
     case 'notice':
-      return (
-        <Box marginTop={1}>
-          <Text color={item.notice.tone === 'error' ? 'red' : undefined} dimColor={item.notice.tone === 'info'}>
-            {item.notice.text}
-          </Text>
-        </Box>
-      );
+      return <Notice notice={item.notice} />;
   }
 }
 
@@ -48,5 +43,32 @@ function TurnEnd({ turn }: { turn: TurnView }) {
     case 'done':
     case 'running':
       return <Text dimColor>{`done in ${detail}`}</Text>;
+  }
+}
+
+function Notice({ notice }: { notice: NoticeView }) {
+  switch (notice.tone) {
+    case 'prompt':
+      return (
+        <Box marginTop={1}>
+          <Text color="cyan" bold>
+            {notice.text}
+          </Text>
+        </Box>
+      );
+    case 'markdown':
+      return (
+        <Box marginTop={1} flexDirection="column">
+          <Markdown text={notice.text} />
+        </Box>
+      );
+    default:
+      return (
+        <Box marginTop={1}>
+          <Text color={notice.tone === 'error' ? 'red' : undefined} dimColor={notice.tone === 'info'}>
+            {notice.text}
+          </Text>
+        </Box>
+      );
   }
 }

@@ -4,7 +4,7 @@ import { render } from 'ink';
 import type { ApprovalMode } from '../agent/approval';
 import type { ModelMessage } from 'ai';
 import { createAgentTools, type AgentSetup } from '../agent/create-agent';
-import type { SessionRecorder } from '../agent/session-recorder';
+import type { ResumedTurn, SessionRecorder } from '../agent/session-recorder';
 import { loadAgentsMd, mainInstructions } from '../agent/prompts';
 import { App, type ModelChoice } from './App';
 
@@ -22,8 +22,8 @@ export interface TuiOptions {
   notes?: readonly string[];
   /** A line that may arrive after the first frame (a local model server found on its usual port). */
   lateNote?: Promise<string | undefined>;
-  /** A resumed conversation: its history and the lines that retell it. */
-  resumed?: { messages: ModelMessage[]; lines: string[] };
+  /** A resumed conversation: its history, retold turn by turn. */
+  resumed?: { messages: ModelMessage[]; turns: ResumedTurn[] };
   createRecorder?: (onError: (error: Error) => void) => SessionRecorder;
   describeSessions?: () => string;
 }
@@ -32,7 +32,7 @@ export interface TuiOptions {
 export async function runTui(options: TuiOptions): Promise<void> {
   const tools = createAgentTools(options.setup);
   const instructions = mainInstructions({ cwd: options.setup.cwd, agentsMd: await loadAgentsMd(options.setup.cwd) });
-  const greeting = [`shoal ${options.version} · /help for commands and keys`, ...(options.notes ?? []), ...(options.resumed?.lines ?? [])].join('\n');
+  const greeting = [`shoal ${options.version} · /help for commands and keys`, ...(options.notes ?? [])].join('\n');
   const instance = render(
     <App
       initialModel={options.initialModel}
@@ -43,6 +43,7 @@ export async function runTui(options: TuiOptions): Promise<void> {
       allowedTools={options.allowedTools}
       lateNote={options.lateNote}
       initialHistory={options.resumed?.messages}
+      resumedTurns={options.resumed?.turns}
       createRecorder={options.createRecorder}
       describeSessions={options.describeSessions}
       maxSteps={options.maxSteps}

@@ -8,7 +8,7 @@ import type { SessionRecorder } from '../agent/session-recorder';
 import type { ToolRegistry } from '../tools/registry';
 import { callKey } from '../state/call-key';
 import { initialSessionState, reduce } from '../state/reducer';
-import type { SessionState, UiEvent } from '../state/types';
+import type { NoticeView, SessionState, UiEvent } from '../state/types';
 
 /** What the interactive session runs with; `model` may change with /model. */
 export interface AgentSessionOptions {
@@ -40,7 +40,7 @@ export interface AgentSession {
   /** Interrupts the running turn: in-flight tools are cancelled and every call gets its result. */
   interrupt: () => void;
   /** Adds a line from shoal to the transcript. */
-  notify: (text: string, tone?: 'info' | 'error') => void;
+  notify: (text: string, tone?: NoticeView['tone']) => void;
   /** Starts a new conversation. */
   clear: () => void;
 }
@@ -147,7 +147,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
   }, []);
 
   const interrupt = useCallback(() => controller.current?.abort(new Error('Interrupted by the user')), []);
-  const notify = useCallback((text: string, tone?: 'info' | 'error') => enqueue({ type: 'notice', text, tone }, true), [enqueue]);
+  const notify = useCallback((text: string, tone?: NoticeView['tone']) => enqueue({ type: 'notice', text, tone }, true), [enqueue]);
   const clear = useCallback(() => {
     controller.current?.abort(new Error('Cleared'));
     controller.current = undefined;

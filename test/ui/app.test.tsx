@@ -209,4 +209,29 @@ describe('App', () => {
     await waitForFrame(app, (frame) => frame.includes('from the second model'));
     expect(first.doStreamCalls).toHaveLength(0);
   });
+
+  it('retells a resumed session, then carries its history into the next turn', async () => {
+    const model = createScriptedModel([{ text: 'continuing' }]);
+    const app = render(
+      <App
+        initialModel={{ modelId: 'scripted', model }}
+        selectModel={() => ({ modelId: 'scripted', model })}
+        tools={createRegistry([])}
+        instructions="test"
+        approvalMode="ask"
+        workspaceLabel="~/repo"
+        greeting="hi"
+        initialHistory={[
+          { role: 'user', content: 'earlier question' },
+          { role: 'assistant', content: 'earlier **answer**' },
+        ]}
+        resumedTurns={[{ prompt: 'earlier question', answer: 'earlier **answer**' }]}
+      />,
+    );
+    await waitForFrame(app, (frame) => frame.includes('› earlier question') && frame.includes('earlier answer'));
+    await typeAndSend(app.stdin, 'and now?');
+    await waitForFrame(app, (frame) => frame.includes('continuing'));
+    const sent = model.doStreamCalls[0]!.prompt.filter((message) => message.role !== 'system').map((message) => message.role);
+    expect(sent).toEqual(['user', 'assistant', 'user']);
+  });
 });
