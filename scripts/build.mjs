@@ -1,6 +1,7 @@
 // Bundles the CLI into ES modules so start-up reads a few files instead of
 // resolving hundreds of modules (the first frame has to land under 400 ms).
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -9,6 +10,8 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 /** Builds `src/cli.ts` into `outdir` (default dist/), entry `shoal.js`. */
 export async function buildCli({ outdir = path.join(root, 'dist'), quiet = false } = {}) {
   const started = performance.now();
+  // Chunk names carry content hashes: clear old ones so dist/ holds one build.
+  rmSync(outdir, { recursive: true, force: true });
   await build({
     absWorkingDir: root,
     entryPoints: { shoal: 'src/cli.ts' },

@@ -127,7 +127,7 @@ async function main(flags: CliFlags): Promise<number> {
   };
   const { probeLocalServer } = await import('./agent/local-server');
   // Offered, never picked on its own: only when nothing is configured.
-  const localServer = startup.isDemo ? probeLocalServer() : Promise.resolve(undefined);
+  const probe = async () => (startup.isDemo ? probeLocalServer() : undefined);
 
   if (isInteractive) {
     const { runTui } = await import('./ui/run-tui');
@@ -140,7 +140,7 @@ async function main(flags: CliFlags): Promise<number> {
       maxSteps: settings.maxSteps,
       version: packageJson.version,
       notes: [...new Set([startup.modelLine, ...startup.notes, ...session.notes])],
-      lateNote: localServer,
+      lateNote: probe,
       resumed: session.resumed,
       createRecorder: session.createRecorder,
       describeSessions: session.describeSessions,
@@ -149,7 +149,7 @@ async function main(flags: CliFlags): Promise<number> {
   }
 
   const [{ runHeadless }, { createPolicyApproval }] = await Promise.all([import('./headless'), import('./agent/approval')]);
-  for (const note of [...startup.notes, ...session.notes, await localServer]) if (note) process.stderr.write(`shoal: ${note}\n`);
+  for (const note of [...startup.notes, ...session.notes, await probe()]) if (note) process.stderr.write(`shoal: ${note}\n`);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort(new Error('Interrupted')));
   return runHeadless({

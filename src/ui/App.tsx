@@ -28,7 +28,7 @@ export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerO
   /** Lines shown once at start. */
   greeting: string;
   /** A line that may arrive after the first frame. */
-  lateNote?: Promise<string | undefined>;
+  lateNote?: () => Promise<string | undefined>;
   /** Contract: makes the recorder that saves this conversation; `onError` reports a failed save. */
   createRecorder?: (onError: (error: Error) => void) => SessionRecorder;
   /** The turns of a resumed session, retold above the prompt. */
@@ -60,7 +60,8 @@ export function App(props: AppProps) {
       session.notify(`› ${turn.prompt}`, 'prompt');
       if (turn.answer) session.notify(turn.answer, 'markdown');
     }
-    void props.lateNote?.then((note) => note && session.notify(note));
+    // After the first frame: finding the line may take a network round trip.
+    void props.lateNote?.().then((note) => note && session.notify(note));
   }, []);
 
   const quit = () => {

@@ -1,6 +1,21 @@
 import { Text, useWindowSize } from 'ink';
-import { useMemo } from 'react';
-import { renderMarkdown } from './render-markdown';
+import { useEffect, useMemo, useState } from 'react';
+import type * as RenderMarkdown from './render-markdown';
+
+let renderer: typeof RenderMarkdown | undefined;
+let loading: Promise<unknown> | undefined;
+
+/**
+ * Loads the markdown renderer. marked-terminal brings highlight.js (megabytes
+ * of grammars), so it loads after the first frame instead of before it; text
+ * shows plain until it is ready.
+ */
+export function loadMarkdown(): Promise<void> {
+  loading ??= import('./render-markdown').then((module) => {
+    renderer = module;
+  });
+  return loading.then(() => undefined);
+}
 
 export interface MarkdownProps {
   text: string;
@@ -11,7 +26,14 @@ export interface MarkdownProps {
 /** The model's text rendered as markdown, memoised on the text and width. */
 export function Markdown({ text, maxLines }: MarkdownProps) {
   const { columns } = useWindowSize();
-  const rendered = useMemo(() => renderMarkdown(text, Math.max(20, columns - 2)), [text, columns]);
+  const [isReady, setIsReady] = useState(renderer !== undefined);
+  useEffect(() => {
+    if (!isReady) void loadMarkdown().then(() => setIsReady(true));
+  }, [isReady]);
+  const rendered = useMemo(
+    () => (renderer ? renderer.renderMarkdown(text, Math.max(20, columns - 2)) : text),
+    [text, columns, isReady],
+  );
   if (maxLines === undefined) return <Text>{rendered}</Text>;
   const lines = rendered.split('\n');
   if (lines.length <= maxLines) return <Text>{rendered}</Text>;

@@ -7,6 +7,7 @@ import { createAgentTools, type AgentSetup } from '../agent/create-agent';
 import type { ResumedTurn, SessionRecorder } from '../agent/session-recorder';
 import { loadAgentsMd, mainInstructions } from '../agent/prompts';
 import { App, type ModelChoice } from './App';
+import { loadMarkdown } from './Markdown';
 
 /** What the interactive UI starts with. */
 export interface TuiOptions {
@@ -21,7 +22,7 @@ export interface TuiOptions {
   /** Lines shown under the greeting, e.g. where the model comes from. */
   notes?: readonly string[];
   /** A line that may arrive after the first frame (a local model server found on its usual port). */
-  lateNote?: Promise<string | undefined>;
+  lateNote?: () => Promise<string | undefined>;
   /** A resumed conversation: its history, retold turn by turn. */
   resumed?: { messages: ModelMessage[]; turns: ResumedTurn[] };
   createRecorder?: (onError: (error: Error) => void) => SessionRecorder;
@@ -53,6 +54,8 @@ export async function runTui(options: TuiOptions): Promise<void> {
     />,
     { exitOnCtrlC: false, maxFps: 30 },
   );
+  // The first frame is out: now load the heavy markdown renderer, before the first answer needs it.
+  void loadMarkdown();
   await instance.waitUntilExit();
 }
 

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadMarkdown } from '../../src/ui/Markdown';
 import { cleanup, render } from 'ink-testing-library';
 import { App } from '../../src/ui/App';
 import { readFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { createFakeTool } from '../helpers/fake-tools';
 import { createResearchRegistry, renderApp, typeAndSend, waitForFrame } from '../helpers/render-app';
 import { createScriptedModel } from '../helpers/scripted-model';
 
+beforeAll(() => loadMarkdown());
 afterEach(() => cleanup());
 
 const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/g;
