@@ -1,5 +1,5 @@
 import type { LanguageModel } from 'ai';
-import { createMainTools, createReadOnlyTools } from '../tools';
+import { createFileTracker, createMainTools, createReadOnlyTools, type FileTracker, type WriteJournal } from '../tools';
 import { createRegistry, type ToolRegistry } from '../tools/registry';
 import type { StartResearch } from '../tools/research-codebase';
 import { denyAll } from './approval';
@@ -17,6 +17,8 @@ export interface AgentSetup {
   concurrency?: number;
   researchMaxSteps?: number;
   maxRetries?: number;
+  /** Records every write so /undo can restore it; absent in runs that cannot undo (headless). */
+  journal?: WriteJournal;
 }
 
 export const DEFAULT_RESEARCH_MAX_STEPS = 20;
@@ -25,8 +27,8 @@ export const DEFAULT_RESEARCH_MAX_STEPS = 20;
  * Starts research sub-agents through the same loop as the main agent, with
  * read-only tools and the research prompt; their nodes carry the parent call id.
  */
-export function createStartResearch(setup: AgentSetup): StartResearch {
-  const tools = createRegistry(createReadOnlyTools({ cwd: setup.cwd }));
+export function createStartResearch(setup: AgentSetup, tracker: FileTracker): StartResearch {
+  const tools = createRegistry(createReadOnlyTools({ cwd: setup.cwd, tracker }));
   const instructions = researchInstructions({ cwd: setup.cwd });
   return ({ question, paths, toolCallId, signal }) =>
     runAgent({
@@ -46,7 +48,12 @@ export function createStartResearch(setup: AgentSetup): StartResearch {
     });
 }
 
-/** The main agent's tool registry, with research wired to sub-agents of the shared loop. */
+/**
+ * The main agent's tool registry, with research wired to sub-agents of the
+ * shared loop. Every read (the sub-agents' too) feeds one tracker, so an edit
+ * of a file that changed since it was read is refused.
+ */
 export function createAgentTools(setup: AgentSetup): ToolRegistry {
-  return createMainTools({ cwd: setup.cwd, startResearch: createStartResearch(setup) });
+  const tracker = createFileTracker();
+  return createMainTools({ cwd: setup.cwd, startResearch: createStartResearch(setup, tracker), tracker, journal: setup.journal });
 }

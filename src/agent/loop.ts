@@ -34,6 +34,9 @@ export interface RunAgentOptions {
 }
 
 export const DEFAULT_MAX_STEPS = 50;
+
+// Numbers runs within the process, so batch ids ("run 3, main, step 2") never repeat across turns.
+let runCounter = 0;
 export const DEFAULT_CONCURRENCY = 8;
 
 /**
@@ -45,6 +48,7 @@ export const DEFAULT_CONCURRENCY = 8;
  */
 export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentNode> {
   const agentId = options.agentId ?? 'main';
+  const runId = ++runCounter;
   const stamp = (body: NodeBody): AgentNode =>
     ({ ...body, agentId, parentToolCallId: options.parentToolCallId, time: performance.timeOrigin + performance.now() }) as AgentNode;
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
@@ -110,6 +114,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
         runPhases({
           ...options,
           agentId,
+          batchPrefix: `${runId}:${agentId}`,
           step,
           calls: result.calls,
           concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,

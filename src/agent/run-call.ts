@@ -14,6 +14,7 @@ export interface CallOutcome {
 /** What running one call needs; `emit` stamps bodies, `push` forwards nested agents' nodes as they are. */
 export interface RunCallOptions {
   agentId: string;
+  batchPrefix: string;
   call: ToolCallInfo;
   tool: ShoalTool | undefined;
   step: number;
@@ -46,7 +47,7 @@ export async function runToolCall(options: RunCallOptions): Promise<CallOutcome>
   let outcome: CallOutcome;
   try {
     const result = await raceAbort(
-      tool.execute(parsed.data, { signal, toolCallId: call.toolCallId, batchId: `${options.agentId}:${options.step}`, emit: options.push }),
+      tool.execute(parsed.data, { signal, toolCallId: call.toolCallId, batchId: `${options.batchPrefix}:${options.step}`, emit: options.push }),
       signal,
     );
     outcome = { status: 'ok', ...result };

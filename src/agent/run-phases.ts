@@ -9,6 +9,8 @@ import { describeCall, runToolCall, type CallOutcome } from './run-call';
 /** Everything one model response's tool calls need to run. */
 export interface RunPhasesOptions {
   agentId: string;
+  /** Unique per run and agent; with the step it names the batch a write belongs to (for /undo). */
+  batchPrefix: string;
   step: number;
   calls: readonly ToolCallInfo[];
   tools: ToolRegistry;

@@ -4,6 +4,7 @@ import { access, chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 
 import path from 'node:path';
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch, type StructuredPatch } from 'diff';
 import { formatBytes } from './output-cap';
+import { decodeText, encodeText, notUtf8Message } from './text-encoding';
 import { toFsError, type ToolPath } from './tool-fs';
 
 /** Files larger than this are refused by the write tools: a diff of them helps nobody and costs memory. */
@@ -19,6 +20,8 @@ export interface FileEdit {
   after: string;
   /** Permission bits of the existing file, kept on write; undefined for a new file. */
   mode: number | undefined;
+  /** True when the existing file starts with a UTF-8 byte order mark: `before` and `after` leave it out, the write keeps it. */
+  hasBom?: boolean;
 }
 
 /** A unified diff of an edit and its line counts. */
@@ -28,16 +31,29 @@ export interface EditDiff {
   removed: number;
 }
 
-/** The text and permission bits of an existing regular file. */
+/** An existing regular UTF-8 file: its text, its bytes as they are on disk, and its permission bits. */
 export interface ExistingFile {
+  /** The contents decoded, without a byte order mark. */
   text: string;
+  hasBom: boolean;
+  bytes: Buffer;
   mode: number;
+  mtimeMs: number;
+}
+
+/** What `applyEdit` wrote. */
+export interface WrittenFile {
+  /** The exact bytes now in the file. */
+  bytes: Buffer;
+  /** The outermost directory the write had to create, if any (see `writeFileAtomic`). */
+  createdDirectory: string | undefined;
 }
 
 /**
  * Reads the file a write tool is about to change; undefined when it does not
  * exist. Throws next-step messages for directories, special files, files too
- * large to edit, and files we may not write.
+ * large to edit, files we may not write, and files that are not UTF-8 (rewriting
+ * those as UTF-8 would corrupt every other non-ASCII character in them).
  */
 export async function readExistingFile(target: ToolPath): Promise<ExistingFile | undefined> {
   const shown = target.shownPath;
@@ -58,8 +74,10 @@ export async function readExistingFile(target: ToolPath): Promise<ExistingFile |
   if (!isWritable) {
     throw new Error(`${shown} is read-only (permission denied); shoal will not change it. Ask the user to make it writable.`);
   }
-  const text = await readFile(target.absolute, 'utf8').catch((error: unknown) => Promise.reject(toWriteError(error, shown)));
-  return { text, mode: stats.mode & 0o7777 };
+  const bytes = await readFile(target.absolute).catch((error: unknown) => Promise.reject(toWriteError(error, shown)));
+  const decoded = decodeText(bytes);
+  if (!decoded.isUtf8) throw new Error(notUtf8Message(shown));
+  return { text: decoded.text, hasBom: decoded.hasBom, bytes, mode: stats.mode & 0o7777, mtimeMs: stats.mtimeMs };
 }
 
 /** The line ending most lines of `text` use; LF when there are no line breaks. */
@@ -143,23 +161,38 @@ function splitLines(text: string): string[] {
 }
 
 /**
- * Writes an edit atomically: a temp file in the same directory, given the old
- * file's mode, renamed over the target, so a crash never leaves half a file.
- * Creates missing parent directories.
+ * Writes an edit atomically (see `writeFileAtomic`), keeping the old file's
+ * mode and byte order mark, and returns the bytes written.
  */
-export async function applyEdit(edit: FileEdit): Promise<void> {
-  const { absolute, shownPath } = edit.target;
+export async function applyEdit(edit: FileEdit): Promise<WrittenFile> {
+  const bytes = encodeText(edit.after, edit.hasBom === true);
+  try {
+    const createdDirectory = await writeFileAtomic(edit.target.absolute, bytes, edit.mode);
+    return { bytes, createdDirectory };
+  } catch (error) {
+    throw toWriteError(error, edit.target.shownPath);
+  }
+}
+
+/**
+ * Writes `bytes` to `absolute` atomically: a temp file in the same directory,
+ * given `mode` when set, renamed over the target, so a crash never leaves half
+ * a file. Creates missing parent directories and returns the outermost one it
+ * created, if any. Throws Node's own errors.
+ */
+export async function writeFileAtomic(absolute: string, bytes: Uint8Array, mode: number | undefined): Promise<string | undefined> {
   const directory = path.dirname(absolute);
   const temp = path.join(directory, `.${path.basename(absolute)}.shoal-${randomBytes(6).toString('hex')}.tmp`);
+  const createdDirectory = await mkdir(directory, { recursive: true });
   try {
-    await mkdir(directory, { recursive: true });
-    await writeFile(temp, edit.after, { flag: 'wx' });
+    await writeFile(temp, bytes, { flag: 'wx' });
     // writeFile's own mode option passes through the umask; chmod sets the bits exactly.
-    if (edit.mode !== undefined) await chmod(temp, edit.mode);
+    if (mode !== undefined) await chmod(temp, mode);
     await rename(temp, absolute);
+    return createdDirectory;
   } catch (error) {
     await unlink(temp).catch(() => {});
-    throw toWriteError(error, shownPath);
+    throw error;
   }
 }
 

@@ -1,4 +1,5 @@
 import { createBashTool } from './bash';
+import { createFileTracker } from './file-tracker';
 import { createGlobTool } from './glob';
 import { createGrepTool } from './grep';
 import { createListDirTool } from './list-dir';
@@ -9,20 +10,30 @@ import type { ShoalTool, ToolOptions } from './types';
 import { createUpdateFileTool } from './update-file';
 import { createWriteFileTool } from './write-file';
 
-/** The read-only tools: what research sub-agents get, and the main agent's read side. */
+/**
+ * The read-only tools: what research sub-agents get, and the main agent's read
+ * side. Pass the session's `tracker` so their reads count for the stale-edit guard.
+ */
 export function createReadOnlyTools(options: ToolOptions): ShoalTool[] {
   return [createReadFileTool(options), createListDirTool(options), createGlobTool(options), createGrepTool(options)];
 }
 
-/** Every tool of the main agent: read side, research, writes and commands. */
+/**
+ * Every tool of the main agent: read side, research, writes and commands. The
+ * tools share `options.tracker` (a new one when absent) and journal their
+ * writes into `options.journal` (keep the journal you pass: it is how the UI undoes).
+ */
 export function createMainTools(options: ToolOptions & { startResearch: StartResearch }): ToolRegistry {
+  const shared = { ...options, tracker: options.tracker ?? createFileTracker() };
   return createRegistry([
-    ...createReadOnlyTools(options),
-    createResearchCodebaseTool(options),
-    createWriteFileTool(options),
-    createUpdateFileTool(options),
-    createBashTool(options),
+    ...createReadOnlyTools(shared),
+    createResearchCodebaseTool(shared),
+    createWriteFileTool(shared),
+    createUpdateFileTool(shared),
+    createBashTool(shared),
   ]);
 }
 
+export { createFileTracker, type FileTracker } from './file-tracker';
 export type { ToolRegistry } from './registry';
+export { createWriteJournal, type UndoPlan, type UndoResult, type WriteJournal } from './write-journal';

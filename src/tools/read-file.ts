@@ -4,8 +4,10 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { isBinaryFile } from './binary';
+import { snapshotOf } from './file-tracker';
 import { capLines, formatBytes, plural, truncateLine } from './output-cap';
 import { describePath, resolveToolPath, toFsError, type ToolPath } from './tool-fs';
+import { decodeText } from './text-encoding';
 import type { ShoalTool, ToolOptions, ToolResult } from './types';
 
 const DEFAULT_LIMIT = 2000;
@@ -30,9 +32,15 @@ interface LineWindow {
   /** Undefined when a big file was not read to its end. */
   totalLines: number | undefined;
   hasMore: boolean;
+  /** False when the file (or, for a big file, a line shown) is not valid UTF-8 and was decoded as Latin-1. */
+  isUtf8: boolean;
 }
 
-/** Reads a text file as numbered lines, in windows of `offset`/`limit` for long files. */
+/**
+ * Reads a text file as numbered lines, in windows of `offset`/`limit` for long
+ * files, and records what it saw in `options.tracker` for the write tools' stale-edit guard.
+ * A file that is not UTF-8 is shown decoded as Latin-1, with a note saying so.
+ */
 export function createReadFileTool(options: ToolOptions): ShoalTool<ReadFileInput> {
   return {
     name: 'read_file',
@@ -41,7 +49,7 @@ export function createReadFileTool(options: ToolOptions): ShoalTool<ReadFileInpu
       `Shows up to ${DEFAULT_LIMIT} lines from offset (default 1) and at most 256 KiB; ` +
       `lines over ${MAX_LINE_CHARS} characters are cut. When output is cut, the last line says which offset reads on. ` +
       'Files over 10 MiB need offset/limit (find the lines with grep first). ' +
-      'Refuses binary files and directories (use list_dir). ' +
+      'Refuses binary files and directories (use list_dir). A file that is not UTF-8 is shown decoded as Latin-1, with a note. ' +
       'Batch independent read-only calls (read_file, list_dir, glob, grep) in one response; they run in parallel.',
     inputSchema: readFileInputSchema,
     kind: 'read-only',
@@ -62,7 +70,10 @@ export function createReadFileTool(options: ToolOptions): ShoalTool<ReadFileInpu
       if (!stats.isFile()) {
         throw new Error(`${shown} is not a regular file (a device, pipe or socket); read_file reads files only.`);
       }
-      if (stats.size === 0) return { output: `${shown} is empty (0 bytes).`, summary: 'empty' };
+      if (stats.size === 0) {
+        options.tracker?.record(file.absolute, snapshotOf(new Uint8Array(), stats.mtimeMs));
+        return { output: `${shown} is empty (0 bytes).`, summary: 'empty' };
+      }
       if (await isBinaryFile(file.absolute).catch((error: unknown) => Promise.reject(toFsError(error, shown)))) {
         throw new Error(`${shown} is a binary file (${formatBytes(stats.size)}); read_file shows text only.`);
       }
@@ -78,18 +89,24 @@ export function createReadFileTool(options: ToolOptions): ShoalTool<ReadFileInpu
       }
       const window = await (isBig
         ? readLineRange(file.absolute, offset, limit, signal)
-        : readFile(file.absolute, { encoding: 'utf8', signal }).then((text) => sliceLines(text, offset, limit))
+        : readFile(file.absolute, { signal }).then((bytes) => {
+            options.tracker?.record(file.absolute, snapshotOf(bytes, stats.mtimeMs));
+            const decoded = decodeText(bytes);
+            return { ...sliceLines(decoded.text, offset, limit), isUtf8: decoded.isUtf8 };
+          })
       ).catch((error: unknown) => Promise.reject(toFsError(error, shown)));
+      // Only a range was read: size and mtime are what the write tools can compare (they refuse files this big anyway).
+      if (isBig) options.tracker?.record(file.absolute, { size: stats.size, mtimeMs: stats.mtimeMs });
       if (window.lines.length === 0) {
         throw new Error(`${shown} has ${plural(window.totalLines ?? 0, 'line')}; offset ${offset} is past the end.`);
       }
-      return formatWindow({ window, offset, size: stats.size });
+      return formatWindow({ window, offset, size: stats.size, shown });
     },
   };
 }
 
 /** Numbers the lines, applies the byte cap and says where to read on. */
-function formatWindow(options: { window: LineWindow; offset: number; size: number }): ToolResult {
+function formatWindow(options: { window: LineWindow; offset: number; size: number; shown: string }): ToolResult {
   const { window, offset } = options;
   const numbered = window.lines.map(
     (line, index) => `${String(offset + index).padStart(5)}\t${truncateLine(line, MAX_LINE_CHARS)}`,
@@ -98,16 +115,23 @@ function formatWindow(options: { window: LineWindow; offset: number; size: numbe
   const last = offset + capped.lines.length - 1;
   const isComplete = offset === 1 && capped.cutBy === undefined && !window.hasMore;
   const of = window.totalLines === undefined ? `of a ${formatBytes(options.size)} file` : `of ${window.totalLines}`;
-  const output = [...capped.lines];
+  const output = window.isUtf8 ? [...capped.lines] : [notUtf8Note(options.shown), ...capped.lines];
   if (capped.cutBy !== undefined || window.hasMore) {
     const why = capped.cutBy === undefined ? '' : ' (output capped at 256 KiB)';
     output.push(`[Showing lines ${offset}-${last} ${of}${why}. Use offset=${last + 1} to read more.]`);
   }
   const summary = isComplete ? plural(window.lines.length, 'line') : `lines ${offset}-${last} ${of}`;
-  return { output: output.join('\n'), summary };
+  return { output: output.join('\n'), summary: window.isUtf8 ? summary : `${summary}, not UTF-8` };
 }
 
-function sliceLines(text: string, offset: number, limit: number): LineWindow {
+function notUtf8Note(shown: string): string {
+  return (
+    `[${shown} is not valid UTF-8: shown decoded as Latin-1. update_file and write_file will refuse to change it; ` +
+    'if it must change, use bash (e.g. iconv to convert it, or sed).]'
+  );
+}
+
+function sliceLines(text: string, offset: number, limit: number): Omit<LineWindow, 'isUtf8'> {
   const lines = text.split(/\r?\n/);
   // A final newline ends the last line; it does not start another.
   if (lines.at(-1) === '') lines.pop();
@@ -115,29 +139,37 @@ function sliceLines(text: string, offset: number, limit: number): LineWindow {
   return { lines: lines.slice(offset - 1, end), totalLines: lines.length, hasMore: end < lines.length };
 }
 
-/** Streams a big file and keeps only the wanted lines, stopping one line after them. */
+/**
+ * Streams a big file and keeps only the wanted lines, stopping one line after
+ * them. Latin-1 maps each byte to one character, so the kept lines' bytes can
+ * be recovered and decoded as UTF-8 when they are valid.
+ */
 async function readLineRange(
   absolute: string,
   offset: number,
   limit: number,
   signal: AbortSignal,
 ): Promise<LineWindow> {
-  const stream = createReadStream(absolute, { encoding: 'utf8', signal });
+  const stream = createReadStream(absolute, { encoding: 'latin1', signal });
   const reader = createInterface({ input: stream, crlfDelay: Infinity });
   const lines: string[] = [];
+  let isUtf8 = true;
   let lineNumber = 0;
   try {
     for await (const line of reader) {
       lineNumber++;
       if (lineNumber < offset) continue;
-      if (lines.length === limit) return { lines, totalLines: undefined, hasMore: true };
-      lines.push(line);
+      if (lines.length === limit) return { lines, totalLines: undefined, hasMore: true, isUtf8 };
+      const decoded = decodeText(Buffer.from(line, 'latin1'));
+      isUtf8 &&= decoded.isUtf8;
+      // decodeText drops a byte order mark; only the first line's is one.
+      lines.push(decoded.hasBom && lineNumber > 1 ? `\uFEFF${decoded.text}` : decoded.text);
     }
   } finally {
     reader.close();
     stream.destroy();
   }
-  return { lines, totalLines: lineNumber, hasMore: false };
+  return { lines, totalLines: lineNumber, hasMore: false, isUtf8 };
 }
 
 /** "No file at src/x.ts. Did you mean src/x.tsx?" when a sibling differs only in case or extension. */

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { AgentNode } from '../agent/nodes';
+import type { FileTracker } from './file-tracker';
+import type { WriteJournal } from './write-journal';
 
 /** Which phase a tool's calls run in: research sub-agents, the parallel read batch, or one at a time. */
 export type ToolKind = 'research' | 'read-only' | 'write';
@@ -59,4 +61,12 @@ export interface ShoalTool<Input = any> {
 export interface ToolOptions {
   /** Absolute path of the workspace root; every path a tool touches resolves inside it. */
   cwd: string;
+  /**
+   * What this session's tools have read and written, shared by read_file and the
+   * write tools so an edit never overwrites a file changed since it was read.
+   * A write tool built without one keeps its own (guarding only its own preview and writes).
+   */
+  tracker?: FileTracker;
+  /** Where the write tools record what they change, for undo; without one nothing is journaled. */
+  journal?: WriteJournal;
 }

@@ -1,6 +1,8 @@
 import { diffLines } from 'diff';
 import { z } from 'zod';
-import { applyEdit, detectLineEnding, diffEdit, readExistingFile, toLineEnding, type FileEdit } from './file-edit';
+import { commitEdit, readFileForEdit } from './edit-guard';
+import { detectLineEnding, diffEdit, toLineEnding, type ExistingFile, type FileEdit } from './file-edit';
+import { createFileTracker, type FileTracker } from './file-tracker';
 import { plural } from './output-cap';
 import { describePath, resolveToolPath } from './tool-fs';
 import type { ShoalTool, ToolOptions } from './types';
@@ -22,18 +24,24 @@ export type UpdateFileInput = z.infer<typeof updateFileInputSchema>;
 /** An update worked out against the file's current text. */
 interface UpdatePlan {
   edit: FileEdit;
+  existing: ExistingFile;
   occurrences: number;
 }
 
-/** Replaces an exact snippet of an existing file, once or (with `replace_all`) everywhere. */
+/**
+ * Replaces an exact snippet of an existing file, once or (with `replace_all`)
+ * everywhere. Refuses a file that changed since it was read, or that is not UTF-8.
+ */
 export function createUpdateFileTool(options: ToolOptions): ShoalTool<UpdateFileInput> {
+  const tracker = options.tracker ?? createFileTracker();
   return {
     name: 'update_file',
     description:
       'Edit an existing file by replacing an exact snippet (old_string) with new text (new_string). ' +
       'old_string must match the file exactly, indentation included, and occur once unless replace_all is set; ' +
       'read the file first and copy the lines from it (without the line-number prefix). ' +
-      'The file keeps its permissions and its line endings (CRLF stays CRLF).',
+      'The file keeps its permissions, its byte order mark and its line endings (CRLF stays CRLF). ' +
+      'Refused when the file changed since you read it (read it again) or is not UTF-8.',
     inputSchema: updateFileInputSchema,
     kind: 'write',
     describe(input) {
@@ -46,12 +54,12 @@ export function createUpdateFileTool(options: ToolOptions): ShoalTool<UpdateFile
       return `${describePath(options.cwd, input.path)} (+${added} -${removed})`;
     },
     async preview(input) {
-      const { edit } = await planUpdate(options.cwd, input);
+      const { edit } = await planUpdate(options.cwd, input, tracker);
       return { type: 'diff', path: edit.target.shownPath, isNewFile: false, diff: diffEdit(edit).diff };
     },
-    async execute(input) {
-      const { edit, occurrences } = await planUpdate(options.cwd, input);
-      await applyEdit(edit);
+    async execute(input, { batchId, signal }) {
+      const { edit, existing, occurrences } = await planUpdate(options.cwd, input, tracker);
+      await commitEdit(edit, existing, { tracker, journal: options.journal, batchId, signal });
       const { added, removed } = diffEdit(edit);
       return {
         output: `Updated ${edit.target.shownPath}: replaced ${plural(occurrences, 'occurrence')} (+${added} -${removed} lines).`,
@@ -65,13 +73,13 @@ export function createUpdateFileTool(options: ToolOptions): ShoalTool<UpdateFile
  * Works out the new text of an update, or throws why it cannot apply. Shared by
  * `preview` and `execute`, so the approved diff is the change that is written.
  */
-async function planUpdate(cwd: string, input: UpdateFileInput): Promise<UpdatePlan> {
+async function planUpdate(cwd: string, input: UpdateFileInput, tracker: FileTracker): Promise<UpdatePlan> {
   if (input.old_string === input.new_string) {
     throw new Error('old_string and new_string are identical, so nothing would change. Send the edited text as new_string.');
   }
   const target = await resolveToolPath(cwd, input.path);
   const shown = target.shownPath;
-  const existing = await readExistingFile(target);
+  const existing = await readFileForEdit(target, tracker);
   if (existing === undefined) {
     throw new Error(`No file at ${shown}. update_file edits existing files: use write_file to create it, or glob to find the right path.`);
   }
@@ -97,7 +105,7 @@ async function planUpdate(cwd: string, input: UpdateFileInput): Promise<UpdatePl
     );
   }
   const after = input.replace_all === true ? text.split(oldString).join(newString) : replaceAt(text, starts[0]!, oldString, newString);
-  return { edit: { target, before: text, after, mode: existing.mode }, occurrences: starts.length };
+  return { edit: { target, before: text, after, mode: existing.mode, hasBom: existing.hasBom }, existing, occurrences: starts.length };
 }
 
 /** Start offsets of the non-overlapping occurrences of `snippet`, as `split` would cut them. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { applyEdit, countLines, detectLineEnding, diffEdit, readExistingFile, toLineEnding, type FileEdit } from './file-edit';
+import { commitEdit, readFileForEdit } from './edit-guard';
+import { countLines, detectLineEnding, diffEdit, toLineEnding, type ExistingFile, type FileEdit } from './file-edit';
+import { createFileTracker, type FileTracker } from './file-tracker';
 import { plural } from './output-cap';
 import { describePath, resolveToolPath } from './tool-fs';
 import type { ShoalTool, ToolOptions } from './types';
@@ -13,31 +15,43 @@ export const writeFileInputSchema = z.object({
 /** Input of the `write_file` tool. */
 export type WriteFileInput = z.infer<typeof writeFileInputSchema>;
 
-/** Creates a file (and its parent directories) or replaces a file's whole contents. */
+/** A write worked out against the file's current contents. */
+interface WritePlan {
+  edit: FileEdit;
+  /** Undefined when the file does not exist yet. */
+  existing: ExistingFile | undefined;
+}
+
+/**
+ * Creates a file (and its parent directories) or replaces a file's whole
+ * contents. Refuses to overwrite a file that changed since it was read, or one that is not UTF-8.
+ */
 export function createWriteFileTool(options: ToolOptions): ShoalTool<WriteFileInput> {
+  const tracker = options.tracker ?? createFileTracker();
   return {
     name: 'write_file',
     description:
       'Create a file, or overwrite one with the complete new contents. Missing parent directories are created. ' +
       'To change part of an existing file, prefer update_file: it sends less and cannot drop lines by accident. ' +
-      'An existing file keeps its permissions and, when it uses CRLF line endings, CRLF.',
+      'An existing file keeps its permissions, its byte order mark and, when it uses CRLF line endings, CRLF. ' +
+      'Overwriting a file that changed since you read it, or that is not UTF-8, is refused.',
     inputSchema: writeFileInputSchema,
     kind: 'write',
     describe(input) {
       return `${describePath(options.cwd, input.path)} (${plural(countLines(input.content), 'line')})`;
     },
     async preview(input) {
-      const edit = await planWrite(options.cwd, input);
+      const { edit } = await planWrite(options.cwd, input, tracker);
       return { type: 'diff', path: edit.target.shownPath, isNewFile: edit.before === undefined, diff: diffEdit(edit).diff };
     },
-    async execute(input) {
-      const edit = await planWrite(options.cwd, input);
+    async execute(input, { batchId, signal }) {
+      const { edit, existing } = await planWrite(options.cwd, input, tracker);
       const shown = edit.target.shownPath;
       const lines = plural(countLines(edit.after), 'line');
       if (edit.before === edit.after) {
         return { output: `${shown} already has exactly this content (${lines}); nothing was written.`, summary: 'unchanged' };
       }
-      await applyEdit(edit);
+      await commitEdit(edit, existing, { tracker, journal: options.journal, batchId, signal });
       if (edit.before === undefined) return { output: `Created ${shown} (${lines}).`, summary: `created, ${lines}` };
       const { added, removed } = diffEdit(edit);
       return { output: `Overwrote ${shown} (${lines}).`, summary: `+${added} -${removed}` };
@@ -46,12 +60,14 @@ export function createWriteFileTool(options: ToolOptions): ShoalTool<WriteFileIn
 }
 
 /** What a `write_file` call would change: shared by `preview` and `execute` so they cannot disagree. */
-async function planWrite(cwd: string, input: WriteFileInput): Promise<FileEdit> {
+async function planWrite(cwd: string, input: WriteFileInput, tracker: FileTracker): Promise<WritePlan> {
   const target = await resolveToolPath(cwd, input.path);
-  const existing = await readExistingFile(target);
-  if (existing === undefined) return { target, before: undefined, after: input.content, mode: undefined };
+  const existing = await readFileForEdit(target, tracker);
+  if (existing === undefined) return { edit: { target, before: undefined, after: input.content, mode: undefined }, existing };
   // Models write LF; a CRLF file should stay CRLF rather than flip every line in the diff.
   const isLfOnly = !input.content.includes('\r\n');
-  const after = isLfOnly && detectLineEnding(existing.text) === '\r\n' ? toLineEnding(input.content, '\r\n') : input.content;
-  return { target, before: existing.text, after, mode: existing.mode };
+  let after = isLfOnly && detectLineEnding(existing.text) === '\r\n' ? toLineEnding(input.content, '\r\n') : input.content;
+  // The write puts the file's byte order mark back; one sent in the content too would make two.
+  if (existing.hasBom && after.startsWith('\uFEFF')) after = after.slice(1);
+  return { edit: { target, before: existing.text, after, mode: existing.mode, hasBom: existing.hasBom }, existing };
 }

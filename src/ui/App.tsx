@@ -1,10 +1,11 @@
 import { Box, Static, Text, useApp, useInput, useWindowSize } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ResumedTurn, SessionRecorder } from '../agent/session-recorder';
+import type { WriteJournal } from '../tools';
 import { nextApprovalMode } from '../agent/approval';
 import { selectActivity, selectLiveNotices, selectLiveStep, selectLiveTurn, selectPendingApproval, selectStats, selectTranscript } from '../state/selectors';
 import { ApprovalPrompt } from './ApprovalPrompt';
-import { helpText, parseSlashCommand, statsText } from './commands';
+import { helpText, parseSlashCommand, statsText, undoText } from './commands';
 import { Composer } from './Composer';
 import { ErrorBoundary } from './ErrorBoundary';
 import { LiveTurn } from './LiveTurn';
@@ -33,6 +34,8 @@ export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerO
   createRecorder?: (onError: (error: Error) => void) => SessionRecorder;
   /** The turns of a resumed session, retold above the prompt. */
   resumedTurns?: readonly ResumedTurn[];
+  /** Restores the files of approved edit batches, for /undo. */
+  journal?: WriteJournal;
   /** The text of /sessions: this workspace's saved sessions. */
   describeSessions?: () => string;
   /** Called after the user asks to exit. */
@@ -96,6 +99,20 @@ export function App(props: AppProps) {
       case 'stats':
         session.notify(statsText(selectStats(state)));
         break;
+      case 'undo': {
+        const plan = props.journal?.nextUndo();
+        if (session.isRunning) session.notify('A turn is running: wait for it, or press Esc, then /undo.');
+        else if (!plan) session.notify('Nothing to undo: no file was edited in this session yet.');
+        else {
+          void props.journal!.undoLastBatch().then((result) => {
+            if (!result) return;
+            const text = undoText(result);
+            session.notify(text);
+            session.tellModel(`(The user ran /undo. ${text.replace(/\n\s*/g, '; ')}. Read files again before editing them.)`);
+          });
+        }
+        break;
+      }
       case 'sessions':
         session.notify(props.describeSessions?.() ?? 'Sessions are not saved in this run.');
         break;

@@ -1,5 +1,6 @@
 import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
 import type { SessionStats } from '../state/selectors';
+import type { UndoResult } from '../tools';
 import { formatDuration } from './format';
 
 /** A slash command the user typed, parsed. */
@@ -10,6 +11,7 @@ export type SlashCommand =
   | { type: 'approval'; mode?: ApprovalMode }
   | { type: 'stats' }
   | { type: 'sessions' }
+  | { type: 'undo' }
   | { type: 'exit' }
   | { type: 'invalid'; message: string };
 
@@ -21,6 +23,7 @@ export const COMMAND_HELP: readonly [string, string][] = [
   ['/approval MODE', `set the approval mode: ${APPROVAL_MODES.join(', ')}`],
   ['/stats', "this session's tool calls, batches and time saved by running them in parallel"],
   ['/sessions', 'saved sessions of this workspace (resume one with shoal --resume ID)'],
+  ['/undo', 'restore the files of the last approved edit batch (commands are not undone)'],
   ['/exit', 'quit shoal'],
 ];
 
@@ -43,6 +46,7 @@ export function parseSlashCommand(text: string): SlashCommand | undefined {
     case 'clear':
     case 'stats':
     case 'sessions':
+    case 'undo':
     case 'exit':
       return { type: name };
     case 'quit':
@@ -64,6 +68,15 @@ export function helpText(): string {
   const width = Math.max(...[...COMMAND_HELP, ...KEY_HELP].map(([name]) => name.length)) + 2;
   const lines = (rows: readonly [string, string][]) => rows.map(([name, help]) => `  ${name.padEnd(width)}${help}`);
   return ['Commands', ...lines(COMMAND_HELP), 'Keys', ...lines(KEY_HELP)].join('\n');
+}
+
+/** What /undo did, for the transcript; the same text tells the model. */
+export function undoText(result: UndoResult): string {
+  const lines = ['Undid the last edit batch.'];
+  if (result.restored.length > 0) lines.push(`  restored ${result.restored.join(', ')}`);
+  if (result.removed.length > 0) lines.push(`  removed ${result.removed.join(', ')}`);
+  for (const skipped of result.skipped) lines.push(`  left ${skipped.path} as it is: ${skipped.reason}`);
+  return lines.join('\n');
 }
 
 /** The text of /stats. */

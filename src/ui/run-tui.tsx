@@ -4,6 +4,7 @@ import { render } from 'ink';
 import type { ApprovalMode } from '../agent/approval';
 import type { ModelMessage } from 'ai';
 import { createAgentTools, type AgentSetup } from '../agent/create-agent';
+import { createWriteJournal } from '../tools';
 import type { ResumedTurn, SessionRecorder } from '../agent/session-recorder';
 import { loadAgentsMd, mainInstructions } from '../agent/prompts';
 import { App, type ModelChoice } from './App';
@@ -31,7 +32,8 @@ export interface TuiOptions {
 
 /** Opens the Ink UI and resolves when the user exits. */
 export async function runTui(options: TuiOptions): Promise<void> {
-  const tools = createAgentTools(options.setup);
+  const journal = createWriteJournal();
+  const tools = createAgentTools({ ...options.setup, journal });
   const instructions = mainInstructions({ cwd: options.setup.cwd, agentsMd: await loadAgentsMd(options.setup.cwd) });
   const greeting = [`shoal ${options.version} · /help for commands and keys`, ...(options.notes ?? [])].join('\n');
   const instance = render(
@@ -47,6 +49,7 @@ export async function runTui(options: TuiOptions): Promise<void> {
       resumedTurns={options.resumed?.turns}
       createRecorder={options.createRecorder}
       describeSessions={options.describeSessions}
+      journal={journal}
       maxSteps={options.maxSteps}
       concurrency={options.setup.concurrency}
       workspaceLabel={homeRelative(options.setup.cwd)}

@@ -43,6 +43,8 @@ export interface AgentSession {
   notify: (text: string, tone?: NoticeView['tone']) => void;
   /** Starts a new conversation. */
   clear: () => void;
+  /** Adds a note for the model to the history, read with the next prompt (e.g. that files were restored). */
+  tellModel: (text: string) => void;
 }
 
 // Nodes arrive in bursts (a token per node while streaming); folding them per
@@ -158,6 +160,9 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
     enqueue({ type: 'session-clear' }, true);
   }, [enqueue]);
   const setApprovalMode = useCallback((mode: ApprovalMode) => setApprovalModeState(mode), []);
+  const tellModel = useCallback((text: string) => {
+    history.current.push({ role: 'user', content: text });
+  }, []);
 
-  return { state, isRunning, approvalMode, setApprovalMode, submit, answerApproval, interrupt, notify, clear };
+  return { state, isRunning, approvalMode, setApprovalMode, submit, answerApproval, interrupt, notify, clear, tellModel };
 }

@@ -2,7 +2,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadMarkdown } from '../../src/ui/Markdown';
 import { cleanup, render } from 'ink-testing-library';
 import { App } from '../../src/ui/App';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createWriteJournal } from '../../src/tools';
 import path from 'node:path';
 import { createRegistry } from '../../src/tools/registry';
 import { createUpdateFileTool } from '../../src/tools/update-file';
@@ -235,5 +237,46 @@ describe('App', () => {
     await waitForFrame(app, (frame) => frame.includes('continuing'));
     const sent = model.doStreamCalls[0]!.prompt.filter((message) => message.role !== 'system').map((message) => message.role);
     expect(sent).toEqual(['user', 'assistant', 'user']);
+  });
+
+  it('/undo restores the files of the last approved edit batch and tells the model', async () => {
+    const cwd = await createTempWorkspace({ 'a.txt': 'original a\n' });
+    const journal = createWriteJournal();
+    const model = createScriptedModel([
+      {
+        calls: [
+          { toolName: 'update_file', input: { path: 'a.txt', old_string: 'original', new_string: 'changed' } },
+          { toolName: 'write_file', input: { path: 'b.txt', content: 'new file\n' } },
+        ],
+      },
+      { text: 'Both edited.' },
+      { text: 'Noted the undo.' },
+    ]);
+    const app = render(
+      <App
+        initialModel={{ modelId: 'scripted', model }}
+        selectModel={() => ({ modelId: 'scripted', model })}
+        tools={createRegistry([createUpdateFileTool({ cwd, journal }), createWriteFileTool({ cwd, journal })])}
+        instructions="test"
+        approvalMode="auto-edit"
+        workspaceLabel="~/repo"
+        greeting="hi"
+        journal={journal}
+      />,
+    );
+    await typeAndSend(app.stdin, 'edit both');
+    await waitForFrame(app, (frame) => frame.includes('Both edited.'));
+    expect(await readFile(path.join(cwd, 'a.txt'), 'utf8')).toBe('changed a\n');
+
+    await typeAndSend(app.stdin, '/undo');
+    await waitForFrame(app, (frame) => frame.includes('Undid the last edit batch.') && frame.includes('removed b.txt'));
+    expect(await readFile(path.join(cwd, 'a.txt'), 'utf8')).toBe('original a\n');
+    expect(existsSync(path.join(cwd, 'b.txt'))).toBe(false);
+    await typeAndSend(app.stdin, '/undo');
+    await waitForFrame(app, (frame) => frame.includes('Nothing to undo'));
+
+    await typeAndSend(app.stdin, 'what happened?');
+    await waitForFrame(app, (frame) => frame.includes('Noted the undo.'));
+    expect(JSON.stringify(model.doStreamCalls[2]!.prompt)).toContain('The user ran /undo');
   });
 });
