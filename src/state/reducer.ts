@@ -153,7 +153,6 @@ function reduceTurn(turn: TurnView, node: Exclude<AgentNode, NodeOf<'history-app
         step: node.step,
         status: 'error',
         summary: node.error.split('\n')[0],
-        output: node.error,
         durationMs: 0,
       };
       const updated = updateStep(turn, node, (step) => ({ ...step, invalidCallKeys: [...step.invalidCallKeys, key] }));
@@ -166,7 +165,9 @@ function reduceTurn(turn: TurnView, node: Exclude<AgentNode, NodeOf<'history-app
     case 'tool-call-start':
       return moveCall(turn, node, 'running', { startedAt: node.time });
     case 'tool-call-end':
-      return moveCall(turn, node, END_STATUS[node.status], { durationMs: node.durationMs, summary: node.summary, output: node.output });
+      // The output itself stays in the conversation history only: the screen shows the summary,
+      // and a long session would otherwise hold every file it read twice.
+      return moveCall(turn, node, END_STATUS[node.status], { durationMs: node.durationMs, summary: node.summary });
     default:
       return assertNever(node);
   }

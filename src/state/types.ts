@@ -17,7 +17,6 @@ export interface CallView {
   status: CallStatus;
   description: string;
   summary?: string;
-  output?: string;
   startedAt?: number;
   durationMs?: number;
   preview?: ApprovalPreview;

@@ -9,6 +9,7 @@ import { helpText, parseSlashCommand, statsText, undoText } from './commands';
 import { Composer } from './Composer';
 import { ErrorBoundary } from './ErrorBoundary';
 import { LiveTurn } from './LiveTurn';
+import { SpinnerClock } from './SpinnerClock';
 import { StatusBar } from './StatusBar';
 import { TranscriptEntry } from './TranscriptEntry';
 import { useAgentSession, type AgentSessionOptions } from './use-agent-session';
@@ -143,55 +144,57 @@ export function App(props: AppProps) {
   };
 
   return (
-    <Box flexDirection="column">
-      <Static key={epoch} items={transcript}>
-        {(item) => (
-          // Static lays items out absolutely, where nothing stretches them to the screen's width:
-          // without an explicit width, a truncated row overflows by its leading columns.
-          <Box key={item.key} flexDirection="column" width={columns}>
-            <ErrorBoundary what="this entry">
-              <TranscriptEntry item={item} />
-            </ErrorBoundary>
-          </Box>
-        )}
-      </Static>
-      {liveTurn ? (
-        <ErrorBoundary what="the running step">
-          <LiveTurn turn={liveTurn} step={selectLiveStep(state)} maxTextLines={Math.max(3, rows - 14)} />
-        </ErrorBoundary>
-      ) : null}
-      {selectLiveNotices(state).map((notice) => (
-        <Text key={notice.id} color={notice.tone === 'error' ? 'red' : undefined} dimColor={notice.tone === 'info'}>
-          {notice.text}
-        </Text>
-      ))}
-      {state.problems.length > 0 ? <Text color="red">{`internal: ${state.problems.at(-1)}`}</Text> : null}
-      {pending ? (
-        <ApprovalPrompt
-          key={pending.key}
-          call={pending}
-          maxDiffLines={Math.max(5, rows - 16)}
-          onAnswer={(decision) => session.answerApproval(pending.agentId, pending.toolCallId, pending.toolName, decision)}
-          onDenyAndStop={() => {
-            session.answerApproval(pending.agentId, pending.toolCallId, pending.toolName, { type: 'deny' });
-            // Interrupt once the loop has taken the denial, so this call reads denied and the rest cancelled.
-            setTimeout(session.interrupt, 0);
-          }}
+    <SpinnerClock isActive={session.isRunning}>
+      <Box flexDirection="column">
+        <Static key={epoch} items={transcript}>
+          {(item) => (
+            // Static lays items out absolutely, where nothing stretches them to the screen's width:
+            // without an explicit width, a truncated row overflows by its leading columns.
+            <Box key={item.key} flexDirection="column" width={columns}>
+              <ErrorBoundary what="this entry">
+                <TranscriptEntry item={item} />
+              </ErrorBoundary>
+            </Box>
+          )}
+        </Static>
+        {liveTurn ? (
+          <ErrorBoundary what="the running step">
+            <LiveTurn turn={liveTurn} step={selectLiveStep(state)} maxTextLines={Math.max(3, rows - 14)} />
+          </ErrorBoundary>
+        ) : null}
+        {selectLiveNotices(state).map((notice) => (
+          <Text key={notice.id} color={notice.tone === 'error' ? 'red' : undefined} dimColor={notice.tone === 'info'}>
+            {notice.text}
+          </Text>
+        ))}
+        {state.problems.length > 0 ? <Text color="red">{`internal: ${state.problems.at(-1)}`}</Text> : null}
+        {pending ? (
+          <ApprovalPrompt
+            key={pending.key}
+            call={pending}
+            maxDiffLines={Math.max(5, rows - 16)}
+            onAnswer={(decision) => session.answerApproval(pending.agentId, pending.toolCallId, pending.toolName, decision)}
+            onDenyAndStop={() => {
+              session.answerApproval(pending.agentId, pending.toolCallId, pending.toolName, { type: 'deny' });
+              // Interrupt once the loop has taken the denial, so this call reads denied and the rest cancelled.
+              setTimeout(session.interrupt, 0);
+            }}
+          />
+        ) : null}
+        <Composer
+          isActive={!pending}
+          onSubmit={submit}
+          onExit={quit}
+          placeholder={session.isRunning ? 'Esc interrupts' : 'Ask shoal to explore or change this repository · /help'}
         />
-      ) : null}
-      <Composer
-        isActive={!pending}
-        onSubmit={submit}
-        onExit={quit}
-        placeholder={session.isRunning ? 'Esc interrupts' : 'Ask shoal to explore or change this repository · /help'}
-      />
-      <StatusBar
-        modelId={modelChoice.modelId}
-        workspace={props.workspaceLabel}
-        approvalMode={session.approvalMode}
-        usage={state.usage}
-        activity={selectActivity(state)}
-      />
-    </Box>
+        <StatusBar
+          modelId={modelChoice.modelId}
+          workspace={props.workspaceLabel}
+          approvalMode={session.approvalMode}
+          usage={state.usage}
+          activity={selectActivity(state)}
+        />
+      </Box>
+    </SpinnerClock>
   );
 }

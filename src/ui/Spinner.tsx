@@ -1,9 +1,10 @@
-import { Text, useAnimation } from 'ink';
+import { Text } from 'ink';
+import { useSpinnerFrame } from './SpinnerClock';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-/** A spinner frame. Ink's useAnimation shares one timer across every spinner, so thirty cost one tick. */
+/** A spinner frame from the shared clock (see SpinnerClock), so thirty spinners cost one tick. */
 export function Spinner({ color = 'cyan' }: { color?: string }) {
-  const { frame } = useAnimation({ interval: 80 });
+  const frame = useSpinnerFrame();
   return <Text color={color}>{FRAMES[frame % FRAMES.length]}</Text>;
 }

@@ -1,9 +1,10 @@
-import { Box, Text, useAnimation } from 'ink';
+import { Box, Text } from 'ink';
 import type { ApprovalMode } from '../agent/approval';
 import type { Usage } from '../agent/nodes';
 import type { Activity } from '../state/selectors';
 import { formatTokens } from './format';
 import { Spinner } from './Spinner';
+import { useSpinnerFrame } from './SpinnerClock';
 
 export interface StatusBarProps {
   modelId: string;
@@ -61,7 +62,7 @@ function ActivityText({ activity }: { activity: Activity }) {
 
 /** "retrying in 4s (attempt 2 of 3)", counting down on the shared clock. */
 function Retrying({ activity }: { activity: Extract<Activity, { kind: 'retrying' }> }) {
-  useAnimation({ interval: 250 });
+  useSpinnerFrame();
   const seconds = Math.max(0, Math.ceil((activity.until - (performance.timeOrigin + performance.now())) / 1000));
   return (
     <Text color="yellow">

@@ -1,8 +1,9 @@
-import { Box, Text, useAnimation } from 'ink';
+import { Box, Text } from 'ink';
 import type { CallView, TurnView } from '../state/types';
 import { AgentSteps } from './AgentSteps';
 import { formatDuration, STATUS_STYLE } from './format';
 import { Spinner } from './Spinner';
+import { useSpinnerFrame } from './SpinnerClock';
 
 export interface ToolRowProps {
   call: CallView;
@@ -49,9 +50,9 @@ function Mark({ call }: { call: CallView }) {
   return <Text color={style.color}>{style.mark}</Text>;
 }
 
-/** Seconds a call has run, shown once it passes one second. */
+/** Seconds a call has run, shown once it passes one second; moves with the shared clock. */
 function Elapsed({ since }: { since: number }) {
-  useAnimation({ interval: 1000 });
+  useSpinnerFrame();
   const ms = performance.timeOrigin + performance.now() - since;
   return ms >= 1000 ? <Text dimColor>{`  ${formatDuration(ms)}`}</Text> : null;
 }

@@ -115,9 +115,9 @@ describe('reduce', () => {
     const state = fold([{ type: 'turn-start', prompt: 'research', time: 0 }, ...nodes]);
     expect(state.problems).toEqual([]);
     const turn = state.turns[0]!;
-    for (const [id, question] of [['r1', 'auth'], ['r2', 'db']] as const) {
+    for (const id of ['r1', 'r2']) {
       const call = turn.calls[callKey('main', id)]!;
-      expect(call).toMatchObject({ status: 'done', childAgentId: `research:${id}`, output: `report on ${question}` });
+      expect(call).toMatchObject({ status: 'done', childAgentId: `research:${id}`, summary: '2 steps, 2 tool calls' });
       const child = turn.agents[`research:${id}`]!;
       expect(child).toMatchObject({ parentToolCallId: id, status: 'done' });
       const batch = child.steps[0]!.phases[0]!;

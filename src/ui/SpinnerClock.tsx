@@ -1,0 +1,23 @@
+import { useAnimation } from 'ink';
+import { createContext, use, type ReactNode } from 'react';
+
+const SpinnerFrame = createContext(0);
+
+/** How often spinners (and running timers) move. */
+const TICK_MS = 100;
+
+/**
+ * The one clock every spinner reads. Ink's own animation timer is shared, but
+ * each subscriber keeps its own phase, so spinners started a few milliseconds
+ * apart ticked in separate renders; one subscription here means one render per
+ * tick however many spinners run, and none while nothing runs.
+ */
+export function SpinnerClock({ isActive, children }: { isActive: boolean; children: ReactNode }) {
+  const { frame } = useAnimation({ interval: TICK_MS, isActive });
+  return <SpinnerFrame value={frame}>{children}</SpinnerFrame>;
+}
+
+/** The current tick of the shared clock. */
+export function useSpinnerFrame(): number {
+  return use(SpinnerFrame);
+}
