@@ -212,7 +212,6 @@ describe('grep (ripgrep backend)', () => {
       '--no-heading',
       '--null',
       '--color=never',
-      '--sort=path',
       '--hidden',
       '--no-require-git',
       '--glob=!.git',
@@ -258,6 +257,13 @@ describe('grep (ripgrep backend)', () => {
     await chmod(command, 0o755);
     return { command, argsFile };
   }
+
+  it('sorts the per-file groups of rg by path, as rg runs threads and prints files as they finish', async () => {
+    const root = await createTempWorkspace();
+    const fake = await createFakeRipgrep('./src/z.ts\x002:TODO z\n./src/z.ts\x009:TODO z2\n./a.ts\x001:TODO a\n./src/b.ts\x004:TODO b\n', 0);
+    const result = await searchWithRipgrep({ root, searchPath: '.', query, signal: context.signal, command: fake.command });
+    expect(result.lines.map((line) => `${line.path}:${line.line}`)).toEqual(['a.ts:1', 'src/b.ts:4', 'src/z.ts:2', 'src/z.ts:9']);
+  });
 
   it('runs rg in the workspace root and streams its output into lines', async () => {
     const root = await createTempWorkspace();
