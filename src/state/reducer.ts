@@ -94,9 +94,14 @@ function reduceTurn(turn: TurnView, node: Exclude<AgentNode, NodeOf<'history-app
         status: 'running',
         startedAt: node.time,
       };
-      const parent = node.parentToolCallId ? findCall(turn, node.parentToolCallId) : undefined;
-      const calls = parent ? { ...turn.calls, [parent.key]: { ...parent, childAgentId: node.agentId } } : turn.calls;
-      return { ...turn, calls, agents: { ...turn.agents, [node.agentId]: started } };
+      const withChild = { ...turn, agents: { ...turn.agents, [node.agentId]: started } };
+      const parent = node.parentToolCallId ? findRunningCall(turn, node.parentToolCallId) : undefined;
+      if (!parent) return withChild;
+      const linked = updateStep(withChild, parent, (step) => ({
+        ...step,
+        calls: { ...step.calls, [parent.toolCallId]: { ...parent, childAgentId: node.agentId } },
+      }));
+      return typeof linked === 'string' ? withChild : linked;
     }
     case 'run-end': {
       if (!agent || agent.status !== 'running') return `agent ${node.agentId} is not running`;
@@ -122,42 +127,38 @@ function reduceTurn(turn: TurnView, node: Exclude<AgentNode, NodeOf<'history-app
       return updateStep(turn, node, (step) => ({ ...step, retry: undefined, text: step.text + node.text }));
     case 'reasoning-delta':
       return updateStep(turn, node, (step) => ({ ...step, reasoning: step.reasoning + node.text }));
-    case 'phase-start': {
-      const keys = node.calls.map((call) => callKey(node.agentId, call.toolCallId));
-      if (keys.some((key) => turn.calls[key])) return 'a call in this phase already exists';
-      const calls = { ...turn.calls };
-      node.calls.forEach((call, index) => {
-        calls[keys[index]!] = { ...call, key: keys[index]!, agentId: node.agentId, phase: node.phase, step: node.step, status: 'queued' };
+    case 'phase-start':
+      return updateStep(turn, node, (step) => {
+        if (node.calls.some((call) => step.calls[call.toolCallId])) return 'a call in this phase already exists';
+        const calls = { ...step.calls };
+        for (const call of node.calls) {
+          calls[call.toolCallId] = { ...call, key: callKey(node.agentId, call.toolCallId), agentId: node.agentId, phase: node.phase, step: node.step, status: 'queued' };
+        }
+        const toolCallIds = node.calls.map((call) => call.toolCallId);
+        return { ...step, calls, phases: [...step.phases, { phase: node.phase, toolCallIds, startedAt: node.time }] };
       });
-      const updated = updateStep(turn, node, (step) => ({
-        ...step,
-        phases: [...step.phases, { phase: node.phase, callKeys: keys, startedAt: node.time }],
-      }));
-      return typeof updated === 'string' ? updated : { ...updated, calls };
-    }
     case 'phase-end':
       return updateStep(turn, node, (step) => ({
         ...step,
         phases: step.phases.map((phase) => (phase.phase === node.phase ? { ...phase, durationMs: node.durationMs } : phase)),
       }));
-    case 'tool-call-invalid': {
-      const key = callKey(node.agentId, node.toolCallId);
-      if (turn.calls[key]) return `call ${node.toolCallId} already exists`;
-      const call: CallView = {
-        key,
-        toolCallId: node.toolCallId,
-        toolName: node.toolName,
-        agentId: node.agentId,
-        input: node.input,
-        description: '',
-        step: node.step,
-        status: 'error',
-        summary: node.error.split('\n')[0],
-        durationMs: 0,
-      };
-      const updated = updateStep(turn, node, (step) => ({ ...step, invalidCallKeys: [...step.invalidCallKeys, key] }));
-      return typeof updated === 'string' ? updated : { ...updated, calls: { ...turn.calls, [key]: call } };
-    }
+    case 'tool-call-invalid':
+      return updateStep(turn, node, (step) => {
+        if (step.calls[node.toolCallId]) return `call ${node.toolCallId} already exists`;
+        const call: CallView = {
+          key: callKey(node.agentId, node.toolCallId),
+          toolCallId: node.toolCallId,
+          toolName: node.toolName,
+          agentId: node.agentId,
+          input: node.input,
+          description: '',
+          step: node.step,
+          status: 'error',
+          summary: node.error.split('\n')[0],
+          durationMs: 0,
+        };
+        return { ...step, calls: { ...step.calls, [node.toolCallId]: call }, invalidCallIds: [...step.invalidCallIds, node.toolCallId] };
+      });
     case 'approval-request':
       return moveCall(turn, node, 'awaiting-approval', { preview: node.preview });
     case 'approval-resolve':
@@ -173,35 +174,53 @@ function reduceTurn(turn: TurnView, node: Exclude<AgentNode, NodeOf<'history-app
   }
 }
 
-function moveCall(turn: TurnView, node: AgentNode & { toolCallId: string }, status: CallStatus, fields: Partial<CallView>): TurnView | string {
-  const key = callKey(node.agentId, node.toolCallId);
-  const call = turn.calls[key];
-  if (!call) return `no call ${node.toolCallId}`;
-  if (!TRANSITIONS[call.status].includes(status)) return `call ${node.toolCallId} cannot go from ${call.status} to ${status}`;
-  return { ...turn, calls: { ...turn.calls, [key]: { ...call, ...fields, status } } };
+function moveCall(
+  turn: TurnView,
+  node: AgentNode & { toolCallId: string; step: number },
+  status: CallStatus,
+  fields: Partial<CallView>,
+): TurnView | string {
+  return updateStep(turn, node, (step) => {
+    const call = step.calls[node.toolCallId];
+    if (!call) return `no call ${node.toolCallId}`;
+    if (!TRANSITIONS[call.status].includes(status)) return `call ${node.toolCallId} cannot go from ${call.status} to ${status}`;
+    return { ...step, calls: { ...step.calls, [node.toolCallId]: { ...call, ...fields, status } } };
+  });
 }
 
-function updateStep(turn: TurnView, node: AgentNode & { step: number }, update: (step: StepView) => StepView): TurnView | string {
+/** Applies `update` to the agent's current step, which must be `node.step`; `update` may refuse with a reason. */
+function updateStep(
+  turn: TurnView,
+  node: { agentId: string; step: number },
+  update: (step: StepView) => StepView | string,
+): TurnView | string {
   const agent = turn.agents[node.agentId];
   const last = agent?.steps.at(-1);
   if (!agent || !last || last.step !== node.step) return `agent ${node.agentId} is not in step ${node.step}`;
-  return withAgent(turn, { ...agent, steps: [...agent.steps.slice(0, -1), update(last)] });
+  const updated = update(last);
+  if (typeof updated === 'string') return updated;
+  return withAgent(turn, { ...agent, steps: [...agent.steps.slice(0, -1), updated] });
 }
 
 function withAgent(turn: TurnView, agent: AgentView): TurnView {
   return { ...turn, agents: { ...turn.agents, [agent.agentId]: agent } };
 }
 
-function findCall(turn: TurnView, toolCallId: string): CallView | undefined {
-  return Object.values(turn.calls).find((call) => call.toolCallId === toolCallId && call.status === 'running');
+/** A running call of any agent's current step (a sub-agent's parent `research_codebase` call). */
+function findRunningCall(turn: TurnView, toolCallId: string): CallView | undefined {
+  for (const agent of Object.values(turn.agents)) {
+    const call = agent.steps.at(-1)?.calls[toolCallId];
+    if (call?.status === 'running') return call;
+  }
+  return undefined;
 }
 
 function newTurn(id: number, prompt: string, time: number): TurnView {
-  return { id, prompt, agents: {}, calls: {}, status: 'running', usage: { inputTokens: 0, outputTokens: 0 }, startedAt: time };
+  return { id, prompt, agents: {}, status: 'running', usage: { inputTokens: 0, outputTokens: 0 }, startedAt: time };
 }
 
 function newStep(step: number, time: number): StepView {
-  return { step, text: '', reasoning: '', phases: [], invalidCallKeys: [], startedAt: time };
+  return { step, text: '', reasoning: '', phases: [], calls: {}, invalidCallIds: [], startedAt: time };
 }
 
 const MAX_PROBLEMS = 50;

@@ -62,10 +62,24 @@ export function selectLiveNotices(state: SessionState): NoticeView[] {
   return liveId === undefined ? [] : state.notices.filter((notice) => notice.id > liveId);
 }
 
+/**
+ * The calls of every agent's current step: the only ones that can still be
+ * running or waiting. Looking no further keeps a frame's cost flat however
+ * long the turn has grown.
+ */
+function currentCalls(turn: TurnView): CallView[] {
+  return Object.values(turn.agents).flatMap((agent) => (agent.status === 'running' ? Object.values(agent.steps.at(-1)?.calls ?? {}) : []));
+}
+
 /** The oldest call waiting for the user's answer, so prompts are answered in order. */
 export function selectPendingApproval(state: SessionState): CallView | undefined {
   const turn = selectLiveTurn(state);
-  return turn && Object.values(turn.calls).find((call) => call.status === 'awaiting-approval');
+  return turn && currentCalls(turn).find((call) => call.status === 'awaiting-approval');
+}
+
+/** Every call of a turn, all agents and steps. */
+export function selectTurnCalls(turn: TurnView): CallView[] {
+  return Object.values(turn.agents).flatMap((agent) => agent.steps.flatMap((step) => Object.values(step.calls)));
 }
 
 /** What the agent is doing right now, for the status bar. */
@@ -79,7 +93,7 @@ export type Activity =
 export function selectActivity(state: SessionState): Activity {
   const turn = selectLiveTurn(state);
   if (!turn) return { kind: 'idle' };
-  const calls = Object.values(turn.calls);
+  const calls = currentCalls(turn);
   const waiting = calls.find((call) => call.status === 'awaiting-approval');
   if (waiting) return { kind: 'awaiting-approval', toolName: waiting.toolName };
   const running = calls.filter((call) => call.status === 'running');
@@ -91,8 +105,8 @@ export function selectActivity(state: SessionState): Activity {
 }
 
 /** A phase's calls in the model's order. */
-export function selectPhaseCalls(turn: TurnView, phase: PhaseView): CallView[] {
-  return phase.callKeys.map((key) => turn.calls[key]).filter((call): call is CallView => call !== undefined);
+export function selectPhaseCalls(step: StepView, phase: PhaseView): CallView[] {
+  return phase.toolCallIds.map((id) => step.calls[id]).filter((call): call is CallView => call !== undefined);
 }
 
 /** How a batch ran: calls in it, its wall time and the sum of its calls' times (both once it ended). */
@@ -102,8 +116,8 @@ export interface BatchTiming {
   sumMs: number;
 }
 
-export function selectBatchTiming(turn: TurnView, phase: PhaseView): BatchTiming {
-  const calls = selectPhaseCalls(turn, phase);
+export function selectBatchTiming(step: StepView, phase: PhaseView): BatchTiming {
+  const calls = selectPhaseCalls(step, phase);
   return { calls: calls.length, wallMs: phase.durationMs, sumMs: calls.reduce((sum, call) => sum + (call.durationMs ?? 0), 0) };
 }
 
@@ -125,15 +139,15 @@ export function selectStats(state: SessionState): SessionStats {
   let responsesWithCalls = 0;
   let timeSavedMs = 0;
   for (const turn of state.turns) {
-    toolCalls += Object.keys(turn.calls).length;
     for (const agent of Object.values(turn.agents)) {
       for (const step of agent.steps) {
-        const calls = step.phases.reduce((sum, phase) => sum + phase.callKeys.length, 0) + step.invalidCallKeys.length;
+        const calls = Object.keys(step.calls).length;
+        toolCalls += calls;
         if (calls > 0) responsesWithCalls += 1;
         for (const phase of step.phases) {
           if (phase.phase === 'read-only') batches += 1;
           if (phase.phase === 'write' || phase.durationMs === undefined) continue;
-          timeSavedMs += Math.max(0, selectBatchTiming(turn, phase).sumMs - phase.durationMs);
+          timeSavedMs += Math.max(0, selectBatchTiming(step, phase).sumMs - phase.durationMs);
         }
       }
     }

@@ -28,8 +28,8 @@ export interface CallView {
 /** One phase of one model response. */
 export interface PhaseView {
   phase: Phase;
-  /** Keys into the turn's `calls`, in the model's order. */
-  callKeys: string[];
+  /** Ids into the step's `calls`, in the model's order. */
+  toolCallIds: string[];
   startedAt: number;
   durationMs?: number;
 }
@@ -40,7 +40,12 @@ export interface StepView {
   text: string;
   reasoning: string;
   phases: PhaseView[];
-  invalidCallKeys: string[];
+  /**
+   * The step's calls by id. They live with their step, not their turn, so an
+   * update copies one response's calls, not a whole long turn's.
+   */
+  calls: Record<string, CallView>;
+  invalidCallIds: string[];
   startedAt: number;
   durationMs?: number;
   finishReason?: string;
@@ -66,7 +71,6 @@ export interface TurnView {
   prompt: string;
   /** "main" and every sub-agent spawned in this turn. */
   agents: Record<string, AgentView>;
-  calls: Record<string, CallView>;
   status: 'running' | RunEndReason;
   usage: Usage;
   startedAt: number;

@@ -29,13 +29,13 @@ export function AgentStep({ step, turn, isNested = false, maxTextLines }: AgentS
           </Box>
         )
       ) : null}
-      {step.invalidCallKeys.map((key) => {
-        const call = turn.calls[key];
-        return call ? <ToolRow key={key} call={call} turn={turn} /> : null;
+      {step.invalidCallIds.map((id) => {
+        const call = step.calls[id];
+        return call ? <ToolRow key={call.key} call={call} turn={turn} /> : null;
       })}
       {step.phases.map((phase) => (
         <Box key={phase.phase} marginTop={isNested ? 0 : 1} flexDirection="column">
-          <PhasePanel phase={phase} turn={turn} />
+          <PhasePanel phase={phase} step={step} turn={turn} />
         </Box>
       ))}
     </Box>

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { TranscriptItem } from '../state/selectors';
+import { selectTurnCalls, type TranscriptItem } from '../state/selectors';
 import type { NoticeView, TurnView } from '../state/types';
 import { Markdown } from './Markdown';
 import { AgentStep } from './AgentStep';
@@ -28,7 +28,7 @@ export function TranscriptEntry({ item }: { item: TranscriptItem }) {
 
 function TurnEnd({ turn }: { turn: TurnView }) {
   const main = turn.agents.main;
-  const calls = Object.keys(turn.calls).length;
+  const calls = selectTurnCalls(turn).length;
   const took = turn.endedAt !== undefined ? formatDuration(turn.endedAt - turn.startedAt) : '';
   const detail = `${took} · ${calls} tool ${calls === 1 ? 'call' : 'calls'} · ${formatTokens(turn.usage.inputTokens + turn.usage.outputTokens)} tokens`;
   switch (turn.status) {

@@ -3,7 +3,6 @@ import { runAgent } from '../../src/agent/loop';
 import type { AgentNode } from '../../src/agent/nodes';
 import { createRegistry } from '../../src/tools/registry';
 import { createResearchCodebaseTool } from '../../src/tools/research-codebase';
-import { callKey } from '../../src/state/call-key';
 import { initialSessionState, reduce } from '../../src/state/reducer';
 import {
   selectActivity,
@@ -13,6 +12,7 @@ import {
   selectPendingApproval,
   selectStats,
   selectTranscript,
+  selectTurnCalls,
 } from '../../src/state/selectors';
 import type { SessionState } from '../../src/state/types';
 import { collect } from '../helpers/collect';
@@ -91,8 +91,8 @@ describe('reduce', () => {
     expect(turn).toMatchObject({ prompt: 'go', status: 'done', usage: { inputTokens: 20, outputTokens: 10 } });
     const main = turn!.agents.main!;
     expect(main.steps.map((step) => step.text)).toEqual(['Looking.', 'Found it.']);
-    expect(main.steps[0]!.phases).toMatchObject([{ phase: 'read-only', callKeys: expect.any(Array) }]);
-    const calls = Object.values(turn!.calls);
+    expect(main.steps[0]!.phases).toMatchObject([{ phase: 'read-only', toolCallIds: ['call-0-0', 'call-0-1', 'call-0-2'] }]);
+    const calls = selectTurnCalls(turn!);
     expect(calls.map((call) => [call.description, call.status])).toEqual([
       ['a', 'done'],
       ['b', 'done'],
@@ -116,12 +116,12 @@ describe('reduce', () => {
     expect(state.problems).toEqual([]);
     const turn = state.turns[0]!;
     for (const id of ['r1', 'r2']) {
-      const call = turn.calls[callKey('main', id)]!;
+      const call = turn.agents.main!.steps[0]!.calls[id]!;
       expect(call).toMatchObject({ status: 'done', childAgentId: `research:${id}`, summary: '2 steps, 2 tool calls' });
       const child = turn.agents[`research:${id}`]!;
       expect(child).toMatchObject({ parentToolCallId: id, status: 'done' });
-      const batch = child.steps[0]!.phases[0]!;
-      expect(batch.callKeys.map((key) => turn.calls[key]!.status)).toEqual(['done', 'done']);
+      const step = child.steps[0]!;
+      expect(step.phases[0]!.toolCallIds.map((callId) => step.calls[callId]!.status)).toEqual(['done', 'done']);
     }
     expect(turn.status).toBe('done');
   });
@@ -149,7 +149,7 @@ describe('reduce', () => {
     expect(selectPendingApproval(state)).toBeUndefined();
     expect(selectActivity(state)).toEqual({ kind: 'running-tools', count: 1, researchers: 0 });
     state = fold([node('tool-call-end', { step: 1, toolCallId: 'w', toolName: 'write_file', status: 'ok', durationMs: 3, summary: 'ok', output: 'ok' })], state);
-    expect(state.turns[0]!.calls[callKey('main', 'w')]).toMatchObject({ status: 'done', decision: { type: 'allow' } });
+    expect(state.turns[0]!.agents.main!.steps[0]!.calls.w).toMatchObject({ status: 'done', decision: { type: 'allow' } });
     expect(state.problems).toEqual([]);
   });
 
@@ -202,7 +202,7 @@ describe('reduce', () => {
       node('run-end', { reason: 'aborted', text: '', usage: { inputTokens: 0, outputTokens: 0 }, steps: 1 }),
     ]);
     expect(state.problems).toEqual([]);
-    expect(Object.values(state.turns[0]!.calls).map((call) => call.status)).toEqual(['cancelled', 'cancelled']);
+    expect(selectTurnCalls(state.turns[0]!).map((call) => call.status)).toEqual(['cancelled', 'cancelled']);
     expect(state.turns[0]!.status).toBe('aborted');
     const cleared = reduce(state, { type: 'session-clear' });
     expect(cleared).toMatchObject({ turns: [], notices: [], problems: [], usage: { inputTokens: 0, outputTokens: 0 } });
