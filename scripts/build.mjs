@@ -7,16 +7,14 @@ import path from 'node:path';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
-/** Builds `src/cli.ts` into `outdir` (default dist/), entry `shoal.js`. */
-export async function buildCli({ outdir = path.join(root, 'dist'), quiet = false } = {}) {
-  const started = performance.now();
-  // Chunk names carry content hashes: clear old ones so dist/ holds one build.
-  rmSync(outdir, { recursive: true, force: true });
-  await build({
+/** The esbuild options every shoal bundle shares (the CLI's, the benchmark's). */
+export function bundleOptions({ entryPoints, outdir, quiet = false, shebang = false }) {
+  return {
     absWorkingDir: root,
-    entryPoints: { shoal: 'src/cli.ts' },
+    entryPoints,
     outdir,
-    // Chunks let `--version` and `--help` skip loading the AI SDK and Ink.
+    // Chunks let `--version` and `--help` skip loading the AI SDK and Ink, and keep
+    // Ink's devtools (which import the absent react-devtools-core) in a chunk never loaded.
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
@@ -26,14 +24,22 @@ export async function buildCli({ outdir = path.join(root, 'dist'), quiet = false
     jsx: 'automatic',
     sourcemap: 'linked',
     logLevel: quiet ? 'error' : 'warning',
+    // React and Ink in production mode.
     define: { 'process.env.NODE_ENV': '"production"' },
-    // Ink loads React DevTools only when asked to (DEV=true); it is not a dependency.
     external: ['react-devtools-core'],
     banner: {
       // Bundled CommonJS dependencies call require(); give them one.
-      js: "#!/usr/bin/env node\nimport { createRequire as __shoalCreateRequire } from 'node:module';\nconst require = __shoalCreateRequire(import.meta.url);",
+      js: `${shebang ? '#!/usr/bin/env node\n' : ''}import { createRequire as __shoalCreateRequire } from 'node:module';\nconst require = __shoalCreateRequire(import.meta.url);`,
     },
-  });
+  };
+}
+
+/** Builds `src/cli.ts` into `outdir` (default dist/), entry `shoal.js`. */
+export async function buildCli({ outdir = path.join(root, 'dist'), quiet = false } = {}) {
+  const started = performance.now();
+  // Chunk names carry content hashes: clear old ones so dist/ holds one build.
+  rmSync(outdir, { recursive: true, force: true });
+  await build(bundleOptions({ entryPoints: { shoal: 'src/cli.ts' }, outdir, quiet, shebang: true }));
   if (!quiet) console.log(`built ${path.relative(root, outdir) || '.'}/shoal.js in ${Math.round(performance.now() - started)} ms`);
 }
 

@@ -1,0 +1,163 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import packageJson from '../package.json' with { type: 'json' };
+import { formatMegabytes, formatMs, median, sleep, withTempDir } from './measure';
+import { startLoopbackServer, type Reply } from './openai-server';
+import { spawnInPty, typeLine } from './pty';
+import type { Row } from './table';
+
+const CLI = path.resolve('dist/shoal.js');
+const RUNS = 7;
+const SESSION_RUNS = 3;
+const RESPONSES = 50;
+const CALLS_PER_RESPONSE = 10;
+/** Time after the first frame for what start-up defers (the markdown renderer, the local-server probe). */
+const SETTLE_MS = 1500;
+
+/** Milliseconds from spawning `args` (no terminal) to its exit. */
+async function timeExit(args: string[]): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { stdio: 'ignore' });
+  await new Promise<void>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', () => resolve());
+  });
+  return performance.now() - started;
+}
+
+/** Private state and config directories, so no saved session or user config plays a part. */
+function homeEnv(home: string): Record<string, string> {
+  return { SHOAL_STATE_DIR: path.join(home, 'state'), SHOAL_CONFIG_DIR: path.join(home, 'config') };
+}
+
+/** One start of the TUI with no key (the demo model): first frame, greeting, and memory once idle. */
+async function startOnce(cwd: string, home: string): Promise<{ firstFrameMs: number; greetingMs: number; idleBytes: number }> {
+  const pty = spawnInPty([process.execPath, CLI, '--cwd', cwd], { cwd, env: homeEnv(home) });
+  try {
+    // The first frame is the prompt box, whose placeholder reads "Ask shoal…"; the greeting line follows it.
+    const firstFrameMs = await pty.waitFor(/shoal/);
+    const greetingMs = await pty.waitFor(new RegExp(`shoal ${packageJson.version.replace(/\./g, '\\.')}`));
+    await sleep(SETTLE_MS);
+    return { firstFrameMs, greetingMs, idleBytes: pty.residentBytes() };
+  } finally {
+    pty.kill();
+  }
+}
+
+/** A bare Node printing "shoal" in the same kind of terminal: the floor under the first-frame figure. */
+async function bareNodeOnce(cwd: string): Promise<number> {
+  const pty = spawnInPty([process.execPath, '-e', "process.stdout.write('shoal'); setTimeout(() => {}, 5000)"], { cwd, env: {} });
+  try {
+    return await pty.waitFor(/shoal/);
+  } finally {
+    pty.kill();
+  }
+}
+
+/** The n-th reply: 10 reads of distinct files (no repeated call), and after `RESPONSES` of them, the answer. */
+function sessionReply(index: number): Reply {
+  if (index >= RESPONSES) return { text: `Read all ${RESPONSES * CALLS_PER_RESPONSE} files; nothing stands out.` };
+  return {
+    text: `Reading batch ${index + 1}.`,
+    toolCalls: Array.from({ length: CALLS_PER_RESPONSE }, (_, call) => {
+      const file = index * CALLS_PER_RESPONSE + call;
+      return { id: `call-${index}-${call}`, name: 'read_file', arguments: JSON.stringify({ path: `src/file-${file}.ts` }) };
+    }),
+  };
+}
+
+/** A 500-call session in the real TUI over a loopback server: resident memory once it has finished. */
+async function sessionOnce(cwd: string, home: string): Promise<{ bytes: number; seconds: number }> {
+  const server = await startLoopbackServer(sessionReply);
+  const pty = spawnInPty(
+    [process.execPath, CLI, '--cwd', cwd, '--base-url', server.baseUrl, '--model', 'bench-model', '--max-steps', String(RESPONSES + 10)],
+    { cwd, env: homeEnv(home) },
+  );
+  try {
+    await pty.waitFor(/shoal/);
+    await sleep(300);
+    const started = performance.now();
+    await typeLine(pty, 'read every file in src');
+    await pty.waitFor(/done in|stopped at|✗/, 60_000);
+    const seconds = (performance.now() - started) / 1000;
+    const calls = RESPONSES * CALLS_PER_RESPONSE;
+    if (server.requests() !== RESPONSES + 1 || !new RegExp(`${calls} tool calls`).test(pty.output())) {
+      throw new Error(`The session did not run ${calls} calls in ${RESPONSES + 1} requests (${server.requests()} requests).`);
+    }
+    await sleep(500);
+    return { bytes: pty.residentBytes(), seconds };
+  } finally {
+    pty.kill();
+    await server.close();
+  }
+}
+
+/**
+ * Figure 6: start-up of the built CLI (dist/shoal.js) in a pseudo-terminal,
+ * `--version`, and resident memory idle and after a 500-call session.
+ */
+export async function measureStartup(): Promise<Row[]> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build (npm run bench builds it first).`);
+  return withTempDir('startup', async (dir) => {
+    const cwd = path.join(dir, 'workspace');
+    const home = path.join(dir, 'home');
+    await mkdir(path.join(cwd, 'src'), { recursive: true });
+    await writeFile(path.join(cwd, 'README.md'), '# Bench workspace\n');
+    for (let file = 0; file < RESPONSES * CALLS_PER_RESPONSE; file++) {
+      const lines = Array.from({ length: 40 }, (_, line) => `export const value${line} = ${file * 40 + line}; // file ${file}`);
+      await writeFile(path.join(cwd, 'src', `file-${file}.ts`), `${lines.join('\n')}\n`);
+    }
+
+    const bare: number[] = [];
+    const starts: Awaited<ReturnType<typeof startOnce>>[] = [];
+    const versions: number[] = [];
+    const bareExits: number[] = [];
+    await timeExit([CLI, '--version']);
+    await startOnce(cwd, home);
+    for (let run = 0; run < RUNS; run++) {
+      bare.push(await bareNodeOnce(cwd));
+      starts.push(await startOnce(cwd, home));
+      versions.push(await timeExit([CLI, '--version']));
+      bareExits.push(await timeExit(['-e', '']));
+    }
+    const sessions: Awaited<ReturnType<typeof sessionOnce>>[] = [];
+    for (let run = 0; run < SESSION_RUNS; run++) sessions.push(await sessionOnce(cwd, home));
+
+    const firstFrame = median(starts.map((start) => start.firstFrameMs));
+    const version = median(versions);
+    const idle = median(starts.map((start) => start.idleBytes));
+    const afterSession = median(sessions.map((session) => session.bytes));
+    return [
+      {
+        group: 'startup',
+        figure: 'start-up: spawn → first frame (pty, demo model)',
+        value: `${formatMs(firstFrame)} (greeting ${formatMs(median(starts.map((start) => start.greetingMs)))}; bare node ${formatMs(median(bare))})`,
+        target: '< 400 ms',
+        isMet: firstFrame < 400,
+      },
+      {
+        group: 'startup',
+        figure: 'shoal --version',
+        value: `${formatMs(version)} (bare node -e '' ${formatMs(median(bareExits))})`,
+        target: '< 150 ms',
+        isMet: version < 150,
+      },
+      {
+        group: 'startup',
+        figure: `memory: RSS idle, ${SETTLE_MS / 1000} s after start`,
+        value: formatMegabytes(idle),
+        target: '< 150 MB',
+        isMet: idle < 150 * 1024 * 1024,
+      },
+      {
+        group: 'startup',
+        figure: `memory: RSS after a ${RESPONSES * CALLS_PER_RESPONSE}-call session (TUI, loopback)`,
+        value: `${formatMegabytes(afterSession)} (session ${median(sessions.map((session) => session.seconds)).toFixed(1)} s)`,
+        target: '< 250 MB',
+        isMet: afterSession < 250 * 1024 * 1024,
+      },
+    ];
+  });
+}
