@@ -95,7 +95,7 @@ export function createGrepTool(options: GrepToolOptions): ShoalTool<GrepInput> {
       '"--" between separate groups when contextLines > 0. ' +
       `Returns at most maxResults matching lines (default ${DEFAULT_MAX_RESULTS}); ` +
       `lines are cut at ${MAX_LINE_CHARS} characters. ` +
-      'Skips .git, gitignored, binary and over-5 MiB files. Use glob to find files by name. ' +
+      'Skips .git, gitignored and binary files (and, without ripgrep, files over 5 MiB). Use glob to find files by name. ' +
       'Batch independent read-only calls (read_file, list_dir, glob, grep) in one response; they run in parallel.',
     inputSchema: grepInputSchema,
     kind: 'read-only',

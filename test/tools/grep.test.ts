@@ -217,7 +217,6 @@ describe('grep (ripgrep backend)', () => {
       '--glob=!.git',
       '--max-columns=2000',
       '--max-columns-preview',
-      `--max-filesize=${5 * 1024 * 1024}`,
       '--max-count=201',
       '--ignore-case',
       '--context=2',
