@@ -44,7 +44,7 @@ export const DEFAULT_CONCURRENCY = 8;
  * phases (research, read-only batch, writes one by one), repeated until the
  * model answers without calls. Reports everything as a stream of nodes.
  * Contract: never throws; always ends with exactly one `run-end` node, whose
- * reason says done, aborted, error or step-limit.
+ * reason says done, aborted, error, step-limit or repeated-call.
  */
 export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentNode> {
   const agentId = options.agentId ?? 'main';
@@ -69,7 +69,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
       yield stamp({ type: 'step-start', step });
       const started = performance.now();
       const result = yield* stampAll(
-        streamModelStep({ ...options, messages, step, providerOptions: options.providerOptions }),
+        streamModelStep({ ...options, messages, step }),
         stamp,
       );
       usage.inputTokens += result.usage.inputTokens;
