@@ -46,10 +46,12 @@ export async function runToolCall(options: RunCallOptions): Promise<CallOutcome>
   const started = performance.now();
   let outcome: CallOutcome;
   try {
-    const result = await raceAbort(
-      tool.execute(parsed.data, { signal, toolCallId: call.toolCallId, batchId: `${options.batchPrefix}:${options.step}`, emit: options.push }),
-      signal,
-    );
+    const running = tool.execute(parsed.data, { signal, toolCallId: call.toolCallId, batchId: `${options.batchPrefix}:${options.step}`, emit: options.push });
+    // A read can be abandoned the moment the user interrupts: it changes nothing. A write, a
+    // command or a research agent is awaited, since each stops on the signal itself: its
+    // result then says what really happened (a file written just before the abort is "ok",
+    // not "cancelled"), and a research agent's last nodes still reach the stream.
+    const result = await (tool.kind === 'read-only' ? raceAbort(running, signal) : running);
     outcome = { status: 'ok', ...result };
   } catch (error) {
     outcome = signal.aborted ? cancelledOutcome() : errorOutcome(errorMessage(error));

@@ -1,5 +1,6 @@
 import type { AgentNode, NodeOf, ToolCallStatus } from '../agent/nodes';
 import { callKey } from './call-key';
+import { getOwn, withEntry } from './records';
 import type { AgentView, CallStatus, CallView, SessionState, StepView, TurnView, UiEvent } from './types';
 
 /** The state before anything happened. */
@@ -82,7 +83,7 @@ function reduceNode(state: SessionState, node: AgentNode): SessionState {
 
 /** The turn after `node`, or why the node cannot apply. */
 function reduceTurn(turn: TurnView, node: Exclude<AgentNode, NodeOf<'history-append'>>): TurnView | string {
-  const agent = turn.agents[node.agentId];
+  const agent = getOwn(turn.agents, node.agentId);
   switch (node.type) {
     case 'run-start': {
       if (agent) return `agent ${node.agentId} already started`;
@@ -94,19 +95,19 @@ function reduceTurn(turn: TurnView, node: Exclude<AgentNode, NodeOf<'history-app
         status: 'running',
         startedAt: node.time,
       };
-      const withChild = { ...turn, agents: { ...turn.agents, [node.agentId]: started } };
+      const withChild = { ...turn, agents: withEntry(turn.agents, node.agentId, started) };
       const parent = node.parentToolCallId ? findRunningCall(turn, node.parentToolCallId) : undefined;
       if (!parent) return withChild;
       const linked = updateStep(withChild, parent, (step) => ({
         ...step,
-        calls: { ...step.calls, [parent.toolCallId]: { ...parent, childAgentId: node.agentId } },
+        calls: withEntry<CallView>(step.calls, parent.toolCallId, { ...parent, childAgentId: node.agentId }),
       }));
       return typeof linked === 'string' ? withChild : linked;
     }
     case 'run-end': {
       if (!agent || agent.status !== 'running') return `agent ${node.agentId} is not running`;
       const ended: AgentView = { ...agent, status: node.reason, error: node.error, endedAt: node.time };
-      const agents = { ...turn.agents, [node.agentId]: ended };
+      const agents = withEntry(turn.agents, node.agentId, ended);
       if (node.agentId !== 'main') return { ...turn, agents };
       return { ...turn, agents, status: node.reason, endedAt: node.time };
     }
@@ -129,10 +130,11 @@ function reduceTurn(turn: TurnView, node: Exclude<AgentNode, NodeOf<'history-app
       return updateStep(turn, node, (step) => ({ ...step, reasoning: step.reasoning + node.text }));
     case 'phase-start':
       return updateStep(turn, node, (step) => {
-        if (node.calls.some((call) => step.calls[call.toolCallId])) return 'a call in this phase already exists';
-        const calls = { ...step.calls };
+        if (node.calls.some((call) => getOwn(step.calls, call.toolCallId))) return 'a call in this phase already exists';
+        let calls = step.calls;
         for (const call of node.calls) {
-          calls[call.toolCallId] = { ...call, key: callKey(node.agentId, call.toolCallId), agentId: node.agentId, phase: node.phase, step: node.step, status: 'queued' };
+          const view: CallView = { ...call, key: callKey(node.agentId, call.toolCallId), agentId: node.agentId, phase: node.phase, step: node.step, status: 'queued' };
+          calls = withEntry(calls, call.toolCallId, view);
         }
         const toolCallIds = node.calls.map((call) => call.toolCallId);
         return { ...step, calls, phases: [...step.phases, { phase: node.phase, toolCallIds, startedAt: node.time }] };
@@ -144,7 +146,7 @@ function reduceTurn(turn: TurnView, node: Exclude<AgentNode, NodeOf<'history-app
       }));
     case 'tool-call-invalid':
       return updateStep(turn, node, (step) => {
-        if (step.calls[node.toolCallId]) return `call ${node.toolCallId} already exists`;
+        if (getOwn(step.calls, node.toolCallId)) return `call ${node.toolCallId} already exists`;
         const call: CallView = {
           key: callKey(node.agentId, node.toolCallId),
           toolCallId: node.toolCallId,
@@ -157,7 +159,7 @@ function reduceTurn(turn: TurnView, node: Exclude<AgentNode, NodeOf<'history-app
           summary: node.error.split('\n')[0],
           durationMs: 0,
         };
-        return { ...step, calls: { ...step.calls, [node.toolCallId]: call }, invalidCallIds: [...step.invalidCallIds, node.toolCallId] };
+        return { ...step, calls: withEntry(step.calls, node.toolCallId, call), invalidCallIds: [...step.invalidCallIds, node.toolCallId] };
       });
     case 'approval-request':
       return moveCall(turn, node, 'awaiting-approval', { preview: node.preview });
@@ -181,10 +183,10 @@ function moveCall(
   fields: Partial<CallView>,
 ): TurnView | string {
   return updateStep(turn, node, (step) => {
-    const call = step.calls[node.toolCallId];
+    const call = getOwn(step.calls, node.toolCallId);
     if (!call) return `no call ${node.toolCallId}`;
     if (!TRANSITIONS[call.status].includes(status)) return `call ${node.toolCallId} cannot go from ${call.status} to ${status}`;
-    return { ...step, calls: { ...step.calls, [node.toolCallId]: { ...call, ...fields, status } } };
+    return { ...step, calls: withEntry(step.calls, node.toolCallId, { ...call, ...fields, status }) };
   });
 }
 
@@ -194,7 +196,7 @@ function updateStep(
   node: { agentId: string; step: number },
   update: (step: StepView) => StepView | string,
 ): TurnView | string {
-  const agent = turn.agents[node.agentId];
+  const agent = getOwn(turn.agents, node.agentId);
   const last = agent?.steps.at(-1);
   if (!agent || !last || last.step !== node.step) return `agent ${node.agentId} is not in step ${node.step}`;
   const updated = update(last);
@@ -203,13 +205,14 @@ function updateStep(
 }
 
 function withAgent(turn: TurnView, agent: AgentView): TurnView {
-  return { ...turn, agents: { ...turn.agents, [agent.agentId]: agent } };
+  return { ...turn, agents: withEntry(turn.agents, agent.agentId, agent) };
 }
 
 /** A running call of any agent's current step (a sub-agent's parent `research_codebase` call). */
 function findRunningCall(turn: TurnView, toolCallId: string): CallView | undefined {
   for (const agent of Object.values(turn.agents)) {
-    const call = agent.steps.at(-1)?.calls[toolCallId];
+    const steps = agent.steps.at(-1);
+    const call = steps && getOwn(steps.calls, toolCallId);
     if (call?.status === 'running') return call;
   }
   return undefined;

@@ -1,3 +1,4 @@
+import { getOwn } from './records';
 import type { CallView, NoticeView, PhaseView, SessionState, StepView, TurnView } from './types';
 
 /** The turn still running, if any; it is the only one that re-renders. */
@@ -106,7 +107,7 @@ export function selectActivity(state: SessionState): Activity {
 
 /** A phase's calls in the model's order. */
 export function selectPhaseCalls(step: StepView, phase: PhaseView): CallView[] {
-  return phase.toolCallIds.map((id) => step.calls[id]).filter((call): call is CallView => call !== undefined);
+  return phase.toolCallIds.map((id) => getOwn(step.calls, id)).filter((call): call is CallView => call !== undefined);
 }
 
 /** How a batch ran: calls in it, its wall time and the sum of its calls' times (both once it ended). */

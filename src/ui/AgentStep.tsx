@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { getOwn } from '../state/records';
 import type { StepView, TurnView } from '../state/types';
 import { Markdown } from './Markdown';
 import { PhasePanel } from './PhasePanel';
@@ -30,7 +31,7 @@ export function AgentStep({ step, turn, isNested = false, maxTextLines }: AgentS
         )
       ) : null}
       {step.invalidCallIds.map((id) => {
-        const call = step.calls[id];
+        const call = getOwn(step.calls, id);
         return call ? <ToolRow key={call.key} call={call} turn={turn} /> : null;
       })}
       {step.phases.map((phase) => (

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { getOwn } from '../state/records';
 import type { CallView, TurnView } from '../state/types';
 import { AgentSteps } from './AgentSteps';
 import { formatDuration, STATUS_STYLE } from './format';
@@ -16,7 +17,7 @@ export interface ToolRowProps {
  * `research_codebase` call shows its sub-agent's own panels beneath it.
  */
 export function ToolRow({ call, turn }: ToolRowProps) {
-  const child = call.childAgentId ? turn.agents[call.childAgentId] : undefined;
+  const child = call.childAgentId ? getOwn(turn.agents, call.childAgentId) : undefined;
   const isActive = call.status === 'running' || call.status === 'queued' || call.status === 'awaiting-approval';
   return (
     <Box flexDirection="column">
