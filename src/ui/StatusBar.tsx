@@ -4,7 +4,7 @@ import type { Usage } from '../agent/nodes';
 import type { Activity } from '../state/selectors';
 import { formatTokens } from './format';
 import { Spinner } from './Spinner';
-import { useSpinnerFrame } from './SpinnerClock';
+import { useClockSecond } from './SpinnerClock';
 
 export interface StatusBarProps {
   modelId: string;
@@ -62,7 +62,7 @@ function ActivityText({ activity }: { activity: Activity }) {
 
 /** "retrying in 4s (attempt 2 of 3)", counting down on the shared clock. */
 function Retrying({ activity }: { activity: Extract<Activity, { kind: 'retrying' }> }) {
-  useSpinnerFrame();
+  useClockSecond();
   const seconds = Math.max(0, Math.ceil((activity.until - (performance.timeOrigin + performance.now())) / 1000));
   return (
     <Text color="yellow">

@@ -4,7 +4,7 @@ import type { CallView, TurnView } from '../state/types';
 import { AgentSteps } from './AgentSteps';
 import { formatDuration, STATUS_STYLE } from './format';
 import { Spinner } from './Spinner';
-import { useSpinnerFrame } from './SpinnerClock';
+import { useClockSecond } from './SpinnerClock';
 
 export interface ToolRowProps {
   call: CallView;
@@ -53,7 +53,7 @@ function Mark({ call }: { call: CallView }) {
 
 /** Seconds a call has run, shown once it passes one second; moves with the shared clock. */
 function Elapsed({ since }: { since: number }) {
-  useSpinnerFrame();
+  useClockSecond();
   const ms = performance.timeOrigin + performance.now() - since;
   return ms >= 1000 ? <Text dimColor>{`  ${formatDuration(ms)}`}</Text> : null;
 }
