@@ -136,7 +136,7 @@ export async function measureTools(): Promise<Row[]> {
       },
       {
         group: 'tools',
-        figure: "rg with shoal's arguments (--sort=path …)",
+        figure: "rg with shoal's arguments, run directly",
         value: `${formatMs(medians.rgSorted)} = ${formatRatio(medians.rgSorted / medians.rg)} rg`,
         target: '(explains auto)',
       },
