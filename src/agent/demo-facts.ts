@@ -1,7 +1,7 @@
 import type { DemoToolResult } from './demo-context';
 
 const STOPWORDS = new Set(
-  'a an and are as at be but by can could do does explain find for from how i in into is it its me my of on or our please show tell that the their them then there these this to up us was we what when where which who why will with would you your about all any code codebase file files project repo repository some work works made make'.split(
+  'a an and are as at be but by can could do does explain find for from how i in into is it its me my of on or our please show tell that the their them then there these this to up us was we what when where which who why will with would you your about all any code codebase file files project repo repository some work works made make use used uses using'.split(
     ' ',
   ),
 );
