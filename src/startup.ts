@@ -3,8 +3,7 @@ import type { LanguageModel, ModelMessage } from 'ai';
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { APPROVAL_MODES, type ApprovalMode } from './agent/approval';
 import { DEMO_MODEL_ID } from './agent/demo-model';
-import { createModel, DEFAULT_MODEL } from './agent/model';
-import type { ProviderOptions } from './agent/model-step';
+import { createModel, DEFAULT_MODEL, type ModelChoice } from './agent/model';
 import { createRecordingModel } from './agent/recording';
 import { createReplayModel } from './agent/replay-model';
 import { createSessionRecorder, summariseHistory, type ResumedTurn, type SessionRecorder } from './agent/session-recorder';
@@ -18,13 +17,6 @@ export interface StartupFlags extends Settings {
   replay?: string;
   /** The TUI paces the demo and replayed models so their panels can be watched. */
   isInteractive: boolean;
-}
-
-/** A model the user can talk to, with its id and request options. */
-export interface ModelChoice {
-  modelId: string;
-  model: LanguageModel;
-  providerOptions?: ProviderOptions;
 }
 
 /** Everything resolved before the first frame: settings with defaults, models, and lines to show. */

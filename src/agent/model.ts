@@ -18,6 +18,13 @@ export interface ModelSettings {
 }
 
 export const DEFAULT_MODEL = 'gpt-5.4';
+
+/** A model ready to talk to, with its id and request options (what /model switches between). */
+export interface ModelChoice {
+  modelId: string;
+  model: LanguageModel;
+  providerOptions?: ProviderOptions;
+}
 const COMPATIBLE_PROVIDER = 'compatible';
 
 /**

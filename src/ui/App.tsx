@@ -1,5 +1,6 @@
 import { Box, Static, Text, useApp, useInput, useWindowSize } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import type { ModelChoice } from '../agent/model';
 import type { ResumedTurn, SessionRecorder } from '../agent/session-recorder';
 import type { WriteJournal } from '../tools';
 import { nextApprovalMode } from '../agent/approval';
@@ -13,13 +14,6 @@ import { SpinnerClock } from './SpinnerClock';
 import { StatusBar } from './StatusBar';
 import { TranscriptEntry } from './TranscriptEntry';
 import { useAgentSession, type AgentSessionOptions } from './use-agent-session';
-
-/** A model the user can switch to with /model. */
-export interface ModelChoice {
-  modelId: string;
-  model: AgentSessionOptions['model'];
-  providerOptions?: AgentSessionOptions['providerOptions'];
-}
 
 export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerOptions'> {
   initialModel: ModelChoice;

@@ -1,13 +1,14 @@
 import os from 'node:os';
 import path from 'node:path';
+import type { ModelMessage } from 'ai';
 import { render } from 'ink';
 import type { ApprovalMode } from '../agent/approval';
-import type { ModelMessage } from 'ai';
 import { createAgentTools, type AgentSetup } from '../agent/create-agent';
-import { createWriteJournal } from '../tools';
-import type { ResumedTurn, SessionRecorder } from '../agent/session-recorder';
+import type { ModelChoice } from '../agent/model';
 import { loadAgentsMd, mainInstructions } from '../agent/prompts';
-import { App, type ModelChoice } from './App';
+import type { ResumedTurn, SessionRecorder } from '../agent/session-recorder';
+import { createWriteJournal } from '../tools';
+import { App } from './App';
 import { loadMarkdown } from './Markdown';
 
 /** What the interactive UI starts with. */
