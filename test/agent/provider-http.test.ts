@@ -50,42 +50,37 @@ describe.each(['openai', 'openai-compatible'] as const)('the %s provider over HT
   });
 });
 
+/** One turn of a tool-less agent against `model`, collected. */
+function runOnce(model: ReturnType<typeof createModel>['model'], maxRetries?: number) {
+  return collect(
+    runAgent({
+      model,
+      instructions: 'x',
+      messages: [{ role: 'user', content: 'hi' }],
+      tools: createRegistry([]),
+      signal: new AbortController().signal,
+      requestApproval: async () => ({ type: 'allow' }),
+      maxRetries,
+    }),
+  );
+}
+
 describe('model errors over HTTP', () => {
   it('names the setting to fix when the server refuses the key', async () => {
     const server = await startOpenAIServer([{ status: 401 }]);
     const { model } = createModel({ model: 'test-model', baseUrl: server.baseUrl, apiKey: 'bad', provider: 'openai' });
-    const nodes = await collect(
-      runAgent({
-        model,
-        instructions: 'x',
-        messages: [{ role: 'user', content: 'hi' }],
-        tools: createRegistry([]),
-        signal: new AbortController().signal,
-        requestApproval: async () => ({ type: 'allow' }),
-        maxRetries: 0,
-      }),
-    );
-    const [end] = ofType(nodes, 'run-end');
+    const [end] = ofType(await runOnce(model, 0), 'run-end');
     expect(end!.reason).toBe('error');
     expect(end!.error).toContain('OPENAI_API_KEY');
   });
 
-  it('names the base URL when nothing listens there', async () => {
+  it('names the base URL when nothing listens there, at once and without retrying', async () => {
     const server = await startOpenAIServer([]);
     const baseUrl = server.baseUrl;
     await server.close();
     const { model } = createModel({ model: 'm', baseUrl, apiKey: 'k' });
-    const nodes = await collect(
-      runAgent({
-        model,
-        instructions: 'x',
-        messages: [{ role: 'user', content: 'hi' }],
-        tools: createRegistry([]),
-        signal: new AbortController().signal,
-        requestApproval: async () => ({ type: 'allow' }),
-        maxRetries: 0,
-      }),
-    );
+    const nodes = await runOnce(model);
+    expect(ofType(nodes, 'step-retry')).toEqual([]);
     const [end] = ofType(nodes, 'run-end');
     expect(end!.reason).toBe('error');
     expect(end!.error).toContain(baseUrl);

@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { runAgent } from '../../src/agent/loop';
+import { createRegistry } from '../../src/tools/registry';
+import { createResearchCodebaseTool } from '../../src/tools/research-codebase';
 import type { ShoalTool, ToolKind } from '../../src/tools/types';
-import { sleep } from './scripted-model';
+import { createScriptedModel, sleep } from './scripted-model';
 
 /** When a fake tool's execute started and ended, for overlap checks. */
 export interface Interval {
@@ -42,4 +45,29 @@ export function createFakeTool(options: {
     },
     preview: options.kind === 'write' ? async (value) => ({ type: 'command', command: value.label, cwd: '/fake' }) : undefined,
   };
+}
+
+/**
+ * A real research_codebase tool whose sub-agents run the real loop: each
+ * batches two fake reads (`<question>-one`, `<question>-two`) taking
+ * `readLatencyMs`, then reports "report on <question>".
+ */
+export function createFakeResearchTool(readLatencyMs: number): ShoalTool {
+  const reads = createRegistry([createFakeTool({ name: 'read_file', kind: 'read-only', latencyMs: readLatencyMs })]);
+  return createResearchCodebaseTool({
+    startResearch: ({ question, toolCallId, signal }) =>
+      runAgent({
+        model: createScriptedModel([
+          { calls: [{ toolName: 'read_file', input: { label: `${question}-one` } }, { toolName: 'read_file', input: { label: `${question}-two` } }] },
+          { text: `report on ${question}` },
+        ]),
+        instructions: '',
+        messages: [{ role: 'user', content: question }],
+        tools: reads,
+        signal,
+        requestApproval: async () => ({ type: 'allow' }),
+        agentId: `research:${toolCallId}`,
+        parentToolCallId: toolCallId,
+      }),
+  });
 }

@@ -1,10 +1,8 @@
 import { render } from 'ink-testing-library';
-import { runAgent } from '../../src/agent/loop';
 import type { ApprovalMode } from '../../src/agent/approval';
 import { createRegistry, type ToolRegistry } from '../../src/tools/registry';
-import { createResearchCodebaseTool } from '../../src/tools/research-codebase';
 import { App } from '../../src/ui/App';
-import { createFakeTool } from './fake-tools';
+import { createFakeResearchTool } from './fake-tools';
 import { createScriptedModel } from './scripted-model';
 
 /** Renders the real App around a scripted model and the given tools. */
@@ -54,22 +52,5 @@ export async function typeAndSend(stdin: { write: (data: string) => void }, text
 
 /** A registry with a research tool whose sub-agents batch two slow reads each, through the real loop. */
 export function createResearchRegistry(readLatencyMs: number): ToolRegistry {
-  const reads = createRegistry([createFakeTool({ name: 'read_file', kind: 'read-only', latencyMs: readLatencyMs })]);
-  const research = createResearchCodebaseTool({
-    startResearch: ({ question, toolCallId, signal }) =>
-      runAgent({
-        model: createScriptedModel([
-          { calls: [{ toolName: 'read_file', input: { label: `${question}-one` } }, { toolName: 'read_file', input: { label: `${question}-two` } }] },
-          { text: `report on ${question}` },
-        ]),
-        instructions: '',
-        messages: [{ role: 'user', content: question }],
-        tools: reads,
-        signal,
-        requestApproval: async () => ({ type: 'allow' }),
-        agentId: `research:${toolCallId}`,
-        parentToolCallId: toolCallId,
-      }),
-  });
-  return createRegistry([research]);
+  return createRegistry([createFakeResearchTool(readLatencyMs)]);
 }

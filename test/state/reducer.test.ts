@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { runAgent } from '../../src/agent/loop';
 import type { AgentNode } from '../../src/agent/nodes';
 import { createRegistry } from '../../src/tools/registry';
-import { createResearchCodebaseTool } from '../../src/tools/research-codebase';
 import { initialSessionState, reduce } from '../../src/state/reducer';
 import {
   selectActivity,
@@ -16,7 +15,7 @@ import {
 } from '../../src/state/selectors';
 import type { SessionState } from '../../src/state/types';
 import { collect } from '../helpers/collect';
-import { createFakeTool } from '../helpers/fake-tools';
+import { createFakeResearchTool, createFakeTool } from '../helpers/fake-tools';
 import { createScriptedModel } from '../helpers/scripted-model';
 
 const fold = (nodes: readonly (AgentNode | Parameters<typeof reduce>[1])[], state: SessionState = initialSessionState) =>
@@ -45,23 +44,7 @@ async function recordBatchRun(): Promise<AgentNode[]> {
 
 /** Nodes of a run whose two research calls start sub-agents that each batch two reads. */
 async function recordResearchRun(): Promise<AgentNode[]> {
-  const reads = createRegistry([createFakeTool({ name: 'read', kind: 'read-only', latencyMs: 30 })]);
-  const research = createResearchCodebaseTool({
-    startResearch: ({ question, toolCallId, signal }) =>
-      runAgent({
-        model: createScriptedModel([
-          { calls: [{ toolName: 'read', input: { label: `${question}-1` } }, { toolName: 'read', input: { label: `${question}-2` } }] },
-          { text: `report on ${question}` },
-        ]),
-        instructions: '',
-        messages: [{ role: 'user', content: question }],
-        tools: reads,
-        signal,
-        requestApproval: async () => ({ type: 'allow' }),
-        agentId: `research:${toolCallId}`,
-        parentToolCallId: toolCallId,
-      }),
-  });
+  const research = createFakeResearchTool(30);
   const model = createScriptedModel([
     {
       calls: [
