@@ -56,7 +56,9 @@ export async function runTui(options: TuiOptions): Promise<void> {
       workspaceLabel={homeRelative(options.setup.cwd)}
       greeting={greeting}
     />,
-    { exitOnCtrlC: false, maxFps: 30 },
+    // Ink turns itself non-interactive (final frame only) when CI is set; a person at a
+    // terminal should get the live UI whatever their environment says.
+    { exitOnCtrlC: false, maxFps: 30, interactive: Boolean(process.stdout.isTTY) },
   );
   // The first frame is out: now load the heavy markdown renderer, before the first answer needs it.
   void loadMarkdown();

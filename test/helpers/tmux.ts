@@ -22,7 +22,8 @@ export interface TmuxSession {
 /** Starts `command` in a detached tmux session of the given size; killed after the test. */
 export async function startTmux(command: string[], options: { env: Record<string, string>; columns?: number; rows?: number }): Promise<TmuxSession> {
   const name = `shoal-test-${process.pid}-${sessions.length}-${Date.now()}`;
-  const environment = Object.entries(options.env).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+  // CI=true always: CI runs these tests with it set, and shoal must stay interactive in a terminal anyway.
+  const environment = Object.entries({ CI: 'true', ...options.env }).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
   await run('tmux', [
     'new-session', '-d', '-s', name,
     '-x', String(options.columns ?? 120), '-y', String(options.rows ?? 40),
