@@ -12,10 +12,12 @@ export interface AgentStepProps {
   isNested?: boolean;
   /** Cap the text to its last lines (the live step, so the live region fits the screen). */
   maxTextLines?: number;
+  /** Cap each panel's rows (the live step); the rest are counted in one line. */
+  maxCallRows?: number;
 }
 
 /** One model step: its text, then its invalid calls and phase panels. */
-export function AgentStep({ step, turn, isNested = false, maxTextLines }: AgentStepProps) {
+export function AgentStep({ step, turn, isNested = false, maxTextLines, maxCallRows }: AgentStepProps) {
   const text = step.text.trim();
   return (
     <Box flexDirection="column">
@@ -36,7 +38,7 @@ export function AgentStep({ step, turn, isNested = false, maxTextLines }: AgentS
       })}
       {step.phases.map((phase) => (
         <Box key={phase.phase} marginTop={isNested ? 0 : 1} flexDirection="column">
-          <PhasePanel phase={phase} step={step} turn={turn} />
+          <PhasePanel phase={phase} step={step} turn={turn} maxRows={maxCallRows} />
         </Box>
       ))}
     </Box>

@@ -153,7 +153,7 @@ export function App(props: AppProps) {
         </Static>
         {liveTurn ? (
           <ErrorBoundary what="the running step">
-            <LiveTurn turn={liveTurn} step={selectLiveStep(state)} maxTextLines={Math.max(3, rows - 14)} />
+            <LiveTurn turn={liveTurn} step={selectLiveStep(state)} maxTextLines={Math.max(3, rows - 14)} maxCallRows={Math.max(3, rows - 12)} />
           </ErrorBoundary>
         ) : null}
         {selectLiveNotices(state).map((notice) => (

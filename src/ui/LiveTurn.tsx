@@ -7,14 +7,16 @@ export interface LiveTurnProps {
   step: StepView | undefined;
   /** Most lines of streaming text to show, so the live region fits the screen. */
   maxTextLines: number;
+  /** Most call rows per panel, for the same reason. */
+  maxCallRows: number;
 }
 
 /** The part of the running turn still changing: the main agent's current step. */
-export function LiveTurn({ turn, step, maxTextLines }: LiveTurnProps) {
+export function LiveTurn({ turn, step, maxTextLines, maxCallRows }: LiveTurnProps) {
   if (!step) return <Text dimColor>…</Text>;
   return (
     <Box flexDirection="column">
-      <AgentStep step={step} turn={turn} maxTextLines={maxTextLines} />
+      <AgentStep step={step} turn={turn} maxTextLines={maxTextLines} maxCallRows={maxCallRows} />
     </Box>
   );
 }

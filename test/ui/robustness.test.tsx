@@ -103,4 +103,40 @@ describe('the UI under strain', () => {
     const frame = await waitForFrame(app, (current) => current.includes('still here'));
     expect(frame).toContain('✗ could not show this step: bad data');
   });
+
+  it('caps a live batch to the screen, counting the rows it leaves out', async () => {
+    const model = createScriptedModel([
+      { calls: Array.from({ length: 30 }, (_, index) => ({ toolName: 'read_file', input: { label: `file-${index}` } })) },
+      { text: 'all read' },
+    ]);
+    const stdout = new FakeTerminal(100, 20);
+    const stdin = new FakeInput();
+    const instance = render(
+      <App
+        initialModel={{ modelId: 'scripted', model }}
+        selectModel={() => ({ modelId: 'scripted', model })}
+        tools={createRegistry([createFakeTool({ name: 'read_file', kind: 'read-only', latencyMs: 400 })])}
+        instructions="test"
+        approvalMode="ask"
+        workspaceLabel="~/repo"
+        greeting="welcome"
+      />,
+      { stdout: stdout as never, stdin: stdin as never, debug: true, exitOnCtrlC: false, patchConsole: false },
+    );
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      stdin.write('read thirty files');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      stdin.write('\r');
+      const running = await waitForFrame(stdout, (frame) => frame.includes('running 8 tools'));
+      const rows = running.split('\n').filter((line) => line.includes('read_file file-'));
+      expect(rows).toHaveLength(7);
+      expect(running).toContain('… 23 more: 1 running, 22 queued');
+      // Once settled the step shows every row.
+      const done = await waitForFrame(stdout, (frame) => frame.includes('all read'), 10_000);
+      expect(done.split('\n').filter((line) => line.includes('read_file file-'))).toHaveLength(30);
+    } finally {
+      instance.unmount();
+    }
+  });
 });
