@@ -9,6 +9,9 @@ export interface AgentStepsProps {
   maxSteps?: number;
 }
 
+/** Rows a nested sub-agent's panel shows: several may run at once, and the live region must fit. */
+const NESTED_CALL_ROWS = 4;
+
 /** A sub-agent's steps, nested under the call that spawned it: what it said and its panels. */
 export function AgentSteps({ agent, turn, maxSteps = 1 }: AgentStepsProps) {
   const hidden = Math.max(0, agent.steps.length - maxSteps);
@@ -16,7 +19,7 @@ export function AgentSteps({ agent, turn, maxSteps = 1 }: AgentStepsProps) {
     <Box flexDirection="column">
       {hidden > 0 ? <Text dimColor>{`… ${hidden} earlier ${hidden === 1 ? 'step' : 'steps'}`}</Text> : null}
       {agent.steps.slice(hidden).map((step) => (
-        <AgentStep key={step.step} step={step} turn={turn} isNested />
+        <AgentStep key={step.step} step={step} turn={turn} isNested maxCallRows={NESTED_CALL_ROWS} />
       ))}
     </Box>
   );
