@@ -10,10 +10,8 @@ import type { ToolRegistry } from '../src/tools/registry';
 import { collect } from '../test/helpers/collect';
 import { onCleanup } from './cleanup';
 
-/** Epoch milliseconds with sub-millisecond precision: the clock the loop stamps nodes with. */
-export function now(): number {
-  return performance.timeOrigin + performance.now();
-}
+/** The clock the loop stamps nodes with. */
+export { now } from '../src/agent/text';
 
 /** The median of `values` (the mean of the middle two for an even count); NaN when empty. */
 export function median(values: readonly number[]): number {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isInside as isInsideDirectory } from './tools/workspace';
 
 /** What decides where shoal keeps its files; pure, so every platform can be tested from any machine. */
 export interface ConfigPathOptions {
@@ -49,8 +50,7 @@ export function displayPath(file: string, options: { cwd: string; homedir: strin
 }
 
 function isInside(file: string, dir: string): boolean {
-  const relative = path.relative(dir, file);
-  return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+  return file !== dir && isInsideDirectory(dir, file);
 }
 
 /** Empty or blank environment values count as unset, as in a shell's `VAR= shoal`. */

@@ -8,6 +8,7 @@ import type { AgentNode, NodeBody, RunEndReason, Usage } from './nodes';
 import { createRepeatGuard, cutOffStop } from './repeat-guard';
 import { cancelledOutcome, errorMessage, errorOutcome } from './run-call';
 import { runPhases } from './run-phases';
+import { now } from './text';
 import { toolCallIdsOf, toToolResultPart, withToolResults } from './tool-results';
 
 /** Everything one agent run needs; the main agent and research sub-agents pass different tools and prompts. */
@@ -50,7 +51,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
   const agentId = options.agentId ?? 'main';
   const runId = ++runCounter;
   const stamp = (body: NodeBody): AgentNode =>
-    ({ ...body, agentId, parentToolCallId: options.parentToolCallId, time: performance.timeOrigin + performance.now() }) as AgentNode;
+    ({ ...body, agentId, parentToolCallId: options.parentToolCallId, time: now() }) as AgentNode;
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   const usage: Usage = { inputTokens: 0, outputTokens: 0 };
   const messages = [...options.messages];

@@ -1,5 +1,6 @@
 import type { ShoalTool } from '../tools/types';
 import { raceAbort } from './concurrency';
+import { oneLine } from './text';
 import type { AgentNode, NodeBody, Phase, ToolCallInfo, ToolCallStatus } from './nodes';
 
 /** How one call ended: what the model gets back and what the UI shows. */
@@ -116,6 +117,5 @@ function describeSafely(tool: ShoalTool, input: unknown): string {
 }
 
 function firstLine(text: string): string {
-  const line = text.split('\n', 1)[0] ?? '';
-  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+  return oneLine(text.split('\n', 1)[0] ?? '', 120);
 }

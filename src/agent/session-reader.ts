@@ -4,6 +4,7 @@ import type { ModelMessage } from 'ai';
 import { parseEntry, type SessionEntry, type SessionHeader } from './session-entries';
 import { sessionFilePath, sessionIdOfFile, unknownSessionError } from './session-paths';
 import { repairToolPairing } from './session-repair';
+import { oneLine } from './text';
 
 /** One saved session as `/sessions` lists it. */
 export interface SessionSummary {
@@ -149,7 +150,7 @@ function readSession(file: string, options: { withMessages: boolean }): ReadResu
     model: header.model,
     createdAt: header.createdAt,
     updatedAt: entries.at(-1)?.time ?? header.time,
-    firstPrompt: oneLine(prompts[0] ?? ''),
+    firstPrompt: oneLine(prompts[0] ?? '', FIRST_PROMPT_LENGTH),
     turns: prompts.length,
   };
   return { summary, messages, problems };
@@ -161,11 +162,6 @@ function parseLine(line: string): ReturnType<typeof parseEntry> {
   } catch {
     return { isValid: false, reason: 'not valid JSON' };
   }
-}
-
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= FIRST_PROMPT_LENGTH ? flat : `${flat.slice(0, FIRST_PROMPT_LENGTH - 1)}…`;
 }
 
 function compare(a: string, b: string): number {

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { ApprovalMode } from '../agent/approval';
+import { now } from '../agent/text';
 import type { Usage } from '../agent/nodes';
 import type { Activity } from '../state/selectors';
 import { formatTokens } from './format';
@@ -63,7 +64,7 @@ function ActivityText({ activity }: { activity: Activity }) {
 /** "retrying in 4s (attempt 2 of 3)", counting down on the shared clock. */
 function Retrying({ activity }: { activity: Extract<Activity, { kind: 'retrying' }> }) {
   useClockSecond();
-  const seconds = Math.max(0, Math.ceil((activity.until - (performance.timeOrigin + performance.now())) / 1000));
+  const seconds = Math.max(0, Math.ceil((activity.until - now()) / 1000));
   return (
     <Text color="yellow">
       <Spinner color="yellow" /> {`retrying in ${seconds}s (attempt ${activity.attempt} of ${activity.maxRetries})`}

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { now } from '../agent/text';
 import { getOwn } from '../state/records';
 import type { CallView, TurnView } from '../state/types';
 import { AgentSteps } from './AgentSteps';
@@ -54,6 +55,6 @@ function Mark({ call }: { call: CallView }) {
 /** Seconds a call has run, shown once it passes one second; moves with the shared clock. */
 function Elapsed({ since }: { since: number }) {
   useClockSecond();
-  const ms = performance.timeOrigin + performance.now() - since;
+  const ms = now() - since;
   return ms >= 1000 ? <Text dimColor>{`  ${formatDuration(ms)}`}</Text> : null;
 }

@@ -28,9 +28,3 @@ export const PHASE_TITLE: Record<Phase, string> = {
   'read-only': 'Read-only batch',
   write: 'Write and execute',
 };
-
-/** Cuts `text` to one line of at most `width` characters. */
-export function oneLine(text: string, width: number): string {
-  const line = text.replace(/\s*\n\s*/g, ' ').trim();
-  return line.length > width ? `${line.slice(0, Math.max(1, width - 1))}…` : line;
-}

@@ -2,6 +2,7 @@ import type { LanguageModel, ModelMessage } from 'ai';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { isAllowedWithoutAsking, type ApprovalMode, type RequestApproval } from '../agent/approval';
 import { runAgent } from '../agent/loop';
+import { now } from '../agent/text';
 import type { ProviderOptions } from '../agent/model-step';
 import type { AgentNode, ApprovalDecision } from '../agent/nodes';
 import type { SessionRecorder } from '../agent/session-recorder';
@@ -108,7 +109,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
       const abort = new AbortController();
       controller.current = abort;
       setIsRunning(true);
-      enqueue({ type: 'turn-start', prompt, time: performance.timeOrigin + performance.now() }, true);
+      enqueue({ type: 'turn-start', prompt, time: now() }, true);
       history.current.push({ role: 'user', content: prompt });
       const { options: current } = latest.current;
       current.recorder?.recordPrompt(prompt);
