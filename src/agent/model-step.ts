@@ -1,4 +1,4 @@
-import { streamText, tool, type LanguageModel, type ModelMessage, type Tool } from 'ai';
+import { streamText, tool, zodSchema, type LanguageModel, type ModelMessage, type Tool } from 'ai';
 import type { ToolRegistry } from '../tools/registry';
 import { describeModelError } from './model-errors';
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry-policy';
@@ -156,7 +156,8 @@ function sdkTools(registry: ToolRegistry): Record<string, Tool> {
   if (!tools) {
     tools = {};
     for (const shoalTool of registry.values()) {
-      tools[shoalTool.name] = tool({ description: shoalTool.description, inputSchema: shoalTool.inputSchema });
+      // Wrapped once: the SDK converts a bare zod schema to JSON Schema again on every request.
+      tools[shoalTool.name] = tool({ description: shoalTool.description, inputSchema: zodSchema(shoalTool.inputSchema) });
     }
     sdkToolsCache.set(registry, tools);
   }
