@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { createGlobTool, findFiles } from '../src/tools/glob';
+import { findFiles } from '../src/tools/find-files';
+import { createGlobTool } from '../src/tools/glob';
 import { createGrepTool } from '../src/tools/grep';
 import { buildRipgrepArgs } from '../src/tools/grep-ripgrep';
 import type { ShoalTool, ToolExecuteContext } from '../src/tools/types';

@@ -1,30 +1,37 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, type Dirent } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { FileSystemAdapter } from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
 
 /** Directory names hidden everywhere, whatever the .gitignore files say. */
 const ALWAYS_IGNORED = new Set(['.git']);
 
-/** How many directories the nested walk reads at once. */
-const WALK_CONCURRENCY = 32;
-
-/** The gitignore rules that apply below one directory of the workspace. */
-export interface GitignoreFilter {
-  /** True when the workspace-relative path (`/`-separated) is ignored; dir-only rules need `isDirectory`. */
-  isIgnored(workspacePath: string, isDirectory: boolean): boolean;
-  /** Workspace-relative directories below the base that are ignored whole; walkers prune them. */
-  ignoredDirectories: string[];
-}
-
-/** Where to load rules for. */
-export interface LoadGitignoreOptions {
+/** Where the rules are read for. */
+export interface GitignoreOptions {
   /** The workspace root, symlinks resolved. */
   root: string;
   /** Workspace-relative directory being listed or searched ("." for the root). */
   base: string;
-  /** Also walk below `base` for nested .gitignore files (glob, grep); list_dir needs only the chain down to `base`. */
-  isNested: boolean;
   signal?: AbortSignal;
+}
+
+/**
+ * The .gitignore rules seen from one directory of the workspace, read lazily:
+ * a directory's rules are loaded when the walk lists it, before any of its
+ * entries are judged, so a walk reads every directory once.
+ */
+export interface Gitignore {
+  /** The entries of `directory` (workspace-relative) that are neither ignored nor `.git`. */
+  filterEntries(directory: string, entries: Dirent[]): Promise<Dirent[]>;
+  /** Which of these files are ignored: those in listed directories are known already, others are judged now. */
+  ignoredFiles(workspacePaths: string[]): Promise<Set<string>>;
+  /**
+   * fast-glob's `fs` option: its readdir lists only what `filterEntries`
+   * keeps, so ignored directories are never entered. One walk, where loading
+   * nested .gitignore files first would take a second.
+   */
+  fileSystem: Partial<FileSystemAdapter>;
 }
 
 interface RuleSet {
@@ -34,93 +41,149 @@ interface RuleSet {
 }
 
 /**
- * Loads `.git/info/exclude` and every .gitignore from the root down to `base`
- * (and below it when `isNested`). A base the rules ignore (say `node_modules/zod`)
- * was asked for by name, so only `.git` stays hidden inside it.
+ * Loads `.git/info/exclude` and every .gitignore from the root down to `base`;
+ * directories below are read as they are listed. A base the rules ignore (say
+ * `node_modules/zod`) was asked for by name, so only `.git` stays hidden inside it.
  */
-export async function loadGitignore(options: LoadGitignoreOptions): Promise<GitignoreFilter> {
+export async function loadGitignore(options: GitignoreOptions): Promise<Gitignore> {
   const base = options.base === '.' ? '' : options.base;
-  const ruleSets: RuleSet[] = [];
+  const chain: RuleSet[] = [];
   const exclude = await readRules(path.join(options.root, '.git', 'info', 'exclude'));
-  if (exclude) ruleSets.push({ directory: '', rules: exclude });
+  if (exclude) chain.push({ directory: '', rules: exclude });
   for (const directory of selfAndAncestors(base).reverse()) {
     const rules = await readRules(path.join(options.root, directory, '.gitignore'));
-    if (rules) ruleSets.push({ directory, rules });
+    if (rules) chain.push({ directory, rules });
   }
-  const filter = createFilter(ruleSets);
-  if (base !== '' && filter.isIgnored(base, true)) return createFilter([]);
-  if (options.isNested) await walkNested(options.root, base, ruleSets, filter, options.signal);
-  return filter;
+  const isBaseHidden = hasHiddenSegment(base);
+  const isBaseIgnored = isBaseHidden || isAnyDirectoryIgnored(chain, base);
+  return createGitignore({ ...options, base, baseChain: isBaseIgnored ? [] : chain, hasRules: !isBaseIgnored, isBaseHidden });
 }
 
-function createFilter(ruleSets: RuleSet[]): GitignoreFilter {
-  const directoryCache = new Map<string, boolean>();
-  const isIgnoredSelf = (workspacePath: string, isDirectory: boolean): boolean => {
-    // Walk from the deepest .gitignore up: the nearest file with an opinion decides, as in git.
-    for (let index = ruleSets.length - 1; index >= 0; index--) {
-      const { directory, rules } = ruleSets[index]!;
-      if (directory !== '' && !workspacePath.startsWith(`${directory}/`)) continue;
-      const relative = directory === '' ? workspacePath : workspacePath.slice(directory.length + 1);
-      const result = rules.test(isDirectory ? `${relative}/` : relative);
-      if (result.ignored) return true;
-      if (result.unignored) return false;
-    }
-    return false;
-  };
-  const isDirectoryIgnored = (directory: string): boolean => {
-    let cached = directoryCache.get(directory);
-    if (cached === undefined) {
-      cached = isIgnoredSelf(directory, true);
-      directoryCache.set(directory, cached);
-    }
-    return cached;
-  };
-  return {
-    ignoredDirectories: [],
-    isIgnored(workspacePath, isDirectory) {
-      if (workspacePath === '' || workspacePath === '.') return false;
-      const segments = workspacePath.split('/');
-      if (segments.some((segment) => ALWAYS_IGNORED.has(segment))) return true;
-      // git never re-includes a file whose parent directory is excluded.
-      for (let depth = 1; depth < segments.length; depth++) {
-        if (isDirectoryIgnored(segments.slice(0, depth).join('/'))) return true;
-      }
-      return isDirectory ? isDirectoryIgnored(workspacePath) : isIgnoredSelf(workspacePath, false);
-    },
-  };
+/** Whether `directory` or a directory above it is ignored by the rule sets above each. */
+function isAnyDirectoryIgnored(chain: RuleSet[], directory: string): boolean {
+  return selfAndAncestors(directory).some(
+    (current) =>
+      current !== '' &&
+      isIgnoredBy(
+        chain.filter((set) => set.directory === '' || current.startsWith(`${set.directory}/`)),
+        current,
+        true,
+      ),
+  );
 }
 
-/** Breadth-first, so a directory's rules are loaded before any of its children are judged. */
-async function walkNested(
-  root: string,
-  base: string,
-  ruleSets: RuleSet[],
-  filter: GitignoreFilter,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  let level = [base];
-  while (level.length > 0) {
-    const next: string[] = [];
-    for (let start = 0; start < level.length; start += WALK_CONCURRENCY) {
-      signal?.throwIfAborted();
-      const chunk = level.slice(start, start + WALK_CONCURRENCY);
-      await Promise.all(
-        chunk.map(async (directory) => {
-          const entries = await readdir(path.join(root, directory), { withFileTypes: true }).catch(() => []);
-          const hasRules = directory !== base && entries.some((entry) => entry.name === '.gitignore' && entry.isFile());
-          const rules = hasRules ? await readRules(path.join(root, directory, '.gitignore')) : undefined;
-          if (rules) ruleSets.push({ directory, rules });
-          for (const entry of entries) {
-            if (!entry.isDirectory() || ALWAYS_IGNORED.has(entry.name)) continue;
-            const child = directory === '' ? entry.name : `${directory}/${entry.name}`;
-            if (filter.isIgnored(child, true)) filter.ignoredDirectories.push(child);
-            else next.push(child);
-          }
-        }),
+function createGitignore(options: {
+  root: string;
+  base: string;
+  baseChain: RuleSet[];
+  hasRules: boolean;
+  /** Inside `.git` everything stays hidden. */
+  isBaseHidden: boolean;
+  signal?: AbortSignal;
+}): Gitignore {
+  const { root, base, signal } = options;
+  /** The rule sets that apply to the entries of a directory, farthest first. */
+  const chains = new Map<string, Promise<RuleSet[]>>([
+    ['', Promise.resolve(options.baseChain.filter((set) => set.directory === ''))],
+    [base, Promise.resolve(options.baseChain)],
+  ]);
+  /** Directories already judged, so each is judged once; the walk starts below the base. */
+  const directoryVerdicts = new Map<string, boolean>([
+    ['', false],
+    [base, options.isBaseHidden],
+  ]);
+
+  const chainOf = (directory: string, hasGitignore?: boolean): Promise<RuleSet[]> => {
+    let chain = chains.get(directory);
+    if (chain === undefined) {
+      chain = (async () => {
+        const inherited = await chainOf(parentOf(directory));
+        const rules =
+          options.hasRules && hasGitignore !== false
+            ? await readRules(path.join(root, directory, '.gitignore'))
+            : undefined;
+        return rules ? [...inherited, { directory, rules }] : inherited;
+      })();
+      chains.set(directory, chain);
+    }
+    return chain;
+  };
+
+  /** Directories whose entries were all judged, and the files among them found ignored. */
+  const listedDirectories = new Set<string>();
+  const ignoredListedFiles = new Set<string>();
+
+  const judge = (workspacePath: string, isDirectory: boolean, chain: RuleSet[]): boolean => {
+    const isIgnored = ALWAYS_IGNORED.has(nameOf(workspacePath)) || isIgnoredBy(chain, workspacePath, isDirectory);
+    if (isDirectory) directoryVerdicts.set(workspacePath, isIgnored);
+    else if (isIgnored) ignoredListedFiles.add(workspacePath);
+    return isIgnored;
+  };
+
+  const isDirectoryIgnored = async (directory: string): Promise<boolean> => {
+    const known = directoryVerdicts.get(directory);
+    if (known !== undefined) return known;
+    const parent = parentOf(directory);
+    if (await isDirectoryIgnored(parent)) return true;
+    return judge(directory, true, await chainOf(parent));
+  };
+
+  const filterEntries = async (directory: string, entries: Dirent[]): Promise<Dirent[]> => {
+    signal?.throwIfAborted();
+    if (await isDirectoryIgnored(directory)) return [];
+    const chain = await chainOf(directory, entries.some((entry) => entry.name === '.gitignore' && entry.isFile()));
+    const kept = entries.filter((entry) => !judge(joinPath(directory, entry.name), entry.isDirectory(), chain));
+    listedDirectories.add(directory);
+    return kept;
+  };
+
+  const readdirFiltered = (
+    directory: string,
+    optionsOrCallback: unknown,
+    maybeCallback?: (error: NodeJS.ErrnoException | null, entries: unknown[]) => void,
+  ): void => {
+    const callback = (typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback)!;
+    const wantsTypes = typeof optionsOrCallback === 'object' && optionsOrCallback !== null && 'withFileTypes' in optionsOrCallback;
+    readdir(directory, { withFileTypes: true }, (readError, entries) => {
+      if (readError) return callback(readError, []);
+      filterEntries(toSlashes(path.relative(root, directory)), entries).then(
+        (kept) => callback(null, wantsTypes ? kept : kept.map((entry) => entry.name)),
+        (error: NodeJS.ErrnoException) => callback(error, []),
       );
-    }
-    level = next;
+    });
+  };
+
+  return {
+    filterEntries,
+    async ignoredFiles(workspacePaths) {
+      const ignored = new Set<string>();
+      for (const workspacePath of workspacePaths) {
+        const parent = parentOf(workspacePath);
+        const isIgnored = listedDirectories.has(parent)
+          ? ignoredListedFiles.has(workspacePath)
+          : (await isDirectoryIgnored(parent)) || judge(workspacePath, false, await chainOf(parent));
+        if (isIgnored) ignored.add(workspacePath);
+      }
+      return ignored;
+    },
+    fileSystem: { readdir: readdirFiltered as FileSystemAdapter['readdir'] },
+  };
+}
+
+/** The nearest .gitignore with an opinion decides, as in git. */
+function isIgnoredBy(chain: RuleSet[], workspacePath: string, isDirectory: boolean): boolean {
+  for (let index = chain.length - 1; index >= 0; index--) {
+    const { directory, rules } = chain[index]!;
+    const relative = directory === '' ? workspacePath : workspacePath.slice(directory.length + 1);
+    const result = rules.test(isDirectory ? `${relative}/` : relative);
+    if (result.ignored) return true;
+    if (result.unignored) return false;
   }
+  return false;
+}
+
+function hasHiddenSegment(workspacePath: string): boolean {
+  return workspacePath.split('/').some((segment) => ALWAYS_IGNORED.has(segment));
 }
 
 async function readRules(file: string): Promise<Ignore | undefined> {
@@ -128,12 +191,29 @@ async function readRules(file: string): Promise<Ignore | undefined> {
   return text === undefined ? undefined : ignore().add(text);
 }
 
+/** "a/b" -> "b". */
+function nameOf(workspacePath: string): string {
+  return workspacePath.slice(workspacePath.lastIndexOf('/') + 1);
+}
+
+/** "a/b" -> "a", "a" -> "". */
+function parentOf(workspacePath: string): string {
+  const slash = workspacePath.lastIndexOf('/');
+  return slash === -1 ? '' : workspacePath.slice(0, slash);
+}
+
+function joinPath(directory: string, name: string): string {
+  return directory === '' ? name : `${directory}/${name}`;
+}
+
+function toSlashes(relative: string): string {
+  return path.sep === '/' ? relative : relative.split(path.sep).join('/');
+}
+
 /** "a/b" -> ["a/b", "a", ""]. */
 function selfAndAncestors(directory: string): string[] {
   const result: string[] = [];
-  for (let current = directory; current !== ''; current = current.includes('/') ? path.posix.dirname(current) : '') {
-    result.push(current);
-  }
+  for (let current = directory; current !== ''; current = parentOf(current)) result.push(current);
   result.push('');
   return result;
 }

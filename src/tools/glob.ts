@@ -1,7 +1,6 @@
 import path from 'node:path';
-import fg from 'fast-glob';
 import { z } from 'zod';
-import { loadGitignore } from './gitignore';
+import { comparePaths, findFiles } from './find-files';
 import { capLines, plural } from './output-cap';
 import { describePath, resolveToolPath, statToolPath } from './tool-fs';
 import type { ShoalTool, ToolOptions } from './types';
@@ -22,15 +21,6 @@ export const globInputSchema = z.object({
 
 /** Input of the `glob` tool. */
 export type GlobInput = z.infer<typeof globInputSchema>;
-
-/** One file found by `findFiles`. */
-export interface FoundFile {
-  /** Workspace-relative, `/`-separated. */
-  path: string;
-  absolute: string;
-  size: number;
-  mtimeMs: number;
-}
 
 /** Finds files by name pattern, newest first, skipping what .gitignore ignores. */
 export function createGlobTool(options: ToolOptions): ShoalTool<GlobInput> {
@@ -68,62 +58,6 @@ export function createGlobTool(options: ToolOptions): ShoalTool<GlobInput> {
       return { output: lines.join('\n'), summary: plural(files.length, 'file') };
     },
   };
-}
-
-/**
- * Files under `directory` (absolute, inside `root`) matching `pattern`, with
- * dot files, without `.git`, gitignored paths or symlinks (which could lead
- * out of the workspace). Shared with grep's built-in search.
- */
-export async function findFiles(options: {
-  root: string;
-  directory: string;
-  pattern: string;
-  signal: AbortSignal;
-  /** Sizes and times cost one lstat per file (a quarter of a second on 20,000 files); grep does without. */
-  withStats?: boolean;
-}): Promise<FoundFile[]> {
-  const base = toWorkspacePath(options.root, options.directory);
-  const filter = await loadGitignore({ root: options.root, base, isNested: true, signal: options.signal });
-  // Handing the ignored directories to fast-glob keeps it from walking node_modules and friends at all.
-  const pruned = filter.ignoredDirectories.flatMap((directory) => {
-    const escaped = fg.escapePath(path.posix.relative(base === '.' ? '' : base, directory));
-    return [escaped, `${escaped}/**`];
-  });
-  const stream = fg.stream(options.pattern, {
-    cwd: options.directory,
-    dot: true,
-    onlyFiles: true,
-    stats: options.withStats ?? true,
-    followSymbolicLinks: false,
-    suppressErrors: true,
-    ignore: ['**/.git', '**/.git/**', ...pruned],
-  });
-  const files: FoundFile[] = [];
-  for await (const chunk of stream) {
-    options.signal.throwIfAborted();
-    // fast-glob types its stream loosely: an Entry with `stats: true`, a path string without.
-    const entry = typeof chunk === 'string' ? { path: chunk, stats: undefined } : (chunk as unknown as fg.Entry);
-    const workspacePath = base === '.' ? entry.path : `${base}/${entry.path}`;
-    if (filter.isIgnored(workspacePath, false)) continue;
-    files.push({
-      path: workspacePath,
-      absolute: path.join(options.directory, entry.path),
-      size: entry.stats?.size ?? 0,
-      mtimeMs: entry.stats?.mtimeMs ?? 0,
-    });
-  }
-  return files;
-}
-
-/** Orders paths directory by directory ("a/b" before "a-c"), the way ripgrep's --sort=path does. */
-export function comparePaths(a: string, b: string): number {
-  const left = a.split('/');
-  const right = b.split('/');
-  for (let index = 0; index < Math.min(left.length, right.length); index++) {
-    if (left[index] !== right[index]) return left[index]! < right[index]! ? -1 : 1;
-  }
-  return left.length - right.length;
 }
 
 /** Refuses patterns that would leave their base directory (`..`, a leading `/`): they are joined to it. */

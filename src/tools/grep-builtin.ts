@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import v8 from 'node:v8';
 import { isBinary } from './binary';
-import { comparePaths, findFiles, type FoundFile } from './glob';
+import { comparePaths, findFiles, type FoundFile } from './find-files';
 import type { GrepLine, GrepQuery, GrepSearchResult } from './grep';
 
 // A catastrophic pattern such as (a+)+$ would block the process on one line

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { comparePaths } from './glob';
+import { comparePaths } from './find-files';
 import type { GrepLine, GrepQuery, GrepSearchResult } from './grep';
 
 /** rg cuts lines past this many bytes to a preview; 2000 bytes always hold the 500 characters grep shows. */

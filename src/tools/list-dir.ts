@@ -39,15 +39,13 @@ export function createListDirTool(options: ToolOptions): ShoalTool<ListDirInput>
         throw new Error(`${directory.shownPath} is a file, not a directory; use read_file to read it.`);
       }
       const base = toWorkspacePath(directory.root, directory.absolute);
-      const [entries, filter] = await Promise.all([
+      const [entries, gitignore] = await Promise.all([
         readdir(directory.absolute, { withFileTypes: true }).catch((error: unknown) => {
           throw toFsError(error, directory.shownPath);
         }),
-        loadGitignore({ root: directory.root, base, isNested: false, signal }),
+        loadGitignore({ root: directory.root, base, signal }),
       ]);
-      const visible = entries.filter(
-        (entry) => !filter.isIgnored(base === '.' ? entry.name : `${base}/${entry.name}`, entry.isDirectory()),
-      );
+      const visible = await gitignore.filterEntries(base === '.' ? '' : base, entries);
       visible.sort((a, b) => Number(b.isDirectory()) - Number(a.isDirectory()) || compareNames(a.name, b.name));
       const formatted = await Promise.all(
         visible.slice(0, MAX_ENTRIES).map((entry) => formatEntry(entry, directory.absolute)),

@@ -46,6 +46,7 @@ describe('glob', () => {
       'sub/.git/config': '',
     });
     expect((await glob(cwd, { pattern: '**/*' })).output).toBe('.github/workflows/ci.yml');
+    expect((await glob(cwd, { pattern: '**/*', path: '.git' })).output).toBe('No files match **/* in .git.');
   });
 
   it('skips what root and nested .gitignore files ignore, honouring negations', async () => {
@@ -63,6 +64,27 @@ describe('glob', () => {
     for (const file of ['packages/a/index.ts', 'packages/b/generated.ts', 'logs/keep.log']) await age(cwd, file, 0);
     const result = await glob(cwd, { pattern: '**/*.{ts,log}' });
     expect(result.output).toBe('logs/keep.log\npackages/a/index.ts\npackages/b/generated.ts');
+  });
+
+  it('applies the rules to patterns that start below the root or name files outright', async () => {
+    const cwd = await createTempWorkspace({
+      '.gitignore': 'build/\n*.log\n',
+      'build/out.js': '',
+      'packages/a/.gitignore': 'generated.ts\n',
+      'packages/a/generated.ts': '',
+      'packages/a/src/index.ts': '',
+      'debug.log': '',
+      '.git/config': '',
+      'README.md': '',
+    });
+    // fast-glob walks these from build/ or packages/a/, never listing the directories above.
+    expect((await glob(cwd, { pattern: 'build/**/*.js' })).output).toBe('No files match build/**/*.js.');
+    expect((await glob(cwd, { pattern: 'packages/a/**/*.ts' })).output).toBe('packages/a/src/index.ts');
+    // Patterns without wildcards are looked up directly rather than listed.
+    expect((await glob(cwd, { pattern: '{debug.log,README.md,.git/config}' })).output).toBe('README.md');
+    expect((await glob(cwd, { pattern: 'packages/a/generated.ts' })).output).toBe(
+      'No files match packages/a/generated.ts.',
+    );
   });
 
   it('searches an ignored directory when it is asked for by name', async () => {

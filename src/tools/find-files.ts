@@ -1,0 +1,86 @@
+import path from 'node:path';
+import fg from 'fast-glob';
+import { loadGitignore, type Gitignore } from './gitignore';
+import { toWorkspacePath } from './workspace';
+
+/** One file found by `findFiles`. */
+export interface FoundFile {
+  /** Workspace-relative, `/`-separated. */
+  path: string;
+  absolute: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** What to walk, and how. */
+export interface FindFilesOptions {
+  root: string;
+  /** Absolute, inside `root`. */
+  directory: string;
+  /** A fast-glob pattern relative to `directory`. */
+  pattern: string;
+  signal: AbortSignal;
+  /** Sizes and times cost one lstat per file (a quarter of a second on 20,000 files); grep does without. */
+  withStats?: boolean;
+  /** Rules already loaded for `directory` or a directory above it, to share between walks. */
+  gitignore?: Gitignore;
+}
+
+/**
+ * Files under `directory` matching `pattern`, with dot files, without `.git`,
+ * gitignored paths or symlinks (which could lead out of the workspace), in
+ * the order the walk found them. Used by glob and grep's built-in search.
+ */
+export async function findFiles(options: FindFilesOptions): Promise<FoundFile[]> {
+  const base = toWorkspacePath(options.root, options.directory);
+  const gitignore = options.gitignore ?? (await loadGitignore({ root: options.root, base, signal: options.signal }));
+  const entries = await fg(options.pattern, {
+    cwd: options.directory,
+    dot: true,
+    onlyFiles: true,
+    stats: options.withStats ?? true,
+    followSymbolicLinks: false,
+    suppressErrors: true,
+    objectMode: true,
+    // fast-glob reads as many directories at once as there are cores, which leaves
+    // libuv's four threads waiting; 16 halves the walk (47 ms to 22 ms on 20,000 files, 2 cores).
+    concurrency: 16,
+    // Reads each directory once, leaving out .git and what .gitignore ignores as it goes.
+    fs: gitignore.fileSystem,
+  });
+  options.signal.throwIfAborted();
+  const toWorkspace = (entryPath: string) => (base === '.' ? entryPath : `${base}/${entryPath}`);
+  // Listed files are judged already; a pattern without wildcards is looked up directly instead, so it is judged here.
+  const ignored = await gitignore.ignoredFiles(entries.map((entry) => toWorkspace(entry.path)));
+  const files: FoundFile[] = [];
+  for (const entry of entries) {
+    const workspacePath = toWorkspace(entry.path);
+    if (ignored.has(workspacePath)) continue;
+    files.push({
+      path: workspacePath,
+      absolute: path.join(options.directory, entry.path),
+      size: entry.stats?.size ?? 0,
+      mtimeMs: entry.stats?.mtimeMs ?? 0,
+    });
+  }
+  return files;
+}
+
+/**
+ * Orders paths directory by directory ("a/b" before "a-c"), the way ripgrep's
+ * --sort=path does: character by character, with "/" before everything.
+ */
+export function comparePaths(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let index = 0; index < length; index++) {
+    const left = a.charCodeAt(index);
+    const right = b.charCodeAt(index);
+    if (left === right) continue;
+    if (left === SLASH) return -1;
+    if (right === SLASH) return 1;
+    return left - right;
+  }
+  return a.length - b.length;
+}
+
+const SLASH = '/'.charCodeAt(0);
