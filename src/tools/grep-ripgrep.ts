@@ -19,7 +19,8 @@ export function isRipgrepAvailable(): Promise<boolean> {
  * The rg arguments for a query under `searchPath` (workspace-relative): dot
  * files included, `.git` and gitignored files skipped, NUL after each path so
  * any file name parses. No --sort: it would make rg single-threaded (1.2x
- * slower on the benchmark's tree); results are sorted by path afterwards. No
+ * slower on the benchmark's tree); results are sorted by path afterwards (see
+ * searchWithRipgrep for when that is not enough). No
  * --max-filesize either: it costs rg a stat per file (measured: 20% slower),
  * and rg reads big files fast; the built-in search is the one that skips them.
  */
@@ -64,7 +65,11 @@ export function parseRipgrepOutput(output: string): GrepLine[] {
 
 /**
  * Runs rg in `root` and reads its output as it streams, sorted by path and cut
- * one match past `maxResults`. Exit code 1 (no matches) is an empty result; a failure
+ * one match past `maxResults`. rg prints files as its threads finish them, so
+ * the run reads well past the cap and sorts; when even that is cut short, the
+ * first matches in path order may not have been printed yet, and rg runs again
+ * with --sort=path (one thread, printing in order), so a tree always gives the
+ * same first matches. Exit code 1 (no matches) is an empty result; a failure
  * with nothing found becomes an Error carrying rg's own message.
  */
 export async function searchWithRipgrep(options: {
@@ -75,28 +80,41 @@ export async function searchWithRipgrep(options: {
   /** The rg executable; tests point it at a fake. */
   command?: string;
 }): Promise<GrepSearchResult> {
-  const subprocess = execa(options.command ?? 'rg', buildRipgrepArgs(options.query, options.searchPath), {
+  const { query } = options;
+  const args = buildRipgrepArgs(query, options.searchPath);
+  let run = await readRipgrep(options, args, (query.maxResults + 1) * READ_AHEAD);
+  if (run.isCut) run = await readRipgrep(options, ['--sort=path', ...args], query.maxResults + 1);
+  sortByPath(run.lines);
+  return { lines: cutAfterMatches(run.lines, query.maxResults + 1), isTimedOut: false, skippedLargeFiles: [] };
+}
+
+/** Reads one rg run's lines until more than `matchLimit` matches (`isCut`) or its end. */
+async function readRipgrep(
+  options: { root: string; query: GrepQuery; signal: AbortSignal; command?: string },
+  args: string[],
+  matchLimit: number,
+): Promise<{ lines: GrepLine[]; isCut: boolean }> {
+  const subprocess = execa(options.command ?? 'rg', args, {
     cwd: options.root,
     cancelSignal: options.signal,
     reject: false,
     stdin: 'ignore',
     buffer: { stdout: false },
   });
-  let lines: GrepLine[] = [];
+  const lines: GrepLine[] = [];
   let matchCount = 0;
-  // rg prints files as its threads finish them, so read well past the cap, then sort and cut:
-  // the same tree gives the same first matches.
-  const readLimit = (options.query.maxResults + 1) * READ_AHEAD;
+  let isCut = false;
   for await (const raw of subprocess) {
     const line = parseRipgrepLine(raw);
     if (!line) continue;
     lines.push(line);
-    if (line.isMatch && ++matchCount > readLimit) break;
+    if (line.isMatch && ++matchCount > matchLimit) {
+      isCut = true;
+      break;
+    }
   }
   subprocess.kill();
   const result = await subprocess;
-  sortByPath(lines);
-  lines = cutAfterMatches(lines, options.query.maxResults + 1);
   options.signal.throwIfAborted();
   if (result.code === 'ENOENT') {
     throw new Error('ripgrep (rg) is not on PATH; install it or run grep with the built-in backend.');
@@ -108,7 +126,7 @@ export async function searchWithRipgrep(options: {
     }
     throw new Error(`rg failed: ${message}`);
   }
-  return { lines, isTimedOut: false, skippedLargeFiles: [] };
+  return { lines, isCut };
 }
 
 /** How many times the asked-for matches are read before sorting, at most. */

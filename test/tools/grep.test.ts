@@ -291,6 +291,27 @@ describe('grep (ripgrep backend)', () => {
     expect(result.lines.map((line) => line.line)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('runs rg again in path order when more matches came than it reads ahead, so the first ones are the first by path', async () => {
+    const root = await createTempWorkspace();
+    const paths = Array.from({ length: 60 }, (_, index) => `f${String(index).padStart(2, '0')}.ts`);
+    const print = (order: string[]) => order.map((file) => `${file}\x001:hit`).join('\n') + '\n';
+    // Threads finish in any order: unsorted, the last files come first.
+    const fake = await createTempWorkspace({ 'unsorted.txt': print([...paths].reverse()), 'sorted.txt': print(paths) });
+    const command = path.join(fake, 'rg');
+    await writeFile(
+      command,
+      `#!/bin/sh\necho "$1" >> "${fake}/runs.txt"\nif [ "$1" = --sort=path ]; then cat "${fake}/sorted.txt"; else cat "${fake}/unsorted.txt"; fi\n`,
+    );
+    await chmod(command, 0o755);
+    const result = await searchWithRipgrep({ root, searchPath: '.', query: { ...query, maxResults: 2 }, signal: context.signal, command });
+    expect(result.lines.map((line) => line.path)).toEqual(['f00.ts', 'f01.ts', 'f02.ts']);
+    expect((await readFile(path.join(fake, 'runs.txt'), 'utf8')).split('\n')[1]).toBe('--sort=path');
+    // Within the read-ahead, one run is enough.
+    const few = await searchWithRipgrep({ root, searchPath: '.', query: { ...query, maxResults: 30 }, signal: context.signal, command });
+    expect(few.lines.map((line) => line.path).slice(0, 3)).toEqual(['f00.ts', 'f01.ts', 'f02.ts']);
+    expect((await readFile(path.join(fake, 'runs.txt'), 'utf8')).trimEnd().split('\n')).toHaveLength(3);
+  });
+
   it('treats exit code 1 as no matches and exit code 2 as an error with rg message', async () => {
     const root = await createTempWorkspace();
     const none = await createFakeRipgrep('', 1);
