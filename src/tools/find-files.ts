@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { loadGitignore, type Gitignore } from './gitignore';
@@ -64,6 +65,46 @@ export async function findFiles(options: FindFilesOptions): Promise<FoundFile[]>
     });
   }
   return files;
+}
+
+/**
+ * The files `findFiles` finds, in path order, one top-level entry of
+ * `directory` at a time: a search can start on the first runs while the rest
+ * are walked. A pattern with a "/" after its leading globstar comes as one run.
+ */
+export async function* findFilesInOrder(options: FindFilesOptions): AsyncGenerator<FoundFile[]> {
+  const namePattern = /^\*\*\/([^/]+)$/.exec(options.pattern)?.[1];
+  if (namePattern === undefined) {
+    yield sortByPath(await findFiles(options));
+    return;
+  }
+  const base = toWorkspacePath(options.root, options.directory);
+  const gitignore = await loadGitignore({ root: options.root, base, signal: options.signal });
+  const shared = { ...options, gitignore };
+  const [listed, topFiles] = await Promise.all([
+    readdir(options.directory, { withFileTypes: true }).catch(() => []),
+    findFiles({ ...shared, pattern: namePattern }),
+  ]);
+  const directories = (await gitignore.filterEntries(base === '.' ? '' : base, listed)).filter((entry) =>
+    entry.isDirectory(),
+  );
+  // Single names order by plain comparison: "a" (and all below it) before "a.ts".
+  const runs = [
+    ...topFiles.map((file) => ({ name: path.basename(file.absolute), file })),
+    ...directories.map((entry) => ({ name: entry.name, file: undefined })),
+  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const run of runs) {
+    if (run.file) {
+      yield [run.file];
+      continue;
+    }
+    const files = await findFiles({ ...shared, directory: path.join(options.directory, run.name) });
+    if (files.length > 0) yield sortByPath(files);
+  }
+}
+
+function sortByPath(files: FoundFile[]): FoundFile[] {
+  return files.sort((a, b) => comparePaths(a.path, b.path));
 }
 
 /**

@@ -59,6 +59,21 @@ describe('the built CLI', () => {
     expect(toolResults[0].content).toContain('hi there');
   });
 
+  it('greps on its bundled worker threads when rg is not on PATH', async () => {
+    const cwd = await createTempWorkspace({ 'src/a.ts': 'const needle = 1;\n', 'src/b.ts': 'other\n' });
+    const server = await startOpenAIServer([
+      { toolCalls: [{ id: 'call_1', name: 'grep', arguments: '{"pattern":"needle\\\\s*="}' }] },
+      { text: 'Found it.' },
+    ]);
+    const result = await shoal(['-p', 'find needle', '--cwd', cwd, '--base-url', server.baseUrl, '--model', 'local', '--output-format', 'json'], {
+      PATH: path.dirname(process.execPath),
+    });
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    const toolResults = server.requests[1]!.messages.filter((message: { role: string }) => message.role === 'tool');
+    expect(toolResults[0].content).toContain('src/a.ts:1:const needle = 1;');
+  });
+
   it('runs the offline demo model when nothing is configured, and says so', async () => {
     const cwd = await createTempWorkspace({ 'src/cart.ts': 'export const cart = [];\n', 'README.md': '# Shop\n' });
     const result = await shoal(['-p', 'where is the cart?', '--cwd', cwd, '--output-format', 'json']);

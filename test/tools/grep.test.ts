@@ -1,6 +1,7 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { comparePaths } from '../../src/tools/find-files';
 import { createGrepTool, type GrepInput, type GrepQuery } from '../../src/tools/grep';
 import { buildRipgrepArgs, parseRipgrepOutput, searchWithRipgrep } from '../../src/tools/grep-ripgrep';
 import { createTempWorkspace } from '../helpers/temp-workspace';
@@ -127,6 +128,27 @@ describe('grep (built-in search)', () => {
     const result = await grep(cwd, { pattern: 'hit', maxResults: 10 });
     const paths = result.output.split('\n').slice(0, 10).map((line) => line.split(':')[0]);
     expect(paths).toEqual(Array.from({ length: 10 }, (_, index) => `f${String(index).padStart(2, '0')}.txt`));
+  });
+
+  it('keeps path order and the maxResults cut across top-level directories and jobs', async () => {
+    const names = ['b', 'a', 'a-b', 'B', '.hidden'];
+    const files: Record<string, string> = { 'a.ts': 'hit\n', 'a-b.txt': 'hit\n', 'z.md': 'hit\n' };
+    for (const name of names) {
+      for (let index = 0; index < 150; index++) files[`${name}/m${index % 3}/f${String(index).padStart(3, '0')}.txt`] = 'hit\n';
+    }
+    const cwd = await createTempWorkspace(files);
+    // "/" sorts before every other character: a/… then a-b/… then a-b.txt, a.ts; uppercase before lowercase.
+    const expected = Object.keys(files).sort(comparePaths);
+    expect(expected.slice(0, 3)).toEqual(['.hidden/m0/f000.txt', '.hidden/m0/f003.txt', '.hidden/m0/f006.txt']);
+    const all = await grep(cwd, { pattern: 'hit', maxResults: 2000 });
+    const paths = all.output.split('\n').map((line) => line.split(':')[0]!);
+    expect([...new Set(paths.map((found) => found.split('/')[0]))]).toEqual(
+      ['.hidden', 'B', 'a', 'a-b', 'a-b.txt', 'a.ts', 'b', 'z.md'],
+    );
+    expect(paths).toEqual(expected);
+    const cut = await grep(cwd, { pattern: 'hit', maxResults: 400 });
+    expect(cut.output.split('\n').slice(0, 400).map((line) => line.split(':')[0])).toEqual(expected.slice(0, 400));
+    expect(cut.summary).toBe('400 matches in 400 files (capped)');
   });
 
   it('cuts long lines at 500 characters', async () => {
