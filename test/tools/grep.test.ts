@@ -1,4 +1,4 @@
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { comparePaths } from '../../src/tools/find-files';
@@ -74,6 +74,18 @@ describe('grep (built-in search)', () => {
     expect(result.output).toBe('src/a.ts:1:Todo: a\nsrc/deep/b.ts:1:TODO: b');
     expect((await grep(cwd, { pattern: '(?i)todo', include: '*.md' })).output).toBe('src/c.md:1:todo: c');
     expect((await grep(cwd, { pattern: 'todo', include: '*.ts' })).output).toBe('No matches for /todo/ (*.ts).');
+    // A glob with "/" is matched from the searched path, as written.
+    expect((await grep(cwd, { pattern: 'todo', include: 'src/deep/*.ts', ignoreCase: true })).output).toBe(
+      'src/deep/b.ts:1:TODO: b',
+    );
+  });
+
+  it('does not follow symlinks, which could lead out of the workspace', async () => {
+    const outside = await createTempWorkspace({ 'secret.ts': 'needle\n' });
+    const cwd = await createTempWorkspace({ 'src/a.ts': 'needle\n' });
+    await symlink(outside, path.join(cwd, 'linked'));
+    await symlink(path.join(outside, 'secret.ts'), path.join(cwd, 'secret.ts'));
+    expect((await grep(cwd, { pattern: 'needle' })).output).toBe('src/a.ts:1:needle');
   });
 
   it('skips .git, gitignored and binary files', async () => {
