@@ -76,6 +76,8 @@ export function runSearchJob(job: SearchJob): SearchJobResult {
     // Later files cannot be shown once the files before them already hold enough matches.
     if (result.isTimedOut || result.matchCount > job.maxResults) break;
   }
+  // A big file grew the scratch buffer; an idle worker should not keep megabytes for it.
+  if (scratch.length > SCRATCH_BYTES) scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
   return result;
 }
 
@@ -203,7 +205,8 @@ function skipBracketed(source: string, index: number): number {
 }
 
 /** One scratch buffer per thread: a file is decoded before the next read reuses it. */
-let scratch = Buffer.allocUnsafe(256 * 1024);
+const SCRATCH_BYTES = 256 * 1024;
+let scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
 
 /** The file's bytes (valid until the next read), 'too-large' past the limit, or undefined when unreadable. */
 function readSmallFile(absolute: string): Buffer | 'too-large' | undefined {
