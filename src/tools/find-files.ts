@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { loadGitignore, type Gitignore } from './gitignore';
@@ -21,7 +21,7 @@ export interface FindFilesOptions {
   /** A fast-glob pattern relative to `directory`. */
   pattern: string;
   signal: AbortSignal;
-  /** Sizes and times cost one lstat per file (a quarter of a second on 20,000 files); grep does without. */
+  /** Sizes and times cost one lstat per file found; grep does without. */
   withStats?: boolean;
   /** Rules already loaded for `directory` or a directory above it, to share between walks. */
   gitignore?: Gitignore;
@@ -39,7 +39,8 @@ export async function findFiles(options: FindFilesOptions): Promise<FoundFile[]>
     cwd: options.directory,
     dot: true,
     onlyFiles: true,
-    stats: options.withStats ?? true,
+    // fast-glob would lstat every file it lists, matching or not; statFiles does only the matches.
+    stats: false,
     followSymbolicLinks: false,
     suppressErrors: true,
     objectMode: true,
@@ -57,14 +58,27 @@ export async function findFiles(options: FindFilesOptions): Promise<FoundFile[]>
   for (const entry of entries) {
     const workspacePath = toWorkspace(entry.path);
     if (ignored.has(workspacePath)) continue;
-    files.push({
-      path: workspacePath,
-      absolute: path.join(options.directory, entry.path),
-      size: entry.stats?.size ?? 0,
-      mtimeMs: entry.stats?.mtimeMs ?? 0,
+    files.push({ path: workspacePath, absolute: path.join(options.directory, entry.path), size: 0, mtimeMs: 0 });
+  }
+  return (options.withStats ?? true) ? statFiles(files, options.signal) : files;
+}
+
+/** How many lstat calls are in flight at once. */
+const STAT_CONCURRENCY = 256;
+
+/** Fills in sizes and times; a file gone since the walk is left out. */
+async function statFiles(files: FoundFile[], signal: AbortSignal): Promise<FoundFile[]> {
+  const found: FoundFile[] = [];
+  for (let start = 0; start < files.length; start += STAT_CONCURRENCY) {
+    signal.throwIfAborted();
+    const slice = files.slice(start, start + STAT_CONCURRENCY);
+    const stats = await Promise.all(slice.map((file) => lstat(file.absolute).catch(() => undefined)));
+    slice.forEach((file, index) => {
+      const stat = stats[index];
+      if (stat) found.push({ ...file, size: stat.size, mtimeMs: stat.mtimeMs });
     });
   }
-  return files;
+  return found;
 }
 
 /**
