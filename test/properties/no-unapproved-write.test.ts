@@ -105,14 +105,15 @@ function violations(run: SessionRun): string[] {
 
 /**
  * What a command killed by the interrupt may have done before it died: all of
- * its work, or (for `>`) only the truncation. A shell cannot take back what it
+ * its work, or only the redirect's own part (`>` truncates, `>>` creates a
+ * missing file), with nothing written yet. A shell cannot take back what it
  * ran, so this is the one cancelled call allowed to leave a mark; the file
  * tools must not (they can check the signal up to the moment they write).
  */
 function killedCommandEffects(toolName: string, effect: DiskEffect | undefined): DiskEffect[] {
   if (toolName !== 'bash' || !effect) return [];
-  if (effect.type === 'shell-write' && !effect.isAppend) return [effect, { ...effect, text: '' }];
-  return effect.type === 'shell-write' || effect.type === 'shell-remove' ? [effect] : [];
+  if (effect.type === 'shell-write') return [effect, { ...effect, text: '' }];
+  return effect.type === 'shell-remove' ? [effect] : [];
 }
 
 /** The root-relative path a write call's effect aims at. */
