@@ -59,9 +59,22 @@ export function createSearchPool(options: { size: number; idleMs?: number }): Se
     return worker;
   };
 
-  const stop = (worker: Worker) => {
+  const terminate = (worker: Worker) => {
     forget(worker);
     void worker.terminate();
+  };
+
+  // Once every live worker is idle, they all stop after a while unless work comes.
+  const armIdleTimer = () => {
+    if (idle.length === 0 || idle.length !== live.size) return;
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => idle.slice().forEach(terminate), options.idleMs ?? IDLE_MS).unref();
+  };
+
+  /** Stops a worker that failed or holds a job no one waits for. */
+  const stop = (worker: Worker) => {
+    terminate(worker);
+    armIdleTimer();
   };
 
   const release = (worker: Worker) => {
@@ -69,10 +82,7 @@ export function createSearchPool(options: { size: number; idleMs?: number }): Se
     if (next) return next(worker);
     worker.unref();
     idle.push(worker);
-    if (idle.length === live.size) {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => idle.slice().forEach(stop), options.idleMs ?? IDLE_MS).unref();
-    }
+    armIdleTimer();
   };
 
   const acquire = (signal: AbortSignal): Promise<Worker> => {

@@ -72,6 +72,19 @@ describe('the search pool', () => {
     expect(pool.liveCount).toBe(0);
   });
 
+  it('gives idle threads back after one was stopped mid-job', async () => {
+    const cwd = await createTempWorkspace({ 'evil.txt': `${STUCK_LINE}\n`, 'plain.txt': 'needle\n' });
+    const pool = createPool({ size: 2, idleMs: 50 });
+    const controller = new AbortController();
+    const stuck = pool.run(job(cwd, ['evil.txt'], STUCK_PATTERN), controller.signal);
+    await pool.run(job(cwd, ['plain.txt'], 'needle'), context.signal);
+    controller.abort(new Error('stop'));
+    await expect(stuck).rejects.toThrow('stop');
+    expect(pool.liveCount).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(pool.liveCount).toBe(0);
+  });
+
   it('treats a file that cannot be read as holding no match', async () => {
     const cwd = await createTempWorkspace({ 'a.txt': 'hit\n' });
     const pool = createPool({ size: 1 });
