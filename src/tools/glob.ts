@@ -1,10 +1,8 @@
-import path from 'node:path';
 import { z } from 'zod';
 import { comparePaths, findFiles } from './find-files';
 import { capLines, plural } from './output-cap';
 import { describePath, resolveToolPath, statToolPath } from './tool-fs';
 import type { ShoalTool, ToolOptions } from './types';
-import { toWorkspacePath } from './workspace';
 
 /** Most paths one call returns; the newest come first, so the cut drops the stalest. */
 const MAX_RESULTS = 1000;
