@@ -31,8 +31,10 @@ export function keywordPattern(keywords: readonly string[]): string {
 
 /** What the survey and reads of this turn established. */
 export interface DemoFacts {
-  /** Paths glob returned, newest first. */
+  /** Paths glob returned, sorted by name (at most its 1000 newest). */
   files: string[];
+  /** How many files glob found, shown or not. */
+  fileCount: number;
   /** Entries of the workspace root from list_dir. */
   rootEntries: string[];
   /** Files grep matched, most matches first. */
@@ -45,14 +47,17 @@ export interface DemoFacts {
 
 /** Gathers the facts from this turn's tool results, parsing each tool's output format. */
 export function gatherFacts(results: readonly DemoToolResult[]): DemoFacts {
-  const facts: DemoFacts = { files: [], rootEntries: [], hits: [], reads: [], research: [] };
+  const facts: DemoFacts = { files: [], fileCount: 0, rootEntries: [], hits: [], reads: [], research: [] };
   const hitCounts = new Map<string, { count: number; firstLine: number }>();
   for (const result of results) {
     const ok = result.status === 'ok';
     switch (result.toolName) {
       case 'glob':
         // Sorted by name, not by glob's newest-first order, so the same tree gives the same plan.
-        if (ok) facts.files.push(...outputLines(result.output).sort());
+        if (!ok) break;
+        facts.files.push(...outputLines(result.output).sort());
+        // A capped list ends "[Showing the 1000 most recently modified of 20000 files. …]".
+        facts.fileCount += Number(/ of (\d+) files\./.exec(result.output)?.[1] ?? outputLines(result.output).length);
         break;
       case 'list_dir':
         if (ok && (result.input.path ?? '.') === '.') facts.rootEntries.push(...outputLines(result.output));

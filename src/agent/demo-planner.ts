@@ -35,7 +35,7 @@ function planMain(context: DemoContext): DemoResponse {
   if (!called.has('research_codebase')) {
     const files = relevantFiles(facts, 3);
     return {
-      text: `${facts.files.length} files, ${facts.hits.length} of them matching. I'll ask research agents two questions at once and read the ${files.length} most relevant files meanwhile.`,
+      text: `${facts.fileCount} files, ${facts.hits.length} of them matching. I'll ask research agents two questions at once and read the ${files.length} most relevant files meanwhile.`,
       calls: [
         ...researchQuestions(keywords, facts).map((question) => ({ toolName: 'research_codebase', input: { question } })),
         ...files.map((path) => ({ toolName: 'read_file', input: { path, limit: 200 } })),
@@ -92,7 +92,7 @@ function researchReport(request: string, keywords: readonly string[], facts: Dem
     const top = facts.hits.slice(0, 4).map((hit) => `\`${hit.path}:${hit.firstLine}\` (${hit.count})`);
     lines.push(`${describeKeywords(keywords)} appear in ${facts.hits.length} files; most in ${top.join(', ')}.`);
   } else {
-    lines.push(`No file mentions ${describeKeywords(keywords)}; ${facts.files.length} source files were searched.`);
+    lines.push(`No file mentions ${describeKeywords(keywords)}; ${facts.fileCount} source files were searched.`);
   }
   for (const read of facts.reads) lines.push(`\`${read.path}\` (${read.lines} lines)${read.excerpt ? `: ${read.excerpt.slice(0, 100)}` : ''}`);
   return lines.join('\n');
@@ -100,7 +100,7 @@ function researchReport(request: string, keywords: readonly string[], facts: Dem
 
 function finalAnswer(keywords: readonly string[], facts: DemoFacts): string {
   const lines = ['## What I found', ''];
-  lines.push(`- The workspace holds **${facts.files.length} files** (gitignored ones left out), ${facts.rootEntries.length} entries at its root.`);
+  lines.push(`- The workspace holds **${facts.fileCount} files** (gitignored ones left out), ${facts.rootEntries.length} entries at its root.`);
   if (facts.hits.length > 0) {
     const top = facts.hits.slice(0, 5).map((hit) => `\`${hit.path}\` (${hit.count})`);
     lines.push(`- ${describeKeywords(keywords)} occur in **${facts.hits.length} files**, most in ${top.join(', ')}.`);
@@ -123,7 +123,7 @@ function finalAnswer(keywords: readonly string[], facts: DemoFacts): string {
 }
 
 function notesFile(request: string, keywords: readonly string[], facts: DemoFacts): string {
-  const lines = [`# Notes: ${request.trim()}`, '', `- ${facts.files.length} files in the workspace.`];
+  const lines = [`# Notes: ${request.trim()}`, '', `- ${facts.fileCount} files in the workspace.`];
   for (const hit of facts.hits.slice(0, 10)) lines.push(`- \`${hit.path}:${hit.firstLine}\`: ${hit.count} matches for ${describeKeywords(keywords)}`);
   for (const entry of facts.research) lines.push('', `## ${entry.question}`, '', entry.report);
   return `${lines.join('\n')}\n`;
