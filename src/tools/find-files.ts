@@ -99,7 +99,7 @@ export async function* findFilesInOrder(options: FindFilesOptions): AsyncGenerat
     readdir(options.directory, { withFileTypes: true }).catch(() => []),
     findFiles({ ...shared, pattern: namePattern }),
   ]);
-  const directories = (await gitignore.filterEntries(base === '.' ? '' : base, listed)).filter((entry) =>
+  const directories = (await gitignore.filterEntries(base, listed)).filter((entry) =>
     entry.isDirectory(),
   );
   // Single names order by plain comparison: "a" (and all below it) before "a.ts".

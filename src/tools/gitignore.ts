@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileSystemAdapter } from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
+import { toWorkspacePath } from './workspace';
 
 /** Directory names hidden everywhere, whatever the .gitignore files say. */
 const ALWAYS_IGNORED = new Set(['.git']);
@@ -22,7 +23,7 @@ export interface GitignoreOptions {
  * entries are judged, so a walk reads every directory once.
  */
 export interface Gitignore {
-  /** The entries of `directory` (workspace-relative) that are neither ignored nor `.git`. */
+  /** The entries of `directory` (workspace-relative, "." for the root) that are neither ignored nor `.git`. */
   filterEntries(directory: string, entries: Dirent[]): Promise<Dirent[]>;
   /** Which of these files are ignored: those in listed directories are known already, others are judged now. */
   ignoredFiles(workspacePaths: string[]): Promise<Set<string>>;
@@ -46,41 +47,31 @@ interface RuleSet {
  * `node_modules/zod`) was asked for by name, so only `.git` stays hidden inside it.
  */
 export async function loadGitignore(options: GitignoreOptions): Promise<Gitignore> {
-  const base = options.base === '.' ? '' : options.base;
-  const chain: RuleSet[] = [];
-  const exclude = await readRules(path.join(options.root, '.git', 'info', 'exclude'));
-  if (exclude) chain.push({ directory: '', rules: exclude });
-  for (const directory of selfAndAncestors(base).reverse()) {
-    const rules = await readRules(path.join(options.root, directory, '.gitignore'));
-    if (rules) chain.push({ directory, rules });
+  const base = toRulePath(options.base);
+  const rootChain: RuleSet[] = [];
+  for (const file of [path.join('.git', 'info', 'exclude'), '.gitignore']) {
+    const rules = await readRules(path.join(options.root, file));
+    if (rules) rootChain.push({ directory: '', rules });
   }
+  // The rules below the root load as directories are asked about, the base and its ancestors first.
+  const { root, signal } = options;
+  const fromRoot = createGitignore({ root, base: '', baseChain: rootChain, hasRules: true, isBaseHidden: false, signal });
   const isBaseHidden = hasHiddenSegment(base);
-  const isBaseIgnored = isBaseHidden || isAnyDirectoryIgnored(chain, base);
-  return createGitignore({ ...options, base, baseChain: isBaseIgnored ? [] : chain, hasRules: !isBaseIgnored, isBaseHidden });
-}
-
-/** Whether `directory` or a directory above it is ignored by the rule sets above each. */
-function isAnyDirectoryIgnored(chain: RuleSet[], directory: string): boolean {
-  return selfAndAncestors(directory).some(
-    (current) =>
-      current !== '' &&
-      isIgnoredBy(
-        chain.filter((set) => set.directory === '' || current.startsWith(`${set.directory}/`)),
-        current,
-        true,
-      ),
-  );
+  if (!isBaseHidden && !(await fromRoot.isDirectoryIgnored(base))) return fromRoot;
+  return createGitignore({ root, base, baseChain: [], hasRules: false, isBaseHidden, signal });
 }
 
 function createGitignore(options: {
   root: string;
+  /** Where the walks start: nothing at or above it is judged. */
   base: string;
+  /** The rule sets that apply to the base's entries. */
   baseChain: RuleSet[];
   hasRules: boolean;
   /** Inside `.git` everything stays hidden. */
   isBaseHidden: boolean;
   signal?: AbortSignal;
-}): Gitignore {
+}): Gitignore & { isDirectoryIgnored(directory: string): Promise<boolean> } {
   const { root, base, signal } = options;
   /** The rule sets that apply to the entries of a directory, farthest first. */
   const chains = new Map<string, Promise<RuleSet[]>>([
@@ -128,8 +119,9 @@ function createGitignore(options: {
     return judge(directory, true, await chainOf(parent));
   };
 
-  const filterEntries = async (directory: string, entries: Dirent[]): Promise<Dirent[]> => {
+  const filterEntries = async (workspacePath: string, entries: Dirent[]): Promise<Dirent[]> => {
     signal?.throwIfAborted();
+    const directory = toRulePath(workspacePath);
     if (await isDirectoryIgnored(directory)) return [];
     const chain = await chainOf(directory, entries.some((entry) => entry.name === '.gitignore' && entry.isFile()));
     const kept = entries.filter((entry) => !judge(joinPath(directory, entry.name), entry.isDirectory(), chain));
@@ -146,7 +138,7 @@ function createGitignore(options: {
     const wantsTypes = typeof optionsOrCallback === 'object' && optionsOrCallback !== null && 'withFileTypes' in optionsOrCallback;
     readdir(directory, { withFileTypes: true }, (readError, entries) => {
       if (readError) return callback(readError, []);
-      filterEntries(toSlashes(path.relative(root, directory)), entries).then(
+      filterEntries(toWorkspacePath(root, directory), entries).then(
         (kept) => callback(null, wantsTypes ? kept : kept.map((entry) => entry.name)),
         (error: NodeJS.ErrnoException) => callback(error, []),
       );
@@ -155,6 +147,7 @@ function createGitignore(options: {
 
   return {
     filterEntries,
+    isDirectoryIgnored,
     async ignoredFiles(workspacePaths) {
       const ignored = new Set<string>();
       for (const workspacePath of workspacePaths) {
@@ -191,6 +184,11 @@ async function readRules(file: string): Promise<Ignore | undefined> {
   return text === undefined ? undefined : ignore().add(text);
 }
 
+/** Rules see the root as "", where workspace paths say ".". */
+function toRulePath(workspacePath: string): string {
+  return workspacePath === '.' ? '' : workspacePath;
+}
+
 /** "a/b" -> "b". */
 function nameOf(workspacePath: string): string {
   return workspacePath.slice(workspacePath.lastIndexOf('/') + 1);
@@ -204,16 +202,4 @@ function parentOf(workspacePath: string): string {
 
 function joinPath(directory: string, name: string): string {
   return directory === '' ? name : `${directory}/${name}`;
-}
-
-function toSlashes(relative: string): string {
-  return path.sep === '/' ? relative : relative.split(path.sep).join('/');
-}
-
-/** "a/b" -> ["a/b", "a", ""]. */
-function selfAndAncestors(directory: string): string[] {
-  const result: string[] = [];
-  for (let current = directory; current !== ''; current = parentOf(current)) result.push(current);
-  result.push('');
-  return result;
 }

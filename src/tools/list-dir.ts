@@ -45,7 +45,7 @@ export function createListDirTool(options: ToolOptions): ShoalTool<ListDirInput>
         }),
         loadGitignore({ root: directory.root, base, signal }),
       ]);
-      const visible = await gitignore.filterEntries(base === '.' ? '' : base, entries);
+      const visible = await gitignore.filterEntries(base, entries);
       visible.sort((a, b) => Number(b.isDirectory()) - Number(a.isDirectory()) || compareNames(a.name, b.name));
       const formatted = await Promise.all(
         visible.slice(0, MAX_ENTRIES).map((entry) => formatEntry(entry, directory.absolute)),
