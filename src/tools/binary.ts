@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 /** How much of a file's start is inspected, as git and ripgrep do. */
@@ -17,5 +18,16 @@ export async function isBinaryFile(absolutePath: string): Promise<boolean> {
     return isBinary(head.subarray(0, bytesRead));
   } finally {
     await handle.close();
+  }
+}
+
+/** `isBinaryFile` for threads that read synchronously (grep's workers). */
+export function isBinaryFileSync(absolutePath: string): boolean {
+  const fd = openSync(absolutePath, 'r');
+  try {
+    const head = Buffer.alloc(BINARY_SNIFF_BYTES);
+    return isBinary(head.subarray(0, readSync(fd, head, 0, BINARY_SNIFF_BYTES, 0)));
+  } finally {
+    closeSync(fd);
   }
 }

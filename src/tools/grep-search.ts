@@ -3,7 +3,7 @@
 // imported from ./grep are erased.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import v8 from 'node:v8';
-import { isBinary } from './binary.ts';
+import { isBinary, isBinaryFileSync } from './binary.ts';
 import type { GrepLine } from './grep';
 
 // A catastrophic pattern such as (a+)+$ would block a worker on one line for
@@ -64,7 +64,7 @@ export function runSearchJob(job: SearchJob): SearchJobResult {
     const absolute = `${job.root}/${path}`;
     const bytes = readSmallFile(absolute);
     if (bytes === 'too-large') {
-      if (!isBinaryFile(absolute)) result.skippedLargeFiles.push(path);
+      if (isNamedAsTooLarge(absolute)) result.skippedLargeFiles.push(path);
       continue;
     }
     // A file that vanished or cannot be read is simply not part of the results, as with rg.
@@ -232,16 +232,12 @@ function readSmallFile(absolute: string): Buffer | 'too-large' | undefined {
   }
 }
 
-function isBinaryFile(absolute: string): boolean {
-  let fd: number | undefined;
+/** A big text file is named to the model; a big binary, or one that cannot be read now, is not. */
+function isNamedAsTooLarge(absolute: string): boolean {
   try {
-    fd = openSync(absolute, 'r');
-    const head = Buffer.alloc(8192);
-    return isBinary(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
+    return !isBinaryFileSync(absolute);
   } catch {
-    return true;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
+    return false;
   }
 }
 
