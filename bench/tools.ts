@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { findFiles } from '../src/tools/find-files';
+import { findFiles } from '../src/workspace/find-files';
 import { createGlobTool } from '../src/tools/glob';
 import { createGrepTool } from '../src/tools/grep';
-import { buildRipgrepArgs } from '../src/tools/grep-ripgrep';
+import { buildRipgrepArgs } from '../src/tools/grep/ripgrep';
 import type { ShoalTool, ToolExecuteContext } from '../src/tools/types';
 import { formatMs, formatRatio, median, withTempDir } from './measure';
 import type { Row } from './table';

@@ -11,8 +11,8 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export function bundleOptions({ entryPoints, outdir, quiet = false, shebang = false }) {
   return {
     absWorkingDir: root,
-    // grep's worker threads load grep-worker.js from the top of the output directory (src/tools/grep-pool.ts).
-    entryPoints: { ...entryPoints, 'grep-worker': 'src/tools/grep-worker.ts' },
+    // grep's worker threads load grep-worker.js from the top of the output directory (src/tools/grep/pool.ts).
+    entryPoints: { ...entryPoints, 'grep-worker': 'src/tools/grep/worker.ts' },
     outdir,
     // Chunks let `--version` and `--help` skip loading the AI SDK and Ink, and keep
     // Ink's devtools (which import the absent react-devtools-core) in a chunk never loaded.
@@ -35,12 +35,12 @@ export function bundleOptions({ entryPoints, outdir, quiet = false, shebang = fa
   };
 }
 
-/** Builds `src/cli.ts` into `outdir` (default dist/), entry `shoal.js`. */
+/** Builds `src/cli/main.ts` into `outdir` (default dist/), entry `shoal.js`. */
 export async function buildCli({ outdir = path.join(root, 'dist'), quiet = false } = {}) {
   const started = performance.now();
   // Chunk names carry content hashes: clear old ones so dist/ holds one build.
   rmSync(outdir, { recursive: true, force: true });
-  await build(bundleOptions({ entryPoints: { shoal: 'src/cli.ts' }, outdir, quiet, shebang: true }));
+  await build(bundleOptions({ entryPoints: { shoal: 'src/cli/main.ts' }, outdir, quiet, shebang: true }));
   if (!quiet) console.log(`built ${path.relative(root, outdir) || '.'}/shoal.js in ${Math.round(performance.now() - started)} ms`);
 }
 

@@ -4,7 +4,7 @@ import { createRegistry, type ToolRegistry } from '../tools/registry';
 import type { StartResearch } from '../tools/research-codebase';
 import { denyAll } from './approval';
 import { runAgent } from './loop';
-import type { ProviderOptions } from './model-step';
+import type { ProviderOptions } from '../models/model';
 import { researchInstructions } from './prompts';
 
 /** How the main agent and its research sub-agents are set up. */

@@ -1,6 +1,7 @@
 import { raceAbort } from './concurrency';
 import type { RequestApproval } from './approval';
-import { cancelledOutcome, deniedOutcome, endCall, errorMessage, errorOutcome, type CallOutcome, type RunCallOptions } from './run-call';
+import { errorMessage } from '../models/model-errors';
+import { cancelledOutcome, deniedOutcome, endCall, errorOutcome, type CallOutcome, type RunCallOptions } from './run-call';
 
 /**
  * Asks for approval of one write or command before it runs. Returns `undefined`

@@ -1,15 +1,13 @@
 import { streamText, tool, zodSchema, type LanguageModel, type ModelMessage, type Tool } from 'ai';
 import type { ToolRegistry } from '../tools/registry';
-import { describeModelError } from './model-errors';
-import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from './retry-policy';
+import { describeModelError, errorMessage } from '../models/model-errors';
+import type { ProviderOptions } from '../models/model';
+import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from '../models/retry-policy';
 import type { NodeBody, ToolCallInfo, Usage } from './nodes';
-import { errorMessage } from './run-call';
 
 // The SDK would otherwise print warnings to the console and wreck the TUI.
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
 
-/** Provider-specific request options, such as enabling parallel tool calls. */
-export type ProviderOptions = NonNullable<Parameters<typeof streamText>[0]['providerOptions']>;
 
 /** What one model call needs. */
 export interface ModelStepOptions {

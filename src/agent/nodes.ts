@@ -1,6 +1,9 @@
 import type { ModelMessage } from 'ai';
 import type { ApprovalPreview, ToolKind } from '../tools/types';
 
+// What a tool shows for approval and which phase it runs in are part of the contract state and the UI read.
+export type { ApprovalPreview, ToolKind };
+
 /** The three execution phases of one model response, in the order they run. */
 export type Phase = ToolKind;
 

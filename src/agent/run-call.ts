@@ -1,3 +1,4 @@
+import { errorMessage } from '../models/model-errors';
 import type { ShoalTool } from '../tools/types';
 import { raceAbort } from './concurrency';
 import { oneLine } from './text';
@@ -88,12 +89,6 @@ export function deniedOutcome(feedback: string | undefined): CallOutcome {
     ? `The user denied this call and said: ${feedback}`
     : 'The user denied this call. Do not retry it as is; ask or take another approach.';
   return { status: 'denied', output, summary: feedback ? `denied: ${firstLine(feedback)}` : 'denied', feedback };
-}
-
-/** The message of anything thrown, without a stack. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return typeof error === 'string' ? error : JSON.stringify(error);
 }
 
 function invalidInputMessage(toolName: string, error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {

@@ -1,5 +1,4 @@
-import type { ApprovalDecision, Phase, RunEndReason, Usage } from '../agent/nodes';
-import type { ApprovalPreview } from '../tools/types';
+import type { ApprovalDecision, ApprovalPreview, Phase, RunEndReason, Usage } from '../agent/nodes';
 
 /** A tool call's life: queued -> awaiting-approval -> running -> done | error | denied | cancelled. */
 export type CallStatus = 'queued' | 'awaiting-approval' | 'running' | 'done' | 'error' | 'denied' | 'cancelled';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { comparePaths, findFiles } from './find-files';
+import { comparePaths, findFiles } from '../workspace/find-files';
 import { capLines, plural } from './output-cap';
-import { describePath, resolveToolPath, statToolPath } from './tool-fs';
+import { describePath, resolveToolPath, statToolPath } from '../workspace/tool-path';
 import type { ShoalTool, ToolOptions } from './types';
 
 /** Most paths one call returns; the newest come first, so the cut drops the stalest. */

@@ -2,13 +2,14 @@ import type { Stats } from 'node:fs';
 import isSafeRegex from 'safe-regex2';
 import { z } from 'zod';
 import { assertPatternStaysInside } from './glob';
-import { searchBuiltin, type BuiltinTarget } from './grep-builtin';
-import { MAX_SEARCH_FILE_BYTES } from './grep-search';
-import { isRipgrepAvailable, searchWithRipgrep } from './grep-ripgrep';
+import { searchBuiltin, type BuiltinTarget } from './grep/builtin';
+import { MAX_SEARCH_FILE_BYTES } from './grep/search';
+import { isRipgrepAvailable, searchWithRipgrep } from './grep/ripgrep';
+import type { GrepLine, GrepQuery, GrepSearchResult } from './grep/query';
 import { capLines, formatBytes, plural, truncateLine } from './output-cap';
-import { describePath, resolveToolPath, statToolPath, type ToolPath } from './tool-fs';
+import { describePath, resolveToolPath, statToolPath, type ToolPath } from '../workspace/tool-path';
 import type { ShoalTool, ToolOptions, ToolResult } from './types';
-import { toWorkspacePath } from './workspace';
+import { toWorkspacePath } from '../workspace/paths';
 
 const DEFAULT_MAX_RESULTS = 200;
 const MAX_LINE_CHARS = 500;
@@ -51,32 +52,6 @@ export const grepInputSchema = z.object({
 
 /** Input of the `grep` tool. */
 export type GrepInput = z.infer<typeof grepInputSchema>;
-
-/** A search both backends run: the input with its defaults applied. */
-export interface GrepQuery {
-  pattern: string;
-  ignoreCase: boolean;
-  include: string | undefined;
-  contextLines: number;
-  maxResults: number;
-}
-
-/** One output line of a search: a match or a context line around one. */
-export interface GrepLine {
-  /** Workspace-relative, `/`-separated. */
-  path: string;
-  line: number;
-  text: string;
-  isMatch: boolean;
-}
-
-/** What a backend found, in path order; it may hold matches past `maxResults`, which the tool cuts. */
-export interface GrepSearchResult {
-  lines: GrepLine[];
-  isTimedOut: boolean;
-  /** Workspace paths not searched because they are over the size cap. */
-  skippedLargeFiles: string[];
-}
 
 /** Options of `createGrepTool`. */
 export interface GrepToolOptions extends ToolOptions {
@@ -157,7 +132,7 @@ function toQuery(input: GrepInput): GrepQuery {
 /**
  * Compiles the pattern so a catastrophic one cannot hang shoal. Without the
  * `i` and `u` flags, V8 moves a regex that backtracks too much onto its
- * linear-time engine (see grep-builtin), so `u` is used only when the pattern
+ * linear-time engine (see grep/builtin.ts), so `u` is used only when the pattern
  * needs it (\p{...}, \u{...}). With `i` or `u` that engine is off the table,
  * so a pattern with nested repetition, like (a+)+, is refused with advice.
  */

@@ -1,5 +1,5 @@
 import { createBashTool } from './bash';
-import { createFileTracker } from './file-tracker';
+import { createFileTracker } from './edit/file-tracker';
 import { createGlobTool } from './glob';
 import { createGrepTool } from './grep';
 import { createListDirTool } from './list-dir';
@@ -34,6 +34,6 @@ export function createMainTools(options: ToolOptions & { startResearch: StartRes
   ]);
 }
 
-export { createFileTracker, type FileTracker } from './file-tracker';
+export { createFileTracker, type FileTracker } from './edit/file-tracker';
 export type { ToolRegistry } from './registry';
-export { createWriteJournal, type UndoPlan, type UndoResult, type WriteJournal } from './write-journal';
+export { createWriteJournal, type UndoPlan, type UndoResult, type WriteJournal } from './edit/write-journal';

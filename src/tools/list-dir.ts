@@ -2,11 +2,11 @@ import type { Dirent } from 'node:fs';
 import { readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { loadGitignore } from './gitignore';
+import { loadGitignore } from '../workspace/gitignore';
 import { capLines, plural } from './output-cap';
-import { describePath, resolveToolPath, statToolPath, toFsError } from './tool-fs';
+import { describePath, resolveToolPath, statToolPath, toFsError } from '../workspace/tool-path';
 import type { ShoalTool, ToolOptions } from './types';
-import { toWorkspacePath } from './workspace';
+import { toWorkspacePath } from '../workspace/paths';
 
 /** Most entries one call shows. */
 const MAX_ENTRIES = 1000;

@@ -3,11 +3,11 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { isBinaryFile } from './binary';
-import { snapshotOf } from './file-tracker';
+import { isBinaryFile } from '../workspace/binary';
+import { snapshotOf } from './edit/file-tracker';
 import { capLines, formatBytes, plural, truncateLine } from './output-cap';
-import { describePath, resolveToolPath, toFsError, type ToolPath } from './tool-fs';
-import { decodeText } from './text-encoding';
+import { describePath, resolveToolPath, toFsError, type ToolPath } from '../workspace/tool-path';
+import { decodeText } from '../workspace/text-encoding';
 import type { ShoalTool, ToolOptions, ToolResult } from './types';
 
 const DEFAULT_LIMIT = 2000;

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { AgentNode } from '../agent/nodes';
-import type { FileTracker } from './file-tracker';
-import type { WriteJournal } from './write-journal';
+import type { FileTracker } from './edit/file-tracker';
+import type { WriteJournal } from './edit/write-journal';
 
 /** Which phase a tool's calls run in: research sub-agents, the parallel read batch, or one at a time. */
 export type ToolKind = 'research' | 'read-only' | 'write';

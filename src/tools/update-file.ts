@@ -1,10 +1,10 @@
 import { diffLines } from 'diff';
 import { z } from 'zod';
-import { commitEdit, readFileForEdit } from './edit-guard';
-import { detectLineEnding, diffEdit, toLineEnding, type ExistingFile, type FileEdit } from './file-edit';
-import { createFileTracker, type FileTracker } from './file-tracker';
+import { commitEdit, readFileForEdit } from './edit/edit-guard';
+import { detectLineEnding, diffEdit, toLineEnding, type ExistingFile, type FileEdit } from './edit/file-edit';
+import { createFileTracker, type FileTracker } from './edit/file-tracker';
 import { plural } from './output-cap';
-import { describePath, resolveToolPath } from './tool-fs';
+import { describePath, resolveToolPath } from '../workspace/tool-path';
 import type { ShoalTool, ToolOptions } from './types';
 
 /** Input of the `update_file` tool. */

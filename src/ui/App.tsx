@@ -1,7 +1,7 @@
 import { Box, Static, Text, useApp, useInput, useWindowSize } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { ModelChoice } from '../agent/model';
-import type { ResumedTurn, SessionRecorder } from '../agent/session-recorder';
+import type { ModelChoice } from '../models/model';
+import type { ResumedTurn, SessionRecorder } from '../session/recorder';
 import type { WriteJournal } from '../tools';
 import { nextApprovalMode } from '../agent/approval';
 import { selectActivity, selectLiveNotices, selectLiveStep, selectLiveTurn, selectPendingApproval, selectStats, selectTranscript } from '../state/selectors';

@@ -1,7 +1,7 @@
 import { modelMessageSchema, type ModelMessage } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { runAgent } from '../../src/agent/loop';
-import { createModel } from '../../src/agent/model';
+import { createModel } from '../../src/models/model';
 import { createReadOnlyTools } from '../../src/tools';
 import { createRegistry } from '../../src/tools/registry';
 import { collect, ofType } from '../helpers/collect';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createPolicyApproval } from '../../src/agent/approval';
-import { runHeadless, type HeadlessOptions, type HeadlessSummary } from '../../src/headless';
+import { runHeadless, type HeadlessOptions, type HeadlessSummary } from '../../src/cli/headless';
 import { createScriptedModel, type ScriptedStep } from '../helpers/scripted-model';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 

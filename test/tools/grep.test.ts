@@ -1,9 +1,10 @@
 import { chmod, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { comparePaths } from '../../src/tools/find-files';
-import { createGrepTool, type GrepInput, type GrepQuery } from '../../src/tools/grep';
-import { buildRipgrepArgs, parseRipgrepOutput, searchWithRipgrep } from '../../src/tools/grep-ripgrep';
+import { comparePaths } from '../../src/workspace/find-files';
+import { createGrepTool, type GrepInput } from '../../src/tools/grep';
+import type { GrepQuery } from '../../src/tools/grep/query';
+import { buildRipgrepArgs, parseRipgrepOutput, searchWithRipgrep } from '../../src/tools/grep/ripgrep';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
 const context = { signal: new AbortController().signal, toolCallId: 'call-1', batchId: 'main:1', emit: () => {} };

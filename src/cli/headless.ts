@@ -1,0 +1,153 @@
+import type { Writable } from 'node:stream';
+import type { ModelMessage } from 'ai';
+import type { RequestApproval } from '../agent/approval';
+import { createAgentTools, type AgentSetup } from '../agent/create-agent';
+import { runAgent } from '../agent/loop';
+import type { AgentNode, ToolCallStatus, Usage } from '../agent/nodes';
+import { loadAgentsMd, mainInstructions } from '../agent/prompts';
+import type { SessionRecorder } from '../session/recorder';
+import { callKey } from '../state/call-key';
+
+export const OUTPUT_FORMATS = ['text', 'json', 'stream-json'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** One task run without the TUI. */
+export interface HeadlessOptions {
+  setup: AgentSetup;
+  prompt: string;
+  /** The conversation so far, when continuing a saved session. */
+  history?: readonly ModelMessage[];
+  /** Saves the run as a session. */
+  recorder?: SessionRecorder;
+  outputFormat: OutputFormat;
+  requestApproval: RequestApproval;
+  maxSteps?: number;
+  signal: AbortSignal;
+  stdout: Writable;
+  stderr: Writable;
+}
+
+/** What `--output-format json` prints once the run ends. */
+export interface HeadlessSummary {
+  result: string;
+  reason: string;
+  error?: string;
+  steps: number;
+  durationMs: number;
+  usage: Usage;
+  toolCalls: { total: number; byStatus: Record<ToolCallStatus, number>; byTool: Record<string, number> };
+}
+
+/**
+ * Runs one task through the main agent loop and prints it in the chosen
+ * format: `text` streams the answer to stdout and one line per tool call to
+ * stderr; `stream-json` prints every node as a JSON line; `json` prints one
+ * summary object at the end. Returns the process exit code (0 when done).
+ */
+export async function runHeadless(options: HeadlessOptions): Promise<number> {
+  const { stdout, stderr } = options;
+  const started = performance.now();
+  const tools = createAgentTools(options.setup);
+  const instructions = mainInstructions({ cwd: options.setup.cwd, agentsMd: await loadAgentsMd(options.setup.cwd) });
+  const messages: ModelMessage[] = [...(options.history ?? []), { role: 'user', content: options.prompt }];
+  options.recorder?.recordPrompt(options.prompt);
+  const summary: HeadlessSummary = {
+    result: '',
+    reason: 'error',
+    steps: 0,
+    durationMs: 0,
+    usage: { inputTokens: 0, outputTokens: 0 },
+    toolCalls: { total: 0, byStatus: { ok: 0, error: 0, denied: 0, cancelled: 0 }, byTool: {} },
+  };
+  const descriptions = new Map<string, string>();
+  let endsWithNewline = true;
+
+  for await (const node of runAgent({
+    model: options.setup.model,
+    instructions,
+    messages,
+    tools,
+    signal: options.signal,
+    requestApproval: options.requestApproval,
+    maxSteps: options.maxSteps,
+    concurrency: options.setup.concurrency,
+    providerOptions: options.setup.providerOptions,
+    maxRetries: options.setup.maxRetries,
+  })) {
+    countNode(summary, node);
+    options.recorder?.recordNode(node);
+    if (options.outputFormat === 'stream-json') {
+      stdout.write(`${JSON.stringify(node)}\n`);
+      continue;
+    }
+    if (options.outputFormat !== 'text') continue;
+    if (node.type === 'text-delta' && node.agentId === 'main') {
+      stdout.write(node.text);
+      endsWithNewline = node.text.endsWith('\n');
+    } else if (node.type === 'step-retry' && node.agentId === 'main') {
+      stderr.write(`shoal: ${node.reason} Retrying in ${Math.ceil(node.delayMs / 1000)}s (attempt ${node.attempt} of ${node.maxRetries}).\n`);
+    } else if (node.type === 'phase-start') {
+      for (const call of node.calls) descriptions.set(callKey(node.agentId, call.toolCallId), call.description);
+    } else if (node.type === 'tool-call-end' || node.type === 'tool-call-invalid') {
+      stderr.write(`${formatToolLine(node, descriptions)}\n`);
+    } else if (node.type === 'step-end' && node.agentId === 'main' && !endsWithNewline) {
+      stdout.write('\n');
+      endsWithNewline = true;
+    }
+  }
+
+  summary.durationMs = Math.round(performance.now() - started);
+  if (options.outputFormat === 'json') stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  if (summary.reason === 'done') return 0;
+  stderr.write(`shoal: ${endMessage(summary)}\n`);
+  return summary.reason === 'aborted' ? 130 : 1;
+}
+
+function countNode(summary: HeadlessSummary, node: AgentNode): void {
+  switch (node.type) {
+    case 'step-end':
+      summary.usage.inputTokens += node.usage.inputTokens;
+      summary.usage.outputTokens += node.usage.outputTokens;
+      return;
+    case 'tool-call-end':
+    case 'tool-call-invalid': {
+      const status = node.type === 'tool-call-end' ? node.status : 'error';
+      summary.toolCalls.total += 1;
+      summary.toolCalls.byStatus[status] += 1;
+      summary.toolCalls.byTool[node.toolName] = (summary.toolCalls.byTool[node.toolName] ?? 0) + 1;
+      return;
+    }
+    case 'run-end':
+      if (node.agentId !== 'main') return;
+      summary.result = node.text;
+      summary.reason = node.reason;
+      summary.steps = node.steps;
+      if (node.error) summary.error = node.error;
+      return;
+  }
+}
+
+const STATUS_MARKS: Record<ToolCallStatus, string> = { ok: '✓', error: '✗', denied: '⊘', cancelled: '◌' };
+
+function formatToolLine(
+  node: Extract<AgentNode, { type: 'tool-call-end' | 'tool-call-invalid' }>,
+  descriptions: ReadonlyMap<string, string>,
+): string {
+  const indent = node.agentId === 'main' ? '' : '    ';
+  if (node.type === 'tool-call-invalid') return `${indent}${STATUS_MARKS.error} ${node.toolName}  invalid call: ${node.error.split('\n')[0]}`;
+  const description = descriptions.get(callKey(node.agentId, node.toolCallId));
+  const parts = [`${STATUS_MARKS[node.status]} ${node.toolName}${description ? ` ${description}` : ''}`, node.summary];
+  if (node.status === 'ok' || node.status === 'error') parts.push(`${Math.round(node.durationMs)} ms`);
+  return indent + parts.join('  ');
+}
+
+function endMessage(summary: HeadlessSummary): string {
+  switch (summary.reason) {
+    case 'aborted':
+      return 'interrupted.';
+    case 'step-limit':
+      return `stopped at the step limit (${summary.steps} model steps) before the task was done; raise it with --max-steps.`;
+    default:
+      return summary.error ?? 'the run failed.';
+  }
+}

@@ -1,0 +1,196 @@
+import { realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import packageJson from '../../package.json' with { type: 'json' };
+
+// Heavy modules (the AI SDK, Ink) are imported only by the paths that need
+// them, so `--version` and `--help` stay instant.
+
+const WRITE_TOOLS = ['write_file', 'update_file', 'bash'];
+
+/** The CLI's parsed flags; undefined means "not given", so config files and the environment can fill it. */
+interface CliFlags {
+  prompt?: string;
+  cwd: string;
+  model?: string;
+  baseUrl?: string;
+  researchModel?: string;
+  outputFormat: 'text' | 'json' | 'stream-json';
+  allow?: string[];
+  yolo?: boolean;
+  approval?: 'ask' | 'auto-edit' | 'yolo';
+  maxSteps?: number;
+  concurrency?: number;
+  record?: string;
+  replay?: string;
+  continue?: boolean;
+  resume?: string;
+}
+
+const program = new Command()
+  .name('shoal')
+  .description('A terminal coding agent whose independent reads really run in parallel.')
+  .version(packageJson.version, '-v, --version', 'print the version and exit')
+  .helpOption('-h, --help', 'show this help and exit')
+  .option('-p, --prompt <task>', 'run one task without the TUI and exit (headless)')
+  .option('--cwd <dir>', 'the workspace the agent works in', process.cwd())
+  .option('-m, --model <id>', 'model id, or "demo" for the offline demo model (default: $SHOAL_MODEL, config, gpt-5.4)')
+  .option('--base-url <url>', 'an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 (default: $OPENAI_BASE_URL)')
+  .option('--research-model <id>', 'model for research sub-agents (default: the main model)')
+  .addOption(
+    new Option('--approval <mode>', 'ask (writes and commands ask), auto-edit (edits run, commands ask), yolo (nothing asks)').choices([
+      'ask',
+      'auto-edit',
+      'yolo',
+    ]),
+  )
+  .option('--allow <tools>', `let these run without asking (comma-separated: ${WRITE_TOOLS.join(', ')})`, parseToolList)
+  .option('--yolo', 'let every write and command run without asking (same as --approval yolo)')
+  .addOption(
+    new Option('--output-format <format>', 'headless output: text, json (one summary) or stream-json (one node per line)')
+      .choices(['text', 'json', 'stream-json'])
+      .default('text'),
+  )
+  .option('--max-steps <n>', 'most model calls in one turn (default 50)', parsePositiveInteger)
+  .option('--concurrency <n>', 'most read-only calls in flight at once (default 8)', parsePositiveInteger)
+  .option('--record <file>', 'write every model response to a JSONL file, for replay or a bug report')
+  .option('--replay <file>', 'play recorded model responses back instead of calling a model (offline, deterministic)')
+  .option('-c, --continue', "continue this workspace's latest saved session")
+  .option('-r, --resume <id>', 'continue the saved session with this id (see /sessions)')
+  .showHelpAfterError('(run shoal --help for every flag)')
+  .action(async (flags: CliFlags) => {
+    try {
+      process.exitCode = await main(flags);
+    } catch (error) {
+      // A bug of ours should still read as one line; SHOAL_DEBUG=1 shows the stack.
+      process.stderr.write(`shoal: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (process.env.SHOAL_DEBUG) console.error(error);
+      process.exitCode = 1;
+    }
+  });
+
+// An empty OPENAI_BASE_URL would make the OpenAI provider refuse to load at all.
+for (const name of ['OPENAI_BASE_URL', 'OPENAI_API_KEY', 'SHOAL_MODEL']) {
+  if (process.env[name]?.trim() === '') delete process.env[name];
+}
+
+await program.parseAsync(process.argv);
+
+async function main(flags: CliFlags): Promise<number> {
+  const cwd = resolveWorkspace(flags.cwd);
+  if (!cwd) return 2;
+  if (flags.prompt !== undefined && flags.prompt.trim() === '') {
+    process.stderr.write('shoal: -p needs a task, e.g. shoal -p "explain src/cli/main.ts".\n');
+    return 2;
+  }
+  const isInteractive = flags.prompt === undefined;
+  if (isInteractive && !process.stdin.isTTY) {
+    process.stderr.write('shoal: the interactive UI needs a terminal; for pipes and scripts use -p "task".\n');
+    return 2;
+  }
+
+  const { resolveStartup, resolveSession, StartupError } = await import('./startup');
+  const { ConfigError } = await import('../config/settings');
+  let startup;
+  let session;
+  try {
+    startup = await resolveStartup(
+      {
+        model: flags.model,
+        baseUrl: flags.baseUrl,
+        researchModel: flags.researchModel,
+        approvalMode: flags.approval,
+        allowedTools: flags.allow,
+        maxSteps: flags.maxSteps,
+        concurrency: flags.concurrency,
+        yolo: flags.yolo,
+        record: flags.record,
+        replay: flags.replay,
+        isInteractive,
+      },
+      cwd,
+    );
+    session = resolveSession({ cwd, modelId: startup.main.modelId, isContinue: flags.continue, resumeId: flags.resume });
+  } catch (error) {
+    if (!(error instanceof ConfigError || error instanceof StartupError)) throw error;
+    process.stderr.write(`shoal: ${error.message}\n`);
+    return 2;
+  }
+  const { settings, main: mainModel } = startup;
+  const setup = {
+    cwd,
+    model: mainModel.model,
+    researchModel: startup.researchModel,
+    providerOptions: mainModel.providerOptions,
+    concurrency: settings.concurrency,
+    researchMaxSteps: settings.researchMaxSteps,
+  };
+  const { probeLocalServer } = await import('../models/local-server');
+  // Offered, never picked on its own: only when nothing is configured.
+  const probe = async () => (startup.isDemo ? probeLocalServer() : undefined);
+
+  if (isInteractive) {
+    const { runTui } = await import('../ui/run-tui');
+    await runTui({
+      setup,
+      initialModel: mainModel,
+      selectModel: startup.selectModel,
+      approvalMode: settings.approvalMode,
+      allowedTools: settings.allowedTools,
+      maxSteps: settings.maxSteps,
+      version: packageJson.version,
+      notes: [...new Set([startup.modelLine, ...startup.notes, ...session.notes])],
+      lateNote: probe,
+      resumed: session.resumed,
+      createRecorder: session.createRecorder,
+      describeSessions: session.describeSessions,
+    });
+    return 0;
+  }
+
+  const [{ runHeadless }, { createPolicyApproval }] = await Promise.all([import('./headless'), import('../agent/approval')]);
+  for (const note of [...startup.notes, ...session.notes, await probe()]) if (note) process.stderr.write(`shoal: ${note}\n`);
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort(new Error('Interrupted')));
+  return runHeadless({
+    setup,
+    prompt: flags.prompt!,
+    history: session.resumed?.messages,
+    recorder: session.createRecorder((error) => process.stderr.write(`shoal: this session is not being saved: ${error.message}\n`)),
+    outputFormat: flags.outputFormat,
+    maxSteps: settings.maxSteps,
+    requestApproval: createPolicyApproval({
+      mode: settings.approvalMode,
+      allowedTools: new Set(settings.allowedTools),
+      deniedFeedback:
+        'Writes and commands are denied in headless mode. Say what you would change instead; the user can rerun with --allow write_file,update_file,bash or --yolo.',
+    }),
+    signal: controller.signal,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
+}
+
+function resolveWorkspace(dir: string): string | undefined {
+  try {
+    const real = realpathSync(path.resolve(dir));
+    if (statSync(real).isDirectory()) return real;
+    process.stderr.write(`shoal: --cwd ${dir} is not a directory.\n`);
+  } catch {
+    process.stderr.write(`shoal: --cwd ${dir} does not exist.\n`);
+  }
+  return undefined;
+}
+
+function parseToolList(value: string, previous: string[] | undefined): string[] {
+  const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !WRITE_TOOLS.includes(name));
+  if (unknown.length > 0) throw new InvalidArgumentError(`unknown tool ${unknown.join(', ')}; choose from ${WRITE_TOOLS.join(', ')}.`);
+  return [...(previous ?? []), ...names];
+}
+
+function parsePositiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('expected a whole number of 1 or more.');
+  return number;
+}

@@ -1,0 +1,147 @@
+import path from 'node:path';
+import type { LanguageModel, ModelMessage } from 'ai';
+import type { LanguageModelV4 } from '@ai-sdk/provider';
+import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
+import { DEMO_MODEL_ID } from '../models/demo/model';
+import { createModel, DEFAULT_MODEL, type ModelChoice } from '../models/model';
+import { createRecordingModel } from '../models/recording';
+import { createReplayModel } from '../models/replay-model';
+import { createSessionRecorder, summariseHistory, type ResumedTurn, type SessionRecorder } from '../session/recorder';
+import { defaultSessionsDir, latestSession, listSessions, loadSession, type SessionSummary } from '../session/sessions';
+import { loadConfig, type Settings } from '../config/settings';
+
+/** The flags that shape start-up (the rest are the CLI's own). */
+export interface StartupFlags extends Settings {
+  yolo?: boolean;
+  record?: string;
+  replay?: string;
+  /** The TUI paces the demo and replayed models so their panels can be watched. */
+  isInteractive: boolean;
+}
+
+/** Everything resolved before the first frame: settings with defaults, models, and lines to show. */
+export interface Startup {
+  settings: Settings & { approvalMode: ApprovalMode; allowedTools: string[] };
+  main: ModelChoice;
+  researchModel?: LanguageModel;
+  /** Builds the model for /model NAME, against the same server. */
+  selectModel: (name: string) => ModelChoice;
+  /** One line saying which model runs where, for the TUI's greeting. */
+  modelLine: string;
+  /** Lines every run should show: the demo model, recording, replay. */
+  notes: string[];
+  isDemo: boolean;
+}
+
+/** A start-up problem the user can fix; its message is shown as is. */
+export class StartupError extends Error {}
+
+export const DEMO_NOTE = 'offline demo model: set OPENAI_API_KEY or --base-url to use a real model';
+
+/**
+ * Resolves configuration (flags, environment, user and project files) and
+ * builds the models: a replay of a recording, the offline demo model when
+ * nothing is configured, or OpenAI / a compatible server; wrapped for
+ * recording when asked.
+ */
+export async function resolveStartup(flags: StartupFlags, cwd: string): Promise<Startup> {
+  const { settings } = await loadConfig({ flags: settingFlags(flags), env: process.env, cwd });
+  const approvalMode: ApprovalMode = flags.yolo ? 'yolo' : (settings.approvalMode ?? APPROVAL_MODES[0]);
+  const resolved = { ...settings, approvalMode, allowedTools: settings.allowedTools ?? [] };
+  const notes: string[] = [];
+  let modelLine: string;
+  const isConfigured = Boolean(settings.baseUrl || settings.apiKey);
+  const build = (model: string): ModelChoice => ({
+    modelId: model,
+    ...createModel({ model, baseUrl: settings.baseUrl, apiKey: settings.apiKey, isPaced: flags.isInteractive }),
+  });
+
+  let main: ModelChoice;
+  let researchModel: LanguageModel | undefined;
+  if (flags.replay) {
+    const replay = await createReplayModel(flags.replay, { delayMs: flags.isInteractive ? 8 : 0 }).catch((error: Error) => {
+      throw new StartupError(error.message);
+    });
+    main = { modelId: `replay of ${path.basename(flags.replay)}`, model: replay };
+    modelLine = `replaying the model responses recorded in ${flags.replay}`;
+    notes.push(modelLine);
+  } else {
+    if (!isConfigured && settings.model !== undefined && settings.model !== DEMO_MODEL_ID) {
+      throw new StartupError(
+        `model ${settings.model} needs a server: set OPENAI_API_KEY to use OpenAI, or pass --base-url (or set OPENAI_BASE_URL) for an OpenAI-compatible server such as Ollama (http://127.0.0.1:11434/v1). --model demo runs offline.`,
+      );
+    }
+    main = build(isConfigured ? (settings.model ?? DEFAULT_MODEL) : DEMO_MODEL_ID);
+    if (settings.researchModel) researchModel = build(settings.researchModel).model;
+    modelLine = settings.baseUrl ? `model ${main.modelId} at ${settings.baseUrl}` : `model ${main.modelId} on OpenAI`;
+    if (main.modelId === DEMO_MODEL_ID) {
+      modelLine = DEMO_NOTE;
+      notes.push(DEMO_NOTE);
+    }
+  }
+
+  let selectModel = build;
+  if (flags.record) {
+    const record = flags.record;
+    const wrap = (choice: ModelChoice): ModelChoice => ({ ...choice, model: createRecordingModel(choice.model as LanguageModelV4, record) });
+    main = wrap(main);
+    if (researchModel) researchModel = createRecordingModel(researchModel as LanguageModelV4, record);
+    selectModel = (name) => wrap(build(name));
+    notes.push(`recording model responses to ${record}`);
+  }
+  return { settings: resolved, main, researchModel, selectModel, modelLine, notes, isDemo: main.modelId === DEMO_MODEL_ID };
+}
+
+function settingFlags(flags: StartupFlags): Settings {
+  const { yolo: _yolo, record: _record, replay: _replay, isInteractive: _isInteractive, ...settings } = flags;
+  return settings;
+}
+
+/** The saved conversation this run continues, and how it saves itself. */
+export interface SessionSetup {
+  resumed?: { id: string; messages: ModelMessage[]; turns: ResumedTurn[] };
+  /** Problems found while loading (repaired calls, skipped lines), for the user. */
+  notes: string[];
+  createRecorder: (onError: (error: Error) => void) => SessionRecorder;
+  describeSessions: () => string;
+}
+
+/**
+ * Finds the session to continue (`--continue`: this workspace's latest;
+ * `--resume ID`: that one) and sets up saving. An unknown id is a
+ * StartupError; `--continue` with nothing saved starts a new session.
+ */
+export function resolveSession(options: { cwd: string; modelId: string; isContinue?: boolean; resumeId?: string; dir?: string }): SessionSetup {
+  const dir = options.dir ?? defaultSessionsDir();
+  const notes: string[] = [];
+  let id = options.resumeId;
+  if (options.isContinue && !id) {
+    id = latestSession({ dir, cwd: options.cwd })?.id;
+    if (!id) notes.push('no saved session for this workspace yet: starting a new one');
+  }
+  let resumed: SessionSetup['resumed'];
+  if (id) {
+    let loaded;
+    try {
+      loaded = loadSession({ dir, id });
+    } catch (error) {
+      throw new StartupError((error as Error).message);
+    }
+    resumed = { id, messages: loaded.messages, turns: summariseHistory(loaded.messages) };
+    notes.push(`resumed session ${id}`);
+    notes.push(...loaded.problems);
+  }
+  const resumeId = resumed?.id;
+  return {
+    resumed,
+    notes,
+    createRecorder: (onError) => createSessionRecorder({ dir, cwd: options.cwd, model: options.modelId, resumeId, onError }),
+    describeSessions: () => describeSessions(listSessions({ dir, cwd: options.cwd })),
+  };
+}
+
+function describeSessions(sessions: readonly SessionSummary[]): string {
+  if (sessions.length === 0) return 'No saved sessions for this workspace yet.';
+  const rows = sessions.slice(0, 20).map((session) => `  ${session.id}  ${session.turns} ${session.turns === 1 ? 'turn ' : 'turns'}  ${session.firstPrompt}`);
+  return ['Saved sessions (newest first; resume with shoal --resume ID, or --continue for the latest)', ...rows].join('\n');
+}

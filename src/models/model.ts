@@ -1,0 +1,58 @@
+import { createOpenAI } from '@ai-sdk/openai';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import type { LanguageModel, streamText } from 'ai';
+import { createDemoModel, DEMO_MODEL_ID } from './demo/model';
+
+/** Provider-specific request options, such as enabling parallel tool calls. */
+export type ProviderOptions = NonNullable<Parameters<typeof streamText>[0]['providerOptions']>;
+
+/** Where the model lives. */
+export interface ModelSettings {
+  /** Model id, e.g. "gpt-5.4" or "qwen3-coder" on a local server. */
+  model: string;
+  /** An OpenAI-compatible server (Ollama, vLLM, LM Studio, llama.cpp, OpenRouter); OpenAI itself when absent. */
+  baseUrl?: string;
+  apiKey?: string;
+  /** Which client speaks to it: OpenAI's own, or the generic compatible one (default when `baseUrl` is set). */
+  provider?: 'openai' | 'openai-compatible';
+  /** The demo model streams with pauses so its panels can be watched; headless runs turn them off. */
+  isPaced?: boolean;
+}
+
+export const DEFAULT_MODEL = 'gpt-5.4';
+
+/** A model ready to talk to, with its id and request options (what /model switches between). */
+export interface ModelChoice {
+  modelId: string;
+  model: LanguageModel;
+  providerOptions?: ProviderOptions;
+}
+const COMPATIBLE_PROVIDER = 'compatible';
+
+/**
+ * Creates the language model and the provider options that ask it for
+ * parallel tool calls ("demo" is shoal's offline model). OpenAI and compatible servers both speak Chat
+ * Completions here, the one API every local server implements.
+ */
+export function createModel(settings: ModelSettings): { model: LanguageModel; providerOptions: ProviderOptions } {
+  if (settings.model === DEMO_MODEL_ID) {
+    return { model: createDemoModel({ pacing: settings.isPaced === false ? false : undefined }), providerOptions: {} };
+  }
+  const provider = settings.provider ?? (settings.baseUrl ? 'openai-compatible' : 'openai');
+  if (provider === 'openai-compatible') {
+    if (!settings.baseUrl) throw new Error('An OpenAI-compatible provider needs a base URL.');
+    const compatible = createOpenAICompatible({
+      name: COMPATIBLE_PROVIDER,
+      baseURL: settings.baseUrl,
+      apiKey: settings.apiKey,
+      includeUsage: true,
+    });
+    return {
+      model: compatible.chatModel(settings.model),
+      // Unknown keys under the provider's name go into the request body as they are.
+      providerOptions: { [COMPATIBLE_PROVIDER]: { parallel_tool_calls: true } },
+    };
+  }
+  const openai = createOpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl });
+  return { model: openai.chat(settings.model), providerOptions: { openai: { parallelToolCalls: true } } };
+}

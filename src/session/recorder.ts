@@ -1,0 +1,92 @@
+import type { ModelMessage } from 'ai';
+import type { AgentNode } from '../agent/nodes';
+import { createSessionWriter, openSessionWriter, type SessionWriter } from './sessions';
+
+/** Saves a conversation as it happens: what the UI or headless runner feeds it, in order. */
+export interface SessionRecorder {
+  /** The session's id once its first prompt is saved (or the resumed one's). */
+  readonly id: string | undefined;
+  recordPrompt: (text: string) => void;
+  /** Takes every node of a run; keeps the main agent's history, approvals and turn ends. */
+  recordNode: (node: AgentNode) => void;
+  /** Starts a new session file at the next prompt (after /clear). */
+  startNew: () => void;
+}
+
+/**
+ * A recorder writing to `dir`: a new session file on the first prompt, or the
+ * resumed session's file. Contract: never throws; a failed write goes to
+ * `onError` once per problem and the conversation goes on.
+ */
+export function createSessionRecorder(options: {
+  dir: string;
+  cwd: string;
+  model: string;
+  resumeId?: string;
+  onError: (error: Error) => void;
+}): SessionRecorder {
+  let writer: SessionWriter | undefined;
+  let resumeId = options.resumeId;
+  const toolNames = new Map<string, string>();
+  const ensureWriter = (): SessionWriter | undefined => {
+    if (writer) return writer;
+    try {
+      writer = resumeId
+        ? openSessionWriter({ dir: options.dir, id: resumeId, onError: options.onError })
+        : createSessionWriter({ dir: options.dir, cwd: options.cwd, model: options.model, onError: options.onError });
+    } catch (error) {
+      options.onError(error as Error);
+    }
+    return writer;
+  };
+  return {
+    get id() {
+      return writer?.id ?? resumeId;
+    },
+    startNew() {
+      writer = undefined;
+      resumeId = undefined;
+    },
+    recordPrompt(text) {
+      ensureWriter()?.append({ type: 'prompt', text });
+    },
+    recordNode(node) {
+      if (node.agentId !== 'main' || !writer) return;
+      switch (node.type) {
+        case 'history-append':
+          writer.append({ type: 'messages', messages: node.messages });
+          return;
+        case 'approval-request':
+          toolNames.set(node.toolCallId, node.toolName);
+          return;
+        case 'approval-resolve':
+          writer.append({ type: 'approval', toolCallId: node.toolCallId, toolName: toolNames.get(node.toolCallId) ?? '', decision: node.decision });
+          return;
+        case 'run-end':
+          writer.append({ type: 'turn-end', reason: node.reason });
+      }
+    },
+  };
+}
+
+/** One turn of a resumed conversation: the prompt and the answer that ended it. */
+export interface ResumedTurn {
+  prompt: string;
+  answer: string;
+}
+
+/** Retells a saved history turn by turn, for the transcript of a resumed session. */
+export function summariseHistory(messages: readonly ModelMessage[]): ResumedTurn[] {
+  const turns: ResumedTurn[] = [];
+  for (const message of messages) {
+    const text = textOf(message);
+    if (message.role === 'user') turns.push({ prompt: text, answer: '' });
+    else if (message.role === 'assistant' && text.trim() && turns.length > 0) turns.at(-1)!.answer = text.trim();
+  }
+  return turns;
+}
+
+function textOf(message: ModelMessage): string {
+  if (typeof message.content === 'string') return message.content;
+  return message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+}

@@ -1,0 +1,129 @@
+import { closeSync, existsSync, fdatasyncSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { SESSION_FORMAT_VERSION, type SessionEvent, type SessionHeader } from './entries';
+import { newSessionId, sessionFilePath, unknownSessionError } from './paths';
+
+/** Appends a session's entries to its file, one durable line each. */
+export interface SessionWriter {
+  readonly id: string;
+  /** The session's JSONL file. */
+  readonly path: string;
+  /** Writes one entry as a line, stamped with `time`, and syncs it to disk before returning. */
+  append(event: SessionEvent): void;
+}
+
+/** What both ways of getting a writer share. */
+export interface SessionWriterOptions {
+  /** The sessions directory, usually `defaultSessionsDir()`. */
+  dir: string;
+  /** The clock for ids and `time` stamps; tests pass a fixed one. */
+  now?: () => Date;
+  /**
+   * Contract: called with the error when an append fails (disk full, directory
+   * removed); that entry is lost and later appends are still tried. Without it,
+   * `append` throws instead.
+   */
+  onError?: (error: Error) => void;
+}
+
+const MAX_ID_ATTEMPTS = 5;
+
+/**
+ * Starts a new session file in `dir` (created if missing, private to the user)
+ * and writes its header. Throws when the file cannot be created, so the caller
+ * can say so and carry on without saving.
+ */
+export function createSessionWriter(options: SessionWriterOptions & { cwd: string; model: string }): SessionWriter {
+  const now = options.now ?? (() => new Date());
+  // Sessions hold code and command output: only the user may read them.
+  mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+  for (let attempt = 1; ; attempt += 1) {
+    const createdAt = now();
+    const id = newSessionId(createdAt);
+    const path = sessionFilePath(options.dir, id)!;
+    const header: SessionHeader = {
+      type: 'session',
+      version: SESSION_FORMAT_VERSION,
+      id,
+      cwd: options.cwd,
+      model: options.model,
+      createdAt: createdAt.toISOString(),
+      time: createdAt.toISOString(),
+    };
+    try {
+      createDurably(path, `${JSON.stringify(header)}\n`);
+      return makeWriter({ id, path, now, onError: options.onError });
+    } catch (error) {
+      if (!isAlreadyExists(error) || attempt >= MAX_ID_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/**
+ * Reopens session `id` to append to it (resume). If a crash cut its last line,
+ * that line is ended first so it stays one skippable line and the new entries
+ * parse. Throws a "run /sessions" error for an unknown id.
+ */
+export function openSessionWriter(options: SessionWriterOptions & { id: string }): SessionWriter {
+  const path = sessionFilePath(options.dir, options.id);
+  if (!path || !existsSync(path)) throw unknownSessionError(options.id, options.dir);
+  // Appending a newline never changes a complete line; it only closes a cut one.
+  if (!endsWithNewline(path)) appendDurably(path, '\n');
+  return makeWriter({ id: options.id, path, now: options.now ?? (() => new Date()), onError: options.onError });
+}
+
+function makeWriter({ id, path, now, onError }: { id: string; path: string; now: () => Date; onError?: (error: Error) => void }): SessionWriter {
+  return {
+    id,
+    path,
+    append(event) {
+      // `type` first and `time` last: lines read well by eye, and listing skims `messages` lines by that shape.
+      const { type, ...fields } = event;
+      const line = `${JSON.stringify({ type, ...fields, time: now().toISOString() })}\n`;
+      try {
+        appendDurably(path, line);
+      } catch (error) {
+        if (!onError) throw error;
+        onError(error instanceof Error ? error : new Error(String(error)));
+      }
+    },
+  };
+}
+
+/** Appends `text` and syncs it; opening per entry costs little next to a model step and leaves no descriptor to leak. */
+function appendDurably(path: string, text: string): void {
+  writeAndSync(openSync(path, 'a', 0o600), text);
+}
+
+/** Creates `path` with `text`, failing with EEXIST if it already exists, so two shoals never share a file. */
+function createDurably(path: string, text: string): void {
+  writeAndSync(openSync(path, 'wx', 0o600), text);
+}
+
+function writeAndSync(fd: number, text: string): void {
+  try {
+    const bytes = Buffer.from(text, 'utf8');
+    let offset = 0;
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
+    // A killed process keeps what reached the kernel; the sync also survives a power cut.
+    fdatasyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function endsWithNewline(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return true;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isAlreadyExists(error: unknown): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === 'EEXIST';
+}

@@ -1,0 +1,205 @@
+import { readdir, type Dirent } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { FileSystemAdapter } from 'fast-glob';
+import ignore, { type Ignore } from 'ignore';
+import { toWorkspacePath } from './paths';
+
+/** Directory names hidden everywhere, whatever the .gitignore files say. */
+const ALWAYS_IGNORED = new Set(['.git']);
+
+/** Where the rules are read for. */
+export interface GitignoreOptions {
+  /** The workspace root, symlinks resolved. */
+  root: string;
+  /** Workspace-relative directory being listed or searched ("." for the root). */
+  base: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * The .gitignore rules seen from one directory of the workspace, read lazily:
+ * a directory's rules are loaded when the walk lists it, before any of its
+ * entries are judged, so a walk reads every directory once.
+ */
+export interface Gitignore {
+  /** The entries of `directory` (workspace-relative, "." for the root) that are neither ignored nor `.git`. */
+  filterEntries(directory: string, entries: Dirent[]): Promise<Dirent[]>;
+  /** Which of these files are ignored: those in listed directories are known already, others are judged now. */
+  ignoredFiles(workspacePaths: string[]): Promise<Set<string>>;
+  /**
+   * fast-glob's `fs` option: its readdir lists only what `filterEntries`
+   * keeps, so ignored directories are never entered. One walk, where loading
+   * nested .gitignore files first would take a second.
+   */
+  fileSystem: Partial<FileSystemAdapter>;
+}
+
+interface RuleSet {
+  /** Workspace-relative directory holding the .gitignore ("" for the root). */
+  directory: string;
+  rules: Ignore;
+}
+
+/**
+ * Loads `.git/info/exclude` and every .gitignore from the root down to `base`;
+ * directories below are read as they are listed. A base the rules ignore (say
+ * `node_modules/zod`) was asked for by name, so only `.git` stays hidden inside it.
+ */
+export async function loadGitignore(options: GitignoreOptions): Promise<Gitignore> {
+  const base = toRulePath(options.base);
+  const rootChain: RuleSet[] = [];
+  for (const file of [path.join('.git', 'info', 'exclude'), '.gitignore']) {
+    const rules = await readRules(path.join(options.root, file));
+    if (rules) rootChain.push({ directory: '', rules });
+  }
+  // The rules below the root load as directories are asked about, the base and its ancestors first.
+  const { root, signal } = options;
+  const fromRoot = createGitignore({ root, base: '', baseChain: rootChain, hasRules: true, isBaseHidden: false, signal });
+  const isBaseHidden = hasHiddenSegment(base);
+  if (!isBaseHidden && !(await fromRoot.isDirectoryIgnored(base))) return fromRoot;
+  return createGitignore({ root, base, baseChain: [], hasRules: false, isBaseHidden, signal });
+}
+
+function createGitignore(options: {
+  root: string;
+  /** Where the walks start: nothing at or above it is judged. */
+  base: string;
+  /** The rule sets that apply to the base's entries. */
+  baseChain: RuleSet[];
+  hasRules: boolean;
+  /** Inside `.git` everything stays hidden. */
+  isBaseHidden: boolean;
+  signal?: AbortSignal;
+}): Gitignore & { isDirectoryIgnored(directory: string): Promise<boolean> } {
+  const { root, base, signal } = options;
+  /** The rule sets that apply to the entries of a directory, farthest first. */
+  const chains = new Map<string, Promise<RuleSet[]>>([
+    ['', Promise.resolve(options.baseChain.filter((set) => set.directory === ''))],
+    [base, Promise.resolve(options.baseChain)],
+  ]);
+  /** Directories already judged, so each is judged once; the walk starts below the base. */
+  const directoryVerdicts = new Map<string, boolean>([
+    ['', false],
+    [base, options.isBaseHidden],
+  ]);
+
+  const chainOf = (directory: string, hasGitignore?: boolean): Promise<RuleSet[]> => {
+    let chain = chains.get(directory);
+    if (chain === undefined) {
+      chain = (async () => {
+        const inherited = await chainOf(parentOf(directory));
+        const rules =
+          options.hasRules && hasGitignore !== false
+            ? await readRules(path.join(root, directory, '.gitignore'))
+            : undefined;
+        return rules ? [...inherited, { directory, rules }] : inherited;
+      })();
+      chains.set(directory, chain);
+    }
+    return chain;
+  };
+
+  /** Directories whose entries were all judged, and the files among them found ignored. */
+  const listedDirectories = new Set<string>();
+  const ignoredListedFiles = new Set<string>();
+
+  const judge = (workspacePath: string, isDirectory: boolean, chain: RuleSet[]): boolean => {
+    const isIgnored = ALWAYS_IGNORED.has(nameOf(workspacePath)) || isIgnoredBy(chain, workspacePath, isDirectory);
+    if (isDirectory) directoryVerdicts.set(workspacePath, isIgnored);
+    else if (isIgnored) ignoredListedFiles.add(workspacePath);
+    return isIgnored;
+  };
+
+  const isDirectoryIgnored = async (directory: string): Promise<boolean> => {
+    const known = directoryVerdicts.get(directory);
+    if (known !== undefined) return known;
+    const parent = parentOf(directory);
+    if (await isDirectoryIgnored(parent)) return true;
+    return judge(directory, true, await chainOf(parent));
+  };
+
+  const filterEntries = async (workspacePath: string, entries: Dirent[]): Promise<Dirent[]> => {
+    signal?.throwIfAborted();
+    const directory = toRulePath(workspacePath);
+    if (await isDirectoryIgnored(directory)) return [];
+    const chain = await chainOf(directory, entries.some((entry) => entry.name === '.gitignore' && entry.isFile()));
+    const kept = entries.filter((entry) => !judge(joinPath(directory, entry.name), entry.isDirectory(), chain));
+    listedDirectories.add(directory);
+    return kept;
+  };
+
+  const readdirFiltered = (
+    directory: string,
+    optionsOrCallback: unknown,
+    maybeCallback?: (error: NodeJS.ErrnoException | null, entries: unknown[]) => void,
+  ): void => {
+    const callback = (typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback)!;
+    const wantsTypes = typeof optionsOrCallback === 'object' && optionsOrCallback !== null && 'withFileTypes' in optionsOrCallback;
+    readdir(directory, { withFileTypes: true }, (readError, entries) => {
+      if (readError) return callback(readError, []);
+      filterEntries(toWorkspacePath(root, directory), entries).then(
+        (kept) => callback(null, wantsTypes ? kept : kept.map((entry) => entry.name)),
+        (error: NodeJS.ErrnoException) => callback(error, []),
+      );
+    });
+  };
+
+  return {
+    filterEntries,
+    isDirectoryIgnored,
+    async ignoredFiles(workspacePaths) {
+      const ignored = new Set<string>();
+      for (const workspacePath of workspacePaths) {
+        const parent = parentOf(workspacePath);
+        const isIgnored = listedDirectories.has(parent)
+          ? ignoredListedFiles.has(workspacePath)
+          : (await isDirectoryIgnored(parent)) || judge(workspacePath, false, await chainOf(parent));
+        if (isIgnored) ignored.add(workspacePath);
+      }
+      return ignored;
+    },
+    fileSystem: { readdir: readdirFiltered as FileSystemAdapter['readdir'] },
+  };
+}
+
+/** The nearest .gitignore with an opinion decides, as in git. */
+function isIgnoredBy(chain: RuleSet[], workspacePath: string, isDirectory: boolean): boolean {
+  for (let index = chain.length - 1; index >= 0; index--) {
+    const { directory, rules } = chain[index]!;
+    const relative = directory === '' ? workspacePath : workspacePath.slice(directory.length + 1);
+    const result = rules.test(isDirectory ? `${relative}/` : relative);
+    if (result.ignored) return true;
+    if (result.unignored) return false;
+  }
+  return false;
+}
+
+function hasHiddenSegment(workspacePath: string): boolean {
+  return workspacePath.split('/').some((segment) => ALWAYS_IGNORED.has(segment));
+}
+
+async function readRules(file: string): Promise<Ignore | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : ignore().add(text);
+}
+
+/** Rules see the root as "", where workspace paths say ".". */
+function toRulePath(workspacePath: string): string {
+  return workspacePath === '.' ? '' : workspacePath;
+}
+
+/** "a/b" -> "b". */
+function nameOf(workspacePath: string): string {
+  return workspacePath.slice(workspacePath.lastIndexOf('/') + 1);
+}
+
+/** "a/b" -> "a", "a" -> "". */
+function parentOf(workspacePath: string): string {
+  const slash = workspacePath.lastIndexOf('/');
+  return slash === -1 ? '' : workspacePath.slice(0, slash);
+}
+
+function joinPath(directory: string, name: string): string {
+  return directory === '' ? name : `${directory}/${name}`;
+}

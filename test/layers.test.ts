@@ -1,0 +1,81 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = path.resolve(import.meta.dirname, '../src');
+
+/**
+ * The house, top to bottom (README "Layout"): each folder may import only the
+ * folders listed for it. `agent/nodes.ts` is the one contract every layer may
+ * read, type-only, so tools can forward a sub-agent's nodes.
+ */
+const MAY_IMPORT: Record<string, readonly string[]> = {
+  cli: ['ui', 'state', 'agent', 'models', 'tools', 'workspace', 'session', 'config'],
+  ui: ['state', 'agent', 'models', 'tools', 'workspace', 'session', 'config'],
+  state: ['agent'],
+  session: ['agent', 'config', 'workspace'],
+  config: ['agent', 'workspace'],
+  agent: ['tools', 'models', 'workspace'],
+  models: [],
+  tools: ['workspace'],
+  workspace: [],
+};
+const CONTRACT = 'agent/nodes';
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return /\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [full] : [];
+  });
+}
+
+interface Arrow {
+  from: string;
+  to: string;
+  isTypeOnly: boolean;
+}
+
+function arrowsOf(file: string): Arrow[] {
+  const text = readFileSync(file, 'utf8');
+  const from = path.relative(SRC, file).split(path.sep).join('/');
+  const arrows: Arrow[] = [];
+  const pattern = /(import\s+type\s[^'"]*?from\s*|(?:from|import\(|import)\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
+  for (const match of text.matchAll(pattern)) {
+    const target = path.relative(SRC, path.resolve(path.dirname(file), match[2]!)).split(path.sep).join('/');
+    if (target.startsWith('..')) continue; // package.json
+    arrows.push({ from, to: target.replace(/\.tsx?$/, ''), isTypeOnly: match[1]!.startsWith('import type') });
+  }
+  return arrows;
+}
+
+const folderOf = (file: string) => file.split('/')[0]!;
+
+describe('the source tree', () => {
+  const files = sourceFiles(SRC);
+
+  it('keeps every source file in a folder the layering knows', () => {
+    const loose = files.map((file) => path.relative(SRC, file)).filter((file) => !(folderOf(file) in MAY_IMPORT) || !file.includes(path.sep));
+    expect(loose).toEqual([]);
+  });
+
+  it('has no import that runs back up the house', () => {
+    const upward = files
+      .flatMap(arrowsOf)
+      .filter(({ from, to, isTypeOnly }) => {
+        const source = folderOf(from);
+        const target = folderOf(to);
+        if (source === target) return false;
+        if (to === CONTRACT && isTypeOnly) return false;
+        return !MAY_IMPORT[source]!.includes(target);
+      })
+      .map(({ from, to }) => `${from} -> ${to}`);
+    expect(upward).toEqual([]);
+  });
+
+  it('sees the arrows it checks (a parser that found none would pass anything)', () => {
+    const arrows = files.flatMap(arrowsOf);
+    expect(arrows.some((arrow) => arrow.from === 'cli/main.ts' && arrow.to === 'ui/run-tui')).toBe(true);
+    expect(arrows.some((arrow) => arrow.from === 'tools/types.ts' && arrow.to === CONTRACT && arrow.isTypeOnly)).toBe(true);
+  });
+});
