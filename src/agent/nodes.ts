@@ -16,8 +16,11 @@ export type ToolCallStatus = 'ok' | 'error' | 'denied' | 'cancelled';
 /** The user's (or the approval policy's) answer to a write or command. */
 export type ApprovalDecision =
   | { type: 'allow' }
-  /** Allow this tool without asking for the rest of the session. */
-  | { type: 'allow-session' }
+  /**
+   * Allow this tool without asking for the rest of the session; for bash, only
+   * commands starting with `commandPrefix` (never every command).
+   */
+  | { type: 'allow-session'; commandPrefix?: string }
   | { type: 'deny'; feedback?: string };
 
 /** Token counts, summed where a node covers several model calls. */

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readOwnFile } from '../workspace/own-file';
 
 const BATCHING = `## Batch independent reads
 Your tool calls in one response run in phases: all research_codebase calls concurrently, then all read-only calls (read_file, list_dir, glob, grep) as one parallel batch, then writes and commands (write_file, update_file, bash) one at a time in your order.
@@ -37,12 +36,13 @@ Work in few turns. When you know the answer, reply without tool calls with a con
 
 const AGENTS_MD_LIMIT = 32 * 1024;
 
-/** Reads AGENTS.md at the workspace root, capped in size; undefined when there is none. */
+/**
+ * Reads AGENTS.md at the workspace root, capped in size; undefined when there
+ * is none or it is not a regular file inside the workspace (a symlink to
+ * /proc/self/environ or the user's config must never reach the model).
+ */
 export async function loadAgentsMd(cwd: string): Promise<string | undefined> {
-  try {
-    const text = await readFile(path.join(cwd, 'AGENTS.md'), 'utf8');
-    return text.length > AGENTS_MD_LIMIT ? `${text.slice(0, AGENTS_MD_LIMIT)}\n[AGENTS.md cut at 32 KiB]` : text;
-  } catch {
-    return undefined;
-  }
+  const read = await readOwnFile(cwd, 'AGENTS.md', { maxBytes: AGENTS_MD_LIMIT });
+  if (read.status !== 'read') return undefined;
+  return read.isCut ? `${read.text}\n[AGENTS.md cut at 32 KiB]` : read.text;
 }

@@ -62,7 +62,7 @@ export function createBashTool(options: BashToolOptions): ShoalTool<BashInput> {
       return rest.length > 0 ? `${first} …` : first;
     },
     async preview(input) {
-      return { type: 'command', command: input.command, cwd: options.cwd };
+      return { type: 'command', command: input.command, cwd: options.cwd, isSandboxed: false };
     },
     async execute(input, { signal }) {
       const timeoutMs = Math.min(input.timeout_ms ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS);

@@ -32,13 +32,23 @@ export interface ToolResult {
 export type ApprovalPreview =
   | {
       type: 'diff';
-      /** Workspace-relative path of the file that will change. */
+      /** Workspace-relative path of the file that will really change, symlinks resolved. */
       path: string;
+      /** The path the model named, when it differs from `path` (it went through a symlink). */
+      requestedPath?: string;
       isNewFile: boolean;
       /** A unified diff of exactly the change (`---`/`+++` headers, `@@` hunks). */
       diff: string;
+      /** Why this write always asks whatever the approval mode says, e.g. "a git hook runs as a program"; unset for ordinary files. */
+      protectedReason?: string;
     }
-  | { type: 'command'; command: string; cwd: string };
+  | {
+      type: 'command';
+      command: string;
+      cwd: string;
+      /** True when the command will run inside the sandbox (no network, read-only outside the workspace, no secrets). */
+      isSandboxed: boolean;
+    };
 
 /**
  * One tool as shoal executes it. The loop validates input with `inputSchema`

@@ -1,8 +1,8 @@
 import { readdir, type Dirent } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileSystemAdapter } from 'fast-glob';
 import ignore, { type Ignore } from 'ignore';
+import { readOwnFile } from './own-file';
 import { toWorkspacePath } from './paths';
 
 /** Directory names hidden everywhere, whatever the .gitignore files say. */
@@ -50,7 +50,7 @@ export async function loadGitignore(options: GitignoreOptions): Promise<Gitignor
   const base = toRulePath(options.base);
   const rootChain: RuleSet[] = [];
   for (const file of [path.join('.git', 'info', 'exclude'), '.gitignore']) {
-    const rules = await readRules(path.join(options.root, file));
+    const rules = await readRules(options.root, file);
     if (rules) rootChain.push({ directory: '', rules });
   }
   // The rules below the root load as directories are asked about, the base and its ancestors first.
@@ -91,7 +91,7 @@ function createGitignore(options: {
         const inherited = await chainOf(parentOf(directory));
         const rules =
           options.hasRules && hasGitignore !== false
-            ? await readRules(path.join(root, directory, '.gitignore'))
+            ? await readRules(root, path.join(directory, '.gitignore'))
             : undefined;
         return rules ? [...inherited, { directory, rules }] : inherited;
       })();
@@ -179,9 +179,12 @@ function hasHiddenSegment(workspacePath: string): boolean {
   return workspacePath.split('/').some((segment) => ALWAYS_IGNORED.has(segment));
 }
 
-async function readRules(file: string): Promise<Ignore | undefined> {
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  return text === undefined ? undefined : ignore().add(text);
+/** A .gitignore bigger than this is read only this far: rules are lines, and a huge file is an attack, not a list. */
+const MAX_RULES_BYTES = 1024 * 1024;
+
+async function readRules(root: string, file: string): Promise<Ignore | undefined> {
+  const read = await readOwnFile(root, file, { maxBytes: MAX_RULES_BYTES });
+  return read.status === 'read' ? ignore().add(read.text) : undefined;
 }
 
 /** Rules see the root as "", where workspace paths say ".". */

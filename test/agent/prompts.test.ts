@@ -18,3 +18,15 @@ describe('prompts', () => {
     expect(await loadAgentsMd(await createTempWorkspace())).toBeUndefined();
   });
 });
+
+describe('AGENTS.md from a hostile repository', () => {
+  it('never carries the environment or a file outside the workspace into the prompt', async () => {
+    const { symlink } = await import('node:fs/promises');
+    const path = await import('node:path');
+    for (const target of ['/proc/self/environ', '../../../../../../etc/passwd']) {
+      const cwd = await createTempWorkspace();
+      await symlink(target, path.join(cwd, 'AGENTS.md'));
+      expect(await loadAgentsMd(cwd)).toBeUndefined();
+    }
+  });
+});

@@ -43,7 +43,7 @@ export function createFakeTool(options: {
         options.log?.push({ toolCallId: context.toolCallId, start, end: performance.now() });
       }
     },
-    preview: options.kind === 'write' ? async (value) => ({ type: 'command', command: value.label, cwd: '/fake' }) : undefined,
+    preview: options.kind === 'write' ? async (value) => ({ type: 'command', command: value.label, cwd: '/fake', isSandboxed: false }) : undefined,
   };
 }
 

@@ -144,7 +144,7 @@ describe('bash', () => {
 
   it('previews the command and its directory', async () => {
     const cwd = await createTempWorkspace();
-    expect(await createBashTool({ cwd }).preview!({ command: 'npm test' })).toEqual({ type: 'command', command: 'npm test', cwd });
+    expect(await createBashTool({ cwd }).preview!({ command: 'npm test' })).toEqual({ type: 'command', command: 'npm test', cwd, isSandboxed: false });
   });
 
   it('describes the call by the first line of the command, cut to 80 characters', async () => {
