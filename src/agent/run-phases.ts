@@ -1,6 +1,6 @@
 import type { ToolRegistry } from '../tools/registry';
 import type { RequestApproval } from './approval';
-import { classifyCalls, PHASE_ORDER } from './classify';
+import { planPhases } from './classify';
 import { mapConcurrently } from './concurrency';
 import { gateCall } from './gate-call';
 import type { AgentNode, NodeBody, Phase, ToolCallInfo } from './nodes';
@@ -23,17 +23,15 @@ export interface RunPhasesOptions {
 }
 
 /**
- * Runs one response's calls in phases: research calls concurrently, then all
- * read-only calls as one parallel batch, then writes and commands one at a
- * time in the model's order, each after approval.
+ * Runs one response's calls in phases (see `planPhases`): research calls
+ * concurrently, then all read-only calls as one parallel batch, then writes
+ * and commands one at a time in the model's order, each after approval; a
+ * read the model placed after a write runs in a later phase, after it.
  * Contract: never rejects; every call gets exactly one outcome.
  */
 export async function runPhases(options: RunPhasesOptions): Promise<Map<string, CallOutcome>> {
   const outcomes = new Map<string, CallOutcome>();
-  const phases = classifyCalls(options.calls, options.tools);
-  for (const phase of PHASE_ORDER) {
-    const calls = phases[phase];
-    if (calls.length === 0) continue;
+  for (const { phase, calls } of planPhases(options.calls, options.tools)) {
     const described = calls.map((call) => ({ ...call, description: describeCall(options.tools.get(call.toolName), call.input) }));
     options.emit({ type: 'phase-start', step: options.step, phase, calls: described });
     const started = performance.now();

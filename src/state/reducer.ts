@@ -140,10 +140,12 @@ function reduceTurn(turn: TurnView, node: Exclude<AgentNode, NodeOf<'history-app
         return { ...step, calls, phases: [...step.phases, { phase: node.phase, toolCallIds, startedAt: node.time }] };
       });
     case 'phase-end':
-      return updateStep(turn, node, (step) => ({
-        ...step,
-        phases: step.phases.map((phase) => (phase.phase === node.phase ? { ...phase, durationMs: node.durationMs } : phase)),
-      }));
+      return updateStep(turn, node, (step) => {
+        // A response may run the same kind of phase twice (reads after a write): the open one ends.
+        const index = step.phases.findLastIndex((phase) => phase.phase === node.phase && phase.durationMs === undefined);
+        if (index === -1) return `no open ${node.phase} phase`;
+        return { ...step, phases: step.phases.with(index, { ...step.phases[index]!, durationMs: node.durationMs }) };
+      });
     case 'tool-call-invalid':
       return updateStep(turn, node, (step) => {
         if (getOwn(step.calls, node.toolCallId)) return `call ${node.toolCallId} already exists`;

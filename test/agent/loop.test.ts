@@ -3,10 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { ApprovalRequest, RequestApproval } from '../../src/agent/approval';
 import { runAgent, type RunAgentOptions } from '../../src/agent/loop';
 import type { ApprovalDecision } from '../../src/agent/nodes';
+import { createReadFileTool } from '../../src/tools/read-file';
 import { createRegistry } from '../../src/tools/registry';
+import { createWriteFileTool } from '../../src/tools/write-file';
 import { collect, ofType } from '../helpers/collect';
 import { createFakeTool, type Interval } from '../helpers/fake-tools';
 import { createScriptedModel } from '../helpers/scripted-model';
+import { createTempWorkspace } from '../helpers/temp-workspace';
 
 const allowAll: RequestApproval = async () => ({ type: 'allow' });
 
@@ -74,7 +77,7 @@ describe('runAgent', () => {
     expect(most).toBe(3);
   });
 
-  it('runs phases in order and writes one at a time in the model order', async () => {
+  it('runs phases in order, writes one at a time in the model order, and a read placed after a write after it', async () => {
     const log: Interval[] = [];
     const order: string[] = [];
     const tools = createRegistry([
@@ -96,11 +99,54 @@ describe('runAgent', () => {
     ]);
     const nodes = await run({ model, tools });
 
-    expect(ofType(nodes, 'phase-start').map((node) => node.phase)).toEqual(['research', 'read-only', 'write']);
-    expect(order).toEqual(['q1', 'r1', 'w1', 'w2', 'w3']);
+    expect(ofType(nodes, 'phase-start').map((node) => node.phase)).toEqual(['write', 'read-only', 'write', 'research', 'write']);
+    expect(order).toEqual(['w1', 'r1', 'w2', 'q1', 'w3']);
     for (let index = 1; index < log.length; index++) expect(log[index]!.start).toBeGreaterThanOrEqual(log[index - 1]!.end);
     // Results go back in the model's order, one per call.
     expect(toolResultsSent(model, 1).map((part) => part.toolCallId)).toEqual(['call-0-0', 'call-0-1', 'call-0-2', 'call-0-3', 'call-0-4']);
+  });
+
+  it('keeps the common case one batch: research, then every read at once, then the writes', async () => {
+    const order: string[] = [];
+    const tools = createRegistry([
+      createFakeTool({ name: 'read', kind: 'read-only', latencyMs: 20, onRun: (label) => order.push(label) }),
+      createFakeTool({ name: 'write', kind: 'write', onRun: (label) => order.push(label) }),
+      createFakeTool({ name: 'research', kind: 'research', onRun: (label) => order.push(label) }),
+    ]);
+    const model = createScriptedModel([
+      {
+        calls: [
+          { toolName: 'read', input: { label: 'r1' } },
+          { toolName: 'research', input: { label: 'q1' } },
+          { toolName: 'read', input: { label: 'r2' } },
+          { toolName: 'write', input: { label: 'w1' } },
+          { toolName: 'write', input: { label: 'w2' } },
+        ],
+      },
+      { text: 'done' },
+    ]);
+    const nodes = await run({ model, tools });
+    expect(ofType(nodes, 'phase-start').map((node) => [node.phase, node.calls.length])).toEqual([['research', 1], ['read-only', 2], ['write', 2]]);
+    expect(order.slice(1, 3).sort()).toEqual(['r1', 'r2']);
+    expect(order.slice(3)).toEqual(['w1', 'w2']);
+  });
+
+  it('a read_file placed after a write_file of the same file sees what was written', async () => {
+    const cwd = await createTempWorkspace({ 'x.txt': 'old\n' });
+    const tools = createRegistry([createWriteFileTool({ cwd }), createReadFileTool({ cwd })]);
+    const model = createScriptedModel([
+      {
+        calls: [
+          { toolName: 'write_file', input: { path: 'x.txt', content: 'new\n' } },
+          { toolName: 'read_file', input: { path: 'x.txt' } },
+        ],
+      },
+      { text: 'done' },
+    ]);
+    await run({ model, tools });
+    const [, read] = toolResultsSent(model, 1);
+    expect(JSON.stringify(read!.output)).toContain('new');
+    expect(JSON.stringify(read!.output)).not.toContain('old');
   });
 
   it('asks before each write, runs nothing denied, and tells the model the feedback', async () => {
@@ -121,8 +167,8 @@ describe('runAgent', () => {
 
     expect(ran).toEqual(['keep']);
     expect(asked.map((request) => request.preview)).toEqual([
-      { type: 'command', command: 'keep', cwd: '/fake' },
-      { type: 'command', command: 'drop', cwd: '/fake' },
+      { type: 'command', command: 'keep', cwd: '/fake', isSandboxed: false },
+      { type: 'command', command: 'drop', cwd: '/fake', isSandboxed: false },
     ]);
     expect(ofType(nodes, 'approval-resolve').map((node) => node.decision.type)).toEqual(['allow', 'deny']);
     expect(ofType(nodes, 'tool-call-end').map((node) => node.status)).toEqual(['ok', 'denied']);

@@ -211,3 +211,27 @@ describe('reduce', () => {
     expect(selectLiveNotices(state)).toEqual([]);
   });
 });
+
+describe('a response that runs the same phase twice (reads placed after a write)', () => {
+  it('keeps both read batches, in order, each with its own duration', () => {
+    const call = (id: string, toolName: string) => ({ toolCallId: id, toolName, input: {}, description: id });
+    const state = fold([
+      { type: 'turn-start', prompt: 'go', time: 0 },
+      node('run-start', { modelId: 'm', maxSteps: 5 }),
+      node('step-start', { step: 1 }),
+      node('phase-start', { step: 1, phase: 'read-only', calls: [call('r1', 'read')] }),
+      node('phase-end', { step: 1, phase: 'read-only', durationMs: 5 }),
+      node('phase-start', { step: 1, phase: 'write', calls: [call('w1', 'write')] }),
+      node('phase-end', { step: 1, phase: 'write', durationMs: 7 }),
+      node('phase-start', { step: 1, phase: 'read-only', calls: [call('r2', 'read')] }),
+      node('phase-end', { step: 1, phase: 'read-only', durationMs: 9 }),
+    ]);
+    const phases = state.turns[0]!.agents.main!.steps[0]!.phases;
+    expect(phases.map((phase) => [phase.phase, phase.toolCallIds, phase.durationMs])).toEqual([
+      ['read-only', ['r1'], 5],
+      ['write', ['w1'], 7],
+      ['read-only', ['r2'], 9],
+    ]);
+  });
+});
+
