@@ -5,6 +5,8 @@ import type { StartResearch } from '../tools/research-codebase';
 import { denyAll } from './approval';
 import { runAgent } from './loop';
 import type { ProviderOptions } from '../models/model';
+import type { ContextWindow } from '../models/context-window';
+import { createContextBudget } from './context/budget';
 import { researchInstructions } from './prompts';
 
 /** How the main agent and its research sub-agents are set up. */
@@ -19,6 +21,9 @@ export interface AgentSetup {
   maxRetries?: number;
   /** Records every write so /undo can restore it; absent in runs that cannot undo (headless). */
   journal?: WriteJournal;
+  /** The research model's window, for its own compaction; sub-agents never compact without it. */
+  contextWindow?: () => ContextWindow;
+  compactAt?: number;
 }
 
 export const DEFAULT_RESEARCH_MAX_STEPS = 20;
@@ -45,6 +50,7 @@ export function createStartResearch(setup: AgentSetup, tracker: FileTracker): St
       concurrency: setup.concurrency,
       providerOptions: setup.providerOptions,
       maxRetries: setup.maxRetries,
+      context: setup.contextWindow ? createContextBudget({ window: setup.contextWindow, compactAt: setup.compactAt }) : undefined,
     });
 }
 

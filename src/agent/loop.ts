@@ -6,6 +6,8 @@ import { streamModelStep } from './model-step';
 import type { ProviderOptions } from '../models/model';
 import type { RetryPolicy } from '../models/retry-policy';
 import type { AgentNode, NodeBody, RunEndReason, Usage } from './nodes';
+import { compactionThreshold, type ContextBudget } from './context/budget';
+import { compactHistory, type CompactOptions } from './context/compact';
 import { createRepeatGuard, cutOffStop } from './repeat-guard';
 import { errorMessage } from '../models/model-errors';
 import { cancelledOutcome, errorOutcome } from './run-call';
@@ -34,6 +36,10 @@ export interface RunAgentOptions {
   /** Retries after a failed model call (0: none); the policy's count when absent. */
   maxRetries?: number;
   retryPolicy?: RetryPolicy;
+  /** The model's window and how full the history may grow; without it the history is never compacted. */
+  context?: ContextBudget;
+  /** Compact the history and stop, without a model step (the /compact command); `focus` is what to keep. */
+  compactOnly?: { focus?: string };
 }
 
 export const DEFAULT_MAX_STEPS = 50;
@@ -63,18 +69,45 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
   const end = (reason: RunEndReason, error?: string) =>
     stamp({ type: 'run-end', reason, text, usage: { ...usage }, steps: step, ...(error ? { error } : {}) });
 
+  const budget = options.context;
+  const requestTokens = () => budget?.estimate({ instructions: options.instructions, messages, toolCount: options.tools.size }) ?? 0;
+  /** Compacts `messages` in place; true when it changed. */
+  async function* compact(reason: CompactOptions['reason'], focus?: string): AsyncGenerator<AgentNode, boolean> {
+    if (!budget) return false;
+    const compacted = yield* stampAll(
+      compactHistory({ ...options, messages, budget, reason, step, focus, toolCount: options.tools.size }),
+      stamp,
+    );
+    if (!compacted) return false;
+    messages.splice(0, messages.length, ...compacted);
+    yield stamp({ type: 'history-replace', messages: compacted });
+    return true;
+  }
+
   yield stamp({ type: 'run-start', modelId: modelIdOf(options.model), maxSteps });
   try {
+    if (options.compactOnly) {
+      const isCompacted = yield* compact('requested', options.compactOnly.focus);
+      return yield isCompacted ? end('done') : end('error', 'The conversation could not be compacted.');
+    }
     for (;;) {
       if (options.signal.aborted) return yield end('aborted');
       if (step >= maxSteps) return yield end('step-limit');
       step += 1;
       yield stamp({ type: 'step-start', step });
       const started = performance.now();
-      const result = yield* stampAll(
-        streamModelStep({ ...options, messages, step }),
-        stamp,
-      );
+      if (budget && requestTokens() > compactionThreshold(budget)) yield* compact('threshold');
+      let estimated = requestTokens();
+      if (budget) yield stamp({ type: 'context-size', step, tokens: estimated, window: budget.window().tokens });
+      let result = yield* stampAll(streamModelStep({ ...options, messages, step }), stamp);
+      // The server said the request is too long: compact and try once more, rather than lose the session.
+      if (result.isContextOverflow) budget?.observeOverflow(estimated);
+      if (result.isContextOverflow && !options.signal.aborted && (yield* compact('overflow'))) {
+        estimated = requestTokens();
+        yield stamp({ type: 'context-size', step, tokens: estimated, window: budget!.window().tokens });
+        result = yield* stampAll(streamModelStep({ ...options, messages, step }), stamp);
+      }
+      if (budget && result.error === undefined) budget.observe(estimated, result.usage.inputTokens);
       usage.inputTokens += result.usage.inputTokens;
       usage.outputTokens += result.usage.outputTokens;
       if (result.text) text = result.text;

@@ -1,6 +1,6 @@
 import { streamText, tool, zodSchema, type LanguageModel, type ModelMessage, type Tool } from 'ai';
 import type { ToolRegistry } from '../tools/registry';
-import { describeModelError, errorMessage } from '../models/model-errors';
+import { describeModelError, errorMessage, isContextOverflow } from '../models/model-errors';
 import type { ProviderOptions } from '../models/model';
 import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from '../models/retry-policy';
 import type { NodeBody, ToolCallInfo, Usage } from './nodes';
@@ -35,6 +35,8 @@ export interface ModelStepResult {
   error?: string;
   /** Why a response ended early, when it was cut off after streaming something. */
   cutOffReason?: string;
+  /** Set with `error` when the server refused the request as larger than the model's window. */
+  isContextOverflow?: boolean;
 }
 
 /**
@@ -55,7 +57,7 @@ export async function* streamModelStep(options: ModelStepOptions): AsyncGenerato
     if (hasOutput) return cutOff(result, describeModelError(failure));
     const delayMs = retryDelay(failure, attempt, policy);
     const reason = describeModelError(failure);
-    if (delayMs === undefined) return { ...result, error: reason };
+    if (delayMs === undefined) return { ...result, error: reason, ...(isContextOverflow(failure) ? { isContextOverflow: true } : {}) };
     yield { type: 'step-retry', step: options.step, attempt, maxRetries: policy.maxRetries, delayMs, reason };
     try {
       await sleep(delayMs, options.signal);

@@ -23,6 +23,12 @@ export type ApprovalDecision =
   | { type: 'allow-session'; commandPrefix?: string }
   | { type: 'deny'; feedback?: string };
 
+/** Why a history was compacted: it neared the window, the server refused it as too long, or the user asked (/compact). */
+export type CompactionReason = 'threshold' | 'overflow' | 'requested';
+
+/** How a compaction saved room: old tool outputs cleared, or the older messages summarised by the model. */
+export type CompactionMethod = 'cleared-outputs' | 'summary';
+
 /** Token counts, summed where a node covers several model calls. */
 export interface Usage {
   inputTokens: number;
@@ -87,6 +93,14 @@ export type AgentNode = NodeBase &
     | { type: 'approval-resolve'; step: number; toolCallId: string; decision: ApprovalDecision }
     /** Messages to append to the conversation: a step's assistant message and its tool results. */
     | { type: 'history-append'; messages: ModelMessage[] }
+    /** How much of the model's window the next request takes (estimated, calibrated by the server's counts). */
+    | { type: 'context-size'; step: number; tokens: number; window: number }
+    /** `step`: the step the compaction runs before (0 for /compact between turns). */
+    | { type: 'compaction-start'; step: number; reason: CompactionReason; tokensBefore: number; window: number }
+    /** `method`: old tool outputs cleared, or older messages summarised; `error` when it fell short. */
+    | { type: 'compaction-end'; step: number; method: CompactionMethod; tokensBefore: number; tokensAfter: number; error?: string }
+    /** The whole conversation replaced by its compacted form; what the next request sends. */
+    | { type: 'history-replace'; messages: ModelMessage[] }
   );
 
 /** One node type's full shape, e.g. `NodeOf<'tool-call-end'>`. */

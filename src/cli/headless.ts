@@ -1,3 +1,4 @@
+import type { ContextBudget } from '../agent/context/budget';
 import type { Writable } from 'node:stream';
 import type { ModelMessage } from 'ai';
 import type { RequestApproval } from '../agent/approval';
@@ -22,6 +23,8 @@ export interface HeadlessOptions {
   outputFormat: OutputFormat;
   requestApproval: RequestApproval;
   maxSteps?: number;
+  /** The model's window; the history compacts to stay within it. */
+  context?: ContextBudget;
   signal: AbortSignal;
   stdout: Writable;
   stderr: Writable;
@@ -73,6 +76,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
     concurrency: options.setup.concurrency,
     providerOptions: options.setup.providerOptions,
     maxRetries: options.setup.maxRetries,
+    context: options.context,
   })) {
     countNode(summary, node);
     options.recorder?.recordNode(node);

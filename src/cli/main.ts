@@ -117,6 +117,7 @@ async function main(flags: CliFlags): Promise<number> {
     return 2;
   }
   const { settings, main: mainModel } = startup;
+  const researchModelId = settings.researchModel ?? mainModel.modelId;
   const setup = {
     cwd,
     model: mainModel.model,
@@ -124,6 +125,8 @@ async function main(flags: CliFlags): Promise<number> {
     providerOptions: mainModel.providerOptions,
     concurrency: settings.concurrency,
     researchMaxSteps: settings.researchMaxSteps,
+    contextWindow: () => startup.contextWindowOf(researchModelId),
+    compactAt: settings.compactAt,
   };
   const { probeLocalServer } = await import('../models/local-server');
   // Offered, never picked on its own: only when nothing is configured.
@@ -144,12 +147,20 @@ async function main(flags: CliFlags): Promise<number> {
       resumed: session.resumed,
       createRecorder: session.createRecorder,
       describeSessions: session.describeSessions,
+      contextWindowOf: startup.contextWindowOf,
+      probeContextWindow: startup.probeContextWindow,
+      compactAt: settings.compactAt,
     });
     return 0;
   }
 
-  const [{ runHeadless }, { createPolicyApproval }] = await Promise.all([import('./headless'), import('../agent/approval')]);
-  for (const note of [...startup.notes, ...session.notes, await probe()]) if (note) process.stderr.write(`shoal: ${note}\n`);
+  const [{ runHeadless }, { createPolicyApproval }, { createContextBudget }] = await Promise.all([
+    import('./headless'),
+    import('../agent/approval'),
+    import('../agent/context/budget'),
+  ]);
+  const [localServer] = await Promise.all([probe(), startup.probeContextWindow(mainModel.modelId), startup.probeContextWindow(researchModelId)]);
+  for (const note of [...startup.notes, ...session.notes, localServer]) if (note) process.stderr.write(`shoal: ${note}\n`);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort(new Error('Interrupted')));
   return runHeadless({
@@ -159,6 +170,7 @@ async function main(flags: CliFlags): Promise<number> {
     recorder: session.createRecorder((error) => process.stderr.write(`shoal: this session is not being saved: ${error.message}\n`)),
     outputFormat: flags.outputFormat,
     maxSteps: settings.maxSteps,
+    context: createContextBudget({ window: () => startup.contextWindowOf(mainModel.modelId), compactAt: settings.compactAt }),
     requestApproval: createPolicyApproval({
       mode: settings.approvalMode,
       allowedTools: new Set(settings.allowedTools),

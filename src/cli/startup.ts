@@ -3,6 +3,7 @@ import type { LanguageModel, ModelMessage } from 'ai';
 import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
 import { DEMO_MODEL_ID } from '../models/demo/model';
+import { chooseContextWindow, probeContextWindow, type ContextWindow } from '../models/context-window';
 import { createModel, DEFAULT_MODEL, type ModelChoice } from '../models/model';
 import { createRecordingModel } from '../models/recording';
 import { createReplayModel } from '../models/replay-model';
@@ -31,6 +32,10 @@ export interface Startup {
   /** Lines every run should show: the demo model, recording, replay. */
   notes: string[];
   isDemo: boolean;
+  /** The window of a model by id, as known now: the setting, the server's answer once probed, the table, a default. */
+  contextWindowOf: (modelId: string) => ContextWindow;
+  /** Asks the server how large a model's window is, so `contextWindowOf` knows; resolves quickly, never rejects. */
+  probeContextWindow: (modelId: string) => Promise<void>;
 }
 
 /** A start-up problem the user can fix; its message is shown as is. */
@@ -89,8 +94,29 @@ export async function resolveStartup(flags: StartupFlags, cwd: string): Promise<
     selectModel = (name) => wrap(build(name));
     notes.push(`recording model responses to ${record}`);
   }
-  return { settings: resolved, main, researchModel, selectModel, modelLine, notes, isDemo: main.modelId === DEMO_MODEL_ID };
+  const probed = new Map<string, ContextWindow>();
+  const contextWindowOf = (modelId: string): ContextWindow =>
+    modelId === DEMO_MODEL_ID ? DEMO_WINDOW : chooseContextWindow({ modelId, setting: settings.contextWindow, probed: probed.get(modelId) });
+  const probeWindow = async (modelId: string) => {
+    if (!settings.baseUrl || settings.contextWindow || flags.replay || probed.has(modelId)) return;
+    const found = await probeContextWindow({ baseUrl: settings.baseUrl, modelId, apiKey: settings.apiKey });
+    if (found) probed.set(modelId, found);
+  };
+  return {
+    settings: resolved,
+    main,
+    researchModel,
+    selectModel,
+    modelLine,
+    notes,
+    isDemo: main.modelId === DEMO_MODEL_ID,
+    contextWindowOf,
+    probeContextWindow: probeWindow,
+  };
 }
+
+// The demo model keeps no real context; a large window keeps it from ever compacting.
+const DEMO_WINDOW: ContextWindow = { tokens: 1_000_000, source: 'demo model', isKnown: true };
 
 function settingFlags(flags: StartupFlags): Settings {
   const { yolo: _yolo, record: _record, replay: _replay, isInteractive: _isInteractive, ...settings } = flags;

@@ -23,6 +23,10 @@ export interface Settings {
   maxSteps?: number;
   researchModel?: string;
   researchMaxSteps?: number;
+  /** The model's context window in tokens, when the server cannot say (or says wrong). */
+  contextWindow?: number;
+  /** The share of the window (0.3-0.95) at which the conversation compacts. */
+  compactAt?: number;
 }
 
 /** Where one resolved value came from, so the UI can say "model gpt-x from SHOAL_MODEL". */
@@ -55,11 +59,13 @@ const FIELD_SCHEMAS = {
   maxSteps: z.int().min(1).max(1000),
   researchModel: text,
   researchMaxSteps: z.int().min(1).max(200),
+  contextWindow: z.int().min(1024).max(10_000_000),
+  compactAt: z.number().min(0.3).max(0.95),
 } satisfies Record<SettingKey, z.ZodType>;
 
 const settingsSchema = z.object(FIELD_SCHEMAS).partial().strict() satisfies z.ZodType<Settings>;
 const KNOWN_KEYS = Object.keys(FIELD_SCHEMAS) as SettingKey[];
-const WHOLE_NUMBER_KEYS = new Set<SettingKey>(['concurrency', 'maxSteps', 'researchMaxSteps']);
+const WHOLE_NUMBER_KEYS = new Set<SettingKey>(['concurrency', 'maxSteps', 'researchMaxSteps', 'contextWindow']);
 
 const EXPECTED: Record<SettingKey, string> = {
   model: 'a model id (a non-empty string)',
@@ -71,6 +77,8 @@ const EXPECTED: Record<SettingKey, string> = {
   maxSteps: 'a whole number from 1 to 1000',
   researchModel: 'a model id (a non-empty string)',
   researchMaxSteps: 'a whole number from 1 to 200',
+  contextWindow: 'a whole number of tokens from 1024 to 10000000',
+  compactAt: 'a number from 0.3 to 0.95 (the share of the window at which to compact)',
 };
 
 const ENV_NAMES: Partial<Record<SettingKey, string>> = {
@@ -81,6 +89,7 @@ const ENV_NAMES: Partial<Record<SettingKey, string>> = {
   approvalMode: 'SHOAL_APPROVAL',
   concurrency: 'SHOAL_CONCURRENCY',
   maxSteps: 'SHOAL_MAX_STEPS',
+  contextWindow: 'SHOAL_CONTEXT_WINDOW',
 };
 
 // The CLI's spelling where it is not simply the kebab-case key.

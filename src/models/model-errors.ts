@@ -56,3 +56,20 @@ function origin(url: string): string {
     return url;
   }
 }
+
+// What the servers say when a prompt does not fit: OpenAI and Groq (context_length_exceeded), vLLM ("maximum
+// context length"), llama.cpp (exceed_context_size_error), Ollama and LM Studio ("context length"/"n_ctx"),
+// Mistral ("too large for model"), Gemini ("input token count ... exceeds"), OpenRouter ("context length").
+const OVERFLOW_PATTERN =
+  /context[_ ]length|context[_ ]window|maximum context|exceed_context_size|n_ctx|too many tokens|prompt is too long|input is too long|too large for model|input token count|reduce the length|exceeds the (?:model'?s? )?(?:maximum|max|context)/i;
+
+/** True when a failed model call says the request did not fit the model's context window. */
+export function isContextOverflow(error: unknown): boolean {
+  const cause = RetryError.isInstance(error) ? error.lastError : error;
+  if (APICallError.isInstance(cause)) {
+    if (cause.statusCode === 413) return true;
+    return OVERFLOW_PATTERN.test(`${cause.responseBody ?? ''} ${cause.message}`);
+  }
+  return OVERFLOW_PATTERN.test(errorMessage(cause));
+}
+

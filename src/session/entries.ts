@@ -25,6 +25,8 @@ export interface SessionHeader {
 export type SessionEvent =
   | { type: 'prompt'; text: string }
   | { type: 'messages'; messages: ModelMessage[] }
+  /** The main agent's whole history after a compaction: it replaces every message before it on resume. */
+  | { type: 'compaction'; messages: ModelMessage[] }
   | { type: 'approval'; toolCallId: string; toolName: string; decision: ApprovalDecision }
   | { type: 'turn-end'; reason: RunEndReason };
 
@@ -47,8 +49,9 @@ export function parseEntry(value: unknown): ParsedEntry {
       return hasStrings(value, ['id', 'cwd', 'model', 'createdAt']) ? valid(value) : invalid('session header missing id, cwd, model or createdAt');
     case 'prompt':
       return hasStrings(value, ['text']) ? valid(value) : invalid('prompt without text');
-    case 'messages': {
-      if (!Array.isArray(value.messages)) return invalid('"messages" entry without a messages array');
+    case 'messages':
+    case 'compaction': {
+      if (!Array.isArray(value.messages)) return invalid(`"${value.type}" entry without a messages array`);
       const bad = value.messages.findIndex((message) => !modelMessageSchema.safeParse(message).success);
       return bad === -1 ? valid(value) : invalid(`message ${bad + 1} of ${value.messages.length} is not a valid model message`);
     }

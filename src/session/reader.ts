@@ -140,6 +140,9 @@ function readSession(file: string, options: { withMessages: boolean }): ReadResu
       messages.push({ role: 'user', content: entry.text });
     } else if (entry.type === 'messages') {
       messages.push(...entry.messages);
+    } else if (entry.type === 'compaction') {
+      // The compacted history stands for everything before it.
+      messages.splice(0, messages.length, ...entry.messages);
     }
   }
   const summary: SessionSummary = {

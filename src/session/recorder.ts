@@ -56,6 +56,9 @@ export function createSessionRecorder(options: {
         case 'history-append':
           writer.append({ type: 'messages', messages: node.messages });
           return;
+        case 'history-replace':
+          writer.append({ type: 'compaction', messages: node.messages });
+          return;
         case 'approval-request':
           toolNames.set(node.toolCallId, node.toolName);
           return;

@@ -43,7 +43,6 @@ export function reduce(state: SessionState, event: AgentNode | UiEvent): Session
         nextId: state.nextId + 1,
         notices: [...state.notices, { id: state.nextId, text: event.text, tone: event.tone ?? 'info' }],
       };
-    case 'history-append':
     case 'reasoning-delta':
     case 'step-retry':
     case 'text-delta':
@@ -58,14 +57,23 @@ export function reduce(state: SessionState, event: AgentNode | UiEvent): Session
     case 'tool-call-invalid':
     case 'approval-request':
     case 'approval-resolve':
+    case 'compaction-start':
+    case 'compaction-end':
       return reduceNode(state, event);
+    case 'context-size':
+      return event.agentId === 'main' ? { ...state, context: { tokens: event.tokens, window: event.window } } : state;
+    case 'history-append':
+    case 'history-replace':
+      return state;
     default:
       return assertNever(event);
   }
 }
 
-function reduceNode(state: SessionState, node: AgentNode): SessionState {
-  if (node.type === 'history-append') return state;
+function reduceNode(
+  state: SessionState,
+  node: Exclude<AgentNode, NodeOf<'history-append'> | NodeOf<'history-replace'> | NodeOf<'context-size'>>,
+): SessionState {
   let turn = state.turns.at(-1);
   if (!turn || turn.status !== 'running') {
     if (node.type !== 'run-start' || node.agentId !== 'main') return refuse(state, node, 'no turn is running');
@@ -74,6 +82,9 @@ function reduceNode(state: SessionState, node: AgentNode): SessionState {
   }
   const result = reduceTurn(turn, node);
   if (typeof result === 'string') return refuse(state, node, result);
+  if (node.type === 'compaction-end' && node.agentId === 'main' && state.context && !node.error) {
+    state = { ...state, context: { ...state.context, tokens: node.tokensAfter } };
+  }
   const usage =
     node.type === 'step-end'
       ? { inputTokens: state.usage.inputTokens + node.usage.inputTokens, outputTokens: state.usage.outputTokens + node.usage.outputTokens }
@@ -82,7 +93,10 @@ function reduceNode(state: SessionState, node: AgentNode): SessionState {
 }
 
 /** The turn after `node`, or why the node cannot apply. */
-function reduceTurn(turn: TurnView, node: Exclude<AgentNode, NodeOf<'history-append'>>): TurnView | string {
+function reduceTurn(
+  turn: TurnView,
+  node: Exclude<AgentNode, NodeOf<'history-append'> | NodeOf<'history-replace'> | NodeOf<'context-size'>>,
+): TurnView | string {
   const agent = getOwn(turn.agents, node.agentId);
   switch (node.type) {
     case 'run-start': {
@@ -169,6 +183,22 @@ function reduceTurn(turn: TurnView, node: Exclude<AgentNode, NodeOf<'history-app
       return moveCall(turn, node, 'queued', { decision: node.decision });
     case 'tool-call-start':
       return moveCall(turn, node, 'running', { startedAt: node.time });
+    case 'compaction-start': {
+      if (!agent || agent.status !== 'running') return `agent ${node.agentId} is not running`;
+      const compaction = { reason: node.reason, tokensBefore: node.tokensBefore, window: node.window, startedAt: node.time };
+      // A /compact run has no model step: its compaction gets a step 0 of its own.
+      const withStep = node.step === 0 && agent.steps.length === 0 ? withAgent(turn, { ...agent, steps: [newStep(0, node.time)] }) : turn;
+      return updateStep(withStep, node, (step) =>
+        step.compaction && step.compaction.durationMs === undefined ? 'a compaction is already running' : { ...step, compaction },
+      );
+    }
+    case 'compaction-end':
+      return updateStep(turn, node, (step) => {
+        const open = step.compaction;
+        if (!open || open.durationMs !== undefined) return 'no compaction is running';
+        const ended = { ...open, method: node.method, tokensAfter: node.tokensAfter, durationMs: node.time - open.startedAt, error: node.error };
+        return { ...step, compaction: ended };
+      });
     case 'tool-call-end':
       // The output itself stays in the conversation history only: the screen shows the summary,
       // and a long session would otherwise hold every file it read twice.

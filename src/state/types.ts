@@ -1,4 +1,4 @@
-import type { ApprovalDecision, ApprovalPreview, Phase, RunEndReason, Usage } from '../agent/nodes';
+import type { ApprovalDecision, ApprovalPreview, CompactionMethod, CompactionReason, Phase, RunEndReason, Usage } from '../agent/nodes';
 
 /** A tool call's life: queued -> awaiting-approval -> running -> done | error | denied | cancelled. */
 export type CallStatus = 'queued' | 'awaiting-approval' | 'running' | 'done' | 'error' | 'denied' | 'cancelled';
@@ -48,8 +48,23 @@ export interface StepView {
   startedAt: number;
   durationMs?: number;
   finishReason?: string;
+  /** The compaction that ran before this step's model call (a /compact run has only this, in step 0). */
+  compaction?: CompactionView;
   /** Set while shoal waits to retry a failed model call; cleared when the call streams. */
   retry?: { attempt: number; maxRetries: number; delayMs: number; reason: string; since: number };
+}
+
+/** One compaction of an agent's history, shown as its own panel at the top of the step it ran before. */
+export interface CompactionView {
+  reason: CompactionReason;
+  tokensBefore: number;
+  window: number;
+  startedAt: number;
+  /** Set when it ended. */
+  method?: CompactionMethod;
+  tokensAfter?: number;
+  durationMs?: number;
+  error?: string;
 }
 
 /** One agent (the main one, or a research sub-agent) within a turn. */
@@ -91,6 +106,8 @@ export interface SessionState {
   /** Turns and notices share one id sequence, which orders the transcript. */
   nextId: number;
   usage: Usage;
+  /** How full the main agent's context window is, as of its latest request. */
+  context?: { tokens: number; window: number };
   /** Nodes the reducer refused (impossible transitions), newest last; shown as error rows. */
   problems: string[];
 }

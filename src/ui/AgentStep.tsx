@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { getOwn } from '../state/records';
 import type { StepView, TurnView } from '../state/types';
 import { Markdown } from './Markdown';
+import { CompactionPanel } from './CompactionPanel';
 import { PhasePanel } from './PhasePanel';
 import { ToolRow } from './ToolRow';
 
@@ -21,6 +22,7 @@ export function AgentStep({ step, turn, isNested = false, maxTextLines, maxCallR
   const text = step.text.trim();
   return (
     <Box flexDirection="column">
+      {step.compaction ? <CompactionPanel compaction={step.compaction} isNested={isNested} /> : null}
       {text ? (
         isNested ? (
           <Text dimColor wrap="truncate-end">
@@ -36,8 +38,8 @@ export function AgentStep({ step, turn, isNested = false, maxTextLines, maxCallR
         const call = getOwn(step.calls, id);
         return call ? <ToolRow key={call.key} call={call} turn={turn} /> : null;
       })}
-      {step.phases.map((phase) => (
-        <Box key={phase.phase} marginTop={isNested ? 0 : 1} flexDirection="column">
+      {step.phases.map((phase, index) => (
+        <Box key={`${phase.phase}-${index}`} marginTop={isNested ? 0 : 1} flexDirection="column">
           <PhasePanel phase={phase} step={step} turn={turn} maxRows={maxCallRows} />
         </Box>
       ))}

@@ -35,6 +35,8 @@ export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerO
   describeSessions?: () => string;
   /** Called after the user asks to exit. */
   onExit?: () => void;
+  /** Asks the server for a model's window, after the first frame and after /model. */
+  probeContextWindow?: (modelId: string) => Promise<void>;
 }
 
 /** The interactive UI: the settled transcript in Static, the live step, approvals, the prompt box and the status bar. */
@@ -45,7 +47,13 @@ export function App(props: AppProps) {
   const [epoch, setEpoch] = useState(0);
   const notifyRef = useRef<(text: string, tone?: 'info' | 'error') => void>(() => {});
   const [recorder] = useState(() => props.createRecorder?.((error) => notifyRef.current(`This session is not being saved: ${error.message}`, 'error')));
-  const session = useAgentSession({ ...props, recorder, model: modelChoice.model, providerOptions: modelChoice.providerOptions });
+  const session = useAgentSession({
+    ...props,
+    recorder,
+    model: modelChoice.model,
+    modelId: modelChoice.modelId,
+    providerOptions: modelChoice.providerOptions,
+  });
   notifyRef.current = session.notify;
   const { state } = session;
   const transcript = useMemo(() => selectTranscript(state), [state.turns, state.notices]);
@@ -61,6 +69,8 @@ export function App(props: AppProps) {
     // After the first frame: finding the line may take a network round trip.
     void props.lateNote?.().then((note) => note && session.notify(note));
   }, []);
+  // Off the first frame's path: the answer only matters once the conversation grows.
+  useEffect(() => void props.probeContextWindow?.(modelChoice.modelId), [modelChoice.modelId]);
 
   const quit = () => {
     session.interrupt();
@@ -113,6 +123,11 @@ export function App(props: AppProps) {
         break;
       case 'exit':
         quit();
+        break;
+      case 'compact':
+        if (session.isRunning) session.notify('A turn is running: wait for it, or press Esc, then /compact.');
+        else if (!props.contextWindowOf) session.notify('Compaction is not available in this run.');
+        else session.compact(command.focus);
         break;
       case 'approval':
         if (command.mode) session.setApprovalMode(command.mode);
@@ -186,6 +201,7 @@ export function App(props: AppProps) {
           workspace={props.workspaceLabel}
           approvalMode={session.approvalMode}
           usage={state.usage}
+          context={state.context}
           activity={selectActivity(state)}
         />
       </Box>

@@ -3,6 +3,7 @@ import type { ApprovalMode } from '../agent/approval';
 import { now } from '../agent/text';
 import type { Usage } from '../agent/nodes';
 import type { Activity } from '../state/selectors';
+import { formatWindowSize } from '../models/context-window';
 import { formatTokens } from './format';
 import { Spinner } from './Spinner';
 import { useClockSecond } from './SpinnerClock';
@@ -12,13 +13,16 @@ export interface StatusBarProps {
   workspace: string;
   approvalMode: ApprovalMode;
   usage: Usage;
+  /** How full the context window is, once a request has been made. */
+  context?: { tokens: number; window: number };
   activity: Activity;
 }
 
 const MODE_COLOR: Record<ApprovalMode, string> = { ask: 'green', 'auto-edit': 'yellow', yolo: 'red' };
 
 /** One line: what is happening now, then model, workspace, approval mode and tokens used. */
-export function StatusBar({ modelId, workspace, approvalMode, usage, activity }: StatusBarProps) {
+export function StatusBar({ modelId, workspace, approvalMode, usage, context, activity }: StatusBarProps) {
+  const share = context ? Math.min(999, Math.round((100 * context.tokens) / context.window)) : undefined;
   return (
     <Box>
       <Box flexShrink={0} marginRight={2}>
@@ -27,7 +31,11 @@ export function StatusBar({ modelId, workspace, approvalMode, usage, activity }:
       <Text wrap="truncate-middle" dimColor>
         {`${modelId} · ${workspace} · `}
         <Text color={MODE_COLOR[approvalMode]}>{approvalMode}</Text>
-        {` (shift+tab) · ${formatTokens(usage.inputTokens + usage.outputTokens)} tokens`}
+        {` (shift+tab) · `}
+        {context ? (
+          <Text color={share! >= 90 ? 'red' : share! >= 70 ? 'yellow' : undefined}>{`${share}% of ${formatWindowSize(context.window)}`}</Text>
+        ) : null}
+        {`${context ? ' · ' : ''}${formatTokens(usage.inputTokens + usage.outputTokens)} tokens`}
       </Text>
     </Box>
   );

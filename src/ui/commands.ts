@@ -12,6 +12,7 @@ export type SlashCommand =
   | { type: 'stats' }
   | { type: 'sessions' }
   | { type: 'undo' }
+  | { type: 'compact'; focus?: string }
   | { type: 'exit' }
   | { type: 'invalid'; message: string };
 
@@ -24,6 +25,7 @@ export const COMMAND_HELP: readonly [string, string][] = [
   ['/stats', "this session's tool calls, batches and time saved by running them in parallel"],
   ['/sessions', 'saved sessions of this workspace (resume one with shoal --resume ID)'],
   ['/undo', 'restore the files of the last approved edit batch (commands are not undone)'],
+  ['/compact [WHAT TO KEEP]', 'summarise the conversation so far to free context, keeping your messages word for word'],
   ['/exit', 'quit shoal'],
 ];
 
@@ -53,6 +55,8 @@ export function parseSlashCommand(text: string): SlashCommand | undefined {
       return { type: 'exit' };
     case 'model':
       return { type: 'model', name: argument };
+    case 'compact':
+      return { type: 'compact', focus: argument };
     case 'approval':
       if (argument === undefined) return { type: 'approval' };
       return (APPROVAL_MODES as readonly string[]).includes(argument)

@@ -4,6 +4,7 @@ import type { ModelMessage } from 'ai';
 import { render } from 'ink';
 import type { ApprovalMode } from '../agent/approval';
 import { createAgentTools, type AgentSetup } from '../agent/create-agent';
+import type { ContextWindow } from '../models/context-window';
 import type { ModelChoice } from '../models/model';
 import { loadAgentsMd, mainInstructions } from '../agent/prompts';
 import type { ResumedTurn, SessionRecorder } from '../session/recorder';
@@ -29,6 +30,11 @@ export interface TuiOptions {
   resumed?: { messages: ModelMessage[]; turns: ResumedTurn[] };
   createRecorder?: (onError: (error: Error) => void) => SessionRecorder;
   describeSessions?: () => string;
+  /** The window of a model by id; the conversation compacts to stay within it. */
+  contextWindowOf?: (modelId: string) => ContextWindow;
+  /** Asks the server for a model's window, after the first frame. */
+  probeContextWindow?: (modelId: string) => Promise<void>;
+  compactAt?: number;
 }
 
 /** Opens the Ink UI and resolves when the user exits. */
@@ -50,6 +56,9 @@ export async function runTui(options: TuiOptions): Promise<void> {
       resumedTurns={options.resumed?.turns}
       createRecorder={options.createRecorder}
       describeSessions={options.describeSessions}
+      contextWindowOf={options.contextWindowOf}
+      probeContextWindow={options.probeContextWindow}
+      compactAt={options.compactAt}
       journal={journal}
       maxSteps={options.maxSteps}
       concurrency={options.setup.concurrency}

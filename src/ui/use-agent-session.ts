@@ -3,7 +3,9 @@ import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { isAllowedWithoutAsking, type ApprovalMode, type RequestApproval } from '../agent/approval';
 import { runAgent } from '../agent/loop';
 import { now } from '../agent/text';
+import type { ContextWindow } from '../models/context-window';
 import type { ProviderOptions } from '../models/model';
+import { createContextBudget, type ContextBudget } from '../agent/context/budget';
 import type { AgentNode, ApprovalDecision } from '../agent/nodes';
 import type { SessionRecorder } from '../session/recorder';
 import type { ToolRegistry } from '../tools/registry';
@@ -26,6 +28,11 @@ export interface AgentSessionOptions {
   initialHistory?: readonly ModelMessage[];
   /** Saves the conversation as it goes. */
   recorder?: SessionRecorder;
+  /** The id of `model`, for its context window. */
+  modelId?: string;
+  /** The window of a model by id; without it the conversation never compacts. */
+  contextWindowOf?: (modelId: string) => ContextWindow;
+  compactAt?: number;
 }
 
 /** The session as the UI sees it, and what the UI can do to it. */
@@ -46,6 +53,8 @@ export interface AgentSession {
   clear: () => void;
   /** Adds a note for the model to the history, read with the next prompt (e.g. that files were restored). */
   tellModel: (text: string) => void;
+  /** Compacts the conversation now (/compact), keeping `focus` especially; ignored while a turn runs. */
+  compact: (focus?: string) => void;
 }
 
 // Nodes arrive in bursts (a token per node while streaming); folding them per
@@ -103,16 +112,25 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
     });
   }, []);
 
-  const submit = useCallback(
-    (prompt: string) => {
+  // One budget for the session: it learns how the server counts tokens, across turns and /model switches.
+  const budget = useRef<ContextBudget | undefined>(undefined);
+  if (options.contextWindowOf && !budget.current) {
+    const windowOf = options.contextWindowOf;
+    budget.current = createContextBudget({ window: () => windowOf(latest.current.options.modelId ?? ''), compactAt: options.compactAt });
+  }
+
+  const run = useCallback(
+    (prompt: string, compactOnly?: { focus?: string }) => {
       if (controller.current) return;
       const abort = new AbortController();
       controller.current = abort;
       setIsRunning(true);
       enqueue({ type: 'turn-start', prompt, time: now() }, true);
-      history.current.push({ role: 'user', content: prompt });
       const { options: current } = latest.current;
-      current.recorder?.recordPrompt(prompt);
+      if (!compactOnly) {
+        history.current.push({ role: 'user', content: prompt });
+        current.recorder?.recordPrompt(prompt);
+      }
       void (async () => {
         for await (const node of runAgent({
           model: current.model,
@@ -124,10 +142,13 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
           requestApproval,
           maxSteps: current.maxSteps,
           concurrency: current.concurrency,
+          context: budget.current,
+          compactOnly,
         })) {
           // A cleared session drops what its old run still reports while it winds down.
           if (controller.current !== abort) continue;
           if (node.type === 'history-append' && node.agentId === 'main') history.current.push(...node.messages);
+          if (node.type === 'history-replace' && node.agentId === 'main') history.current = [...node.messages];
           current.recorder?.recordNode(node);
           enqueue(node, node.type === 'approval-request' || node.type === 'run-end');
         }
@@ -139,6 +160,8 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
     },
     [enqueue, requestApproval],
   );
+  const submit = useCallback((prompt: string) => run(prompt), [run]);
+  const compact = useCallback((focus?: string) => run(focus ? `/compact ${focus}` : '/compact', { focus }), [run]);
 
   const answerApproval = useCallback((agentId: string, toolCallId: string, toolName: string, decision: ApprovalDecision) => {
     const key = callKey(agentId, toolCallId);
@@ -165,5 +188,5 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
     history.current.push({ role: 'user', content: text });
   }, []);
 
-  return { state, isRunning, approvalMode, setApprovalMode, submit, answerApproval, interrupt, notify, clear, tellModel };
+  return { state, isRunning, approvalMode, setApprovalMode, submit, answerApproval, interrupt, notify, clear, tellModel, compact };
 }

@@ -10,6 +10,8 @@ export interface ServerReply {
   interleave?: boolean;
   /** Answer with this HTTP status and a JSON error instead of a stream. */
   status?: number;
+  /** The JSON body of that error, when not the default one. */
+  errorBody?: unknown;
   /** Stop the stream halfway through the tool calls' arguments, with no finish chunk. */
   cutOff?: boolean;
   /** Extra response headers, e.g. retry-after on a 429. */
@@ -40,6 +42,12 @@ export async function startOpenAIServer(
 ): Promise<OpenAIServer> {
   const requests: Record<string, any>[] = [];
   const server = createServer(async (request, response) => {
+    // Other paths (a model list, /props, /api/show) are what shoal probes for the window: a 404, as a bare server gives.
+    if (!request.url?.endsWith('/chat/completions')) {
+      response.writeHead(404, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: { message: `no such path ${request.url}` } }));
+      return;
+    }
     const body = JSON.parse(await readBody(request)) as Record<string, any>;
     const index = requests.push(body) - 1;
     const reply = typeof replies === 'function' ? replies(body, index) : replies[index];
@@ -68,7 +76,7 @@ export async function startOpenAIServer(
 function streamReply(response: ServerResponse, reply: ServerReply, model: string): void {
   if (reply.status && reply.status !== 200) {
     response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-    response.end(JSON.stringify({ error: { message: `scripted failure ${reply.status}`, type: 'server_error' } }));
+    response.end(JSON.stringify(reply.errorBody ?? { error: { message: `scripted failure ${reply.status}`, type: 'server_error' } }));
     return;
   }
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });

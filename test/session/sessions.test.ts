@@ -299,3 +299,25 @@ describe('durability', () => {
     expect(listSessions({ dir, cwd: base }).map((summary) => summary.id)).toEqual([id]);
   });
 });
+
+describe('a compacted session', () => {
+  it('resumes from the compacted history, with what came after it', async () => {
+    const dir = await createTempWorkspace();
+    const { createSessionRecorder } = await import('../../src/session/recorder');
+    const recorder = createSessionRecorder({ dir, cwd: '/repo', model: 'm', onError: (error) => { throw error; } });
+    const node = (fields: object) => ({ agentId: 'main', time: 0, ...fields }) as Parameters<typeof recorder.recordNode>[0];
+    recorder.recordPrompt('first task, word for word');
+    recorder.recordNode(node({ type: 'history-append', messages: readStep }));
+    const compacted: ModelMessage[] = [
+      { role: 'user', content: 'compacted: first task, word for word' },
+      { role: 'assistant', content: 'Understood.' },
+    ];
+    recorder.recordNode(node({ type: 'history-replace', messages: compacted }));
+    recorder.recordNode(node({ type: 'history-append', messages: answerStep }));
+    recorder.recordPrompt('second task');
+
+    const loaded = loadSession({ dir, id: recorder.id! });
+    expect(loaded.messages).toEqual([...compacted, ...answerStep, { role: 'user', content: 'second task' }]);
+    expect(loaded.problems).toEqual([]);
+  });
+});
