@@ -6,6 +6,7 @@ import { clampOffset, commandRows, diffRows, inputRows, pageSize, windowRows, ty
 import { PreviewRows } from './PreviewRows';
 import { toVisibleText } from './visible-text';
 
+/** The call to ask about, the space it may take, and where the answer goes. */
 export interface ApprovalPromptProps {
   /** The call waiting for an answer; the prompt shows exactly its preview. */
   call: CallView;

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { PreviewRow, RowTone } from './preview-rows';
 
+/** What `PreviewRows` draws. */
 export interface PreviewRowsProps {
   /** Rows already made visible and wrapped (see `preview-rows.ts`); all are drawn. */
   rows: readonly PreviewRow[];
