@@ -31,10 +31,24 @@ export function createPolicyApproval(options: {
   allowedTools: ReadonlySet<string>;
   deniedFeedback: string;
 }): RequestApproval {
-  return async (request) =>
-    isAllowedWithoutAsking(options.mode ?? 'ask', request.toolName, options.allowedTools)
+  return async (request) => {
+    const preview = request.preview;
+    if (preview?.type === 'diff' && preview.protectedReason !== undefined) {
+      return { type: 'deny', feedback: protectedDenial(preview.path, preview.protectedReason) };
+    }
+    return isAllowedWithoutAsking(options.mode ?? 'ask', request, options.allowedTools)
       ? { type: 'allow' }
       : { type: 'deny', feedback: options.deniedFeedback };
+  };
+}
+
+/** Why a protected write was denied with nobody to ask, and what the model can do instead. */
+function protectedDenial(path: string, reason: string): string {
+  return (
+    `${path} is protected (${reason}). shoal writes it only after a person approves that exact change, ` +
+    'and no flag allows it without one: not --allow write_file, not --yolo. Do not try to write it another way; ' +
+    'show the user the exact change so they can make it themselves or approve it in an interactive session.'
+  );
 }
 
 /** How much runs without asking: ask (writes and commands ask), auto-edit (file edits run, commands ask), yolo (nothing asks). */
@@ -43,8 +57,17 @@ export type ApprovalMode = (typeof APPROVAL_MODES)[number];
 
 const FILE_EDIT_TOOLS = new Set(['write_file', 'update_file']);
 
-/** True when `toolName` may run without asking under `mode` or the tools the user allowed for the session. */
-export function isAllowedWithoutAsking(mode: ApprovalMode, toolName: string, sessionAllowed: ReadonlySet<string>): boolean {
+/**
+ * True when the request may run without asking under `mode` or the tools the user
+ * allowed for the session. A write to a protected path always asks.
+ */
+export function isAllowedWithoutAsking(
+  mode: ApprovalMode,
+  request: Pick<ApprovalRequest, 'toolName' | 'preview'>,
+  sessionAllowed: ReadonlySet<string>,
+): boolean {
+  if (request.preview?.type === 'diff' && request.preview.protectedReason !== undefined) return false;
+  const { toolName } = request;
   if (mode === 'yolo' || sessionAllowed.has(toolName)) return true;
   return mode === 'auto-edit' && FILE_EDIT_TOOLS.has(toolName);
 }

@@ -1,40 +1,65 @@
 import { raceAbort } from './concurrency';
 import type { RequestApproval } from './approval';
 import { errorMessage } from '../models/model-errors';
-import { cancelledOutcome, deniedOutcome, endCall, errorOutcome, type CallOutcome, type RunCallOptions } from './run-call';
+import type { ApprovalPreview } from '../tools/types';
+import { cancelledOutcome, deniedOutcome, endCall, errorOutcome, runApprovedCall, type CallOutcome, type RunCallOptions } from './run-call';
+
+/** How often one call is shown again because its file changed under the prompt, before it fails. */
+export const MAX_APPROVAL_ASKS = 3;
+
+/** What gating one call needs. */
+export type GateCallOptions = RunCallOptions & { agentId: string; requestApproval: RequestApproval };
+
+/** What the gate decided: the call ended (denied, cancelled, failed preview), or may run bound to the preview approved. */
+export type GateResult = { type: 'ended'; outcome: CallOutcome } | { type: 'approved'; preview: ApprovalPreview | undefined };
 
 /**
- * Asks for approval of one write or command before it runs. Returns `undefined`
- * when it may run, or the outcome it ended with (denied, cancelled, or an error
- * found while computing the preview, so nobody approves a change that cannot apply).
- * Contract: never rejects.
+ * Asks for approval of one write or command, runs it bound to the preview the
+ * user approved, and asks again with a fresh preview when the file changed while
+ * the prompt waited (at most `MAX_APPROVAL_ASKS` times).
+ * Contract: never rejects; the call gets exactly one outcome.
  */
-export async function gateCall(
-  options: RunCallOptions & { agentId: string; requestApproval: RequestApproval },
-): Promise<CallOutcome | undefined> {
+export async function runGatedCall(options: GateCallOptions): Promise<CallOutcome> {
+  let askedAgainBecause: string | undefined;
+  for (let ask = 1; ; ask++) {
+    const gate = await gateCall(options, askedAgainBecause);
+    if (gate.type === 'ended') return gate.outcome;
+    const result = await runApprovedCall({ ...options, approvedPreview: gate.preview, canAskAgain: ask < MAX_APPROVAL_ASKS });
+    if (result.status !== 'ask-again') return result;
+    askedAgainBecause = result.reason;
+  }
+}
+
+/**
+ * Asks for approval of one call before it runs, showing what it will change.
+ * Ends the call when it is denied, cancelled, or its preview fails (so nobody
+ * approves a change that cannot apply). `askedAgainBecause` says why a call is
+ * shown a second time. Contract: never rejects.
+ */
+export async function gateCall(options: GateCallOptions, askedAgainBecause?: string): Promise<GateResult> {
   const { call, tool, signal } = options;
-  if (signal.aborted) return endCall(options, cancelledOutcome(), 0);
-  if (!tool) return endCall(options, errorOutcome(`Unknown tool ${call.toolName}.`), 0);
+  const ended = (outcome: CallOutcome): GateResult => ({ type: 'ended', outcome: endCall(options, outcome, 0) });
+  if (signal.aborted) return ended(cancelledOutcome());
+  if (!tool) return ended(errorOutcome(`Unknown tool ${call.toolName}.`));
   const parsed = tool.inputSchema.safeParse(call.input);
   // Invalid input needs no approval: runToolCall answers it with the error.
-  if (!parsed.success) return undefined;
+  if (!parsed.success) return { type: 'approved', preview: undefined };
 
   let preview;
   try {
     preview = await raceAbort(tool.preview?.(parsed.data) ?? Promise.resolve(undefined), signal);
   } catch (error) {
-    return endCall(options, signal.aborted ? cancelledOutcome() : errorOutcome(errorMessage(error)), 0);
+    return ended(signal.aborted ? cancelledOutcome() : errorOutcome(errorMessage(error)));
   }
 
-  options.emit({ type: 'approval-request', step: options.step, ...call, preview });
+  options.emit({ type: 'approval-request', step: options.step, ...call, preview, ...(askedAgainBecause ? { askedAgainBecause } : {}) });
   let decision;
   try {
     decision = await raceAbort(options.requestApproval({ ...call, agentId: options.agentId, preview }, signal), signal);
   } catch (error) {
-    const outcome = signal.aborted ? cancelledOutcome() : errorOutcome(`Approval failed: ${errorMessage(error)}`);
-    return endCall(options, outcome, 0);
+    return ended(signal.aborted ? cancelledOutcome() : errorOutcome(`Approval failed: ${errorMessage(error)}`));
   }
   options.emit({ type: 'approval-resolve', step: options.step, toolCallId: call.toolCallId, decision });
-  if (decision.type === 'deny') return endCall(options, deniedOutcome(decision.feedback), 0);
-  return undefined;
+  if (decision.type === 'deny') return ended(deniedOutcome(decision.feedback));
+  return { type: 'approved', preview };
 }

@@ -89,7 +89,8 @@ export type AgentNode = NodeBase &
       }
     /** A call the model made that cannot run (unknown tool, broken JSON, wrong input); answered with `error`. */
     | ({ type: 'tool-call-invalid'; step: number; error: string } & ToolCallInfo)
-    | ({ type: 'approval-request'; step: number; preview?: ApprovalPreview } & ToolCallInfo)
+    /** `askedAgainBecause`: the call was approved once, but its file changed before the write, so it is shown afresh. */
+    | ({ type: 'approval-request'; step: number; preview?: ApprovalPreview; askedAgainBecause?: string } & ToolCallInfo)
     | { type: 'approval-resolve'; step: number; toolCallId: string; decision: ApprovalDecision }
     /** Messages to append to the conversation: a step's assistant message and its tool results. */
     | { type: 'history-append'; messages: ModelMessage[] }

@@ -1,5 +1,6 @@
 import { errorMessage } from '../models/model-errors';
-import type { ShoalTool } from '../tools/types';
+import { PreviewChangedError } from '../tools/edit/preview-binding';
+import type { ApprovalPreview, ShoalTool } from '../tools/types';
 import { raceAbort } from './concurrency';
 import { oneLine } from './text';
 import type { AgentNode, NodeBody, Phase, ToolCallInfo, ToolCallStatus } from './nodes';
@@ -26,12 +27,37 @@ export interface RunCallOptions {
   push: (node: AgentNode) => void;
 }
 
+/** A write whose approved preview no longer matched the disk: nothing was written, the call is not ended, and the user is asked again. */
+export interface AskAgain {
+  status: 'ask-again';
+  /** Why, for the new prompt, e.g. "a.ts changed while waiting for approval (it was created) ...". */
+  reason: string;
+}
+
+/** A call the user approved: the preview it is bound to, and whether a changed file may be asked about again. */
+export interface ApprovedCallOptions extends RunCallOptions {
+  approvedPreview: ApprovalPreview | undefined;
+  canAskAgain: boolean;
+}
+
 /**
  * Runs one tool call inside its phase and reports it with `tool-call-start`
  * and `tool-call-end` (or only `tool-call-end` when it never starts).
  * Contract: never rejects; the outcome says ok, error or cancelled.
  */
 export async function runToolCall(options: RunCallOptions): Promise<CallOutcome> {
+  const result = await runApprovedCall({ ...options, approvedPreview: undefined, canAskAgain: false });
+  // Without `canAskAgain` a changed preview ends as an error; this only narrows the type.
+  return result.status === 'ask-again' ? endCall(options, errorOutcome(result.reason), 0) : result;
+}
+
+/**
+ * `runToolCall` for an approved write or command: the tool checks the file
+ * against `approvedPreview`, and a `PreviewChangedError` comes back as
+ * `ask-again` (without `tool-call-end`) while `canAskAgain` holds.
+ * Contract: never rejects.
+ */
+export async function runApprovedCall(options: ApprovedCallOptions): Promise<CallOutcome | AskAgain> {
   const { call, tool, signal } = options;
   if (signal.aborted) return endCall(options, cancelledOutcome(), 0);
   if (!tool) return endCall(options, errorOutcome(`Unknown tool ${call.toolName}.`), 0);
@@ -48,7 +74,13 @@ export async function runToolCall(options: RunCallOptions): Promise<CallOutcome>
   const started = performance.now();
   let outcome: CallOutcome;
   try {
-    const running = tool.execute(parsed.data, { signal, toolCallId: call.toolCallId, batchId: `${options.batchPrefix}:${options.step}`, emit: options.push });
+    const running = tool.execute(parsed.data, {
+      signal,
+      toolCallId: call.toolCallId,
+      batchId: `${options.batchPrefix}:${options.step}`,
+      emit: options.push,
+      ...(options.approvedPreview ? { approvedPreview: options.approvedPreview } : {}),
+    });
     // A read can be abandoned the moment the user interrupts: it changes nothing. A write, a
     // command or a research agent is awaited, since each stops on the signal itself: its
     // result then says what really happened (a file written just before the abort is "ok",
@@ -56,7 +88,10 @@ export async function runToolCall(options: RunCallOptions): Promise<CallOutcome>
     const result = await (tool.kind === 'read-only' ? raceAbort(running, signal) : running);
     outcome = { status: 'ok', ...result };
   } catch (error) {
-    outcome = signal.aborted ? cancelledOutcome() : errorOutcome(errorMessage(error));
+    const isPreviewChanged = error instanceof PreviewChangedError && !signal.aborted;
+    if (isPreviewChanged && options.canAskAgain) return { status: 'ask-again', reason: error.message };
+    const message = isPreviewChanged ? `${error.message} It kept changing while the user was asked; read it again before retrying.` : errorMessage(error);
+    outcome = signal.aborted ? cancelledOutcome() : errorOutcome(message);
   }
   return endCall(options, outcome, performance.now() - started);
 }

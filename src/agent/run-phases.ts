@@ -2,7 +2,7 @@ import type { ToolRegistry } from '../tools/registry';
 import type { RequestApproval } from './approval';
 import { planPhases } from './classify';
 import { mapConcurrently } from './concurrency';
-import { gateCall } from './gate-call';
+import { runGatedCall } from './gate-call';
 import type { AgentNode, NodeBody, Phase, ToolCallInfo } from './nodes';
 import { describeCall, runToolCall, type CallOutcome } from './run-call';
 
@@ -59,10 +59,6 @@ async function runPhase(
       await mapConcurrently(calls, options.concurrency, run);
       return;
     case 'write':
-      for (const call of calls) {
-        const refused = await gateCall(callOptions(call));
-        if (refused) outcomes.set(call.toolCallId, refused);
-        else await run(call);
-      }
+      for (const call of calls) outcomes.set(call.toolCallId, await runGatedCall(callOptions(call)));
   }
 }

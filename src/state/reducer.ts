@@ -16,7 +16,8 @@ export const initialSessionState: SessionState = {
 const TRANSITIONS: Record<CallStatus, readonly CallStatus[]> = {
   queued: ['awaiting-approval', 'running', 'error', 'denied', 'cancelled'],
   'awaiting-approval': ['queued', 'error', 'denied', 'cancelled'],
-  running: ['done', 'error', 'cancelled'],
+  // Back to awaiting-approval when the approved file changed before the write: the call is shown again.
+  running: ['done', 'error', 'cancelled', 'awaiting-approval'],
   done: [],
   error: [],
   denied: [],
@@ -178,7 +179,7 @@ function reduceTurn(
         return { ...step, calls: withEntry(step.calls, node.toolCallId, call), invalidCallIds: [...step.invalidCallIds, node.toolCallId] };
       });
     case 'approval-request':
-      return moveCall(turn, node, 'awaiting-approval', { preview: node.preview });
+      return moveCall(turn, node, 'awaiting-approval', { preview: node.preview, askedAgainBecause: node.askedAgainBecause });
     case 'approval-resolve':
       return moveCall(turn, node, 'queued', { decision: node.decision });
     case 'tool-call-start':

@@ -19,6 +19,8 @@ export interface CallView {
   startedAt?: number;
   durationMs?: number;
   preview?: ApprovalPreview;
+  /** Set when the call is shown again because its file changed after it was approved. */
+  askedAgainBecause?: string;
   decision?: ApprovalDecision;
   /** For `research_codebase`: the sub-agent it started. */
   childAgentId?: string;

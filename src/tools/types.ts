@@ -18,6 +18,12 @@ export interface ToolExecuteContext {
    * parent's node stream; may be called any number of times before `execute` settles.
    */
   emit: (node: AgentNode) => void;
+  /**
+   * The preview the user (or the approval policy) approved for this call. Write
+   * tools refuse with `PreviewChangedError` when the file is no longer what it
+   * showed; absent, as in direct calls, nothing is compared.
+   */
+  approvedPreview?: ApprovalPreview;
 }
 
 /** A successful tool run: what the model reads and what the UI shows on one line. */
@@ -41,6 +47,8 @@ export type ApprovalPreview =
       diff: string;
       /** Why this write always asks whatever the approval mode says, e.g. "a git hook runs as a program"; unset for ordinary files. */
       protectedReason?: string;
+      /** Opaque fingerprint of the file the diff was computed from; `execute` compares it with the disk before writing. */
+      binding?: string;
     }
   | {
       type: 'command';

@@ -2,6 +2,7 @@ import { diffLines } from 'diff';
 import { z } from 'zod';
 import { commitEdit, readFileForEdit } from './edit/edit-guard';
 import { detectLineEnding, diffEdit, toLineEnding, type ExistingFile, type FileEdit } from './edit/file-edit';
+import { approvedBinding, diffPreview } from './edit/diff-preview';
 import { createFileTracker, type FileTracker } from './edit/file-tracker';
 import { plural } from './output-cap';
 import { describePath, resolveToolPath } from '../workspace/tool-path';
@@ -54,11 +55,12 @@ export function createUpdateFileTool(options: ToolOptions): ShoalTool<UpdateFile
       return `${describePath(options.cwd, input.path)} (+${added} -${removed})`;
     },
     async preview(input) {
-      const { edit } = await planUpdate(options.cwd, input, tracker);
-      return { type: 'diff', path: edit.target.shownPath, isNewFile: false, diff: diffEdit(edit).diff };
+      const { edit, existing } = await planUpdate(options.cwd, input, tracker);
+      return diffPreview(edit, existing);
     },
-    async execute(input, { batchId, signal }) {
-      const { edit, existing, occurrences } = await planUpdate(options.cwd, input, tracker);
+    async execute(input, context) {
+      const { batchId, signal } = context;
+      const { edit, existing, occurrences } = await planUpdate(options.cwd, input, tracker, approvedBinding(context));
       await commitEdit(edit, existing, { tracker, journal: options.journal, batchId, signal });
       const { added, removed } = diffEdit(edit);
       return {
@@ -73,13 +75,13 @@ export function createUpdateFileTool(options: ToolOptions): ShoalTool<UpdateFile
  * Works out the new text of an update, or throws why it cannot apply. Shared by
  * `preview` and `execute`, so the approved diff is the change that is written.
  */
-async function planUpdate(cwd: string, input: UpdateFileInput, tracker: FileTracker): Promise<UpdatePlan> {
+async function planUpdate(cwd: string, input: UpdateFileInput, tracker: FileTracker, approved?: string): Promise<UpdatePlan> {
   if (input.old_string === input.new_string) {
     throw new Error('old_string and new_string are identical, so nothing would change. Send the edited text as new_string.');
   }
   const target = await resolveToolPath(cwd, input.path);
   const shown = target.shownPath;
-  const existing = await readFileForEdit(target, tracker);
+  const existing = await readFileForEdit(target, tracker, approved);
   if (existing === undefined) {
     throw new Error(`No file at ${shown}. update_file edits existing files: use write_file to create it, or glob to find the right path.`);
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commitEdit, readFileForEdit } from './edit/edit-guard';
 import { countLines, detectLineEnding, diffEdit, toLineEnding, type ExistingFile, type FileEdit } from './edit/file-edit';
+import { approvedBinding, diffPreview } from './edit/diff-preview';
 import { createFileTracker, type FileTracker } from './edit/file-tracker';
 import { plural } from './output-cap';
 import { describePath, resolveToolPath } from '../workspace/tool-path';
@@ -41,11 +42,12 @@ export function createWriteFileTool(options: ToolOptions): ShoalTool<WriteFileIn
       return `${describePath(options.cwd, input.path)} (${plural(countLines(input.content), 'line')})`;
     },
     async preview(input) {
-      const { edit } = await planWrite(options.cwd, input, tracker);
-      return { type: 'diff', path: edit.target.shownPath, isNewFile: edit.before === undefined, diff: diffEdit(edit).diff };
-    },
-    async execute(input, { batchId, signal }) {
       const { edit, existing } = await planWrite(options.cwd, input, tracker);
+      return diffPreview(edit, existing);
+    },
+    async execute(input, context) {
+      const { batchId, signal } = context;
+      const { edit, existing } = await planWrite(options.cwd, input, tracker, approvedBinding(context));
       const shown = edit.target.shownPath;
       const lines = plural(countLines(edit.after), 'line');
       if (edit.before === edit.after) {
@@ -60,9 +62,9 @@ export function createWriteFileTool(options: ToolOptions): ShoalTool<WriteFileIn
 }
 
 /** What a `write_file` call would change: shared by `preview` and `execute` so they cannot disagree. */
-async function planWrite(cwd: string, input: WriteFileInput, tracker: FileTracker): Promise<WritePlan> {
+async function planWrite(cwd: string, input: WriteFileInput, tracker: FileTracker, approved?: string): Promise<WritePlan> {
   const target = await resolveToolPath(cwd, input.path);
-  const existing = await readFileForEdit(target, tracker);
+  const existing = await readFileForEdit(target, tracker, approved);
   if (existing === undefined) return { edit: { target, before: undefined, after: input.content, mode: undefined }, existing };
   // Models write LF; a CRLF file should stay CRLF rather than flip every line in the diff.
   const isLfOnly = !input.content.includes('\r\n');

@@ -179,9 +179,11 @@ export function App(props: AppProps) {
         {state.problems.length > 0 ? <Text color="red">{`internal: ${state.problems.at(-1)}`}</Text> : null}
         {pending ? (
           <ApprovalPrompt
-            key={pending.key}
+            // A call asked again shows a new preview: start it afresh (top of the diff, no pager).
+            key={`${pending.key}:${pending.askedAgainBecause ?? ''}:${pending.preview?.type === 'diff' ? pending.preview.binding : ''}`}
             call={pending}
-            maxDiffLines={Math.max(5, rows - 16)}
+            maxDiffLines={Math.max(8, rows - 10)}
+            width={columns}
             onAnswer={(decision) => session.answerApproval(pending.agentId, pending.toolCallId, pending.toolName, decision)}
             onDenyAndStop={() => {
               session.answerApproval(pending.agentId, pending.toolCallId, pending.toolName, { type: 'deny' });

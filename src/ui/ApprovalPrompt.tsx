@@ -1,28 +1,45 @@
 import { Box, Text, useInput } from 'ink';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { ApprovalDecision } from '../agent/nodes';
 import type { CallView } from '../state/types';
-import { DiffView } from './DiffView';
+import { clampOffset, commandRows, diffRows, inputRows, pageSize, windowRows, type PreviewRow } from './preview-rows';
+import { PreviewRows } from './PreviewRows';
+import { toVisibleText } from './visible-text';
 
+/** The call to ask about, the space it may take, and where the answer goes. */
 export interface ApprovalPromptProps {
   /** The call waiting for an answer; the prompt shows exactly its preview. */
   call: CallView;
-  /** Most lines of the diff to show. */
+  /** Most rows the box may take in all, so its title never scrolls off the screen. */
   maxDiffLines: number;
+  /** Columns of the terminal; long lines wrap to it rather than losing their tail. */
+  width: number;
   /** Contract: called once per prompt with the user's answer. */
   onAnswer: (decision: ApprovalDecision) => void;
   /** Esc on the prompt: deny this call and stop the turn. */
   onDenyAndStop: () => void;
 }
 
+// Border (2 rows), the keys line, and a spare row for the keys line wrapping on a narrow screen.
+const FRAME_ROWS = 4;
+
 /**
- * Asks whether one write or command may run, showing the diff or the command
- * first. y/Enter allows once, a allows the tool for the session, n denies and
- * then takes feedback for the model, Esc denies and stops the turn.
+ * Asks whether one write or command may run, title first, then the diff or
+ * command with every control character shown escaped. y/Enter allows once, a
+ * allows the tool for the session, n denies with feedback, Esc denies and stops
+ * the turn; v pages through a preview too tall for the box.
  */
-export function ApprovalPrompt({ call, maxDiffLines, onAnswer, onDenyAndStop }: ApprovalPromptProps) {
+export function ApprovalPrompt({ call, maxDiffLines, width, onAnswer, onDenyAndStop }: ApprovalPromptProps) {
   const [feedback, setFeedback] = useState<string | undefined>(undefined);
+  const [offset, setOffset] = useState<number | undefined>(undefined);
   const isTypingFeedback = feedback !== undefined;
+  const innerWidth = Math.max(10, width - 4);
+  const rows = useMemo(() => previewRows(call, innerWidth), [call.preview, call.input, innerWidth]);
+  const heading = useMemo(() => headingLines(call), [call.preview, call.toolName, call.askedAgainBecause]);
+  const headingRows = heading.reduce((sum, line) => sum + Math.ceil(Math.max(1, line.text.length) / innerWidth), 0);
+  const bodyRows = Math.max(3, maxDiffLines - headingRows - FRAME_ROWS);
+  const view = useMemo(() => windowRows(rows, bodyRows, offset), [rows, bodyRows, offset]);
+  const isCut = rows.length > bodyRows;
 
   useInput((input, key) => {
     if (isTypingFeedback) {
@@ -32,28 +49,35 @@ export function ApprovalPrompt({ call, maxDiffLines, onAnswer, onDenyAndStop }: 
       else if (input && !key.ctrl && !key.meta) setFeedback(feedback + input);
       return;
     }
-    if (key.escape) onDenyAndStop();
-    else if (key.return || input === 'y' || input === 'Y') onAnswer({ type: 'allow' });
+    if (offset !== undefined) {
+      // The pager: Esc leaves it rather than denying, as in less; the answer keys still work.
+      // Functional updates: keys typed faster than a render must each move from the last position.
+      const scrollBy = (delta: number) => setOffset((current) => clampOffset((current ?? 0) + delta, rows.length, bodyRows));
+      const page = pageSize(bodyRows);
+      if (key.escape || input === 'v' || input === 'q') return setOffset(undefined);
+      if (key.downArrow || input === 'j') return scrollBy(1);
+      if (key.upArrow || input === 'k') return scrollBy(-1);
+      if (input === ' ' || key.pageDown) return scrollBy(page);
+      if (input === 'b' || key.pageUp) return scrollBy(-page);
+      if (input === 'g') return setOffset(0);
+      if (input === 'G') return setOffset(clampOffset(rows.length, rows.length, bodyRows));
+    } else if (key.escape) return onDenyAndStop();
+    else if (input === 'v' && isCut) return setOffset(0);
+    if (key.return || input === 'y' || input === 'Y') onAnswer({ type: 'allow' });
     else if (input === 'a' || input === 'A') onAnswer({ type: 'allow-session' });
     else if (input === 'n' || input === 'N') setFeedback('');
   });
 
-  const preview = call.preview;
+  const isProtected = call.preview?.type === 'diff' && call.preview.protectedReason !== undefined;
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
-      <Text bold color="yellow">
-        {title(call)}
-      </Text>
-      {preview?.type === 'diff' ? (
-        <DiffView diff={preview.diff} maxLines={maxDiffLines} />
-      ) : preview?.type === 'command' ? (
-        <Box flexDirection="column">
-          <Text color="cyan">{`$ ${preview.command}`}</Text>
-          <Text dimColor>{`in ${preview.cwd}`}</Text>
-        </Box>
-      ) : (
-        <Text dimColor>{JSON.stringify(call.input)}</Text>
-      )}
+    <Box flexDirection="column" borderStyle="round" borderColor={isProtected ? 'red' : 'yellow'} paddingX={1}>
+      {heading.map((line, index) => (
+        <Text key={index} bold={line.isBold} color={line.color} wrap="wrap">
+          {line.text}
+        </Text>
+      ))}
+      <PreviewRows rows={view.rows} />
+      {view.note ? <Text color="yellow">{view.note}</Text> : null}
       {isTypingFeedback ? (
         <Box flexDirection="column" marginTop={1}>
           <Text>Tell the model why or what to do instead (Enter sends, Esc sends no feedback):</Text>
@@ -68,20 +92,57 @@ export function ApprovalPrompt({ call, maxDiffLines, onAnswer, onDenyAndStop }: 
           <Text bold color="green">y</Text>
           <Text> allow once  </Text>
           <Text bold color="green">a</Text>
-          <Text>{` allow ${call.toolName === 'bash' ? 'all commands' : call.toolName} this session  `}</Text>
+          <Text>{` allow ${call.toolName === 'bash' ? 'all commands' : call.toolName} this session${isProtected ? ' (this file will still ask)' : ''}  `}</Text>
           <Text bold color="red">n</Text>
           <Text> deny with feedback  </Text>
+          {isCut && offset === undefined ? (
+            <>
+              <Text bold>v</Text>
+              <Text> view all  </Text>
+            </>
+          ) : null}
           <Text bold>Esc</Text>
-          <Text> deny and stop</Text>
+          <Text>{offset === undefined ? ' deny and stop' : ' back'}</Text>
         </Text>
       )}
     </Box>
   );
 }
 
+/** One line above the preview. */
+interface HeadingLine {
+  text: string;
+  color?: string;
+  isBold?: boolean;
+}
+
+/** The title (first, so it stays on screen), why the path is protected, and why the call is asked again. */
+function headingLines(call: CallView): HeadingLine[] {
+  const preview = call.preview;
+  const lines: HeadingLine[] = [{ text: title(call), color: 'yellow', isBold: true }];
+  if (preview?.type === 'diff' && preview.protectedReason !== undefined) {
+    lines.push({ text: `⚠ Protected file: ${toVisibleText(preview.protectedReason)}.`, color: 'red', isBold: true });
+    lines.push({ text: 'Writes here always ask, whatever the approval mode or allowances say.', color: 'red' });
+  }
+  if (call.askedAgainBecause !== undefined) {
+    lines.push({ text: `Asked again: ${toVisibleText(call.askedAgainBecause)} Below is the change against the file as it is now.`, color: 'magenta' });
+  }
+  return lines;
+}
+
 function title(call: CallView): string {
   const preview = call.preview;
-  if (preview?.type === 'diff') return `${preview.isNewFile ? 'Create' : 'Edit'} ${preview.path}?`;
+  if (preview?.type === 'diff') {
+    const via = preview.requestedPath !== undefined ? ` (via ${toVisibleText(preview.requestedPath)})` : '';
+    return `${preview.isNewFile ? 'Create' : 'Edit'} ${toVisibleText(preview.path)}${via}?`;
+  }
   if (preview?.type === 'command') return 'Run this command?';
-  return `Run ${call.toolName}?`;
+  return `Run ${toVisibleText(call.toolName)}?`;
+}
+
+function previewRows(call: CallView, width: number): PreviewRow[] {
+  const preview = call.preview;
+  if (preview?.type === 'diff') return diffRows(preview.diff, width);
+  if (preview?.type === 'command') return commandRows(preview.command, preview.cwd, width);
+  return inputRows(call.input, width);
 }

@@ -6,6 +6,7 @@ import { AgentSteps } from './AgentSteps';
 import { formatDuration, STATUS_STYLE } from './format';
 import { Spinner } from './Spinner';
 import { useClockSecond } from './SpinnerClock';
+import { toVisibleText } from './visible-text';
 
 export interface ToolRowProps {
   call: CallView;
@@ -27,9 +28,10 @@ export function ToolRow({ call, turn }: ToolRowProps) {
           {call.status === 'running' ? <Spinner /> : <Mark call={call} />}
         </Box>
         <Text wrap="truncate-end">
-          <Text bold>{call.toolName}</Text>
-          {call.description ? <Text> {call.description}</Text> : null}
-          {call.summary ? <Text color={call.status === 'error' ? 'red' : 'gray'}>{`  ${call.summary}`}</Text> : null}
+          {/* The model chose these strings: escape controls so a description cannot restyle or hide the row. */}
+          <Text bold>{toVisibleText(call.toolName)}</Text>
+          {call.description ? <Text> {toVisibleText(call.description)}</Text> : null}
+          {call.summary ? <Text color={call.status === 'error' ? 'red' : 'gray'}>{`  ${toVisibleText(call.summary)}`}</Text> : null}
           {!isActive && call.durationMs !== undefined && call.durationMs > 0 ? <Text dimColor>{`  ${formatDuration(call.durationMs)}`}</Text> : null}
           {call.status === 'running' && call.startedAt !== undefined ? <Elapsed since={call.startedAt} /> : null}
           {call.status === 'awaiting-approval' ? <Text color="yellow">  waiting for approval</Text> : null}

@@ -102,7 +102,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
   useEffect(() => () => clearTimeout(flushTimer.current), []);
 
   const requestApproval: RequestApproval = useCallback((request, signal) => {
-    if (isAllowedWithoutAsking(latest.current.approvalMode, request.toolName, sessionAllowed.current)) {
+    if (isAllowedWithoutAsking(latest.current.approvalMode, request, sessionAllowed.current)) {
       return Promise.resolve({ type: 'allow' });
     }
     const key = callKey(request.agentId, request.toolCallId);

@@ -36,6 +36,7 @@ describe('update_file', () => {
       path: 'a.ts',
       isNewFile: false,
       diff: '--- a/a.ts\n+++ b/a.ts\n@@ -1,3 +1,3 @@\n function greet() {\n-  return "hi";\n+  return "hello";\n }\n',
+      binding: expect.any(String),
     });
     expect(await readFile(path.join(cwd, 'a.ts'), 'utf8')).toBe(source);
     await tool.execute(input, context);

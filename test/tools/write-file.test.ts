@@ -23,6 +23,7 @@ describe('write_file', () => {
       path: 'src/new.ts',
       isNewFile: true,
       diff: '--- /dev/null\n+++ b/src/new.ts\n@@ -0,0 +1,2 @@\n+one\n+two\n',
+      binding: expect.any(String),
     });
     expect(await readdir(cwd)).toEqual([]);
   });

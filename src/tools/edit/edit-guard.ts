@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { applyEdit, readExistingFile, type ExistingFile, type FileEdit } from './file-edit';
 import { snapshotOf, staleFileMessage, type FileTracker } from './file-tracker';
 import type { ToolPath } from '../../workspace/tool-path';
+import { checkPreviewBinding } from './preview-binding';
 import type { WriteJournal } from './write-journal';
 
 /** What a write tool needs to commit an edit safely. */
@@ -16,15 +17,19 @@ export interface CommitOptions {
 
 /**
  * Reads the file a write tool is about to change (see `readExistingFile`) and
- * refuses it when it changed since shoal last saw it. Then records it as seen,
- * so a change between `preview` and `execute` (while the user decides) is refused too.
+ * refuses it when it changed since shoal last read or wrote it. With `approved`
+ * (the approved preview's binding) it also refuses, with `PreviewChangedError`,
+ * a file that is no longer the one the user saw: checked after this read, the
+ * last one before the write, so only pure computation lies between check and rename.
+ * Previews do not record into the tracker: what the user saw is the binding's job.
  */
-export async function readFileForEdit(target: ToolPath, tracker: FileTracker): Promise<ExistingFile | undefined> {
+export async function readFileForEdit(target: ToolPath, tracker: FileTracker, approved?: string): Promise<ExistingFile | undefined> {
   const existing = await readExistingFile(target);
-  if (existing === undefined) return undefined;
-  const current = { bytes: existing.bytes, size: existing.bytes.byteLength, mtimeMs: existing.mtimeMs };
-  if (tracker.hasChanged(target.absolute, current)) throw new Error(staleFileMessage(target.shownPath));
-  tracker.record(target.absolute, snapshotOf(existing.bytes, existing.mtimeMs));
+  if (existing !== undefined) {
+    const current = { bytes: existing.bytes, size: existing.bytes.byteLength, mtimeMs: existing.mtimeMs };
+    if (tracker.hasChanged(target.absolute, current)) throw new Error(staleFileMessage(target.shownPath));
+  }
+  if (approved !== undefined) await checkPreviewBinding(approved, target, existing);
   return existing;
 }
 

@@ -44,11 +44,18 @@ export function createFileTracker(): FileTracker {
     },
     hasChanged(absolute, current) {
       const before = seen.get(absolute);
-      if (before === undefined) return false;
-      if (before.hash !== undefined) return hashBytes(current.bytes) !== before.hash;
-      return before.size !== current.size || before.mtimeMs !== current.mtimeMs;
+      return before !== undefined && !matchesSnapshot(before, current);
     },
   };
+}
+
+/**
+ * True when `current` is the file `snapshot` describes: by content when the
+ * snapshot has a hash (a mere `touch` is no change), else by size and mtime.
+ */
+export function matchesSnapshot(snapshot: FileSnapshot, current: FileState): boolean {
+  if (snapshot.hash !== undefined) return hashBytes(current.bytes) === snapshot.hash;
+  return snapshot.size === current.size && snapshot.mtimeMs === current.mtimeMs;
 }
 
 /** The sha1 of `bytes` as hex: cheap next to reading them, and only compared for equality. */

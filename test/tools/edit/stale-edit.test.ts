@@ -6,6 +6,7 @@ import { createUpdateFileTool } from '../../../src/tools/update-file';
 import { createToolSession } from '../tool-session';
 
 const STALE = /a\.ts changed on disk since you last read it \(the user or a command may have edited it\), so nothing was written\. Read it again with read_file/;
+const CHANGED = /a\.ts changed while waiting for approval \(its content changed\), so nothing was written/;
 const context = { signal: new AbortController().signal, toolCallId: 'call-1', batchId: 'main:1', emit: () => {} };
 const edit = { path: 'a.ts', old_string: 'one', new_string: 'ONE' };
 
@@ -28,11 +29,12 @@ describe('stale-edit guard', () => {
     expect((await session.read('a.ts')).toString()).toBe('one\ntwo (user)\n');
   });
 
-  it('guards between preview and execute even for a file the model never read', async () => {
+  it('guards between preview and execute even for a file the model never read, through the approved preview', async () => {
     const session = await createToolSession({ 'a.ts': 'one\ntwo\n' });
-    await session.preview('write_file', { path: 'a.ts', content: 'replaced\n' });
+    const approvedPreview = await session.preview('write_file', { path: 'a.ts', content: 'replaced\n' });
     await writeFile(session.path('a.ts'), 'one (user)\n');
-    await expect(session.run('write_file', { path: 'a.ts', content: 'replaced\n' })).rejects.toThrow(STALE);
+    const tool = session.tools.get('write_file')!;
+    await expect(tool.execute({ path: 'a.ts', content: 'replaced\n' }, { ...context, approvedPreview })).rejects.toThrow(CHANGED);
     expect((await session.read('a.ts')).toString()).toBe('one (user)\n');
   });
 
@@ -101,9 +103,10 @@ describe('stale-edit guard', () => {
   it('guards a standalone write tool built without a tracker between its own preview and execute', async () => {
     const session = await createToolSession({ 'a.ts': 'one\n' });
     const tool = createUpdateFileTool({ cwd: session.cwd });
-    await tool.preview!(edit);
+    const approvedPreview = await tool.preview!(edit);
     await writeFile(session.path('a.ts'), 'one (user)\n');
-    await expect(tool.execute(edit, context)).rejects.toThrow(STALE);
+    await expect(tool.execute(edit, { ...context, approvedPreview })).rejects.toThrow(CHANGED);
+    expect((await session.read('a.ts')).toString()).toBe('one (user)\n');
   });
 });
 

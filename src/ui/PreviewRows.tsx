@@ -1,0 +1,33 @@
+import { Box, Text } from 'ink';
+import type { PreviewRow, RowTone } from './preview-rows';
+
+/** What `PreviewRows` draws. */
+export interface PreviewRowsProps {
+  /** Rows already made visible and wrapped (see `preview-rows.ts`); all are drawn. */
+  rows: readonly PreviewRow[];
+}
+
+const TONE_STYLE: Record<RowTone, { color?: string; dimColor?: boolean; bold?: boolean }> = {
+  added: { color: 'green' },
+  removed: { color: 'red' },
+  hunk: { color: 'cyan' },
+  header: { bold: true, dimColor: true },
+  note: { dimColor: true },
+  command: { color: 'cyan' },
+  dim: { dimColor: true },
+  plain: {},
+};
+
+/** Rows of an approval preview (diff, command or raw input), coloured by tone. */
+export function PreviewRows({ rows }: PreviewRowsProps) {
+  return (
+    <Box flexDirection="column">
+      {rows.map((row, index) => (
+        // Rows are pre-wrapped to the width; "wrap" still keeps a misjudged wide character from being cut.
+        <Text key={index} wrap="wrap" {...TONE_STYLE[row.tone]}>
+          {row.text}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,87 @@
+import { toVisibleLines, toVisibleText, wrapRow } from './visible-text';
+
+/** How a row of an approval preview is coloured. */
+export type RowTone = 'added' | 'removed' | 'hunk' | 'header' | 'note' | 'command' | 'dim' | 'plain';
+
+/** One screen row of a preview: made visible, wrapped to the box's width, and the source line it belongs to. */
+export interface PreviewRow {
+  text: string;
+  tone: RowTone;
+  /** 0-based index of the source line, so cut notes can count lines rather than rows. */
+  line: number;
+}
+
+/** The rows of a unified diff, coloured per line; long lines wrap whole. */
+export function diffRows(diff: string, width: number): PreviewRow[] {
+  const lines = toVisibleLines(diff.replace(/\n$/, '')).filter((line) => !line.startsWith('Index: ') && !/^={10,}$/.test(line));
+  return lines.flatMap((line, index) => toRows(line, diffTone(line), index, width));
+}
+
+/** The rows of a command (`$ ` before its first line) and the folder it runs in. */
+export function commandRows(command: string, cwd: string, width: number): PreviewRow[] {
+  const lines = toVisibleLines(command);
+  const rows = lines.flatMap((line, index) => toRows(`${index === 0 ? '$ ' : '  '}${line}`, 'command', index, width));
+  return [...rows, ...toRows(`in ${toVisibleText(cwd)}`, 'dim', lines.length, width)];
+}
+
+/** The rows of a call's raw input, for tools without a preview. */
+export function inputRows(input: unknown, width: number): PreviewRow[] {
+  return toRows(toVisibleText(JSON.stringify(input) ?? 'undefined'), 'dim', 0, width);
+}
+
+/** How many source lines `rows` span (the line of the last row, plus one). */
+export function lineCount(rows: readonly PreviewRow[]): number {
+  return rows.length === 0 ? 0 : rows.at(-1)!.line + 1;
+}
+
+function toRows(line: string, tone: RowTone, index: number, width: number): PreviewRow[] {
+  return wrapRow(line === '' ? ' ' : line, width).map((text) => ({ text, tone, line: index }));
+}
+
+function diffTone(line: string): RowTone {
+  if (line.startsWith('+++') || line.startsWith('---')) return 'header';
+  if (line.startsWith('+')) return 'added';
+  if (line.startsWith('-')) return 'removed';
+  if (line.startsWith('@@')) return 'hunk';
+  if (line.startsWith('\\')) return 'note';
+  return 'plain';
+}
+
+/** What part of a preview the box shows, and the line saying what is cut or where the pager is. */
+export interface PreviewWindow {
+  rows: PreviewRow[];
+  /** Absent when every row fits. */
+  note?: string;
+}
+
+/**
+ * The rows that fit in `maxRows` (the note included). Without `offset` the
+ * preview starts at the top and says how much is cut; with one, it is the pager
+ * view from that row. Pure, so the prompt can memoise it.
+ */
+export function windowRows(rows: readonly PreviewRow[], maxRows: number, offset: number | undefined): PreviewWindow {
+  const total = lineCount(rows);
+  if (offset === undefined) {
+    if (rows.length <= maxRows) return { rows: [...rows] };
+    const shown = rows.slice(0, Math.max(1, maxRows - 1));
+    const next = rows[shown.length]!;
+    const hidden = total - next.line;
+    const partly = next.line === shown.at(-1)!.line ? ' (one in part)' : '';
+    return { rows: shown, note: `… ${hidden} more ${hidden === 1 ? 'line' : 'lines'}${partly} not shown · press v to view all` };
+  }
+  const page = pageSize(maxRows);
+  const start = clampOffset(offset, rows.length, maxRows);
+  const shown = rows.slice(start, start + page);
+  const range = `lines ${shown[0]!.line + 1}–${shown.at(-1)!.line + 1} of ${total}`;
+  return { rows: shown, note: `${range} · ↑↓ scroll · space/b page · g/G top/end · v or Esc back` };
+}
+
+/** Rows per pager page: the box's rows less the note. */
+export function pageSize(maxRows: number): number {
+  return Math.max(1, maxRows - 1);
+}
+
+/** `offset` kept within the rows, so the last page is full. */
+export function clampOffset(offset: number, rowCount: number, maxRows: number): number {
+  return Math.max(0, Math.min(offset, rowCount - pageSize(maxRows)));
+}

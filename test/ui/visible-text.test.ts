@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { toVisibleLines, toVisibleText, wrapRow } from '../../src/ui/visible-text';
+
+describe('toVisibleText', () => {
+  it.each([
+    ['echo harmless \u001b[8m; touch PWNED', 'echo harmless \\e[8m; touch PWNED'],
+    ['bell\u0007 nul\u0000 del\u007f', 'bell\\x07 nul\\x00 del\\x7f'],
+    ['c1 csi \u009b31m', 'c1 csi \\x9b31m'],
+    ['over\rwrite', 'over\\rwrite'],
+    ['line\nbreak\ttab', 'line\\nbreak\\ttab'],
+    ['admin\u202e \u2066isolate\u2069', 'admin\\u{202e} \\u{2066}isolate\\u{2069}'],
+    ['zero\u200bwidth\u200d\ufeff\u2060', 'zero\\u{200b}width\\u{200d}\\u{feff}\\u{2060}'],
+    ['soft\u00adhyphen \u2028sep', 'soft\\xadhyphen \\u{2028}sep'],
+  ])('escapes %j', (input, expected) => {
+    expect(toVisibleText(input)).toBe(expected);
+  });
+
+  it('leaves printable text, accents, CJK and emoji alone', () => {
+    const text = 'const café = "日本語 🐟"; // ok\\e stays as typed';
+    expect(toVisibleText(text)).toBe(text);
+  });
+
+  it('never lets a control character through, whatever the input', () => {
+    let all = '';
+    for (let code = 0; code < 0x3000; code++) all += String.fromCodePoint(code);
+    expect(toVisibleText(all)).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200b-\u200f]/u);
+  });
+});
+
+describe('toVisibleLines', () => {
+  it('keeps line breaks as lines and expands tabs to the next stop of 4', () => {
+    expect(toVisibleLines('a\tb\r\nab\tc\n\u001b[31mred')).toEqual(['a   b', 'ab  c', '\\e[31mred']);
+  });
+});
+
+describe('wrapRow', () => {
+  it('wraps a long line into whole rows, keeping every character', () => {
+    const line = 'x'.repeat(250);
+    const rows = wrapRow(line, 100);
+    expect(rows.map((row) => row.length)).toEqual([100, 100, 50]);
+    expect(rows.join('')).toBe(line);
+  });
+
+  it('counts wide characters as two columns', () => {
+    expect(wrapRow('日本語日本', 4)).toEqual(['日本', '語日', '本']);
+    expect(wrapRow('', 10)).toEqual(['']);
+  });
+});
