@@ -6,6 +6,8 @@ export interface TrustQuestion {
   fileLabel: string;
   folderLabel: string;
   changes: string[];
+  /** The user trusted an earlier version of this file. */
+  isChanged: boolean;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function settleProjectTrust(options: {
     fileLabel: project.display,
     folderLabel: options.folderLabel,
     changes: project.loosening.map(({ description }) => description),
+    isChanged: project.trust === 'changed',
   });
   if (answer === 'quit') return undefined;
   if (answer === 'distrust') {

@@ -11,6 +11,8 @@ export interface TrustPromptProps {
   folderLabel: string;
   /** What the file would change, one line each, e.g. `set approvalMode to "yolo" (...)`. */
   changes: readonly string[];
+  /** The user trusted an earlier version of this file: say why they are asked again. */
+  isChanged?: boolean;
   /** Contract: called exactly once, with the first answer. */
   onAnswer: (answer: TrustAnswer) => void;
 }
@@ -20,7 +22,7 @@ export interface TrustPromptProps {
  * does. Everything shown comes from a file anyone may commit, so control
  * characters are shown escaped, never sent to the terminal raw.
  */
-export function TrustPrompt({ fileLabel, folderLabel, changes, onAnswer }: TrustPromptProps) {
+export function TrustPrompt({ fileLabel, folderLabel, changes, isChanged = false, onAnswer }: TrustPromptProps) {
   const isAnswered = useRef(false);
   const answer = (value: TrustAnswer) => {
     if (isAnswered.current) return;
@@ -38,6 +40,7 @@ export function TrustPrompt({ fileLabel, folderLabel, changes, onAnswer }: Trust
       {changes.map((change, index) => (
         <Text key={index}>{`  • ${escapeControl(change)}`}</Text>
       ))}
+      {isChanged ? <Text>It has changed since you trusted it.</Text> : null}
       <Text dimColor>Trust it only if you trust whoever can commit to this repository.</Text>
       <Text>
         <Text bold color="green">y</Text>

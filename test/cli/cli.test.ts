@@ -37,7 +37,7 @@ describe('the built CLI', () => {
     expect(version.exitCode).toBe(0);
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+$/);
     const help = await shoal(['--help']);
-    for (const flag of ['--prompt', '--cwd', '--model', '--base-url', '--output-format', '--allow', '--yolo']) {
+    for (const flag of ['--prompt', '--cwd', '--model', '--base-url', '--output-format', '--allow', '--yolo', '--trust']) {
       expect(help.stdout).toContain(flag);
     }
   });

@@ -20,6 +20,12 @@ describe('TrustPrompt', () => {
     expect(frame).toContain('.shoal/config.json in ~/src/app wants to:');
     expect(frame).toContain('set approvalMode to "yolo" (commands and edits run without asking)');
     expect(frame).toContain('send requests and your API key to http://x.test/v1');
+    expect(frame).not.toContain('changed since');
+  });
+
+  it('says why it asks again about a file the user trusted before it changed', async () => {
+    const app = render(<TrustPrompt fileLabel=".shoal/config.json" folderLabel="~/src/app" changes={CHANGES} isChanged onAnswer={() => {}} />);
+    expect(await waitForFrame(app, (text) => text.includes('wants to'))).toContain('It has changed since you trusted it.');
   });
 
   it.each([
