@@ -1,4 +1,5 @@
 import { realpathSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -25,6 +26,7 @@ interface CliFlags {
   replay?: string;
   continue?: boolean;
   resume?: string;
+  trust?: boolean;
 }
 
 const program = new Command()
@@ -55,6 +57,7 @@ const program = new Command()
   .option('--concurrency <n>', 'most read-only calls in flight at once (default 8)', parsePositiveInteger)
   .option('--record <file>', 'write every model response to a JSONL file, for replay or a bug report')
   .option('--replay <file>', 'play recorded model responses back instead of calling a model (offline, deterministic)')
+  .option('--trust', 'apply the settings of .shoal/config.json that need folder trust (approval, allowed tools, server) for this run only')
   .option('-c, --continue', "continue this workspace's latest saved session")
   .option('-r, --resume <id>', 'continue the saved session with this id (see /sessions)')
   .showHelpAfterError('(run shoal --help for every flag)')
@@ -89,27 +92,39 @@ async function main(flags: CliFlags): Promise<number> {
     return 2;
   }
 
-  const { resolveStartup, resolveSession, StartupError } = await import('./startup');
-  const { ConfigError } = await import('../config/settings');
+  const { loadStartupConfig, resolveStartup, resolveSession, StartupError } = await import('./startup');
+  const [{ ConfigError }, { displayPath }, { settleProjectTrust }] = await Promise.all([
+    import('../config/settings'),
+    import('../config/paths'),
+    import('./trust-decision'),
+  ]);
+  const startupFlags = {
+    model: flags.model,
+    baseUrl: flags.baseUrl,
+    researchModel: flags.researchModel,
+    approvalMode: flags.approval,
+    allowedTools: flags.allow,
+    maxSteps: flags.maxSteps,
+    concurrency: flags.concurrency,
+    yolo: flags.yolo,
+    record: flags.record,
+    replay: flags.replay,
+    isInteractive,
+  };
   let startup;
   let session;
+  const trustNotes: string[] = [];
   try {
-    startup = await resolveStartup(
-      {
-        model: flags.model,
-        baseUrl: flags.baseUrl,
-        researchModel: flags.researchModel,
-        approvalMode: flags.approval,
-        allowedTools: flags.allow,
-        maxSteps: flags.maxSteps,
-        concurrency: flags.concurrency,
-        yolo: flags.yolo,
-        record: flags.record,
-        replay: flags.replay,
-        isInteractive,
-      },
-      cwd,
-    );
+    const config = await settleProjectTrust({
+      config: await loadStartupConfig(startupFlags, cwd, flags.trust),
+      isInteractive,
+      folderLabel: displayPath(cwd, { cwd, homedir: os.homedir() }),
+      // Imported only when asked: Ink is heavy, and most runs never see the prompt.
+      ask: async (question) => (await import('../ui/run-trust-prompt')).askTrust(question),
+      notes: trustNotes,
+    });
+    if (!config) return 130;
+    startup = await resolveStartup(startupFlags, config);
     session = resolveSession({ cwd, modelId: startup.main.modelId, isContinue: flags.continue, resumeId: flags.resume });
   } catch (error) {
     if (!(error instanceof ConfigError || error instanceof StartupError)) throw error;
@@ -142,7 +157,7 @@ async function main(flags: CliFlags): Promise<number> {
       allowedTools: settings.allowedTools,
       maxSteps: settings.maxSteps,
       version: packageJson.version,
-      notes: [...new Set([startup.modelLine, ...startup.notes, ...session.notes])],
+      notes: [...new Set([startup.modelLine, ...trustNotes, ...startup.notes, ...session.notes])],
       lateNote: probe,
       resumed: session.resumed,
       createRecorder: session.createRecorder,
@@ -160,7 +175,7 @@ async function main(flags: CliFlags): Promise<number> {
     import('../agent/context/budget'),
   ]);
   const [localServer] = await Promise.all([probe(), startup.probeContextWindow(mainModel.modelId), startup.probeContextWindow(researchModelId)]);
-  for (const note of [...startup.notes, ...session.notes, localServer]) if (note) process.stderr.write(`shoal: ${note}\n`);
+  for (const note of [...trustNotes, ...startup.notes, ...session.notes, localServer]) if (note) process.stderr.write(`shoal: ${note}\n`);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort(new Error('Interrupted')));
   return runHeadless({

@@ -9,7 +9,7 @@ import { createRecordingModel } from '../models/recording';
 import { createReplayModel } from '../models/replay-model';
 import { createSessionRecorder, summariseHistory, type ResumedTurn, type SessionRecorder } from '../session/recorder';
 import { defaultSessionsDir, latestSession, listSessions, loadSession, type SessionSummary } from '../session/sessions';
-import { loadConfig, type Settings } from '../config/settings';
+import { loadConfig, type ResolvedConfig, type Settings } from '../config/settings';
 
 /** The flags that shape start-up (the rest are the CLI's own). */
 export interface StartupFlags extends Settings {
@@ -44,16 +44,26 @@ export class StartupError extends Error {}
 export const DEMO_NOTE = 'offline demo model: set OPENAI_API_KEY or --base-url to use a real model';
 
 /**
- * Resolves configuration (flags, environment, user and project files) and
- * builds the models: a replay of a recording, the offline demo model when
- * nothing is configured, or OpenAI / a compatible server; wrapped for
- * recording when asked.
+ * Reads configuration (flags, environment, user and project files); the
+ * project's loosening settings are applied only for a trusted folder or with
+ * `isTrustGiven` (--trust). See `ResolvedConfig.project` for what was held back.
  */
-export async function resolveStartup(flags: StartupFlags, cwd: string): Promise<Startup> {
-  const { settings } = await loadConfig({ flags: settingFlags(flags), env: process.env, cwd });
+export function loadStartupConfig(flags: StartupFlags, cwd: string, isTrustGiven = false): Promise<ResolvedConfig> {
+  return loadConfig({ flags: settingFlags(flags), env: process.env, cwd, isTrustGiven });
+}
+
+/**
+ * Builds the models from resolved configuration: a replay of a recording, the
+ * offline demo model when nothing is configured, or OpenAI / a compatible
+ * server; wrapped for recording when asked. Every model, /model's included,
+ * is built from `config.settings` alone, so a withheld project baseUrl can
+ * never meet the user's key here.
+ */
+export async function resolveStartup(flags: StartupFlags, config: ResolvedConfig): Promise<Startup> {
+  const settings = config.settings;
   const approvalMode: ApprovalMode = flags.yolo ? 'yolo' : (settings.approvalMode ?? APPROVAL_MODES[0]);
   const resolved = { ...settings, approvalMode, allowedTools: settings.allowedTools ?? [] };
-  const notes: string[] = [];
+  const notes: string[] = [...config.notes];
   let modelLine: string;
   const isConfigured = Boolean(settings.baseUrl || settings.apiKey);
   const build = (model: string): ModelChoice => ({
@@ -119,8 +129,9 @@ export async function resolveStartup(flags: StartupFlags, cwd: string): Promise<
 const DEMO_WINDOW: ContextWindow = { tokens: 1_000_000, source: 'demo model', isKnown: true };
 
 function settingFlags(flags: StartupFlags): Settings {
-  const { yolo: _yolo, record: _record, replay: _replay, isInteractive: _isInteractive, ...settings } = flags;
-  return settings;
+  const { yolo, record: _record, replay: _replay, isInteractive: _isInteractive, ...settings } = flags;
+  // --yolo is the user's own choice of mode: the project file is measured against it.
+  return yolo ? { ...settings, approvalMode: 'yolo' } : settings;
 }
 
 /** The saved conversation this run continues, and how it saves itself. */

@@ -37,9 +37,12 @@ export function userConfigPath(options: ConfigPathOptions): string {
   return (options.platform === 'win32' ? path.win32 : path.posix).join(shoalDir('config', options), 'config.json');
 }
 
+/** The project's config file relative to the workspace root. */
+export const PROJECT_CONFIG_FILE = path.join('.shoal', 'config.json');
+
 /** The project's config file: `.shoal/config.json` at the workspace root (never searched for above it). */
 export function projectConfigPath(cwd: string): string {
-  return path.join(cwd, '.shoal', 'config.json');
+  return path.join(cwd, PROJECT_CONFIG_FILE);
 }
 
 /** `file` as a person would type it: relative inside the workspace, `~/...` inside the home directory, else absolute. */

@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { z } from 'zod';
 import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
-import { displayPath, nonEmpty, projectConfigPath, userConfigPath } from './paths';
+import { readOwnFile } from '../workspace/own-file';
+import { findLoosening, type Loosening } from './loosening';
+import { displayPath, nonEmpty, PROJECT_CONFIG_FILE, projectConfigPath, shoalDir, userConfigPath } from './paths';
+import { projectTrust, type TrustStatus, type TrustSubject } from './trust';
 
 export { userConfigPath } from './paths';
 
@@ -37,6 +40,25 @@ export interface ResolvedConfig {
   settings: Settings;
   sources: Partial<Record<keyof Settings, SettingSource>>;
   files: { user: string; project: string };
+  /** The project file, when there is one, and what of it waits for the user's trust. */
+  project?: ProjectConfig;
+  /** Lines for the user, e.g. an unreadable trust store. */
+  notes: string[];
+}
+
+/** What the project's `.shoal/config.json` asks for beyond what is otherwise in effect, and whether it got it. */
+export interface ProjectConfig {
+  /** As the user would type it, e.g. ".shoal/config.json". */
+  display: string;
+  /** The folder, the file's bytes and the state directory: what a trust decision is looked up and recorded by. */
+  subject: TrustSubject;
+  /** `given`: --trust for this run; otherwise what the user's trust store says. */
+  trust: TrustStatus | 'given';
+  /** Loosening settings; applied only when `isApplied`. */
+  loosening: Loosening[];
+  /** The loosening values themselves, kept aside until trust. */
+  withheld: Settings;
+  isApplied: boolean;
 }
 
 /** A configuration problem for the user to fix; the message names the file or variable, the key and what was expected. */
@@ -101,11 +123,16 @@ interface Layer {
   sourceOf: (key: SettingKey) => SettingSource;
 }
 
+/** Most bytes of `.shoal/config.json` read: far more than any real settings file, and no /dev/zero can cost more. */
+export const PROJECT_CONFIG_MAX_BYTES = 256 * 1024;
+
 /**
  * Merges flags over the environment over the user's config file over the
- * project's `.shoal/config.json`. Missing files are fine; everything else that
- * is wrong rejects with a `ConfigError`, so a bad file never half-configures shoal.
- * Files are only read, never written.
+ * project's `.shoal/config.json`. The project file may be committed by anyone,
+ * so its loosening settings (see `findLoosening`) apply only when the user
+ * trusts this folder with these bytes, or `isTrustGiven` (--trust). Missing
+ * files are fine; everything else that is wrong rejects with a `ConfigError`,
+ * so a bad file never half-configures shoal. Files are only read, never written.
  */
 export async function loadConfig(options: {
   flags: Settings;
@@ -113,29 +140,56 @@ export async function loadConfig(options: {
   cwd: string;
   platform?: NodeJS.Platform;
   homedir?: string;
+  isTrustGiven?: boolean;
 }): Promise<ResolvedConfig> {
   const homedir = options.homedir ?? os.homedir();
-  const files = {
-    user: userConfigPath({ env: options.env, platform: options.platform ?? process.platform, homedir }),
-    project: projectConfigPath(options.cwd),
-  };
+  const pathOptions = { env: options.env, platform: options.platform ?? process.platform, homedir };
+  const files = { user: userConfigPath(pathOptions), project: projectConfigPath(options.cwd) };
   const show = (file: string) => displayPath(file, { cwd: options.cwd, homedir });
   const layers: Layer[] = [
     readFlags(options.flags),
     readEnvironment(options.env),
     await readConfigFile(files.user, { display: show(files.user), isProject: false, userDisplay: show(files.user) }),
-    await readConfigFile(files.project, { display: show(files.project), isProject: true, userDisplay: show(files.user) }),
   ];
+  const resolved: ResolvedConfig = { settings: {}, sources: {}, files, notes: [] };
+  for (const layer of layers) mergeLayer(resolved, layer);
 
-  const resolved: ResolvedConfig = { settings: {}, sources: {}, files };
-  for (const layer of layers) {
-    for (const key of KNOWN_KEYS) {
-      if (resolved.sources[key] || layer.settings[key] === undefined) continue;
-      (resolved.settings as Record<SettingKey, unknown>)[key] = layer.settings[key];
-      resolved.sources[key] = layer.sourceOf(key);
-    }
+  const projectFile = await readProjectFile(options.cwd, { display: show(files.project), userDisplay: show(files.user) });
+  if (!projectFile) return resolved;
+  const { layer, bytes } = projectFile;
+  // Only what no higher layer set can take effect; of that, the loosening part waits for trust.
+  const candidates = Object.fromEntries(KNOWN_KEYS.filter((key) => !resolved.sources[key] && layer.settings[key] !== undefined).map((key) => [key, layer.settings[key]])) as Settings;
+  const loosening = findLoosening(candidates, resolved.settings);
+  const withheld = Object.fromEntries(loosening.map(({ key }) => [key, candidates[key]])) as Settings;
+  const applied = Object.fromEntries(Object.entries(candidates).filter(([key]) => !(key in withheld))) as Settings;
+  mergeLayer(resolved, { settings: applied, sourceOf: layer.sourceOf });
+
+  const subject: TrustSubject = { cwd: options.cwd, fileBytes: bytes, stateDir: shoalDir('state', pathOptions) };
+  let trust: ProjectConfig['trust'] = 'untrusted';
+  if (options.isTrustGiven) trust = 'given';
+  else if (loosening.length > 0) {
+    const check = await projectTrust(subject);
+    trust = check.status;
+    resolved.notes.push(...check.notes);
   }
-  return resolved;
+  resolved.project = { display: show(files.project), subject, trust, loosening, withheld, isApplied: false };
+  return trust === 'trusted' || trust === 'given' ? applyProjectTrust(resolved) : resolved;
+}
+
+/** `config` with the project's withheld settings applied, for once the user trusts the folder. */
+export function applyProjectTrust(config: ResolvedConfig): ResolvedConfig {
+  if (!config.project || config.project.isApplied) return config;
+  const applied: ResolvedConfig = { ...config, settings: { ...config.settings }, sources: { ...config.sources }, project: { ...config.project, isApplied: true } };
+  mergeLayer(applied, { settings: config.project.withheld, sourceOf: () => ({ kind: 'file', path: config.files.project }) });
+  return applied;
+}
+
+function mergeLayer(resolved: ResolvedConfig, layer: Layer): void {
+  for (const key of KNOWN_KEYS) {
+    if (resolved.sources[key] || layer.settings[key] === undefined) continue;
+    (resolved.settings as Record<SettingKey, unknown>)[key] = layer.settings[key];
+    resolved.sources[key] = layer.sourceOf(key);
+  }
 }
 
 function readFlags(flags: Settings): Layer {
@@ -177,12 +231,29 @@ interface FileOptions {
 }
 
 async function readConfigFile(file: string, options: FileOptions): Promise<Layer> {
-  const sourceOf = (): SettingSource => ({ kind: 'file', path: file });
   const contents = await readOptionalFile(file, options.display);
+  return parseConfigFile(file, contents, options);
+}
+
+function parseConfigFile(file: string, contents: string | undefined, options: FileOptions): Layer {
+  const sourceOf = (): SettingSource => ({ kind: 'file', path: file });
   if (contents === undefined) return { settings: {}, sourceOf };
   // Strip a byte-order mark, which some Windows editors write and JSON.parse refuses.
   const data = parseJson(contents.replace(/^\uFEFF/, ''), options.display);
   return { settings: validateFile(data, options), sourceOf };
+}
+
+/**
+ * Reads the project file through the workspace's confinement: no symlink out
+ * of the workspace, no FIFO or device, at most `PROJECT_CONFIG_MAX_BYTES`.
+ */
+async function readProjectFile(cwd: string, options: { display: string; userDisplay: string }): Promise<{ layer: Layer; bytes: Buffer } | undefined> {
+  const read = await readOwnFile(cwd, PROJECT_CONFIG_FILE, { maxBytes: PROJECT_CONFIG_MAX_BYTES });
+  if (read.status === 'missing') return undefined;
+  if (read.status === 'refused') throw new ConfigError(`${options.display} cannot be read: ${read.reason}`);
+  if (read.isCut) throw new ConfigError(`${options.display} is larger than ${PROJECT_CONFIG_MAX_BYTES / 1024} KiB, far more than settings need`);
+  const layer = parseConfigFile(projectConfigPath(cwd), read.text, { ...options, isProject: true });
+  return { layer, bytes: read.bytes };
 }
 
 async function readOptionalFile(file: string, display: string): Promise<string | undefined> {
@@ -246,13 +317,14 @@ function describeValue(value: unknown, isSecret = false): string {
   return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
 
+// JSON.stringify, so a key holding escape sequences reaches the terminal escaped.
 function unknownKey(key: string): string {
   const closest = KNOWN_KEYS.map((known) => ({ known, distance: editDistance(key.toLowerCase(), known.toLowerCase()) })).sort(
     (a, b) => a.distance - b.distance,
   )[0]!;
   return closest.distance <= 2
-    ? `unknown key "${key}" (did you mean "${closest.known}"?)`
-    : `unknown key "${key}" (known keys: ${KNOWN_KEYS.join(', ')})`;
+    ? `unknown key ${JSON.stringify(key)} (did you mean "${closest.known}"?)`
+    : `unknown key ${JSON.stringify(key)} (known keys: ${KNOWN_KEYS.join(', ')})`;
 }
 
 /** Levenshtein distance, small inputs only. */

@@ -1,6 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { trustProject } from '../../src/config/trust';
 import { buildCliForTest } from '../helpers/built-cli';
 import { startOpenAIServer } from '../helpers/openai-server';
 import { createTempWorkspace } from '../helpers/temp-workspace';
@@ -34,7 +37,7 @@ describe('the built CLI', () => {
     expect(version.exitCode).toBe(0);
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+$/);
     const help = await shoal(['--help']);
-    for (const flag of ['--prompt', '--cwd', '--model', '--base-url', '--output-format', '--allow', '--yolo']) {
+    for (const flag of ['--prompt', '--cwd', '--model', '--base-url', '--output-format', '--allow', '--yolo', '--trust']) {
       expect(help.stdout).toContain(flag);
     }
   });
@@ -120,7 +123,7 @@ describe('configuration, recording and replay through the CLI', () => {
   it('takes settings from the project file, and flags over them', async () => {
     const cwd = await createTempWorkspace({ '.shoal/config.json': '{ "model": "demo", "allowedTools": ["write_file"] }\n', 'a.ts': 'export const a = 1;\n' });
     const env = { SHOAL_CONFIG_DIR: path.join(cwd, 'no-user-config') };
-    const allowed = await shoal(['-p', 'where is a?', '--cwd', cwd, '--output-format', 'json'], env);
+    const allowed = await shoal(['-p', 'where is a?', '--cwd', cwd, '--output-format', 'json', '--trust'], env);
     expect(JSON.parse(allowed.stdout).result).toContain('Wrote `shoal-notes.md`');
     const refused = await shoal(['-p', 'where is a?', '--cwd', cwd, '--output-format', 'json', '--model', 'gpt-5.4'], env);
     expect(refused.exitCode).toBe(2);
@@ -145,5 +148,63 @@ describe('configuration, recording and replay through the CLI', () => {
     const missing = await shoal(['-p', 'x', '--cwd', cwd, '--replay', path.join(cwd, 'nope.jsonl')]);
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain('nope.jsonl');
+  });
+});
+
+describe('folder trust through the CLI', () => {
+  /** A headless run whose model asks to run `touch ran.txt`; says whether the command ran. */
+  async function runBash(cwd: string, args: string[] = [], env: Record<string, string> = {}) {
+    const server = await startOpenAIServer([
+      { toolCalls: [{ id: 'call_1', name: 'bash', arguments: JSON.stringify({ command: 'touch ran.txt' }) }] },
+      { text: 'Done.' },
+    ]);
+    const result = await shoal(['-p', 'touch it', '--cwd', cwd, '--base-url', server.baseUrl, '--model', 'local', ...args], env);
+    const ran = await access(path.join(cwd, 'ran.txt')).then(() => true, () => false);
+    await rm(path.join(cwd, 'ran.txt'), { force: true });
+    return { ...result, ran };
+  }
+
+  it.each([
+    ['{"approvalMode":"yolo"}', 'approvalMode'],
+    ['{"allowedTools":["bash"]}', 'allowedTools'],
+  ])('an untrusted %s runs no command and names the ignored key; --trust runs it', async (config, key) => {
+    const cwd = await createTempWorkspace({ '.shoal/config.json': config });
+    const untrusted = await runBash(cwd);
+    expect(untrusted.exitCode).toBe(0);
+    expect(untrusted.ran).toBe(false);
+    expect(untrusted.stderr).toContain(`shoal: ignoring ${key} from .shoal/config.json (untrusted folder; pass --trust to apply them)\n`);
+    expect(untrusted.stderr).toMatch(/⊘ bash/);
+
+    const trusted = await runBash(cwd, ['--trust']);
+    expect(trusted.ran).toBe(true);
+    expect(trusted.stderr).not.toContain('ignoring');
+  });
+
+  it('applies a trusted folder silently, and asks again once the file changes', async () => {
+    const cwd = await createTempWorkspace({ '.shoal/config.json': '{"approvalMode":"yolo"}' });
+    const stateDir = path.join(cwd, '..', `${path.basename(cwd)}-state`);
+    await trustProject({ cwd, stateDir, fileBytes: await readFile(path.join(cwd, '.shoal', 'config.json')) });
+    try {
+      const trusted = await runBash(cwd, [], { SHOAL_STATE_DIR: stateDir });
+      expect(trusted.ran).toBe(true);
+      expect(trusted.stderr).not.toContain('ignoring');
+
+      await writeFile(path.join(cwd, '.shoal', 'config.json'), '{"approvalMode":"yolo","maxSteps":5}');
+      const changed = await runBash(cwd, [], { SHOAL_STATE_DIR: stateDir });
+      expect(changed.ran).toBe(false);
+      expect(changed.stderr).toContain('shoal: ignoring approvalMode from .shoal/config.json (changed since you trusted this folder; pass --trust to apply them)');
+    } finally {
+      await rm(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a FIFO .shoal/config.json with one line, quickly', async () => {
+    const cwd = await createTempWorkspace({ '.shoal/README': '' });
+    execFileSync('mkfifo', [path.join(cwd, '.shoal', 'config.json')]);
+    const started = Date.now();
+    const result = await shoal(['-p', 'hi', '--cwd', cwd]);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe('shoal: .shoal/config.json cannot be read: a FIFO, not a regular file');
   });
 });

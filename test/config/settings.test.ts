@@ -21,8 +21,8 @@ async function createSetup(files: { user?: unknown; project?: unknown } = {}) {
   const cwd = path.join(root, 'project');
   const userFile = path.join(root, 'user', 'config.json');
   const projectFile = path.join(cwd, '.shoal', 'config.json');
-  const load = (flags: Settings = {}, env: Record<string, string | undefined> = {}) =>
-    loadConfig({ flags, env: { SHOAL_CONFIG_DIR: path.join(root, 'user'), ...env }, cwd, platform: 'linux', homedir: path.join(root, 'home') });
+  const load = (flags: Settings = {}, env: Record<string, string | undefined> = {}, isTrustGiven = false) =>
+    loadConfig({ flags, env: { SHOAL_CONFIG_DIR: path.join(root, 'user'), ...env }, cwd, platform: 'linux', homedir: path.join(root, 'home'), isTrustGiven });
   return { root, cwd, userFile, projectFile, load };
 }
 
@@ -37,7 +37,8 @@ describe('loadConfig precedence', () => {
     const user = { model: 'user-model', apiKey: 'sk-user', maxSteps: 20, concurrency: 4, allowedTools: ['bash'] };
     const project = { model: 'project-model', maxSteps: 10, concurrency: 2, researchModel: 'project-research', approvalMode: 'auto-edit', allowedTools: ['write_file'] };
     const setup = await createSetup({ user, project });
-    const config = await setup.load({ concurrency: 12 }, { SHOAL_CONCURRENCY: '6', SHOAL_MAX_STEPS: '30', OPENAI_API_KEY: 'sk-env' });
+    // Trusted (--trust), so the project's looser approval mode applies; test/config/trust.test.ts covers the untrusted case.
+    const config = await setup.load({ concurrency: 12 }, { SHOAL_CONCURRENCY: '6', SHOAL_MAX_STEPS: '30', OPENAI_API_KEY: 'sk-env' }, true);
 
     expect(config.settings).toEqual({
       concurrency: 12,
@@ -94,7 +95,7 @@ describe('loadConfig precedence', () => {
 
   it('is fine with neither file present', async () => {
     const setup = await createSetup();
-    expect(await setup.load()).toEqual({ settings: {}, sources: {}, files: { user: setup.userFile, project: setup.projectFile } });
+    expect(await setup.load()).toEqual({ settings: {}, sources: {}, files: { user: setup.userFile, project: setup.projectFile }, notes: [] });
   });
 
   it('accepts a file that starts with a byte-order mark', async () => {

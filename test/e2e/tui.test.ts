@@ -57,4 +57,27 @@ describe('the TUI in a real terminal', () => {
     const toolMessages = server.requests[3]!.messages.filter((message: { role: string }) => message.role === 'tool');
     expect(toolMessages.at(-1).content).toContain('The user denied this call');
   }, 60_000);
+
+  it('asks about a loosening project file before the first prompt, and remembers the answer for that content', async () => {
+    const cwd = await createTempWorkspace({ '.shoal/config.json': '{"model":"demo","approvalMode":"yolo"}' });
+    const home = await createTempWorkspace();
+    const env = { OPENAI_API_KEY: '', OPENAI_BASE_URL: '', SHOAL_MODEL: '', TERM: 'xterm-256color', SHOAL_STATE_DIR: path.join(home, 'state'), SHOAL_CONFIG_DIR: path.join(home, 'config') };
+    const first = await startTmux([process.execPath, cli, '--cwd', cwd], { env });
+    const asking = await first.waitFor((screen) => screen.includes('wants to:'));
+    expect(asking).toContain('set approvalMode to "yolo" (commands and edits run without asking)');
+    expect(asking).not.toContain('/help for commands');
+    await first.sendKeys('y');
+    const started = await first.waitFor((screen) => screen.includes('/help for commands'));
+    expect(started).toMatch(/yolo/);
+    // The main UI takes keys after the prompt's own Ink instance let go of the terminal.
+    await first.sendText('/approval');
+    await first.sendKeys('Enter');
+    await first.waitFor((screen) => screen.includes('Approval mode: yolo'));
+    expect(existsSync(path.join(home, 'state', 'trusted-folders.json'))).toBe(true);
+
+    const second = await startTmux([process.execPath, cli, '--cwd', cwd], { env });
+    const again = await second.waitFor((screen) => screen.includes('/help for commands'));
+    expect(again).not.toContain('wants to:');
+    expect(again).toMatch(/yolo/);
+  }, 60_000);
 });

@@ -1,0 +1,38 @@
+import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
+import type { Settings } from './settings';
+
+/** One project setting that would let more happen than otherwise: it waits for the user's trust. */
+export interface Loosening {
+  key: 'approvalMode' | 'allowedTools' | 'baseUrl';
+  /** What it would change, for the trust prompt, e.g. `set approvalMode to "yolo" (commands and edits run without asking)`. */
+  description: string;
+}
+
+const MODE_EFFECTS: Record<ApprovalMode, string> = {
+  ask: 'writes and commands ask first',
+  'auto-edit': 'file edits run without asking',
+  yolo: 'commands and edits run without asking',
+};
+
+/**
+ * The project file's settings that loosen what `otherwise` (flags, environment,
+ * user file and defaults) puts in effect: a laxer approval mode, any allowed
+ * tool, and any server, since that is where the key and the code go. Model
+ * ids, step limits and concurrency are neutral; a stricter mode tightens.
+ */
+export function findLoosening(project: Settings, otherwise: Settings): Loosening[] {
+  const found: Loosening[] = [];
+  const mode = project.approvalMode;
+  const otherwiseMode = otherwise.approvalMode ?? APPROVAL_MODES[0];
+  if (mode !== undefined && APPROVAL_MODES.indexOf(mode) > APPROVAL_MODES.indexOf(otherwiseMode)) {
+    found.push({ key: 'approvalMode', description: `set approvalMode to "${mode}" (${MODE_EFFECTS[mode]})` });
+  }
+  if (project.allowedTools !== undefined && project.allowedTools.length > 0) {
+    found.push({ key: 'allowedTools', description: `let ${project.allowedTools.join(', ')} run without asking` });
+  }
+  if (project.baseUrl !== undefined) {
+    const what = otherwise.apiKey ? 'requests and your API key' : 'requests (your prompts and code)';
+    found.push({ key: 'baseUrl', description: `send ${what} to ${project.baseUrl}` });
+  }
+  return found;
+}
