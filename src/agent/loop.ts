@@ -7,7 +7,7 @@ import type { ProviderOptions } from '../models/model';
 import type { RetryPolicy } from '../models/retry-policy';
 import type { AgentNode, NodeBody, RunEndReason, Usage } from './nodes';
 import { createRepeatGuard, cutOffStop } from './repeat-guard';
-import { errorMessage } from '../models/model-errors';
+import { errorMessage, type ModelErrorClass } from '../models/model-errors';
 import { cancelledOutcome, errorOutcome } from './run-call';
 import { runPhases } from './run-phases';
 import { now } from './text';
@@ -60,8 +60,8 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
   let text = '';
   let step = 0;
   const repeats = createRepeatGuard();
-  const end = (reason: RunEndReason, error?: string) =>
-    stamp({ type: 'run-end', reason, text, usage: { ...usage }, steps: step, ...(error ? { error } : {}) });
+  const end = (reason: RunEndReason, error?: string, errorKind?: ModelErrorClass) =>
+    stamp({ type: 'run-end', reason, text, usage: { ...usage }, steps: step, ...(error ? { error } : {}), ...(errorKind ? { errorKind } : {}) });
 
   yield stamp({ type: 'run-start', modelId: modelIdOf(options.model), maxSteps });
   try {
@@ -77,7 +77,8 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
       );
       usage.inputTokens += result.usage.inputTokens;
       usage.outputTokens += result.usage.outputTokens;
-      if (result.text) text = result.text;
+      // The result is this step's text, even empty: an earlier step's would pass stale words for the answer.
+      text = result.text;
       const toolCalls = result.calls.length + result.invalidCalls.length;
       const durationMs = performance.now() - started;
 
@@ -86,7 +87,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
         yield stamp({ type: 'step-end', step, finishReason: isAborted ? 'aborted' : 'error', usage: result.usage, toolCalls: 0, durationMs });
         // Keep what was said before the cut: the history stays valid and reads right.
         if (result.text) yield stamp({ type: 'history-append', messages: [{ role: 'assistant', content: result.text }] });
-        return yield isAborted ? end('aborted') : end('error', result.error);
+        return yield isAborted ? end('aborted') : end('error', result.error, result.errorKind);
       }
       yield stamp({ type: 'step-end', step, finishReason: result.finishReason, usage: result.usage, toolCalls, durationMs });
       for (const invalid of result.invalidCalls) yield stamp({ type: 'tool-call-invalid', step, ...invalid });

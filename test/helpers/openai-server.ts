@@ -16,12 +16,18 @@ export interface ServerReply {
   headers?: Record<string, string>;
   /** Start the stream and never finish it, as a server that hangs mid-response. */
   hang?: boolean;
+  /** Answer 200 with a stream holding no content and no tool calls (LM Studio's answer to an over-full prompt). */
+  empty?: boolean;
+  /** Answer with exactly this status, headers and body (a real server's error page), instead of a stream. */
+  raw?: { status: number; headers?: Record<string, string>; body: string };
 }
 
 /** What the loopback server saw: one parsed request body per call. */
 export interface OpenAIServer {
   baseUrl: string;
   requests: Record<string, any>[];
+  /** When each request arrived (performance.now()), to measure waits between retries. */
+  requestTimes: number[];
   close(): Promise<void>;
 }
 
@@ -39,7 +45,9 @@ export async function startOpenAIServer(
   replies: ServerReply[] | ((body: Record<string, any>, index: number) => ServerReply),
 ): Promise<OpenAIServer> {
   const requests: Record<string, any>[] = [];
+  const requestTimes: number[] = [];
   const server = createServer(async (request, response) => {
+    requestTimes.push(performance.now());
     const body = JSON.parse(await readBody(request)) as Record<string, any>;
     const index = requests.push(body) - 1;
     const reply = typeof replies === 'function' ? replies(body, index) : replies[index];
@@ -55,6 +63,7 @@ export async function startOpenAIServer(
   const handle: OpenAIServer = {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    requestTimes,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -66,6 +75,11 @@ export async function startOpenAIServer(
 }
 
 function streamReply(response: ServerResponse, reply: ServerReply, model: string): void {
+  if (reply.raw) {
+    response.writeHead(reply.raw.status, { 'content-type': 'application/json', ...reply.raw.headers });
+    response.end(reply.raw.body);
+    return;
+  }
   if (reply.status && reply.status !== 200) {
     response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
     response.end(JSON.stringify({ error: { message: `scripted failure ${reply.status}`, type: 'server_error' } }));
@@ -80,6 +94,11 @@ function streamReply(response: ServerResponse, reply: ServerReply, model: string
 
   chunk({ role: 'assistant', content: '' });
   if (reply.hang) return;
+  if (reply.empty) {
+    chunk({}, 'stop');
+    response.end('data: [DONE]\n\n');
+    return;
+  }
   for (const word of reply.text?.match(/\S+\s*/g) ?? []) chunk({ content: word });
   const calls = reply.toolCalls ?? [];
   calls.forEach((call, index) =>
