@@ -22,6 +22,16 @@ export class StalledStreamError extends Error {
   }
 }
 
+/** The stall behind a failure, also when the SDK wrapped it ("Failed to process successful response"). */
+export function stallOf(error: unknown): StalledStreamError | undefined {
+  let current = RetryError.isInstance(error) ? error.lastError : error;
+  for (let depth = 0; current && depth < 4; depth++) {
+    if (current instanceof StalledStreamError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /** What a server's error body says, wherever that server puts it. */
 export interface ServerError {
   message: string;
@@ -167,7 +177,7 @@ const OVERFLOW_CODES = /^(context_length_exceeded|exceed_context_size_error|stri
 export function classifyModelError(error: unknown): ModelErrorClass {
   const cause = RetryError.isInstance(error) ? error.lastError : error;
   if (cause instanceof EmptyResponseError) return { kind: 'context-overflow', isCertain: false };
-  if (cause instanceof StalledStreamError) return { kind: 'stalled', isCertain: true };
+  if (stallOf(cause)) return { kind: 'stalled', isCertain: true };
   const server = serverErrorOf(error);
   const status = APICallError.isInstance(cause) ? cause.statusCode : undefined;
   const certain = (kind: ModelErrorKind): ModelErrorClass => ({ kind, isCertain: true, ...(status === undefined ? {} : { status }) });
@@ -196,7 +206,9 @@ export function isContextOverflow(error: unknown): boolean {
  */
 export function describeModelError(error: unknown): string {
   const cause = RetryError.isInstance(error) ? error.lastError : error;
-  if (cause instanceof EmptyResponseError || cause instanceof StalledStreamError) return cause.message;
+  if (cause instanceof EmptyResponseError) return cause.message;
+  const stall = stallOf(cause);
+  if (stall) return stall.message;
   if (APICallError.isInstance(cause)) {
     const status = cause.statusCode;
     const said = readServerError(cause.responseBody, status)?.message;

@@ -1,5 +1,5 @@
 import { APICallError, RetryError } from 'ai';
-import { serverErrorOf, StalledStreamError } from './model-errors';
+import { serverErrorOf, stallOf } from './model-errors';
 
 /** How failed model calls are retried. */
 export interface RetryPolicy {
@@ -24,7 +24,7 @@ export function retryDelay(error: unknown, attempt: number, policy: RetryPolicy)
   if (attempt > policy.maxRetries) return undefined;
   const cause = RetryError.isInstance(error) ? error.lastError : error;
   const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  if (cause instanceof StalledStreamError) return backoff;
+  if (stallOf(cause)) return backoff;
   if (!APICallError.isInstance(cause)) return undefined;
   if (cause.statusCode === undefined) {
     if (hasCode(cause.cause, /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN)$/)) return undefined;

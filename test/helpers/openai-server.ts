@@ -14,7 +14,9 @@ export interface ServerReply {
   cutOff?: boolean;
   /** Extra response headers, e.g. retry-after on a 429. */
   headers?: Record<string, string>;
-  /** Start the stream and never finish it, as a server that hangs mid-response. */
+  /** Stream reasoning first, as `reasoning_content` deltas (DeepSeek, vLLM reasoning parsers). */
+  reasoning?: string;
+  /** Start the stream (and its text, if any) and never finish it, as a server that hangs mid-response. */
   hang?: boolean;
   /** Answer 200 with a stream holding no content and no tool calls (LM Studio's answer to an over-full prompt). */
   empty?: boolean;
@@ -93,13 +95,14 @@ function streamReply(response: ServerResponse, reply: ServerReply, model: string
     );
 
   chunk({ role: 'assistant', content: '' });
-  if (reply.hang) return;
+  if (reply.reasoning) chunk({ reasoning_content: reply.reasoning });
   if (reply.empty) {
     chunk({}, 'stop');
     response.end('data: [DONE]\n\n');
     return;
   }
   for (const word of reply.text?.match(/\S+\s*/g) ?? []) chunk({ content: word });
+  if (reply.hang) return;
   const calls = reply.toolCalls ?? [];
   calls.forEach((call, index) =>
     chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }),

@@ -1,13 +1,12 @@
 import { APICallError } from 'ai';
 import { describe, expect, it } from 'vitest';
-import { runAgent } from '../../src/agent/loop';
 import { createModel } from '../../src/models/model';
 import { classifyModelError, EmptyResponseError, isContextOverflow } from '../../src/models/model-errors';
 import { retryAfterMs, retryDelay } from '../../src/models/retry-policy';
 import type { RetryPolicy } from '../../src/models/retry-policy';
-import { createRegistry } from '../../src/tools/registry';
-import { collect, ofType } from '../helpers/collect';
+import { ofType } from '../helpers/collect';
 import { startOpenAIServer, type ServerReply } from '../helpers/openai-server';
+import { runTurn } from '../helpers/run-turn';
 
 /**
  * Error bodies as each server really sends them. Sources:
@@ -233,18 +232,7 @@ const CASES: { server: string; status: number; body: string; says: string; isOve
 async function runAgainst(replies: ServerReply[], retryPolicy: RetryPolicy = { maxRetries: 0, baseDelayMs: 5, maxDelayMs: 1000 }) {
   const server = await startOpenAIServer(replies);
   const { model, providerOptions } = createModel({ model: 'm', baseUrl: server.baseUrl, apiKey: 'k' });
-  const nodes = await collect(
-    runAgent({
-      model,
-      providerOptions,
-      instructions: 'x',
-      messages: [{ role: 'user', content: 'hi' }],
-      tools: createRegistry([]),
-      signal: new AbortController().signal,
-      requestApproval: async () => ({ type: 'allow' }),
-      retryPolicy,
-    }),
-  );
+  const nodes = await runTurn({ model, providerOptions, retryPolicy });
   return { server, nodes, end: ofType(nodes, 'run-end')[0]! };
 }
 
