@@ -23,6 +23,8 @@ export interface Settings {
   maxSteps?: number;
   researchModel?: string;
   researchMaxSteps?: number;
+  /** Seconds without a byte from the model server before its response is cut and retried (default 90). */
+  stallTimeout?: number;
 }
 
 /** Where one resolved value came from, so the UI can say "model gpt-x from SHOAL_MODEL". */
@@ -55,11 +57,12 @@ const FIELD_SCHEMAS = {
   maxSteps: z.int().min(1).max(1000),
   researchModel: text,
   researchMaxSteps: z.int().min(1).max(200),
+  stallTimeout: z.int().min(1).max(3600),
 } satisfies Record<SettingKey, z.ZodType>;
 
 const settingsSchema = z.object(FIELD_SCHEMAS).partial().strict() satisfies z.ZodType<Settings>;
 const KNOWN_KEYS = Object.keys(FIELD_SCHEMAS) as SettingKey[];
-const WHOLE_NUMBER_KEYS = new Set<SettingKey>(['concurrency', 'maxSteps', 'researchMaxSteps']);
+const WHOLE_NUMBER_KEYS = new Set<SettingKey>(['concurrency', 'maxSteps', 'researchMaxSteps', 'stallTimeout']);
 
 const EXPECTED: Record<SettingKey, string> = {
   model: 'a model id (a non-empty string)',
@@ -71,6 +74,7 @@ const EXPECTED: Record<SettingKey, string> = {
   maxSteps: 'a whole number from 1 to 1000',
   researchModel: 'a model id (a non-empty string)',
   researchMaxSteps: 'a whole number from 1 to 200',
+  stallTimeout: 'a whole number of seconds from 1 to 3600',
 };
 
 const ENV_NAMES: Partial<Record<SettingKey, string>> = {
@@ -81,6 +85,7 @@ const ENV_NAMES: Partial<Record<SettingKey, string>> = {
   approvalMode: 'SHOAL_APPROVAL',
   concurrency: 'SHOAL_CONCURRENCY',
   maxSteps: 'SHOAL_MAX_STEPS',
+  stallTimeout: 'SHOAL_STALL_TIMEOUT',
 };
 
 // The CLI's spelling where it is not simply the kebab-case key.

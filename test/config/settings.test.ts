@@ -71,6 +71,7 @@ describe('loadConfig precedence', () => {
       SHOAL_APPROVAL: 'yolo',
       SHOAL_CONCURRENCY: '16',
       SHOAL_MAX_STEPS: '200',
+      SHOAL_STALL_TIMEOUT: '30',
     });
     expect(config.settings).toEqual({
       apiKey: 'sk-env',
@@ -80,6 +81,7 @@ describe('loadConfig precedence', () => {
       approvalMode: 'yolo',
       concurrency: 16,
       maxSteps: 200,
+      stallTimeout: 30,
     });
     expect(config.sources.researchModel).toEqual({ kind: 'env', name: 'SHOAL_RESEARCH_MODEL' });
     expect(config.sources.baseUrl).toEqual({ kind: 'env', name: 'OPENAI_BASE_URL' });
@@ -125,7 +127,7 @@ describe('loadConfig validation', () => {
     const setup = await createSetup({ project: { modle: 'x', colour: 'blue' } });
     expect((await errorFrom(setup.load())).message).toBe(
       '.shoal/config.json: unknown key "modle" (did you mean "model"?)\n' +
-        '.shoal/config.json: unknown key "colour" (known keys: model, baseUrl, apiKey, approvalMode, allowedTools, concurrency, maxSteps, researchModel, researchMaxSteps)',
+        '.shoal/config.json: unknown key "colour" (known keys: model, baseUrl, apiKey, approvalMode, allowedTools, concurrency, maxSteps, researchModel, researchMaxSteps, stallTimeout)',
     );
   });
 
