@@ -1,6 +1,7 @@
 import { rewriteChatRequest, type RequestRules } from './chat-request';
 import { StalledStreamError } from './model-errors';
 
+/** How long a response may go without a byte before it is cut (the `stallTimeout` setting overrides it). */
 export const DEFAULT_STALL_TIMEOUT_MS = 90_000;
 // Waiting for the response head also covers the server reading the whole prompt,
 // which takes minutes for a long one on a local CPU model: allow it more than a gap mid-stream.
