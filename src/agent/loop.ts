@@ -9,7 +9,7 @@ import type { AgentNode, NodeBody, RunEndReason, Usage } from './nodes';
 import { compactionThreshold, type ContextBudget } from './context/budget';
 import { compactHistory, type CompactOptions } from './context/compact';
 import { createRepeatGuard, cutOffStop } from './repeat-guard';
-import { errorMessage } from '../models/model-errors';
+import { errorMessage, type ModelErrorClass } from '../models/model-errors';
 import { cancelledOutcome, errorOutcome } from './run-call';
 import { runPhases } from './run-phases';
 import { now } from './text';
@@ -66,8 +66,8 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
   let text = '';
   let step = 0;
   const repeats = createRepeatGuard();
-  const end = (reason: RunEndReason, error?: string) =>
-    stamp({ type: 'run-end', reason, text, usage: { ...usage }, steps: step, ...(error ? { error } : {}) });
+  const end = (reason: RunEndReason, error?: string, errorKind?: ModelErrorClass) =>
+    stamp({ type: 'run-end', reason, text, usage: { ...usage }, steps: step, ...(error ? { error } : {}), ...(errorKind ? { errorKind } : {}) });
 
   const budget = options.context;
   const requestTokens = () => budget?.estimate({ instructions: options.instructions, messages, toolCount: options.tools.size }) ?? 0;
@@ -100,9 +100,11 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
       let estimated = requestTokens();
       if (budget) yield stamp({ type: 'context-size', step, tokens: estimated, window: budget.window().tokens });
       let result = yield* stampAll(streamModelStep({ ...options, messages, step }), stamp);
-      // The server said the request is too long: compact and try once more, rather than lose the session.
-      if (result.isContextOverflow) budget?.observeOverflow(estimated);
-      if (result.isContextOverflow && !options.signal.aborted && (yield* compact('overflow'))) {
+      // The server said the request is too long (or, as LM Studio does, answered nothing at all):
+      // compact and try once more, rather than lose the session. Only a certain refusal lowers the window.
+      const isOverflow = result.errorKind?.kind === 'context-overflow';
+      if (isOverflow && result.errorKind!.isCertain) budget?.observeOverflow(estimated);
+      if (isOverflow && !options.signal.aborted && (yield* compact('overflow'))) {
         estimated = requestTokens();
         yield stamp({ type: 'context-size', step, tokens: estimated, window: budget!.window().tokens });
         result = yield* stampAll(streamModelStep({ ...options, messages, step }), stamp);
@@ -110,7 +112,8 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
       if (budget && result.error === undefined) budget.observe(estimated, result.usage.inputTokens);
       usage.inputTokens += result.usage.inputTokens;
       usage.outputTokens += result.usage.outputTokens;
-      if (result.text) text = result.text;
+      // The result is this step's text, even empty: an earlier step's would pass stale words for the answer.
+      text = result.text;
       const toolCalls = result.calls.length + result.invalidCalls.length;
       const durationMs = performance.now() - started;
 
@@ -119,7 +122,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
         yield stamp({ type: 'step-end', step, finishReason: isAborted ? 'aborted' : 'error', usage: result.usage, toolCalls: 0, durationMs });
         // Keep what was said before the cut: the history stays valid and reads right.
         if (result.text) yield stamp({ type: 'history-append', messages: [{ role: 'assistant', content: result.text }] });
-        return yield isAborted ? end('aborted') : end('error', result.error);
+        return yield isAborted ? end('aborted') : end('error', result.error, result.errorKind);
       }
       yield stamp({ type: 'step-end', step, finishReason: result.finishReason, usage: result.usage, toolCalls, durationMs });
       for (const invalid of result.invalidCalls) yield stamp({ type: 'tool-call-invalid', step, ...invalid });

@@ -1,8 +1,8 @@
 import { streamText, tool, zodSchema, type LanguageModel, type ModelMessage, type Tool } from 'ai';
 import type { ToolRegistry } from '../tools/registry';
-import { describeModelError, errorMessage, isContextOverflow } from '../models/model-errors';
+import { classifyModelError, describeModelError, EmptyResponseError, errorMessage, type ModelErrorClass } from '../models/model-errors';
 import type { ProviderOptions } from '../models/model';
-import { DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from '../models/retry-policy';
+import { askedRetryDelayMs, DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from '../models/retry-policy';
 import type { NodeBody, ToolCallInfo, Usage } from './nodes';
 
 // The SDK would otherwise print warnings to the console and wreck the TUI.
@@ -33,10 +33,10 @@ export interface ModelStepResult {
   finishReason: string;
   usage: Usage;
   error?: string;
+  /** What kind of failure `error` was, e.g. a context overflow that compaction can fix. */
+  errorKind?: ModelErrorClass;
   /** Why a response ended early, when it was cut off after streaming something. */
   cutOffReason?: string;
-  /** Set with `error` when the server refused the request as larger than the model's window. */
-  isContextOverflow?: boolean;
 }
 
 /**
@@ -51,13 +51,17 @@ export async function* streamModelStep(options: ModelStepOptions): AsyncGenerato
   for (let attempt = 1; ; attempt += 1) {
     const { result, failure } = yield* attemptModelStep(options);
     if (options.signal.aborted) return { ...result, error: 'aborted' };
-    if (failure === undefined) return result;
     const hasOutput = result.text !== '' || result.calls.length > 0 || result.invalidCalls.length > 0;
+    if (failure === undefined) {
+      if (hasOutput) return result;
+      // A 200 with nothing in it (LM Studio's answer to an over-full prompt) must not pass for an answer.
+      return failed(result, new EmptyResponseError());
+    }
     // Something arrived before the failure: the response was cut off. Keep its text; its calls never run.
     if (hasOutput) return cutOff(result, describeModelError(failure));
     const delayMs = retryDelay(failure, attempt, policy);
     const reason = describeModelError(failure);
-    if (delayMs === undefined) return { ...result, error: reason, ...(isContextOverflow(failure) ? { isContextOverflow: true } : {}) };
+    if (delayMs === undefined) return failed(result, failure, attempt > policy.maxRetries ? undefined : policy);
     yield { type: 'step-retry', step: options.step, attempt, maxRetries: policy.maxRetries, delayMs, reason };
     try {
       await sleep(delayMs, options.signal);
@@ -123,6 +127,16 @@ async function* attemptModelStep(options: ModelStepOptions): AsyncGenerator<Node
     failure ??= error;
   }
   return { result, failure };
+}
+
+/** The step's failure, saying so when the server asked for a longer wait than shoal accepts. */
+function failed(result: ModelStepResult, failure: unknown, policy?: RetryPolicy): ModelStepResult {
+  let error = describeModelError(failure);
+  const askedMs = askedRetryDelayMs(failure);
+  if (policy && askedMs !== undefined && askedMs > policy.maxDelayMs) {
+    error += ` The server asked to wait ${Math.ceil(askedMs / 1000)}s before retrying, longer than shoal waits (${Math.round(policy.maxDelayMs / 1000)}s); try again later.`;
+  }
+  return { ...result, error, errorKind: classifyModelError(failure) };
 }
 
 function cutOff(result: ModelStepResult, reason: string): ModelStepResult {

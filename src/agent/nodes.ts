@@ -1,4 +1,5 @@
 import type { ModelMessage } from 'ai';
+import type { ModelErrorClass } from '../models/model-errors';
 import type { ApprovalPreview, ToolKind } from '../tools/types';
 
 // What a tool shows for approval and which phase it runs in are part of the contract state and the UI read.
@@ -57,7 +58,8 @@ export interface NodeBase {
 export type AgentNode = NodeBase &
   (
     | { type: 'run-start'; modelId: string; maxSteps: number }
-    | { type: 'run-end'; reason: RunEndReason; text: string; usage: Usage; steps: number; error?: string }
+    /** `text` is the last step's text; `errorKind` classifies a model failure (a context overflow is what compaction acts on). */
+    | { type: 'run-end'; reason: RunEndReason; text: string; usage: Usage; steps: number; error?: string; errorKind?: ModelErrorClass }
     | { type: 'step-start'; step: number }
     | {
         type: 'step-end';

@@ -7,6 +7,7 @@ import { runAgent } from '../agent/loop';
 import type { AgentNode, ToolCallStatus, Usage } from '../agent/nodes';
 import { loadAgentsMd, mainInstructions } from '../agent/prompts';
 import type { SessionRecorder } from '../session/recorder';
+import type { ModelErrorClass } from '../models/model-errors';
 import { callKey } from '../state/call-key';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'stream-json'] as const;
@@ -32,9 +33,15 @@ export interface HeadlessOptions {
 
 /** What `--output-format json` prints once the run ends. */
 export interface HeadlessSummary {
+  /** The last step's text. */
   result: string;
+  /** Why the run ended: done, error, aborted, step-limit or repeated-call. */
   reason: string;
   error?: string;
+  /** The kind of model failure, e.g. `{ kind: 'context-overflow', isCertain: true }`. */
+  errorKind?: ModelErrorClass;
+  /** Every failed model call that was retried, in order. */
+  retries: { step: number; attempt: number; delayMs: number; reason: string }[];
   steps: number;
   durationMs: number;
   usage: Usage;
@@ -57,6 +64,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
   const summary: HeadlessSummary = {
     result: '',
     reason: 'error',
+    retries: [],
     steps: 0,
     durationMs: 0,
     usage: { inputTokens: 0, outputTokens: 0 },
@@ -64,6 +72,12 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
   };
   const descriptions = new Map<string, string>();
   let endsWithNewline = true;
+  // Answer text and notices share a terminal: a notice never starts mid-line.
+  const endLine = () => {
+    if (endsWithNewline) return;
+    stdout.write('\n');
+    endsWithNewline = true;
+  };
 
   for await (const node of runAgent({
     model: options.setup.model,
@@ -89,20 +103,21 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
       stdout.write(node.text);
       endsWithNewline = node.text.endsWith('\n');
     } else if (node.type === 'step-retry' && node.agentId === 'main') {
-      stderr.write(`shoal: ${node.reason} Retrying in ${Math.ceil(node.delayMs / 1000)}s (attempt ${node.attempt} of ${node.maxRetries}).\n`);
+      endLine();
+      stderr.write(`shoal: ${node.reason} Retrying ${formatWait(node.delayMs)} (attempt ${node.attempt} of ${node.maxRetries}).\n`);
     } else if (node.type === 'phase-start') {
       for (const call of node.calls) descriptions.set(callKey(node.agentId, call.toolCallId), call.description);
     } else if (node.type === 'tool-call-end' || node.type === 'tool-call-invalid') {
       stderr.write(`${formatToolLine(node, descriptions)}\n`);
-    } else if (node.type === 'step-end' && node.agentId === 'main' && !endsWithNewline) {
-      stdout.write('\n');
-      endsWithNewline = true;
+    } else if (node.type === 'step-end' && node.agentId === 'main') {
+      endLine();
     }
   }
 
   summary.durationMs = Math.round(performance.now() - started);
   if (options.outputFormat === 'json') stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   if (summary.reason === 'done') return 0;
+  if (options.outputFormat === 'text') endLine();
   stderr.write(`shoal: ${endMessage(summary)}\n`);
   return summary.reason === 'aborted' ? 130 : 1;
 }
@@ -121,12 +136,16 @@ function countNode(summary: HeadlessSummary, node: AgentNode): void {
       summary.toolCalls.byTool[node.toolName] = (summary.toolCalls.byTool[node.toolName] ?? 0) + 1;
       return;
     }
+    case 'step-retry':
+      if (node.agentId === 'main') summary.retries.push({ step: node.step, attempt: node.attempt, delayMs: node.delayMs, reason: node.reason });
+      return;
     case 'run-end':
       if (node.agentId !== 'main') return;
       summary.result = node.text;
       summary.reason = node.reason;
       summary.steps = node.steps;
       if (node.error) summary.error = node.error;
+      if (node.errorKind) summary.errorKind = node.errorKind;
       return;
   }
 }
@@ -143,6 +162,11 @@ function formatToolLine(
   const parts = [`${STATUS_MARKS[node.status]} ${node.toolName}${description ? ` ${description}` : ''}`, node.summary];
   if (node.status === 'ok' || node.status === 'error') parts.push(`${Math.round(node.durationMs)} ms`);
   return indent + parts.join('  ');
+}
+
+function formatWait(delayMs: number): string {
+  if (delayMs <= 0) return 'now';
+  return delayMs < 1000 ? `in ${Math.round(delayMs)}ms` : `in ${Math.ceil(delayMs / 1000)}s`;
 }
 
 function endMessage(summary: HeadlessSummary): string {

@@ -68,7 +68,13 @@ export async function resolveStartup(flags: StartupFlags, config: ResolvedConfig
   const isConfigured = Boolean(settings.baseUrl || settings.apiKey);
   const build = (model: string): ModelChoice => ({
     modelId: model,
-    ...createModel({ model, baseUrl: settings.baseUrl, apiKey: settings.apiKey, isPaced: flags.isInteractive }),
+    ...createModel({
+      model,
+      baseUrl: settings.baseUrl,
+      apiKey: settings.apiKey,
+      isPaced: flags.isInteractive,
+      stallTimeoutMs: settings.stallTimeout === undefined ? undefined : settings.stallTimeout * 1000,
+    }),
   });
 
   let main: ModelChoice;

@@ -30,6 +30,8 @@ export interface Settings {
   contextWindow?: number;
   /** The share of the window (0.3-0.95) at which the conversation compacts. */
   compactAt?: number;
+  /** Seconds without a byte from the model server before its response is cut and retried (default 90). */
+  stallTimeout?: number;
 }
 
 /** Where one resolved value came from, so the UI can say "model gpt-x from SHOAL_MODEL". */
@@ -83,11 +85,12 @@ const FIELD_SCHEMAS = {
   researchMaxSteps: z.int().min(1).max(200),
   contextWindow: z.int().min(1024).max(10_000_000),
   compactAt: z.number().min(0.3).max(0.95),
+  stallTimeout: z.int().min(1).max(3600),
 } satisfies Record<SettingKey, z.ZodType>;
 
 const settingsSchema = z.object(FIELD_SCHEMAS).partial().strict() satisfies z.ZodType<Settings>;
 const KNOWN_KEYS = Object.keys(FIELD_SCHEMAS) as SettingKey[];
-const WHOLE_NUMBER_KEYS = new Set<SettingKey>(['concurrency', 'maxSteps', 'researchMaxSteps', 'contextWindow']);
+const WHOLE_NUMBER_KEYS = new Set<SettingKey>(['concurrency', 'maxSteps', 'researchMaxSteps', 'contextWindow', 'stallTimeout']);
 
 const EXPECTED: Record<SettingKey, string> = {
   model: 'a model id (a non-empty string)',
@@ -101,6 +104,7 @@ const EXPECTED: Record<SettingKey, string> = {
   researchMaxSteps: 'a whole number from 1 to 200',
   contextWindow: 'a whole number of tokens from 1024 to 10000000',
   compactAt: 'a number from 0.3 to 0.95 (the share of the window at which to compact)',
+  stallTimeout: 'a whole number of seconds from 1 to 3600',
 };
 
 const ENV_NAMES: Partial<Record<SettingKey, string>> = {
@@ -112,6 +116,7 @@ const ENV_NAMES: Partial<Record<SettingKey, string>> = {
   concurrency: 'SHOAL_CONCURRENCY',
   maxSteps: 'SHOAL_MAX_STEPS',
   contextWindow: 'SHOAL_CONTEXT_WINDOW',
+  stallTimeout: 'SHOAL_STALL_TIMEOUT',
 };
 
 // The CLI's spelling where it is not simply the kebab-case key.

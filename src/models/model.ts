@@ -1,7 +1,9 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel, streamText } from 'ai';
+import { requestRulesFor } from './chat-request';
 import { createDemoModel, DEMO_MODEL_ID } from './demo/model';
+import { createModelFetch } from './model-fetch';
 
 /** Provider-specific request options, such as enabling parallel tool calls. */
 export type ProviderOptions = NonNullable<Parameters<typeof streamText>[0]['providerOptions']>;
@@ -17,6 +19,8 @@ export interface ModelSettings {
   provider?: 'openai' | 'openai-compatible';
   /** The demo model streams with pauses so its panels can be watched; headless runs turn them off. */
   isPaced?: boolean;
+  /** Cut (and retry) a response after this long without a byte from the server; 90 s when absent. */
+  stallTimeoutMs?: number;
 }
 
 export const DEFAULT_MODEL = 'gpt-5.4';
@@ -39,6 +43,11 @@ export function createModel(settings: ModelSettings): { model: LanguageModel; pr
     return { model: createDemoModel({ pacing: settings.isPaced === false ? false : undefined }), providerOptions: {} };
   }
   const provider = settings.provider ?? (settings.baseUrl ? 'openai-compatible' : 'openai');
+  // Every request goes through shoal's fetch: history shaped for the server's rules, stalls cut.
+  const fetch = createModelFetch({
+    rules: requestRulesFor({ baseUrl: settings.baseUrl, modelId: settings.model }),
+    stallTimeoutMs: settings.stallTimeoutMs,
+  });
   if (provider === 'openai-compatible') {
     if (!settings.baseUrl) throw new Error('An OpenAI-compatible provider needs a base URL.');
     const compatible = createOpenAICompatible({
@@ -46,6 +55,7 @@ export function createModel(settings: ModelSettings): { model: LanguageModel; pr
       baseURL: settings.baseUrl,
       apiKey: settings.apiKey,
       includeUsage: true,
+      fetch,
     });
     return {
       model: compatible.chatModel(settings.model),
@@ -53,6 +63,6 @@ export function createModel(settings: ModelSettings): { model: LanguageModel; pr
       providerOptions: { [COMPATIBLE_PROVIDER]: { parallel_tool_calls: true } },
     };
   }
-  const openai = createOpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl });
+  const openai = createOpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl, fetch });
   return { model: openai.chat(settings.model), providerOptions: { openai: { parallelToolCalls: true } } };
 }

@@ -1,4 +1,5 @@
 import { APICallError, RetryError } from 'ai';
+import { serverErrorOf, stallOf } from './model-errors';
 
 /** How failed model calls are retried. */
 export interface RetryPolicy {
@@ -15,21 +16,31 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, baseDelayMs: 1
 /**
  * How long to wait before retrying `error` (attempt is 1 for the first retry),
  * or undefined when it should not be retried: rate limits (429), server errors
- * (5xx) and dropped connections are retried, honouring `retry-after`; a refused
- * connection, a bad key or a bad request is not.
+ * (5xx), dropped connections and stalled streams are retried, honouring the
+ * server's requested delay up to `maxDelayMs` (past it, report instead of waiting);
+ * a refused connection, a bad key or a bad request is not.
  */
 export function retryDelay(error: unknown, attempt: number, policy: RetryPolicy): number | undefined {
   if (attempt > policy.maxRetries) return undefined;
   const cause = RetryError.isInstance(error) ? error.lastError : error;
+  const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  if (stallOf(cause)) return backoff;
   if (!APICallError.isInstance(cause)) return undefined;
   if (cause.statusCode === undefined) {
     if (hasCode(cause.cause, /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN)$/)) return undefined;
   } else if (!cause.isRetryable) {
     return undefined;
   }
-  const asked = retryAfterMs(cause.responseHeaders);
+  const asked = askedRetryDelayMs(cause);
   if (asked !== undefined) return asked <= policy.maxDelayMs ? asked : undefined;
-  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return backoff;
+}
+
+/** The wait a failed call's server asked for: its headers, else Gemini's `retryDelay` in the body. */
+export function askedRetryDelayMs(error: unknown): number | undefined {
+  const cause = RetryError.isInstance(error) ? error.lastError : error;
+  if (!APICallError.isInstance(cause)) return undefined;
+  return retryAfterMs(cause.responseHeaders) ?? serverErrorOf(cause)?.retryDelayMs;
 }
 
 /** The wait a server asked for, from `retry-after-ms` or `retry-after` (seconds or an HTTP date). */

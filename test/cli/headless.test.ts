@@ -5,12 +5,16 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createPolicyApproval } from '../../src/agent/approval';
 import { runHeadless, type HeadlessOptions, type HeadlessSummary } from '../../src/cli/headless';
+import { createModel } from '../../src/models/model';
+import { startOpenAIServer, type ServerReply } from '../helpers/openai-server';
 import { createScriptedModel, type ScriptedStep } from '../helpers/scripted-model';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
 async function headless(options: {
   cwd: string;
-  steps: ScriptedStep[];
+  steps?: ScriptedStep[];
+  /** A loopback server to talk to over HTTP instead of the scripted steps. */
+  baseUrl?: string;
   format?: HeadlessOptions['outputFormat'];
   allow?: string[];
 }) {
@@ -20,9 +24,9 @@ async function headless(options: {
   let err = '';
   stdout.on('data', (chunk) => (out += chunk));
   stderr.on('data', (chunk) => (err += chunk));
-  const model = createScriptedModel(options.steps);
+  const model = createScriptedModel(options.steps ?? []);
   const code = await runHeadless({
-    setup: { cwd: options.cwd, model },
+    setup: { cwd: options.cwd, model: options.baseUrl ? createModel({ model: 'm', baseUrl: options.baseUrl, apiKey: 'k' }).model : model },
     prompt: 'do it',
     outputFormat: options.format ?? 'text',
     requestApproval: createPolicyApproval({ allowedTools: new Set(options.allow ?? []), deniedFeedback: 'denied in headless' }),
@@ -125,5 +129,50 @@ describe('runHeadless', () => {
     expect(code).toBe(1);
     expect(err.trim().split('\n')).toHaveLength(1);
     expect(err).toMatch(/^shoal: .*boom/);
+  });
+
+  it("fails on LM Studio's empty 200 for an over-full prompt, with the last step's text as the result", async () => {
+    const cwd = await createTempWorkspace({ 'a.txt': 'alpha\n' });
+    const replies: ServerReply[] = [
+      { text: 'Reading a.txt.', toolCalls: [{ id: 'call_1', name: 'read_file', arguments: '{"path":"a.txt"}' }] },
+      { empty: true },
+    ];
+    const json = await headless({ cwd, format: 'json', baseUrl: (await startOpenAIServer(replies)).baseUrl });
+    expect(json.code).toBe(1);
+    expect(json.err).toMatch(/^shoal: The model server returned an empty response .*context size\.\n$/);
+    const summary = JSON.parse(json.out) as HeadlessSummary;
+    expect(summary).toMatchObject({ reason: 'error', result: '', errorKind: { kind: 'context-overflow', isCertain: false } });
+
+    const text = await headless({ cwd, baseUrl: (await startOpenAIServer(replies)).baseUrl });
+    expect(text.code).toBe(1);
+    expect(text.out).toBe('Reading a.txt.\n');
+    expect(text.err).toContain('empty response');
+  });
+
+  it('reports retries in the JSON summary', async () => {
+    const cwd = await createTempWorkspace();
+    const server = await startOpenAIServer([
+      { raw: { status: 429, headers: { 'retry-after-ms': '10' }, body: JSON.stringify({ error: { message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' } }) } },
+      { text: 'Done.' },
+    ]);
+    const { code, out } = await headless({ cwd, format: 'json', baseUrl: server.baseUrl });
+    expect(code).toBe(0);
+    const summary = JSON.parse(out) as HeadlessSummary;
+    expect(summary).toMatchObject({ reason: 'done', result: 'Done.', retries: [{ step: 1, attempt: 1, delayMs: 10, reason: expect.stringContaining('Rate limit reached') }] });
+  });
+
+  it('ends the retry line before the error that follows it', async () => {
+    const cwd = await createTempWorkspace();
+    const server = await startOpenAIServer([
+      { raw: { status: 503, headers: { 'retry-after': '0' }, body: 'Service Unavailable' } },
+      { raw: { status: 400, body: JSON.stringify({ object: 'error', message: 'Invalid model: m', type: 'invalid_model', param: null, code: '1500' }) } },
+    ]);
+    const { code, err } = await headless({ cwd, baseUrl: server.baseUrl });
+    expect(code).toBe(1);
+    expect(err.split('\n')).toEqual([
+      'shoal: The model server failed (503): Service Unavailable. Retrying now (attempt 1 of 3).',
+      'shoal: The model server failed (400): Invalid model: m.',
+      '',
+    ]);
   });
 });

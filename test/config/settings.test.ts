@@ -72,6 +72,7 @@ describe('loadConfig precedence', () => {
       SHOAL_APPROVAL: 'yolo',
       SHOAL_CONCURRENCY: '16',
       SHOAL_MAX_STEPS: '200',
+      SHOAL_STALL_TIMEOUT: '30',
     });
     expect(config.settings).toEqual({
       apiKey: 'sk-env',
@@ -81,6 +82,7 @@ describe('loadConfig precedence', () => {
       approvalMode: 'yolo',
       concurrency: 16,
       maxSteps: 200,
+      stallTimeout: 30,
     });
     expect(config.sources.researchModel).toEqual({ kind: 'env', name: 'SHOAL_RESEARCH_MODEL' });
     expect(config.sources.baseUrl).toEqual({ kind: 'env', name: 'OPENAI_BASE_URL' });
@@ -126,7 +128,7 @@ describe('loadConfig validation', () => {
     const setup = await createSetup({ project: { modle: 'x', colour: 'blue' } });
     expect((await errorFrom(setup.load())).message).toBe(
       '.shoal/config.json: unknown key "modle" (did you mean "model"?)\n' +
-        '.shoal/config.json: unknown key "colour" (known keys: model, baseUrl, apiKey, approvalMode, allowedTools, concurrency, maxSteps, researchModel, researchMaxSteps, contextWindow, compactAt)',
+        '.shoal/config.json: unknown key "colour" (known keys: model, baseUrl, apiKey, approvalMode, allowedTools, concurrency, maxSteps, researchModel, researchMaxSteps, contextWindow, compactAt, stallTimeout)',
     );
   });
 

@@ -10,20 +10,26 @@ export interface ServerReply {
   interleave?: boolean;
   /** Answer with this HTTP status and a JSON error instead of a stream. */
   status?: number;
-  /** The JSON body of that error, when not the default one. */
-  errorBody?: unknown;
   /** Stop the stream halfway through the tool calls' arguments, with no finish chunk. */
   cutOff?: boolean;
   /** Extra response headers, e.g. retry-after on a 429. */
   headers?: Record<string, string>;
-  /** Start the stream and never finish it, as a server that hangs mid-response. */
+  /** Stream reasoning first, as `reasoning_content` deltas (DeepSeek, vLLM reasoning parsers). */
+  reasoning?: string;
+  /** Start the stream (and its text, if any) and never finish it, as a server that hangs mid-response. */
   hang?: boolean;
+  /** Answer 200 with a stream holding no content and no tool calls (LM Studio's answer to an over-full prompt). */
+  empty?: boolean;
+  /** Answer with exactly this status, headers and body (a real server's error page), instead of a stream. */
+  raw?: { status: number; headers?: Record<string, string>; body: string };
 }
 
 /** What the loopback server saw: one parsed request body per call. */
 export interface OpenAIServer {
   baseUrl: string;
   requests: Record<string, any>[];
+  /** When each request arrived (performance.now()), to measure waits between retries. */
+  requestTimes: number[];
   close(): Promise<void>;
 }
 
@@ -41,6 +47,7 @@ export async function startOpenAIServer(
   replies: ServerReply[] | ((body: Record<string, any>, index: number) => ServerReply),
 ): Promise<OpenAIServer> {
   const requests: Record<string, any>[] = [];
+  const requestTimes: number[] = [];
   const server = createServer(async (request, response) => {
     // Other paths (a model list, /props, /api/show) are what shoal probes for the window: a 404, as a bare server gives.
     if (!request.url?.endsWith('/chat/completions')) {
@@ -48,6 +55,7 @@ export async function startOpenAIServer(
       response.end(JSON.stringify({ error: { message: `no such path ${request.url}` } }));
       return;
     }
+    requestTimes.push(performance.now());
     const body = JSON.parse(await readBody(request)) as Record<string, any>;
     const index = requests.push(body) - 1;
     const reply = typeof replies === 'function' ? replies(body, index) : replies[index];
@@ -63,6 +71,7 @@ export async function startOpenAIServer(
   const handle: OpenAIServer = {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    requestTimes,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -74,9 +83,14 @@ export async function startOpenAIServer(
 }
 
 function streamReply(response: ServerResponse, reply: ServerReply, model: string): void {
+  if (reply.raw) {
+    response.writeHead(reply.raw.status, { 'content-type': 'application/json', ...reply.raw.headers });
+    response.end(reply.raw.body);
+    return;
+  }
   if (reply.status && reply.status !== 200) {
     response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-    response.end(JSON.stringify(reply.errorBody ?? { error: { message: `scripted failure ${reply.status}`, type: 'server_error' } }));
+    response.end(JSON.stringify({ error: { message: `scripted failure ${reply.status}`, type: 'server_error' } }));
     return;
   }
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -87,8 +101,14 @@ function streamReply(response: ServerResponse, reply: ServerReply, model: string
     );
 
   chunk({ role: 'assistant', content: '' });
-  if (reply.hang) return;
+  if (reply.reasoning) chunk({ reasoning_content: reply.reasoning });
+  if (reply.empty) {
+    chunk({}, 'stop');
+    response.end('data: [DONE]\n\n');
+    return;
+  }
   for (const word of reply.text?.match(/\S+\s*/g) ?? []) chunk({ content: word });
+  if (reply.hang) return;
   const calls = reply.toolCalls ?? [];
   calls.forEach((call, index) =>
     chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }),

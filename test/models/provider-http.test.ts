@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { runAgent } from '../../src/agent/loop';
+import { portableToolCallId } from '../../src/models/chat-request';
 import { createModel } from '../../src/models/model';
 import { createRegistry } from '../../src/tools/registry';
 import { collect, ofType } from '../helpers/collect';
 import { createFakeTool, type Interval } from '../helpers/fake-tools';
 import { startOpenAIServer } from '../helpers/openai-server';
+import { runTurn } from '../helpers/run-turn';
 
 const threeReads = [
   { id: 'call_a', name: 'read', arguments: '{"label":"alpha"}' },
@@ -42,27 +44,21 @@ describe.each(['openai', 'openai-compatible'] as const)('the %s provider over HT
     expect(first).toMatchObject({ model: 'test-model', stream: true, parallel_tool_calls: true });
     expect(first!.tools.map((tool: { function: { name: string } }) => tool.function.name)).toEqual(['read']);
     const toolMessages = second!.messages.filter((message: { role: string }) => message.role === 'tool');
+    // A loopback server is not OpenAI itself, so ids go out in the portable 9-character form, still paired.
+    const sentCalls = second!.messages.find((message: { tool_calls?: unknown[] }) => message.tool_calls).tool_calls.map((call: { id: string }) => call.id);
+    const ids = threeReads.map((call) => portableToolCallId(call.id));
+    expect(sentCalls).toEqual(ids);
     expect(toolMessages.map((message: { tool_call_id: string; content: string }) => [message.tool_call_id, message.content])).toEqual([
-      ['call_a', 'read ran alpha'],
-      ['call_b', 'read ran beta'],
-      ['call_c', 'read ran gamma'],
+      [ids[0], 'read ran alpha'],
+      [ids[1], 'read ran beta'],
+      [ids[2], 'read ran gamma'],
     ]);
   });
 });
 
 /** One turn of a tool-less agent against `model`, collected. */
 function runOnce(model: ReturnType<typeof createModel>['model'], maxRetries?: number) {
-  return collect(
-    runAgent({
-      model,
-      instructions: 'x',
-      messages: [{ role: 'user', content: 'hi' }],
-      tools: createRegistry([]),
-      signal: new AbortController().signal,
-      requestApproval: async () => ({ type: 'allow' }),
-      maxRetries,
-    }),
-  );
+  return runTurn({ model, maxRetries });
 }
 
 describe('model errors over HTTP', () => {

@@ -162,7 +162,8 @@ describe('overflow from a real server', () => {
       const size = JSON.stringify(body.messages).length;
       if (size > limitBytes) {
         refused += 1;
-        return { status: 400, errorBody: { error: { message: `This model's maximum context length is 3000 tokens. However, your messages resulted in ${Math.round(size / 4)} tokens.`, type: 'invalid_request_error', code: 'context_length_exceeded' } } };
+        const error = { message: `This model's maximum context length is 3000 tokens. However, your messages resulted in ${Math.round(size / 4)} tokens.`, type: 'invalid_request_error', code: 'context_length_exceeded' };
+        return { raw: { status: 400, body: JSON.stringify({ error }) } };
       }
       const isSummary = JSON.stringify(body.messages).includes('Summarise this conversation');
       if (isSummary) return { text: 'The user wants the invoices renamed.' };
