@@ -91,6 +91,7 @@ async function main(flags: CliFlags): Promise<number> {
 
   const { resolveStartup, resolveSession, StartupError } = await import('./startup');
   const { ConfigError } = await import('../config/settings');
+  const { maskUrlsIn } = await import('../models/mask-url');
   let startup;
   let session;
   try {
@@ -113,7 +114,8 @@ async function main(flags: CliFlags): Promise<number> {
     session = resolveSession({ cwd, modelId: startup.main.modelId, isContinue: flags.continue, resumeId: flags.resume });
   } catch (error) {
     if (!(error instanceof ConfigError || error instanceof StartupError)) throw error;
-    process.stderr.write(`shoal: ${error.message}\n`);
+    // A rejected --base-url is quoted back; its credentials must not be.
+    process.stderr.write(`shoal: ${maskUrlsIn(error.message)}\n`);
     return 2;
   }
   const { settings, main: mainModel } = startup;

@@ -4,6 +4,7 @@ import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
 import { DEMO_MODEL_ID } from '../models/demo/model';
 import { createModel, DEFAULT_MODEL, type ModelChoice } from '../models/model';
+import { maskUrl } from '../models/mask-url';
 import { createRecordingModel } from '../models/recording';
 import { createReplayModel } from '../models/replay-model';
 import { createSessionRecorder, summariseHistory, type ResumedTurn, type SessionRecorder } from '../session/recorder';
@@ -73,7 +74,7 @@ export async function resolveStartup(flags: StartupFlags, cwd: string): Promise<
     }
     main = build(isConfigured ? (settings.model ?? DEFAULT_MODEL) : DEMO_MODEL_ID);
     if (settings.researchModel) researchModel = build(settings.researchModel).model;
-    modelLine = settings.baseUrl ? `model ${main.modelId} at ${settings.baseUrl}` : `model ${main.modelId} on OpenAI`;
+    modelLine = settings.baseUrl ? `model ${main.modelId} at ${maskUrl(settings.baseUrl)}` : `model ${main.modelId} on OpenAI`;
     if (main.modelId === DEMO_MODEL_ID) {
       modelLine = DEMO_NOTE;
       notes.push(DEMO_NOTE);
