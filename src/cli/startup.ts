@@ -5,7 +5,7 @@ import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
 import { DEMO_MODEL_ID } from '../models/demo/model';
 import { createModel, DEFAULT_MODEL, type ModelChoice } from '../models/model';
 import { maskUrl } from '../models/mask-url';
-import { createRecordingModel } from '../models/recording';
+import { createRecordingModel, prepareRecordingFile } from '../models/recording';
 import { createReplayModel } from '../models/replay-model';
 import { createSessionRecorder, summariseHistory, type ResumedTurn, type SessionRecorder } from '../session/recorder';
 import { defaultSessionsDir, latestSession, listSessions, loadSession, type SessionSummary } from '../session/sessions';
@@ -84,6 +84,11 @@ export async function resolveStartup(flags: StartupFlags, cwd: string): Promise<
   let selectModel = build;
   if (flags.record) {
     const record = flags.record;
+    try {
+      prepareRecordingFile(record);
+    } catch (error) {
+      throw new StartupError((error as Error).message);
+    }
     const wrap = (choice: ModelChoice): ModelChoice => ({ ...choice, model: createRecordingModel(choice.model as LanguageModelV4, record) });
     main = wrap(main);
     if (researchModel) researchModel = createRecordingModel(researchModel as LanguageModelV4, record);
