@@ -11,6 +11,8 @@ import { toFsError, type ToolPath } from '../../workspace/tool-path';
 export const MAX_EDIT_BYTES = 10 * 1024 * 1024;
 /** A diff taking longer than this falls back to "every line replaced" rather than blocking the loop. */
 const DIFF_TIMEOUT_MS = 2000;
+/** Past this many characters (before and after together) no diff is built: its memory grows many times the text's. */
+const MAX_DIFF_CHARS = 4 * 1024 * 1024;
 
 /** A file's text before and after a change, computed without touching the disk. */
 export interface FileEdit {
@@ -107,6 +109,7 @@ export function countLines(text: string): number {
 export function diffEdit(edit: FileEdit): EditDiff {
   const shown = edit.target.shownPath;
   const before = edit.before ?? '';
+  if (before.length + edit.after.length > MAX_DIFF_CHARS) return tooLargeDiff(edit, before);
   const patch =
     structuredPatch(edit.before === undefined ? '/dev/null' : `a/${shown}`, `b/${shown}`, before, edit.after, undefined, undefined, {
       context: 3,
@@ -124,6 +127,14 @@ export function diffEdit(edit: FileEdit): EditDiff {
     diff += `\\ ${noChangeNote(edit)}\n`;
   }
   return { diff, added, removed };
+}
+
+/** Headers and a note instead of hunks; counted as every line replaced, like a diff that timed out. */
+function tooLargeDiff(edit: FileEdit, before: string): EditDiff {
+  const shown = edit.target.shownPath;
+  const header = `--- ${edit.before === undefined ? '/dev/null' : `a/${shown}`}\n+++ b/${shown}\n`;
+  const sizes = `${formatBytes(Buffer.byteLength(before))} before, ${formatBytes(Buffer.byteLength(edit.after))} after`;
+  return { diff: `${header}\\ Too large to show as a diff (${sizes}).\n`, added: countLines(edit.after), removed: countLines(before) };
 }
 
 /** Why a diff has no hunks, as a backslash note line (the diff view dims it). */
