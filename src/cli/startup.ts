@@ -8,7 +8,16 @@ import { maskUrl } from '../models/mask-url';
 import { createRecordingModel, prepareRecordingFile } from '../models/recording';
 import { createReplayModel } from '../models/replay-model';
 import { createSessionRecorder, summariseHistory, type ResumedTurn, type SessionRecorder } from '../session/recorder';
-import { defaultSessionsDir, latestSession, listSessions, loadSession, type SessionSummary } from '../session/sessions';
+import {
+  acquireSessionLock,
+  defaultSessionsDir,
+  latestSession,
+  listSessions,
+  loadSession,
+  sessionInUseError,
+  sessionLockPath,
+  type SessionSummary,
+} from '../session/sessions';
 import { loadConfig, type Settings } from '../config/settings';
 
 /** The flags that shape start-up (the rest are the CLI's own). */
@@ -128,14 +137,23 @@ export function resolveSession(options: { cwd: string; modelId: string; isContin
   let resumed: SessionSetup['resumed'];
   if (id) {
     let loaded;
+    let lock;
     try {
       loaded = loadSession({ dir, id });
+      // Locked now, not at the first prompt: two shoals started together must not both resume it.
+      lock = acquireSessionLock(sessionLockPath(dir, id)!);
     } catch (error) {
       throw new StartupError((error as Error).message);
     }
-    resumed = { id, messages: loaded.messages, turns: summariseHistory(loaded.messages) };
-    notes.push(`resumed session ${id}`);
-    notes.push(...loaded.problems);
+    if (lock.isAcquired) {
+      resumed = { id, messages: loaded.messages, turns: summariseHistory(loaded.messages) };
+      notes.push(`resumed session ${id}`);
+      notes.push(...loaded.problems);
+    } else if (options.resumeId) {
+      throw new StartupError(sessionInUseError(id, lock.pid).message);
+    } else {
+      notes.push(`session ${id} is open in another shoal${lock.pid > 0 ? ` (pid ${lock.pid})` : ''}: starting a new session`);
+    }
   }
   const resumeId = resumed?.id;
   return {
