@@ -118,6 +118,10 @@ async function main(flags: CliFlags): Promise<number> {
     process.stderr.write(`shoal: ${maskUrlsIn(error.message)}\n`);
     return 2;
   }
+  // Temp files a killed shoal left mid-write; walked after the first frame, never awaited.
+  const cleanUp = () => void import('../tools/edit/temp-files').then(({ cleanStaleTempFiles }) => cleanStaleTempFiles({ root: cwd, signal: AbortSignal.timeout(30_000) }));
+  if (isInteractive) setTimeout(cleanUp, 1000).unref();
+  else cleanUp();
   const { settings, main: mainModel } = startup;
   const setup = {
     cwd,

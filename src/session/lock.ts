@@ -1,4 +1,5 @@
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { isProcessAlive } from '../workspace/process-alive';
 
 /** What trying to lock a session found: the lock is ours now, or another live process holds it. */
 export type SessionLock = { isAcquired: true; release: () => void } | { isAcquired: false; pid: number };
@@ -30,7 +31,7 @@ export function acquireSessionLock(lockPath: string): SessionLock {
     }
     const owner = readOwner(lockPath);
     if (owner === process.pid) return holding(lockPath);
-    if (owner !== undefined && isAlive(owner)) return { isAcquired: false, pid: owner };
+    if (owner !== undefined && isProcessAlive(owner)) return { isAcquired: false, pid: owner };
     if (owner === undefined && isFresh(lockPath)) return { isAcquired: false, pid: 0 };
     // Stale: remove it only if it still names the dead owner, then race for it like anyone else.
     if (readOwner(lockPath) === owner) removeQuietly(lockPath);
@@ -61,16 +62,6 @@ function readOwner(lockPath: string): number | undefined {
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** Signal 0 checks a process exists without touching it; EPERM means it exists but is someone else's. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -150,6 +150,16 @@ describe('configuration, recording and replay through the CLI', () => {
     const missing = await shoal(['-p', 'x', '--cwd', cwd, '--replay', path.join(cwd, 'nope.jsonl')]);
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain('nope.jsonl');
+  });
+
+  it('clears the temp files a killed shoal left mid-write at the next start', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const orphan = `.a.ts.shoal-${dead}-0123456789ab.tmp`;
+    const cwd = await createTempWorkspace({ 'a.ts': 'export const a = 1;\n', [orphan]: 'half a write', '.mine.tmp': 'user file' });
+    const result = await shoal(['-p', 'hi', '--cwd', cwd, '--model', 'demo']);
+    expect(result.exitCode).toBe(0);
+    expect(existsSync(path.join(cwd, orphan))).toBe(false);
+    expect(existsSync(path.join(cwd, '.mine.tmp'))).toBe(true);
   });
 
   it('refuses a --record path it cannot write at once, in one line, instead of hanging', async () => {

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch, type StructuredPatch } from 'diff';
 import { formatBytes } from '../output-cap';
+import { tempPathFor } from './temp-files';
 import { decodeText, encodeText, notUtf8Message } from '../../workspace/text-encoding';
 import { toFsError, type ToolPath } from '../../workspace/tool-path';
 
@@ -193,7 +193,7 @@ export async function applyEdit(edit: FileEdit): Promise<WrittenFile> {
  */
 export async function writeFileAtomic(absolute: string, bytes: Uint8Array, mode: number | undefined): Promise<string | undefined> {
   const directory = path.dirname(absolute);
-  const temp = path.join(directory, `.${path.basename(absolute)}.shoal-${randomBytes(6).toString('hex')}.tmp`);
+  const temp = tempPathFor(absolute);
   const createdDirectory = await mkdir(directory, { recursive: true });
   try {
     await writeFile(temp, bytes, { flag: 'wx' });
