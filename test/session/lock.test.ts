@@ -11,7 +11,14 @@ const lockModule = new URL('../../src/session/lock.ts', import.meta.url).href;
 
 /** A node process that takes the lock with shoal's own code, says so, then waits (or exits when `exitAfter`). */
 function lockingChild(lockPath: string, options: { exitAfter?: boolean } = {}) {
+  // Node runs the TypeScript source itself; the hook adds the `.ts` our extensionless imports leave out.
   const script = `
+    import { registerHooks } from 'node:module';
+    registerHooks({ resolve(specifier, context, next) {
+      try { return next(specifier, context); } catch (error) {
+        if (/^\\.\\.?\\//.test(specifier)) return next(specifier + '.ts', context);
+        throw error;
+      } } });
     const { acquireSessionLock } = await import(${JSON.stringify(lockModule)});
     const lock = acquireSessionLock(${JSON.stringify(lockPath)});
     console.log(lock.isAcquired ? 'locked' : 'refused');
