@@ -12,6 +12,7 @@ import { createRepeatGuard, cutOffStop } from './repeat-guard';
 import { errorMessage, type ModelErrorClass } from '../models/model-errors';
 import { cancelledOutcome, errorOutcome } from './run-call';
 import { runPhases } from './run-phases';
+import { capStepOutputs } from './step-output-cap';
 import { now } from './text';
 import { toolCallIdsOf, toToolResultPart, withToolResults } from './tool-results';
 
@@ -161,7 +162,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
           push,
         }),
       );
-      const parts = result.calls.map((call) => toToolResultPart(call, outcomes.get(call.toolCallId) ?? cancelledOutcome()));
+      const parts = capStepOutputs(result.calls.map((call) => toToolResultPart(call, outcomes.get(call.toolCallId) ?? cancelledOutcome())));
       const stepMessages = withToolResults(result.responseMessages, parts);
       messages.push(...stepMessages);
       yield stamp({ type: 'history-append', messages: stepMessages });

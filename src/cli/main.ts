@@ -111,6 +111,7 @@ async function main(flags: CliFlags): Promise<number> {
     replay: flags.replay,
     isInteractive,
   };
+  const { maskUrlsIn } = await import('../models/mask-url');
   let startup;
   let session;
   const trustNotes: string[] = [];
@@ -128,9 +129,14 @@ async function main(flags: CliFlags): Promise<number> {
     session = resolveSession({ cwd, modelId: startup.main.modelId, isContinue: flags.continue, resumeId: flags.resume });
   } catch (error) {
     if (!(error instanceof ConfigError || error instanceof StartupError)) throw error;
-    process.stderr.write(`shoal: ${error.message}\n`);
+    // A rejected --base-url is quoted back; its credentials must not be.
+    process.stderr.write(`shoal: ${maskUrlsIn(error.message)}\n`);
     return 2;
   }
+  // Temp files a killed shoal left mid-write; walked after the first frame, never awaited.
+  const cleanUp = () => void import('../tools/edit/temp-files').then(({ cleanStaleTempFiles }) => cleanStaleTempFiles({ root: cwd, signal: AbortSignal.timeout(30_000) }));
+  if (isInteractive) setTimeout(cleanUp, 1000).unref();
+  else cleanUp();
   const { settings, main: mainModel } = startup;
   const researchModelId = settings.researchModel ?? mainModel.modelId;
   const setup = {

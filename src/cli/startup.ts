@@ -5,10 +5,20 @@ import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
 import { DEMO_MODEL_ID } from '../models/demo/model';
 import { chooseContextWindow, probeContextWindow, type ContextWindow } from '../models/context-window';
 import { createModel, DEFAULT_MODEL, type ModelChoice } from '../models/model';
-import { createRecordingModel } from '../models/recording';
+import { maskUrl } from '../models/mask-url';
+import { createRecordingModel, prepareRecordingFile } from '../models/recording';
 import { createReplayModel } from '../models/replay-model';
 import { createSessionRecorder, summariseHistory, type ResumedTurn, type SessionRecorder } from '../session/recorder';
-import { defaultSessionsDir, latestSession, listSessions, loadSession, type SessionSummary } from '../session/sessions';
+import {
+  acquireSessionLock,
+  defaultSessionsDir,
+  latestSession,
+  listSessions,
+  loadSession,
+  sessionInUseError,
+  sessionLockPath,
+  type SessionSummary,
+} from '../session/sessions';
 import { loadConfig, type ResolvedConfig, type Settings } from '../config/settings';
 
 /** The flags that shape start-up (the rest are the CLI's own). */
@@ -94,7 +104,7 @@ export async function resolveStartup(flags: StartupFlags, config: ResolvedConfig
     }
     main = build(isConfigured ? (settings.model ?? DEFAULT_MODEL) : DEMO_MODEL_ID);
     if (settings.researchModel) researchModel = build(settings.researchModel).model;
-    modelLine = settings.baseUrl ? `model ${main.modelId} at ${settings.baseUrl}` : `model ${main.modelId} on OpenAI`;
+    modelLine = settings.baseUrl ? `model ${main.modelId} at ${maskUrl(settings.baseUrl)}` : `model ${main.modelId} on OpenAI`;
     if (main.modelId === DEMO_MODEL_ID) {
       modelLine = DEMO_NOTE;
       notes.push(DEMO_NOTE);
@@ -104,6 +114,11 @@ export async function resolveStartup(flags: StartupFlags, config: ResolvedConfig
   let selectModel = build;
   if (flags.record) {
     const record = flags.record;
+    try {
+      prepareRecordingFile(record);
+    } catch (error) {
+      throw new StartupError((error as Error).message);
+    }
     const wrap = (choice: ModelChoice): ModelChoice => ({ ...choice, model: createRecordingModel(choice.model as LanguageModelV4, record) });
     main = wrap(main);
     if (researchModel) researchModel = createRecordingModel(researchModel as LanguageModelV4, record);
@@ -165,14 +180,23 @@ export function resolveSession(options: { cwd: string; modelId: string; isContin
   let resumed: SessionSetup['resumed'];
   if (id) {
     let loaded;
+    let lock;
     try {
       loaded = loadSession({ dir, id });
+      // Locked now, not at the first prompt: two shoals started together must not both resume it.
+      lock = acquireSessionLock(sessionLockPath(dir, id)!);
     } catch (error) {
       throw new StartupError((error as Error).message);
     }
-    resumed = { id, messages: loaded.messages, turns: summariseHistory(loaded.messages) };
-    notes.push(`resumed session ${id}`);
-    notes.push(...loaded.problems);
+    if (lock.isAcquired) {
+      resumed = { id, messages: loaded.messages, turns: summariseHistory(loaded.messages) };
+      notes.push(`resumed session ${id}`);
+      notes.push(...loaded.problems);
+    } else if (options.resumeId) {
+      throw new StartupError(sessionInUseError(id, lock.pid).message);
+    } else {
+      notes.push(`session ${id} is open in another shoal${lock.pid > 0 ? ` (pid ${lock.pid})` : ''}: starting a new session`);
+    }
   }
   const resumeId = resumed?.id;
   return {

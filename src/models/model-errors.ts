@@ -1,4 +1,5 @@
 import { APICallError, RetryError } from 'ai';
+import { maskUrlsIn } from './mask-url';
 
 /** The message of anything thrown, without a stack. */
 export function errorMessage(error: unknown): string {
@@ -203,8 +204,14 @@ export function isContextOverflow(error: unknown): boolean {
 /**
  * One sentence a user can act on for a failed model call: which setting to
  * fix for 401/403, which address refused a connection, what the server said.
+ * URLs in it are masked (see `maskUrl`).
  */
 export function describeModelError(error: unknown): string {
+  // Server and fetch messages may quote the URL, credentials and all.
+  return maskUrlsIn(describeUnmasked(error));
+}
+
+function describeUnmasked(error: unknown): string {
   const cause = RetryError.isInstance(error) ? error.lastError : error;
   if (cause instanceof EmptyResponseError) return cause.message;
   const stall = stallOf(cause);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, closeSync, constants, fstatSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import type {
   LanguageModelV4,
@@ -69,10 +69,10 @@ export function firstUserText(prompt: LanguageModelV4Prompt): string {
  * line, to `file` once its stream ends, errors or is cancelled. Parts pass
  * through unchanged and in order. A `doStream` that rejects (before any stream)
  * is not recorded: the SDK retries those, and replay should see only the answer.
- * Creates the parent directories of `file` at once, so a bad path fails at startup.
+ * Opens `file` at once (see `prepareRecordingFile`), so a bad path fails at start-up.
  */
 export function createRecordingModel(model: LanguageModelV4, file: string): LanguageModelV4 {
-  mkdirSync(path.dirname(file), { recursive: true });
+  prepareRecordingFile(file);
   return {
     specificationVersion: 'v4',
     provider: model.provider,
@@ -202,13 +202,60 @@ function teeParts(
   });
 }
 
+// O_NONBLOCK: a FIFO without a reader fails at once (ENXIO) instead of hanging shoal.
+const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK;
+
+/**
+ * Creates `file` (0600: it holds prompts and code) and its missing parent
+ * directories (0700), or checks an existing one is a regular file we may append
+ * to. Throws a one-line error naming the file and what is wrong with it.
+ */
+export function prepareRecordingFile(file: string): void {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const fd = openSync(file, APPEND_FLAGS, 0o600);
+    try {
+      if (!fstatSync(fd).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTREG' });
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    throw new Error(`Cannot record to ${file}: ${whyNotWritable(error)}. Pass --record a file path in a directory you can write.`);
+  }
+}
+
+function whyNotWritable(error: unknown): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return 'a part of its path is a file, not a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'ENXIO':
+    case 'ENOTREG':
+      return 'it is not a regular file (a FIFO, socket or device)';
+    default:
+      return errorMessage(error);
+  }
+}
+
 /**
  * Appends synchronously: one `write` of one whole line, so responses of
  * concurrent sub-agents that finish together never interleave.
  */
 function appendLine(file: string, line: RecordedResponse): void {
   try {
-    appendFileSync(file, `${JSON.stringify(line)}\n`);
+    const fd = openSync(file, APPEND_FLAGS, 0o600);
+    try {
+      appendFileSync(fd, `${JSON.stringify(line)}\n`);
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
     throw new Error(`Could not write the recording ${file}: ${errorMessage(error)}`);
   }

@@ -34,6 +34,17 @@ export function sessionFilePath(dir: string, id: string): string | undefined {
   return SAFE_ID.test(id) ? path.join(dir, `${id}${SESSION_FILE_SUFFIX}`) : undefined;
 }
 
+/** The lock file of session `id`: it holds the pid of the shoal writing to that session (see `acquireSessionLock`). */
+export function sessionLockPath(dir: string, id: string): string | undefined {
+  return SAFE_ID.test(id) ? path.join(dir, `${id}.lock`) : undefined;
+}
+
+/** The error for a session another running shoal is writing to. */
+export function sessionInUseError(id: string, pid: number): Error {
+  const owner = pid > 0 ? ` (pid ${pid})` : '';
+  return new Error(`Session ${id} is open in another shoal${owner}; close that one first, or start without --resume for a new session.`);
+}
+
 /** The session id a file name stands for, or undefined for files that are not sessions. */
 export function sessionIdOfFile(fileName: string): string | undefined {
   if (!fileName.endsWith(SESSION_FILE_SUFFIX)) return undefined;

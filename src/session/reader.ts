@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ModelMessage } from 'ai';
 import { parseEntry, type SessionEntry, type SessionHeader } from './entries';
 import { sessionFilePath, sessionIdOfFile, unknownSessionError } from './paths';
 import { repairToolPairing } from './repair';
 import { oneLine } from '../agent/text';
+import { readRegularFileSync } from '../workspace/own-file';
 
 /** One saved session as `/sessions` lists it. */
 export interface SessionSummary {
@@ -97,8 +98,16 @@ interface ReadResult {
 // the writer puts last.
 const MESSAGES_LINE = /^\{"type":"messages",.*"time":"([^"]+)"\}$/;
 
+/** A session file larger than this is not read (a string of it, split in lines, would not fit in memory). */
+export const MAX_SESSION_BYTES = 128 * 1024 * 1024;
+
 function readSession(file: string, options: { withMessages: boolean }): ReadResult {
-  const text = readFileSync(file, 'utf8');
+  // Only a regular file, opened without blocking: a FIFO named like a session must not hang the listing.
+  const read = readRegularFileSync(file, { maxBytes: MAX_SESSION_BYTES });
+  if (read.status === 'missing') throw new Error(`${file}: no such file; the session cannot be read.`);
+  if (read.status === 'refused') throw new Error(`${file}: ${read.reason}; the session cannot be read.`);
+  if (read.isCut) throw new Error(`${file} is over ${MAX_SESSION_BYTES / 1024 / 1024} MiB, too large to resume; start a new session.`);
+  const text = read.text;
   const lines = text.split('\n');
   // A file that does not end in a newline was cut mid-write: its last line is partial.
   const isLastLineCut = lines.at(-1) !== '';

@@ -1,5 +1,7 @@
 import type { ModelMessage } from 'ai';
 import type { AgentNode } from '../agent/nodes';
+import { releaseSessionLock } from './lock';
+import { sessionLockPath } from './paths';
 import { createSessionWriter, openSessionWriter, type SessionWriter } from './sessions';
 
 /** Saves a conversation as it happens: what the UI or headless runner feeds it, in order. */
@@ -44,6 +46,9 @@ export function createSessionRecorder(options: {
       return writer?.id ?? resumeId;
     },
     startNew() {
+      writer?.close();
+      // A resumed session locked at start-up but never written to is let go too.
+      if (!writer && resumeId) releaseSessionLock(sessionLockPath(options.dir, resumeId) ?? '');
       writer = undefined;
       resumeId = undefined;
     },

@@ -14,6 +14,8 @@
  * a `prompt` per submit, a `messages` per main-agent `history-append`, an
  * `approval` per answer and a `turn-end` per `run-end`. To resume,
  * `loadSession` gives the history and `openSessionWriter` keeps appending.
+ * A session is written by one shoal at a time: its `<id>.lock` holds the
+ * writer's pid, and a lock whose process died is taken over.
  */
 export { SESSION_FORMAT_VERSION, type SessionEntry, type SessionEvent, type SessionHeader } from './entries';
 export { defaultSessionsDir, sessionsDir, type SessionsDirOptions } from './paths';
@@ -25,6 +27,8 @@ export {
   type LoadedSession,
   type SessionSummary,
 } from './reader';
+export { acquireSessionLock, releaseSessionLock, type SessionLock } from './lock';
+export { sessionInUseError, sessionLockPath } from './paths';
 export { UNFINISHED_CALL_MESSAGE, repairToolPairing } from './repair';
 export {
   createSessionWriter,

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fdatasyncSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { SESSION_FORMAT_VERSION, type SessionEvent, type SessionHeader } from './entries';
-import { newSessionId, sessionFilePath, unknownSessionError } from './paths';
+import { acquireSessionLock } from './lock';
+import { newSessionId, sessionFilePath, sessionInUseError, sessionLockPath, unknownSessionError } from './paths';
 
 /** Appends a session's entries to its file, one durable line each. */
 export interface SessionWriter {
@@ -9,6 +10,8 @@ export interface SessionWriter {
   readonly path: string;
   /** Writes one entry as a line, stamped with `time`, and syncs it to disk before returning. */
   append(event: SessionEvent): void;
+  /** Lets another shoal open the session (releases its lock); appends after it are still written. */
+  close(): void;
 }
 
 /** What both ways of getting a writer share. */
@@ -51,7 +54,9 @@ export function createSessionWriter(options: SessionWriterOptions & { cwd: strin
     };
     try {
       createDurably(path, `${JSON.stringify(header)}\n`);
-      return makeWriter({ id, path, now, onError: options.onError });
+      // A fresh id: nobody else can hold its lock, but a --continue elsewhere must see it taken.
+      const lock = acquireSessionLock(sessionLockPath(options.dir, id)!);
+      return makeWriter({ id, path, now, onError: options.onError, release: lock.isAcquired ? lock.release : () => {} });
     } catch (error) {
       if (!isAlreadyExists(error) || attempt >= MAX_ID_ATTEMPTS) throw error;
     }
@@ -66,15 +71,27 @@ export function createSessionWriter(options: SessionWriterOptions & { cwd: strin
 export function openSessionWriter(options: SessionWriterOptions & { id: string }): SessionWriter {
   const path = sessionFilePath(options.dir, options.id);
   if (!path || !existsSync(path)) throw unknownSessionError(options.id, options.dir);
+  // Two shoals appending to one file would interleave two conversations.
+  const lock = acquireSessionLock(sessionLockPath(options.dir, options.id)!);
+  if (!lock.isAcquired) throw sessionInUseError(options.id, lock.pid);
   // Appending a newline never changes a complete line; it only closes a cut one.
   if (!endsWithNewline(path)) appendDurably(path, '\n');
-  return makeWriter({ id: options.id, path, now: options.now ?? (() => new Date()), onError: options.onError });
+  return makeWriter({ id: options.id, path, now: options.now ?? (() => new Date()), onError: options.onError, release: lock.release });
 }
 
-function makeWriter({ id, path, now, onError }: { id: string; path: string; now: () => Date; onError?: (error: Error) => void }): SessionWriter {
+interface WriterParts {
+  id: string;
+  path: string;
+  now: () => Date;
+  onError?: (error: Error) => void;
+  release: () => void;
+}
+
+function makeWriter({ id, path, now, onError, release }: WriterParts): SessionWriter {
   return {
     id,
     path,
+    close: release,
     append(event) {
       // `type` first and `time` last: lines read well by eye, and listing skims `messages` lines by that shape.
       const { type, ...fields } = event;

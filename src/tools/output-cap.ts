@@ -30,6 +30,15 @@ export function truncateLine(line: string, maxChars: number): string {
   return line.length <= maxChars ? line : `${line.slice(0, maxChars)}… [line cut at ${maxChars} characters]`;
 }
 
+/** The longest start of `bytes` of at most `maxBytes` that does not end inside a UTF-8 character. */
+export function utf8Prefix(bytes: Uint8Array, maxBytes: number): Uint8Array {
+  if (bytes.length <= maxBytes) return bytes;
+  let end = Math.max(0, maxBytes);
+  // Back off continuation bytes (10xxxxxx) to the start of the character that was cut.
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end);
+}
+
 /** A byte count for people and models: "812 bytes", "12.5 KiB", "3.2 MiB". */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;

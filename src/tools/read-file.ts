@@ -1,11 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { isBinaryFile } from '../workspace/binary';
 import { snapshotOf } from './edit/file-tracker';
-import { capLines, formatBytes, plural, truncateLine } from './output-cap';
+import { capLines, formatBytes, plural, truncateLine, utf8Prefix } from './output-cap';
 import { describePath, resolveToolPath, toFsError, type ToolPath } from '../workspace/tool-path';
 import { decodeText } from '../workspace/text-encoding';
 import type { ShoalTool, ToolOptions, ToolResult } from './types';
@@ -34,6 +32,8 @@ interface LineWindow {
   hasMore: boolean;
   /** False when the file (or, for a big file, a line shown) is not valid UTF-8 and was decoded as Latin-1. */
   isUtf8: boolean;
+  /** For a big file: the full byte length of each line that was too long to hold, undefined for the others. */
+  lineBytes?: (number | undefined)[];
 }
 
 /**
@@ -108,9 +108,14 @@ export function createReadFileTool(options: ToolOptions): ShoalTool<ReadFileInpu
 /** Numbers the lines, applies the byte cap and says where to read on. */
 function formatWindow(options: { window: LineWindow; offset: number; size: number; shown: string }): ToolResult {
   const { window, offset } = options;
-  const numbered = window.lines.map(
-    (line, index) => `${String(offset + index).padStart(5)}\t${truncateLine(line, MAX_LINE_CHARS)}`,
-  );
+  const numbered = window.lines.map((line, index) => {
+    const bytes = window.lineBytes?.[index];
+    const shown =
+      bytes === undefined
+        ? truncateLine(line, MAX_LINE_CHARS)
+        : `${line.slice(0, MAX_LINE_CHARS)}… [line cut at ${MAX_LINE_CHARS} characters of ${formatBytes(bytes)}; see other parts of it with bash, e.g. cut -c or grep -o]`;
+    return `${String(offset + index).padStart(5)}\t${shown}`;
+  });
   const capped = capLines(numbered, { maxLines: Infinity, maxBytes: MAX_OUTPUT_BYTES });
   const last = offset + capped.lines.length - 1;
   const isComplete = offset === 1 && capped.cutBy === undefined && !window.hasMore;
@@ -139,37 +144,76 @@ function sliceLines(text: string, offset: number, limit: number): Omit<LineWindo
   return { lines: lines.slice(offset - 1, end), totalLines: lines.length, hasMore: end < lines.length };
 }
 
+/** Bytes read from a big file at a time. */
+const CHUNK_BYTES = 1024 * 1024;
+/** Enough bytes of one line for MAX_LINE_CHARS characters of any width: a longer line is only counted, never held. */
+const MAX_LINE_BYTES = MAX_LINE_CHARS * 4 + 4;
+
 /**
- * Streams a big file and keeps only the wanted lines, stopping one line after
- * them. Latin-1 maps each byte to one character, so the kept lines' bytes can
- * be recovered and decoded as UTF-8 when they are valid.
+ * Scans a big file in chunks for line breaks and keeps only the wanted lines,
+ * each at most MAX_LINE_BYTES and all of them about the output cap, so no
+ * string grows with the file (a 500 MB line included). Stops one line after
+ * the window. A kept line is decoded as UTF-8 when it is valid, else Latin-1.
  */
-async function readLineRange(
-  absolute: string,
-  offset: number,
-  limit: number,
-  signal: AbortSignal,
-): Promise<LineWindow> {
-  const stream = createReadStream(absolute, { encoding: 'latin1', signal });
-  const reader = createInterface({ input: stream, crlfDelay: Infinity });
+async function readLineRange(absolute: string, offset: number, limit: number, signal: AbortSignal): Promise<LineWindow> {
+  const handle = await open(absolute, 'r');
   const lines: string[] = [];
+  const lineBytes: (number | undefined)[] = [];
   let isUtf8 = true;
-  let lineNumber = 0;
-  try {
-    for await (const line of reader) {
-      lineNumber++;
-      if (lineNumber < offset) continue;
-      if (lines.length === limit) return { lines, totalLines: undefined, hasMore: true, isUtf8 };
-      const decoded = decodeText(Buffer.from(line, 'latin1'));
+  let lineNumber = 1;
+  let parts: Buffer[] = [];
+  let held = 0;
+  let length = 0;
+  let keptTotal = 0;
+  const endLine = () => {
+    if (lineNumber >= offset) {
+      let bytes: Uint8Array = Buffer.concat(parts);
+      const isCut = length > held;
+      if (isCut) bytes = utf8Prefix(bytes, held);
+      else if (bytes.at(-1) === 0x0d) bytes = bytes.subarray(0, -1);
+      const decoded = decodeText(bytes);
       isUtf8 &&= decoded.isUtf8;
       // decodeText drops a byte order mark; only the first line's is one.
       lines.push(decoded.hasBom && lineNumber > 1 ? `\uFEFF${decoded.text}` : decoded.text);
+      lineBytes.push(isCut ? length : undefined);
+      keptTotal += held;
     }
+    lineNumber++;
+    parts = [];
+    held = 0;
+    length = 0;
+  };
+  try {
+    const chunk = Buffer.alloc(CHUNK_BYTES);
+    let isLineOpen = false;
+    for (;;) {
+      signal.throwIfAborted();
+      const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) break;
+      for (let start = 0; start < bytesRead; ) {
+        // The window is full (by count, or past the output cap) and more follows.
+        if (lines.length === limit || keptTotal > MAX_OUTPUT_BYTES) return { lines, lineBytes, totalLines: undefined, hasMore: true, isUtf8 };
+        const newline = chunk.indexOf(0x0a, start);
+        const end = newline === -1 || newline >= bytesRead ? bytesRead : newline;
+        if (lineNumber >= offset && held < MAX_LINE_BYTES) {
+          const take = Math.min(end - start, MAX_LINE_BYTES - held);
+          parts.push(Buffer.from(chunk.subarray(start, start + take)));
+          held += take;
+        }
+        length += end - start;
+        isLineOpen = true;
+        if (end === bytesRead) break;
+        endLine();
+        isLineOpen = false;
+        start = end + 1;
+      }
+    }
+    // A last line without a final newline still counts.
+    if (isLineOpen && length > 0) endLine();
   } finally {
-    reader.close();
-    stream.destroy();
+    await handle.close();
   }
-  return { lines, totalLines: lineNumber, hasMore: false, isUtf8 };
+  return { lines, lineBytes, totalLines: lineNumber - 1, hasMore: false, isUtf8 };
 }
 
 /** "No file at src/x.ts. Did you mean src/x.tsx?" when a sibling differs only in case or extension. */

@@ -1,10 +1,10 @@
 import { diffLines } from 'diff';
 import { z } from 'zod';
 import { commitEdit, readFileForEdit } from './edit/edit-guard';
-import { detectLineEnding, diffEdit, toLineEnding, type ExistingFile, type FileEdit } from './edit/file-edit';
+import { detectLineEnding, diffEdit, MAX_EDIT_BYTES, toLineEnding, type ExistingFile, type FileEdit } from './edit/file-edit';
 import { approvedBinding, diffPreview } from './edit/diff-preview';
 import { createFileTracker, type FileTracker } from './edit/file-tracker';
-import { plural } from './output-cap';
+import { formatBytes, plural } from './output-cap';
 import { describePath, resolveToolPath } from '../workspace/tool-path';
 import type { ShoalTool, ToolOptions } from './types';
 
@@ -104,6 +104,14 @@ async function planUpdate(cwd: string, input: UpdateFileInput, tracker: FileTrac
     throw new Error(
       `old_string occurs ${starts.length} times in ${shown} (lines ${lines.join(', ')}${more}); ` +
         'add surrounding lines to make it unique or set replace_all.',
+    );
+  }
+  // Sized by arithmetic before it is built: replace_all can grow a small file past what memory holds.
+  const afterBytes = existing.bytes.byteLength + starts.length * (Buffer.byteLength(newString) - Buffer.byteLength(oldString));
+  if (afterBytes > MAX_EDIT_BYTES) {
+    throw new Error(
+      `Replacing ${plural(starts.length, 'occurrence')} would make ${shown} ${formatBytes(afterBytes)}, over the 10 MiB limit of the write tools; nothing was changed. ` +
+        'Replace fewer occurrences (drop replace_all and add context), or use bash (e.g. sed) for a change this large.',
     );
   }
   const after = input.replace_all === true ? text.split(oldString).join(newString) : replaceAt(text, starts[0]!, oldString, newString);

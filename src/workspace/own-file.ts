@@ -1,5 +1,4 @@
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { resolveInWorkspace } from './paths';
 
 /** What reading one of shoal's own files from the workspace (AGENTS.md, .gitignore, .shoal/config.json) found. */
@@ -26,23 +25,29 @@ export async function readOwnFile(root: string, relativePath: string, options: {
     const isOutside = (error as Error).message.includes('outside the workspace');
     return { status: 'refused', reason: isOutside ? 'it points outside the workspace' : 'it is a symlink to nothing' };
   }
-  let handle;
+  // Synchronous on purpose: one bounded read of a small file, and one implementation for both callers.
+  return readRegularFileSync(absolute, options);
+}
+
+/**
+ * `readOwnFile` for a path shoal chose itself outside any workspace (its
+ * sessions directory): no confinement, the same refusals, synchronous.
+ * Contract: never throws.
+ */
+export function readRegularFileSync(absolute: string, options: { maxBytes: number }): OwnFileRead {
+  let fd: number;
   try {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: a symlink swapped in after the check is not followed.
-    handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    fd = openSync(absolute, READ_FLAGS);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { status: 'missing' };
-    return { status: 'refused', reason: code === 'ELOOP' ? 'it became a symlink' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : `it cannot be opened (${code ?? 'unknown error'})` };
+    return openFailure(error);
   }
   try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) return { status: 'refused', reason: `${describeKind(stats)}, not a regular file` };
-    const length = Math.min(stats.size, options.maxBytes);
-    const buffer = Buffer.alloc(length);
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return notRegular(stats);
+    const buffer = Buffer.alloc(Math.min(stats.size, options.maxBytes));
     let filled = 0;
-    while (filled < length) {
-      const { bytesRead } = await handle.read(buffer, filled, length - filled, filled);
+    while (filled < buffer.length) {
+      const bytesRead = readSync(fd, buffer, filled, buffer.length - filled, filled);
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
@@ -51,8 +56,21 @@ export async function readOwnFile(root: string, relativePath: string, options: {
   } catch (error) {
     return { status: 'refused', reason: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})` };
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
+}
+
+// O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: a symlink swapped in after the check is not followed.
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+function openFailure(error: unknown): OwnFileRead {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return { status: 'missing' };
+  return { status: 'refused', reason: code === 'ELOOP' ? 'it became a symlink' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : `it cannot be opened (${code ?? 'unknown error'})` };
+}
+
+function notRegular(stats: Stats): OwnFileRead {
+  return { status: 'refused', reason: `${describeKind(stats)}, not a regular file` };
 }
 
 function describeKind(stats: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { access, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -135,6 +136,9 @@ describe('configuration, recording and replay through the CLI', () => {
     const recording = path.join(cwd, 'rec', 'session.jsonl');
     const recorded = await shoal(['-p', 'where is the basket?', '--cwd', cwd, '--output-format', 'json', '--record', recording]);
     expect(recorded.exitCode).toBe(0);
+    // Recordings hold prompts and code: private, like sessions.
+    expect(statSync(recording).mode & 0o777).toBe(0o600);
+    expect(statSync(path.dirname(recording)).mode & 0o777).toBe(0o700);
     const replayed = await shoal(['-p', 'where is the basket?', '--cwd', cwd, '--output-format', 'json', '--replay', recording]);
     expect(replayed.exitCode).toBe(0);
     const [first, second] = [JSON.parse(recorded.stdout), JSON.parse(replayed.stdout)];
@@ -148,6 +152,34 @@ describe('configuration, recording and replay through the CLI', () => {
     const missing = await shoal(['-p', 'x', '--cwd', cwd, '--replay', path.join(cwd, 'nope.jsonl')]);
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain('nope.jsonl');
+  });
+
+  it('clears the temp files a killed shoal left mid-write at the next start', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const orphan = `.a.ts.shoal-${dead}-0123456789ab.tmp`;
+    const cwd = await createTempWorkspace({ 'a.ts': 'export const a = 1;\n', [orphan]: 'half a write', '.mine.tmp': 'user file' });
+    const result = await shoal(['-p', 'hi', '--cwd', cwd, '--model', 'demo']);
+    expect(result.exitCode).toBe(0);
+    expect(existsSync(path.join(cwd, orphan))).toBe(false);
+    expect(existsSync(path.join(cwd, '.mine.tmp'))).toBe(true);
+  });
+
+  it('refuses a --record path it cannot write at once, in one line, instead of hanging', async () => {
+    const cwd = await createTempWorkspace({ 'plain.txt': 'a file\n' });
+    mkdirSync(path.join(cwd, 'dir'));
+    execFileSync('mkfifo', [path.join(cwd, 'pipe')]);
+    for (const [target, why] of [
+      ['plain.txt/rec.jsonl', 'a part of its path is a file, not a directory'],
+      ['pipe', 'it is not a regular file (a FIFO, socket or device)'],
+      ['dir', 'it is a directory'],
+    ]) {
+      const started = Date.now();
+      const result = await shoal(['-p', 'hi', '--cwd', cwd, '--model', 'demo', '--record', path.join(cwd, target!)]);
+      expect(result.exitCode, target).toBe(2);
+      expect(result.stderr.trim()).toBe(`shoal: Cannot record to ${path.join(cwd, target!)}: ${why}. Pass --record a file path in a directory you can write.`);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    }
+    expect(statSync(path.join(cwd, 'pipe')).isFIFO()).toBe(true);
   });
 });
 

@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCliForTest } from '../helpers/built-cli';
@@ -81,6 +82,40 @@ describe('saved sessions', () => {
     const last = server.requests.at(-1)!.messages as { role: string; content: string }[];
     expect(last.filter((message) => message.role === 'user').map((message) => message.content)).toEqual(['read both', 'go on']);
     expectEveryCallAnswered(server.requests.at(-1)!.messages);
+  });
+
+  it('gives a second shoal continuing the same session at once a new session, and takes a killed one over', async () => {
+    const cwd = await createTempWorkspace();
+    const state = await createTempWorkspace();
+    const server = await startOpenAIServer((body, index) => {
+      if (index === 1) return { hang: true };
+      return { text: `answer ${index}` };
+    });
+    const args = ['--cwd', cwd, '--base-url', server.baseUrl, '--model', 'm'];
+    const run = (extra: string[]) => execa(process.execPath, [cli, ...args, ...extra], { env: environment(state), reject: false, stdin: 'ignore' });
+    expect((await run(['-p', 'one'])).exitCode).toBe(0);
+    const [sessionFile] = readdirSync(path.join(state, 'sessions')).filter((name) => name.endsWith('.jsonl'));
+    const id = sessionFile!.replace(/\.jsonl$/, '');
+
+    const first = run(['-p', 'two', '--continue']);
+    for (let tries = 0; server.requests.length < 2 && tries < 400; tries++) await new Promise((resolve) => setTimeout(resolve, 25));
+    const second = await run(['-p', 'three', '--continue']);
+    expect(second.exitCode).toBe(0);
+    expect(second.stderr).toContain(`shoal: session ${id} is open in another shoal (pid ${first.pid}): starting a new session`);
+    // The second shoal's conversation holds only its own prompt: nothing interleaved.
+    const sentBySecond = server.requests[2]!.messages as { role: string; content: string }[];
+    expect(sentBySecond.filter((message) => message.role === 'user').map((message) => message.content)).toEqual(['three']);
+    const resumeRefused = await run(['-p', 'four', '--resume', id]);
+    expect(resumeRefused.exitCode).toBe(2);
+    expect(resumeRefused.stderr).toContain(`Session ${id} is open in another shoal (pid ${first.pid})`);
+
+    first.kill('SIGKILL');
+    await first;
+    const taken = await run(['-p', 'five', '--resume', id]);
+    expect(taken.exitCode).toBe(0);
+    const sent = server.requests.at(-1)!.messages as { role: string; content: string }[];
+    expect(sent.filter((message) => message.role === 'user').map((message) => message.content)).toEqual(['one', 'two', 'five']);
+    expect(readdirSync(path.join(state, 'sessions')).filter((name) => name.endsWith('.lock'))).toEqual([]);
   });
 
   it('refuses an unknown session id with a pointer to /sessions', async () => {

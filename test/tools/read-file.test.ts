@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createReadFileTool, type ReadFileInput } from '../../src/tools/read-file';
@@ -130,6 +133,33 @@ describe('read_file', () => {
     expect(tail.output).toBe('1199999\tline 1199999\n1200000\tline 1200000');
     expect(tail.summary).toBe('lines 1199999-1200000 of 1200000');
   });
+
+  it('reads around a 200 MiB line in bounded memory, cutting it with a note', async () => {
+    const cwd = await createTempWorkspace();
+    const file = path.join(cwd, 'one-line.json');
+    const size = 200 * 1024 * 1024;
+    // Written in chunks: a string of the line is what this guards against.
+    const out = createWriteStream(file);
+    out.write('first\n');
+    const chunk = Buffer.alloc(1024 * 1024, 'a');
+    for (let written = 0; written < size; written += chunk.length) if (!out.write(chunk)) await once(out, 'drain');
+    out.end('\nlast\n');
+    await once(out, 'finish');
+    try {
+      const tool = createReadFileTool({ cwd });
+      const heapBefore = process.memoryUsage().heapUsed;
+      const result = await tool.execute({ path: 'one-line.json', offset: 1, limit: 3 }, context);
+      expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(50 * 1024 * 1024);
+      const [first, long, last] = result.output.split('\n');
+      expect(first).toBe('    1\tfirst');
+      expect(long).toBe(`    2\t${'a'.repeat(2000)}… [line cut at 2000 characters of 200 MiB; see other parts of it with bash, e.g. cut -c or grep -o]`);
+      expect(last).toBe('    3\tlast');
+      expect(result.summary).toBe('3 lines');
+      await expect(tool.execute({ path: 'one-line.json', offset: 4, limit: 1 }, context)).rejects.toThrow('one-line.json has 3 lines; offset 4 is past the end.');
+    } finally {
+      await rm(file);
+    }
+  }, 20_000);
 
   it('describes the call by path and line range', async () => {
     const cwd = await createTempWorkspace();

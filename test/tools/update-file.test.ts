@@ -133,3 +133,28 @@ describe('update_file', () => {
     expect(tool.describe({ path: 'src/app.ts', old_string: 'a\n', new_string: 'b\nc\nd\n' })).toBe('src/app.ts (+3 -1)');
   });
 });
+
+describe('update_file on big results', () => {
+  it('refuses a replace_all whose result would pass 10 MiB before building it, in preview and execute alike', async () => {
+    // 3 MiB of short lines; each "a" becoming 100 characters would make about 150 MiB.
+    const big = 'ab\n'.repeat(1024 * 1024);
+    const cwd = await createTempWorkspace({ 'big.txt': big });
+    const tool = createUpdateFileTool({ cwd });
+    const input = { path: 'big.txt', old_string: 'a', new_string: 'x'.repeat(100), replace_all: true };
+    const heapBefore = process.memoryUsage().heapUsed;
+    await expect(tool.preview!(input)).rejects.toThrow(
+      /^Replacing 1048576 occurrences would make big\.txt 102 MiB, over the 10 MiB limit of the write tools; nothing was changed\. Replace fewer occurrences/,
+    );
+    await expect(tool.execute(input, context)).rejects.toThrow(/use bash \(e\.g\. sed\)/);
+    // Building the result would have cost hundreds of MB; refusing it costs the file and its match list.
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(80 * 1024 * 1024);
+    expect(await readFile(path.join(cwd, 'big.txt'), 'utf8')).toBe(big);
+  });
+
+  it('shows a note instead of a diff for an edit of a multi-megabyte file', async () => {
+    const big = 'line\n'.repeat(600 * 1024);
+    const cwd = await createTempWorkspace({ 'big.txt': `first\n${big}` });
+    const preview = await createUpdateFileTool({ cwd }).preview!({ path: 'big.txt', old_string: 'first', new_string: 'second' });
+    expect(preview).toMatchObject({ type: 'diff', path: 'big.txt', isNewFile: false, diff: '--- a/big.txt\n+++ b/big.txt\n\\ Too large to show as a diff (2.9 MiB before, 2.9 MiB after).\n' });
+  });
+});

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch, type StructuredPatch } from 'diff';
 import { formatBytes } from '../output-cap';
+import { tempPathFor } from './temp-files';
 import { decodeText, encodeText, notUtf8Message } from '../../workspace/text-encoding';
 import { toFsError, type ToolPath } from '../../workspace/tool-path';
 
@@ -11,6 +11,8 @@ import { toFsError, type ToolPath } from '../../workspace/tool-path';
 export const MAX_EDIT_BYTES = 10 * 1024 * 1024;
 /** A diff taking longer than this falls back to "every line replaced" rather than blocking the loop. */
 const DIFF_TIMEOUT_MS = 2000;
+/** Past this many characters (before and after together) no diff is built: its memory grows many times the text's. */
+const MAX_DIFF_CHARS = 4 * 1024 * 1024;
 
 /** A file's text before and after a change, computed without touching the disk. */
 export interface FileEdit {
@@ -107,6 +109,7 @@ export function countLines(text: string): number {
 export function diffEdit(edit: FileEdit): EditDiff {
   const shown = edit.target.shownPath;
   const before = edit.before ?? '';
+  if (before.length + edit.after.length > MAX_DIFF_CHARS) return tooLargeDiff(edit, before);
   const patch =
     structuredPatch(edit.before === undefined ? '/dev/null' : `a/${shown}`, `b/${shown}`, before, edit.after, undefined, undefined, {
       context: 3,
@@ -124,6 +127,14 @@ export function diffEdit(edit: FileEdit): EditDiff {
     diff += `\\ ${noChangeNote(edit)}\n`;
   }
   return { diff, added, removed };
+}
+
+/** Headers and a note instead of hunks; counted as every line replaced, like a diff that timed out. */
+function tooLargeDiff(edit: FileEdit, before: string): EditDiff {
+  const shown = edit.target.shownPath;
+  const header = `--- ${edit.before === undefined ? '/dev/null' : `a/${shown}`}\n+++ b/${shown}\n`;
+  const sizes = `${formatBytes(Buffer.byteLength(before))} before, ${formatBytes(Buffer.byteLength(edit.after))} after`;
+  return { diff: `${header}\\ Too large to show as a diff (${sizes}).\n`, added: countLines(edit.after), removed: countLines(before) };
 }
 
 /** Why a diff has no hunks, as a backslash note line (the diff view dims it). */
@@ -182,7 +193,7 @@ export async function applyEdit(edit: FileEdit): Promise<WrittenFile> {
  */
 export async function writeFileAtomic(absolute: string, bytes: Uint8Array, mode: number | undefined): Promise<string | undefined> {
   const directory = path.dirname(absolute);
-  const temp = path.join(directory, `.${path.basename(absolute)}.shoal-${randomBytes(6).toString('hex')}.tmp`);
+  const temp = tempPathFor(absolute);
   const createdDirectory = await mkdir(directory, { recursive: true });
   try {
     await writeFile(temp, bytes, { flag: 'wx' });
