@@ -1,4 +1,5 @@
 import type { ApprovalPreview } from '../tools/types';
+import { matchesCommandPrefix } from './command-prefix';
 import type { ApprovalDecision, ToolCallInfo } from './nodes';
 
 /** What the user is asked about: one write or command, with what it will change. */
@@ -25,6 +26,7 @@ export const denyAll: RequestApproval = async () => ({
  * Answers from a fixed policy, for runs where nobody is at the keyboard:
  * what the approval mode or `allowedTools` lets through runs, the rest is
  * denied with `deniedFeedback`, which tells the model how the user can allow it.
+ * `allowedTools` with `bash` (headless `--allow bash`) is the user's explicit word and allows every command.
  */
 export function createPolicyApproval(options: {
   mode?: ApprovalMode;
@@ -32,12 +34,15 @@ export function createPolicyApproval(options: {
   deniedFeedback: string;
 }): RequestApproval {
   return async (request) =>
-    isAllowedWithoutAsking(options.mode ?? 'ask', request.toolName, options.allowedTools)
+    isRequestAllowedWithoutAsking({ mode: options.mode ?? 'ask', request, sessionAllowed: options.allowedTools })
       ? { type: 'allow' }
       : { type: 'deny', feedback: options.deniedFeedback };
 }
 
-/** How much runs without asking: ask (writes and commands ask), auto-edit (file edits run, commands ask), yolo (nothing asks). */
+/**
+ * How much runs without asking: ask (writes and commands ask), auto-edit (file
+ * edits and sandboxed commands run, unsandboxed commands ask), yolo (nothing asks).
+ */
 export const APPROVAL_MODES = ['ask', 'auto-edit', 'yolo'] as const;
 export type ApprovalMode = (typeof APPROVAL_MODES)[number];
 
@@ -47,6 +52,25 @@ const FILE_EDIT_TOOLS = new Set(['write_file', 'update_file']);
 export function isAllowedWithoutAsking(mode: ApprovalMode, toolName: string, sessionAllowed: ReadonlySet<string>): boolean {
   if (mode === 'yolo' || sessionAllowed.has(toolName)) return true;
   return mode === 'auto-edit' && FILE_EDIT_TOOLS.has(toolName);
+}
+
+/**
+ * True when `request` may run without asking: its tool is allowed by `mode` or
+ * `sessionAllowed` (isAllowedWithoutAsking), or it is a command that runs
+ * sandboxed under auto-edit, or that starts with one of `commandPrefixes` (see command-prefix.ts).
+ */
+export function isRequestAllowedWithoutAsking(options: {
+  mode: ApprovalMode;
+  request: Pick<ApprovalRequest, 'toolName' | 'preview'>;
+  sessionAllowed: ReadonlySet<string>;
+  commandPrefixes?: readonly string[];
+}): boolean {
+  const { mode, request } = options;
+  if (isAllowedWithoutAsking(mode, request.toolName, options.sessionAllowed)) return true;
+  const preview = request.preview;
+  if (preview?.type !== 'command') return false;
+  if (mode === 'auto-edit' && preview.isSandboxed) return true;
+  return (options.commandPrefixes ?? []).some((prefix) => matchesCommandPrefix(preview.command, prefix));
 }
 
 /** The mode after `mode` in the Shift+Tab cycle. */

@@ -1,5 +1,6 @@
 import { Box, Text, useInput } from 'ink';
 import { useState } from 'react';
+import { sessionCommandPrefix } from '../agent/command-prefix';
 import type { ApprovalDecision } from '../agent/nodes';
 import type { CallView } from '../state/types';
 import { DiffView } from './DiffView';
@@ -17,12 +18,18 @@ export interface ApprovalPromptProps {
 
 /**
  * Asks whether one write or command may run, showing the diff or the command
- * first. y/Enter allows once, a allows the tool for the session, n denies and
- * then takes feedback for the model, Esc denies and stops the turn.
+ * (and whether it runs sandboxed) first. y/Enter allows once; a allows the tool
+ * for the session, or for a command the prefix it names (`npm test …`; not
+ * offered for commands that chain or redirect); n denies and then takes
+ * feedback for the model, Esc denies and stops the turn.
  */
 export function ApprovalPrompt({ call, maxDiffLines, onAnswer, onDenyAndStop }: ApprovalPromptProps) {
   const [feedback, setFeedback] = useState<string | undefined>(undefined);
   const isTypingFeedback = feedback !== undefined;
+  const preview = call.preview;
+  const isCommand = call.toolName === 'bash';
+  const commandPrefix = isCommand && preview?.type === 'command' ? sessionCommandPrefix(preview.command) : undefined;
+  const canAllowSession = !isCommand || commandPrefix !== undefined;
 
   useInput((input, key) => {
     if (isTypingFeedback) {
@@ -34,11 +41,10 @@ export function ApprovalPrompt({ call, maxDiffLines, onAnswer, onDenyAndStop }: 
     }
     if (key.escape) onDenyAndStop();
     else if (key.return || input === 'y' || input === 'Y') onAnswer({ type: 'allow' });
-    else if (input === 'a' || input === 'A') onAnswer({ type: 'allow-session' });
+    else if ((input === 'a' || input === 'A') && canAllowSession) onAnswer(commandPrefix === undefined ? { type: 'allow-session' } : { type: 'allow-session', commandPrefix });
     else if (input === 'n' || input === 'N') setFeedback('');
   });
 
-  const preview = call.preview;
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
       <Text bold color="yellow">
@@ -49,7 +55,10 @@ export function ApprovalPrompt({ call, maxDiffLines, onAnswer, onDenyAndStop }: 
       ) : preview?.type === 'command' ? (
         <Box flexDirection="column">
           <Text color="cyan">{`$ ${preview.command}`}</Text>
-          <Text dimColor>{`in ${preview.cwd}`}</Text>
+          <Text dimColor>
+            {`in ${preview.cwd} · `}
+            {preview.isSandboxed ? 'sandboxed: no network, writes only to the workspace and /tmp' : <Text color="yellow">not sandboxed</Text>}
+          </Text>
         </Box>
       ) : (
         <Text dimColor>{JSON.stringify(call.input)}</Text>
@@ -67,8 +76,12 @@ export function ApprovalPrompt({ call, maxDiffLines, onAnswer, onDenyAndStop }: 
         <Text>
           <Text bold color="green">y</Text>
           <Text> allow once  </Text>
-          <Text bold color="green">a</Text>
-          <Text>{` allow ${call.toolName === 'bash' ? 'all commands' : call.toolName} this session  `}</Text>
+          {canAllowSession ? (
+            <>
+              <Text bold color="green">a</Text>
+              <Text>{` allow ${commandPrefix !== undefined ? `\`${commandPrefix} …\`` : call.toolName} this session  `}</Text>
+            </>
+          ) : null}
           <Text bold color="red">n</Text>
           <Text> deny with feedback  </Text>
           <Text bold>Esc</Text>
