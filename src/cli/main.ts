@@ -1,4 +1,5 @@
 import { realpathSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -38,7 +39,7 @@ const program = new Command()
   .option('--base-url <url>', 'an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 (default: $OPENAI_BASE_URL)')
   .option('--research-model <id>', 'model for research sub-agents (default: the main model)')
   .addOption(
-    new Option('--approval <mode>', 'ask (writes and commands ask), auto-edit (edits run, commands ask), yolo (nothing asks)').choices([
+    new Option('--approval <mode>', 'ask (writes and commands ask), auto-edit (edits and sandboxed commands run, other commands ask), yolo (nothing asks)').choices([
       'ask',
       'auto-edit',
       'yolo',
@@ -117,6 +118,9 @@ async function main(flags: CliFlags): Promise<number> {
     return 2;
   }
   const { settings, main: mainModel } = startup;
+  const [{ shoalPrivateDirs }, { sandboxStatus }] = await Promise.all([import('../config/paths'), import('../tools/sandbox')]);
+  // Said once at start: where there is no sandbox, commands run as the user, with the user's access.
+  const sandboxNote = await sandboxStatus().then((status) => (status.isAvailable ? undefined : status.note));
   const setup = {
     cwd,
     model: mainModel.model,
@@ -124,6 +128,8 @@ async function main(flags: CliFlags): Promise<number> {
     providerOptions: mainModel.providerOptions,
     concurrency: settings.concurrency,
     researchMaxSteps: settings.researchMaxSteps,
+    // Network for commands has no setting yet: off whenever the sandbox is on.
+    sandbox: { hiddenPaths: shoalPrivateDirs({ env: process.env, platform: process.platform, homedir: os.homedir() }) },
   };
   const { probeLocalServer } = await import('../models/local-server');
   // Offered, never picked on its own: only when nothing is configured.
@@ -139,7 +145,7 @@ async function main(flags: CliFlags): Promise<number> {
       allowedTools: settings.allowedTools,
       maxSteps: settings.maxSteps,
       version: packageJson.version,
-      notes: [...new Set([startup.modelLine, ...startup.notes, ...session.notes])],
+      notes: [...new Set([startup.modelLine, ...startup.notes, ...session.notes, ...(sandboxNote ? [sandboxNote] : [])])],
       lateNote: probe,
       resumed: session.resumed,
       createRecorder: session.createRecorder,
@@ -149,7 +155,7 @@ async function main(flags: CliFlags): Promise<number> {
   }
 
   const [{ runHeadless }, { createPolicyApproval }] = await Promise.all([import('./headless'), import('../agent/approval')]);
-  for (const note of [...startup.notes, ...session.notes, await probe()]) if (note) process.stderr.write(`shoal: ${note}\n`);
+  for (const note of [...startup.notes, ...session.notes, sandboxNote, await probe()]) if (note) process.stderr.write(`shoal: ${note}\n`);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort(new Error('Interrupted')));
   return runHeadless({
