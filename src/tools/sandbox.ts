@@ -27,20 +27,22 @@ export interface SandboxedCommand {
   cleanup: () => void;
 }
 
-const BWRAP = 'bwrap';
+// The distribution's own copy first: a PATH that lacks it (or shadows it) should not decide the sandbox.
+const BWRAP = existsSync('/usr/bin/bwrap') ? '/usr/bin/bwrap' : 'bwrap';
 /** Folders in the workspace a command may never change, even by creating them: git runs hooks and reads config from `.git`, shoal reads `.shoal`. */
 const PROTECTED_FOLDERS = ['.git', '.shoal'];
 
 let probed: Promise<SandboxStatus> | undefined;
 
-/** Probes bubblewrap once per process (later calls share the answer) by really running `true` in a sandbox. */
+/** Probes bubblewrap once per process (later calls share the answer) by really running a no-op shell in a sandbox. */
 export const sandboxStatus: SandboxProbe = () => (probed ??= probeBubblewrap());
 
 async function probeBubblewrap(): Promise<SandboxStatus> {
   const without = (reason: string) => ({ isAvailable: false, note: `commands run without a sandbox: ${reason}` });
   if (process.platform !== 'linux') return without(`the sandbox needs Linux with bubblewrap, and this is ${process.platform}`);
   // bwrap can be installed yet refused by the kernel or a container (no user namespaces), so try it for real.
-  const result = await execa(BWRAP, [...isolationArgs({ network: false }), '--', 'true'], {
+  // An absolute shell, so the probe tests bwrap rather than the PATH.
+  const result = await execa(BWRAP, [...isolationArgs({ network: false }), '--', '/bin/sh', '-c', 'exit 0'], {
     reject: false,
     stdin: 'ignore',
     timeout: 5000,

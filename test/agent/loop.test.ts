@@ -121,8 +121,8 @@ describe('runAgent', () => {
 
     expect(ran).toEqual(['keep']);
     expect(asked.map((request) => request.preview)).toEqual([
-      { type: 'command', command: 'keep', cwd: '/fake' },
-      { type: 'command', command: 'drop', cwd: '/fake' },
+      { type: 'command', command: 'keep', cwd: '/fake', isSandboxed: false },
+      { type: 'command', command: 'drop', cwd: '/fake', isSandboxed: false },
     ]);
     expect(ofType(nodes, 'approval-resolve').map((node) => node.decision.type)).toEqual(['allow', 'deny']);
     expect(ofType(nodes, 'tool-call-end').map((node) => node.status)).toEqual(['ok', 'denied']);
