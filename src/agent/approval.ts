@@ -1,4 +1,5 @@
 import type { ApprovalPreview } from '../tools/types';
+import { matchesCommandPrefix } from './command-prefix';
 import type { ApprovalDecision, ToolCallInfo } from './nodes';
 
 /** What the user is asked about: one write or command, with what it will change. */
@@ -25,6 +26,7 @@ export const denyAll: RequestApproval = async () => ({
  * Answers from a fixed policy, for runs where nobody is at the keyboard:
  * what the approval mode or `allowedTools` lets through runs, the rest is
  * denied with `deniedFeedback`, which tells the model how the user can allow it.
+ * `allowedTools` with `bash` (headless `--allow bash`) is the user's explicit word and allows every command.
  */
 export function createPolicyApproval(options: {
   mode?: ApprovalMode;
@@ -36,7 +38,7 @@ export function createPolicyApproval(options: {
     if (preview?.type === 'diff' && preview.protectedReason !== undefined) {
       return { type: 'deny', feedback: protectedDenial(preview.path, preview.protectedReason) };
     }
-    return isAllowedWithoutAsking(options.mode ?? 'ask', request, options.allowedTools)
+    return isAllowedWithoutAsking({ mode: options.mode ?? 'ask', request, sessionAllowed: options.allowedTools })
       ? { type: 'allow' }
       : { type: 'deny', feedback: options.deniedFeedback };
   };
@@ -51,25 +53,35 @@ function protectedDenial(path: string, reason: string): string {
   );
 }
 
-/** How much runs without asking: ask (writes and commands ask), auto-edit (file edits run, commands ask), yolo (nothing asks). */
+/**
+ * How much runs without asking: ask (writes and commands ask), auto-edit (file
+ * edits and sandboxed commands run, unsandboxed commands ask), yolo (nothing asks).
+ */
 export const APPROVAL_MODES = ['ask', 'auto-edit', 'yolo'] as const;
 export type ApprovalMode = (typeof APPROVAL_MODES)[number];
 
 const FILE_EDIT_TOOLS = new Set(['write_file', 'update_file']);
 
 /**
- * True when the request may run without asking under `mode` or the tools the user
- * allowed for the session. A write to a protected path always asks.
+ * True when `request` may run without asking: a write to a protected path
+ * never does; otherwise its tool is allowed by `mode` or `sessionAllowed`,
+ * or it is a command that runs sandboxed under auto-edit, or that starts with
+ * one of `commandPrefixes` (see command-prefix.ts).
  */
-export function isAllowedWithoutAsking(
-  mode: ApprovalMode,
-  request: Pick<ApprovalRequest, 'toolName' | 'preview'>,
-  sessionAllowed: ReadonlySet<string>,
-): boolean {
-  if (request.preview?.type === 'diff' && request.preview.protectedReason !== undefined) return false;
-  const { toolName } = request;
-  if (mode === 'yolo' || sessionAllowed.has(toolName)) return true;
-  return mode === 'auto-edit' && FILE_EDIT_TOOLS.has(toolName);
+export function isAllowedWithoutAsking(options: {
+  mode: ApprovalMode;
+  request: Pick<ApprovalRequest, 'toolName' | 'preview'>;
+  sessionAllowed: ReadonlySet<string>;
+  commandPrefixes?: readonly string[];
+}): boolean {
+  const { mode, request } = options;
+  const preview = request.preview;
+  if (preview?.type === 'diff' && preview.protectedReason !== undefined) return false;
+  if (mode === 'yolo' || options.sessionAllowed.has(request.toolName)) return true;
+  if (mode === 'auto-edit' && FILE_EDIT_TOOLS.has(request.toolName)) return true;
+  if (preview?.type !== 'command') return false;
+  if (mode === 'auto-edit' && preview.isSandboxed) return true;
+  return (options.commandPrefixes ?? []).some((prefix) => matchesCommandPrefix(preview.command, prefix));
 }
 
 /** The mode after `mode` in the Shift+Tab cycle. */

@@ -2,6 +2,7 @@ import type { LanguageModel } from 'ai';
 import { createFileTracker, createMainTools, createReadOnlyTools, type FileTracker, type WriteJournal } from '../tools';
 import { createRegistry, type ToolRegistry } from '../tools/registry';
 import type { StartResearch } from '../tools/research-codebase';
+import type { SandboxSettings } from '../tools/sandbox';
 import { denyAll } from './approval';
 import { runAgent } from './loop';
 import type { ProviderOptions } from '../models/model';
@@ -24,6 +25,8 @@ export interface AgentSetup {
   /** The research model's window, for its own compaction; sub-agents never compact without it. */
   contextWindow?: () => ContextWindow;
   compactAt?: number;
+  /** What sandboxed commands may not read (shoal's config and state) and whether they get the network. */
+  sandbox?: SandboxSettings;
 }
 
 export const DEFAULT_RESEARCH_MAX_STEPS = 20;
@@ -61,5 +64,11 @@ export function createStartResearch(setup: AgentSetup, tracker: FileTracker): St
  */
 export function createAgentTools(setup: AgentSetup): ToolRegistry {
   const tracker = createFileTracker();
-  return createMainTools({ cwd: setup.cwd, startResearch: createStartResearch(setup, tracker), tracker, journal: setup.journal });
+  return createMainTools({
+    cwd: setup.cwd,
+    startResearch: createStartResearch(setup, tracker),
+    tracker,
+    journal: setup.journal,
+    sandbox: setup.sandbox,
+  });
 }

@@ -40,7 +40,7 @@ const program = new Command()
   .option('--base-url <url>', 'an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 (default: $OPENAI_BASE_URL)')
   .option('--research-model <id>', 'model for research sub-agents (default: the main model)')
   .addOption(
-    new Option('--approval <mode>', 'ask (writes and commands ask), auto-edit (edits run, commands ask), yolo (nothing asks)').choices([
+    new Option('--approval <mode>', 'ask (writes and commands ask), auto-edit (edits and sandboxed commands run, other commands ask), yolo (nothing asks)').choices([
       'ask',
       'auto-edit',
       'yolo',
@@ -139,6 +139,9 @@ async function main(flags: CliFlags): Promise<number> {
   else cleanUp();
   const { settings, main: mainModel } = startup;
   const researchModelId = settings.researchModel ?? mainModel.modelId;
+  const [{ shoalPrivateDirs }, { sandboxStatus }] = await Promise.all([import('../config/paths'), import('../tools/sandbox')]);
+  // Said once at start: where there is no sandbox, commands run as the user, with the user's access.
+  const sandboxNote = await sandboxStatus().then((status) => (status.isAvailable ? undefined : status.note));
   const setup = {
     cwd,
     model: mainModel.model,
@@ -148,6 +151,8 @@ async function main(flags: CliFlags): Promise<number> {
     researchMaxSteps: settings.researchMaxSteps,
     contextWindow: () => startup.contextWindowOf(researchModelId),
     compactAt: settings.compactAt,
+    // Network for commands has no setting yet: off whenever the sandbox is on.
+    sandbox: { hiddenPaths: shoalPrivateDirs({ env: process.env, platform: process.platform, homedir: os.homedir() }) },
   };
   const { probeLocalServer } = await import('../models/local-server');
   // Offered, never picked on its own: only when nothing is configured.
@@ -163,7 +168,7 @@ async function main(flags: CliFlags): Promise<number> {
       allowedTools: settings.allowedTools,
       maxSteps: settings.maxSteps,
       version: packageJson.version,
-      notes: [...new Set([startup.modelLine, ...trustNotes, ...startup.notes, ...session.notes])],
+      notes: [...new Set([startup.modelLine, ...trustNotes, ...startup.notes, ...session.notes, ...(sandboxNote ? [sandboxNote] : [])])],
       lateNote: probe,
       resumed: session.resumed,
       createRecorder: session.createRecorder,
@@ -181,7 +186,7 @@ async function main(flags: CliFlags): Promise<number> {
     import('../agent/context/budget'),
   ]);
   const [localServer] = await Promise.all([probe(), startup.probeContextWindow(mainModel.modelId), startup.probeContextWindow(researchModelId)]);
-  for (const note of [...trustNotes, ...startup.notes, ...session.notes, localServer]) if (note) process.stderr.write(`shoal: ${note}\n`);
+  for (const note of [...trustNotes, ...startup.notes, ...session.notes, sandboxNote, localServer]) if (note) process.stderr.write(`shoal: ${note}\n`);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort(new Error('Interrupted')));
   return runHeadless({

@@ -32,6 +32,11 @@ export function shoalDir(kind: keyof typeof PLACES, { env, platform, homedir }: 
   return paths.join(homedir, ...place.unixHome, 'shoal');
 }
 
+/** shoal's own config and state folders, which commands must not read (the config holds the API key). */
+export function shoalPrivateDirs(options: ConfigPathOptions): string[] {
+  return [shoalDir('config', options), shoalDir('state', options)];
+}
+
 /** The user's config file: `config.json` in shoal's config folder (see `shoalDir`). */
 export function userConfigPath(options: ConfigPathOptions): string {
   return (options.platform === 'win32' ? path.win32 : path.posix).join(shoalDir('config', options), 'config.json');

@@ -1,14 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { execa } from 'execa';
 import { z } from 'zod';
+import { commandEnv } from './command-env';
 import { plural } from './output-cap';
+import { terminateTree, trackTree } from './process-tree';
+import { sandboxCommand, sandboxStatus, type SandboxProbe, type SandboxSettings } from './sandbox';
 import type { ShoalTool, ToolOptions } from './types';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 const MAX_TIMEOUT_MS = 600_000;
 const DEFAULT_MAX_OUTPUT_BYTES = 30_000;
-/** How long a process group gets between SIGTERM and SIGKILL. */
-const KILL_GRACE_MS = 1000;
 /** After the shell exits, how long to wait for its output pipes to close before giving up on them. */
 const DRAIN_GRACE_MS = 1000;
 const DESCRIBE_CHARS = 80;
@@ -29,10 +31,14 @@ export const bashInputSchema = z.object({
 /** Input of the `bash` tool. */
 export type BashInput = z.infer<typeof bashInputSchema>;
 
-/** Options of the `bash` tool: the default timeout and the output cap, both overridable for tests. */
-export interface BashToolOptions extends ToolOptions {
+/**
+ * Options of the `bash` tool: the default timeout and the output cap, both
+ * overridable for tests, and the sandbox's settings (`sandbox` decides whether it is used; tests inject one).
+ */
+export interface BashToolOptions extends ToolOptions, SandboxSettings {
   timeoutMs?: number;
   maxOutputBytes?: number;
+  sandbox?: SandboxProbe;
 }
 
 /** How a command ended. */
@@ -45,6 +51,7 @@ type Ending = { type: 'exit'; code: number } | { type: 'signal'; signal: string 
  */
 export function createBashTool(options: BashToolOptions): ShoalTool<BashInput> {
   const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  const probe = options.sandbox ?? sandboxStatus;
   return {
     name: 'bash',
     description:
@@ -53,6 +60,8 @@ export function createBashTool(options: BashToolOptions): ShoalTool<BashInput> {
       `Times out after ${DEFAULT_TIMEOUT_MS / 1000} s unless timeout_ms says otherwise (max ${MAX_TIMEOUT_MS / 1000} s). ` +
       `Output over ${maxOutputBytes} bytes keeps its start and end. ` +
       'Processes left running in the background are stopped when the command ends. ' +
+      'Where the sandbox is available (Linux with bubblewrap) the command runs in it: files outside the workspace are read-only, ' +
+      `.git and .shoal too, /tmp is private and empty for each command${options.network ? '' : ', and there is no network'}. ` +
       'Prefer read_file, list_dir, glob and grep over cat, ls, find and grep: they run in parallel without approval.',
     inputSchema: bashInputSchema,
     kind: 'write',
@@ -62,11 +71,12 @@ export function createBashTool(options: BashToolOptions): ShoalTool<BashInput> {
       return rest.length > 0 ? `${first} …` : first;
     },
     async preview(input) {
-      return { type: 'command', command: input.command, cwd: options.cwd, isSandboxed: false };
+      return { type: 'command', command: input.command, cwd: options.cwd, isSandboxed: (await probe()).isAvailable };
     },
     async execute(input, { signal }) {
       const timeoutMs = Math.min(input.timeout_ms ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS);
-      const run = await runCommand({ command: input.command, cwd: options.cwd, timeoutMs, maxOutputBytes, signal });
+      const sandbox = (await probe()).isAvailable ? { hiddenPaths: options.hiddenPaths, network: options.network } : undefined;
+      const run = await runCommand({ command: input.command, cwd: options.cwd, sandbox, timeoutMs, maxOutputBytes, signal });
       const body = run.output.replace(/\n$/, '');
       const seconds = `${formatSeconds(timeoutMs)} s`;
       const [status, summary] =
@@ -93,22 +103,28 @@ interface CommandRun {
 }
 
 /**
- * Runs `bash -c command` in its own process group, so that a timeout, an abort,
- * or the shell's exit can signal every process it started at once.
+ * Runs `bash -c command` (in the sandbox when `sandbox` is set) in its own
+ * process group with a scrubbed environment, so that a timeout, an abort, or
+ * the shell's exit can stop every process it started.
  * Rejects with "Cancelled" when `signal` aborts, after the tree is killed.
  */
 async function runCommand(options: {
   command: string;
   cwd: string;
+  sandbox?: SandboxSettings;
   timeoutMs: number;
   maxOutputBytes: number;
   signal: AbortSignal;
 }): Promise<CommandRun> {
-  const { signal } = options;
+  const { signal, cwd, command } = options;
   if (signal.aborted) throw cancelledError();
-  const subprocess = execa('bash', ['-c', options.command], {
-    cwd: options.cwd,
-    env: { PAGER: 'cat', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0' },
+  const marker = randomUUID();
+  const sandboxed = options.sandbox && sandboxCommand({ ...options.sandbox, cwd, command });
+  const subprocess = execa(sandboxed?.file ?? 'bash', sandboxed?.args ?? ['-c', command], {
+    cwd,
+    // Inside the sandbox /tmp is the private one, wherever TMPDIR pointed.
+    env: commandEnv({ marker, overrides: sandboxed ? { TMPDIR: '/tmp' } : undefined }),
+    extendEnv: false,
     stdin: 'ignore',
     all: true,
     buffer: false,
@@ -123,15 +139,17 @@ async function runCommand(options: {
   const pid = subprocess.pid;
   if (pid === undefined) {
     await settled;
-    throw new Error('Could not start bash. Is it installed and on PATH?');
+    sandboxed?.cleanup();
+    throw new Error(`Could not start ${sandboxed ? 'bwrap' : 'bash'}. Is it installed and on PATH?`);
   }
 
   const capture = createOutputCapture(options.maxOutputBytes);
   subprocess.all.on('data', (chunk: Uint8Array) => capture.push(chunk));
   const exited = waitForExit(subprocess.nodeChildProcess);
-  liveGroups.add(pid);
+  const tree = { pid, marker, isSandboxed: sandboxed !== undefined };
+  const untrack = trackTree(tree);
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= terminateGroup(pid));
+  const stop = () => (stopping ??= terminateTree(tree));
   let isTimedOut = false;
   const timer = setTimeout(() => {
     isTimedOut = true;
@@ -155,7 +173,8 @@ async function runCommand(options: {
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);
-    liveGroups.delete(pid);
+    untrack();
+    sandboxed?.cleanup();
     // A process that left the group (setsid) may keep a pipe open; stop reading it.
     subprocess.all.destroy();
   }
@@ -170,32 +189,6 @@ function waitForExit(child: {
 }): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
-
-/** Sends SIGTERM to a whole process group, then SIGKILL to whatever is left after a grace period. */
-async function terminateGroup(pid: number): Promise<void> {
-  if (!signalGroup(pid, 'SIGTERM')) return;
-  for (const deadline = Date.now() + KILL_GRACE_MS; Date.now() < deadline; ) {
-    await delay(25);
-    if (!signalGroup(pid, 0)) return;
-  }
-  signalGroup(pid, 'SIGKILL');
-}
-
-/** False when the group no longer exists (ESRCH) or may not be signalled. */
-function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Groups of commands still running; detached groups do not die with shoal unless killed here. */
-const liveGroups = new Set<number>();
-process.once('exit', () => {
-  for (const pid of liveGroups) signalGroup(pid, 'SIGKILL');
-});
 
 /** Keeps the first and last bytes of a stream within `maxBytes`, counting what falls between. */
 function createOutputCapture(maxBytes: number) {

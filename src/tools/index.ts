@@ -6,6 +6,7 @@ import { createListDirTool } from './list-dir';
 import { createReadFileTool } from './read-file';
 import { createRegistry, type ToolRegistry } from './registry';
 import { createResearchCodebaseTool, type StartResearch } from './research-codebase';
+import type { SandboxSettings } from './sandbox';
 import type { ShoalTool, ToolOptions } from './types';
 import { createUpdateFileTool } from './update-file';
 import { createWriteFileTool } from './write-file';
@@ -22,15 +23,17 @@ export function createReadOnlyTools(options: ToolOptions): ShoalTool[] {
  * Every tool of the main agent: read side, research, writes and commands. The
  * tools share `options.tracker` (a new one when absent) and journal their
  * writes into `options.journal` (keep the journal you pass: it is how the UI undoes).
+ * `sandbox` configures bash's sandbox.
  */
-export function createMainTools(options: ToolOptions & { startResearch: StartResearch }): ToolRegistry {
-  const shared = { ...options, tracker: options.tracker ?? createFileTracker() };
+export function createMainTools(options: ToolOptions & { startResearch: StartResearch; sandbox?: SandboxSettings }): ToolRegistry {
+  const { sandbox, ...rest } = options;
+  const shared = { ...rest, tracker: options.tracker ?? createFileTracker() };
   return createRegistry([
     ...createReadOnlyTools(shared),
     createResearchCodebaseTool(shared),
     createWriteFileTool(shared),
     createUpdateFileTool(shared),
-    createBashTool(shared),
+    createBashTool({ ...shared, ...sandbox }),
   ]);
 }
 

@@ -1,5 +1,6 @@
 import { Box, Text, useInput } from 'ink';
 import { useMemo, useState } from 'react';
+import { sessionCommandPrefix } from '../agent/command-prefix';
 import type { ApprovalDecision } from '../agent/nodes';
 import type { CallView } from '../state/types';
 import { clampOffset, commandRows, diffRows, inputRows, pageSize, windowRows, type PreviewRow } from './preview-rows';
@@ -25,9 +26,11 @@ const FRAME_ROWS = 4;
 
 /**
  * Asks whether one write or command may run, title first, then the diff or
- * command with every control character shown escaped. y/Enter allows once, a
- * allows the tool for the session, n denies with feedback, Esc denies and stops
- * the turn; v pages through a preview too tall for the box.
+ * command with every control character shown escaped, and whether a command
+ * runs sandboxed. y/Enter allows once; a allows the tool for the session, or
+ * for a command the prefix it names (`npm test …`; not offered for commands
+ * that chain or redirect); n denies with feedback, Esc denies and stops the
+ * turn; v pages through a preview too tall for the box.
  */
 export function ApprovalPrompt({ call, maxDiffLines, width, onAnswer, onDenyAndStop }: ApprovalPromptProps) {
   const [feedback, setFeedback] = useState<string | undefined>(undefined);
@@ -40,6 +43,10 @@ export function ApprovalPrompt({ call, maxDiffLines, width, onAnswer, onDenyAndS
   const bodyRows = Math.max(3, maxDiffLines - headingRows - FRAME_ROWS);
   const view = useMemo(() => windowRows(rows, bodyRows, offset), [rows, bodyRows, offset]);
   const isCut = rows.length > bodyRows;
+  const preview = call.preview;
+  const isCommand = call.toolName === 'bash';
+  const commandPrefix = isCommand && preview?.type === 'command' ? sessionCommandPrefix(preview.command) : undefined;
+  const canAllowSession = !isCommand || commandPrefix !== undefined;
 
   useInput((input, key) => {
     if (isTypingFeedback) {
@@ -64,11 +71,11 @@ export function ApprovalPrompt({ call, maxDiffLines, width, onAnswer, onDenyAndS
     } else if (key.escape) return onDenyAndStop();
     else if (input === 'v' && isCut) return setOffset(0);
     if (key.return || input === 'y' || input === 'Y') onAnswer({ type: 'allow' });
-    else if (input === 'a' || input === 'A') onAnswer({ type: 'allow-session' });
+    else if ((input === 'a' || input === 'A') && canAllowSession) onAnswer(commandPrefix === undefined ? { type: 'allow-session' } : { type: 'allow-session', commandPrefix });
     else if (input === 'n' || input === 'N') setFeedback('');
   });
 
-  const isProtected = call.preview?.type === 'diff' && call.preview.protectedReason !== undefined;
+  const isProtected = preview?.type === 'diff' && preview.protectedReason !== undefined;
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={isProtected ? 'red' : 'yellow'} paddingX={1}>
       {heading.map((line, index) => (
@@ -91,8 +98,12 @@ export function ApprovalPrompt({ call, maxDiffLines, width, onAnswer, onDenyAndS
         <Text>
           <Text bold color="green">y</Text>
           <Text> allow once  </Text>
-          <Text bold color="green">a</Text>
-          <Text>{` allow ${call.toolName === 'bash' ? 'all commands' : call.toolName} this session${isProtected ? ' (this file will still ask)' : ''}  `}</Text>
+          {canAllowSession ? (
+            <>
+              <Text bold color="green">a</Text>
+              <Text>{` allow ${commandPrefix !== undefined ? `\`${toVisibleText(commandPrefix)} …\`` : call.toolName} this session${isProtected ? ' (this file will still ask)' : ''}  `}</Text>
+            </>
+          ) : null}
           <Text bold color="red">n</Text>
           <Text> deny with feedback  </Text>
           {isCut && offset === undefined ? (
@@ -123,6 +134,13 @@ function headingLines(call: CallView): HeadingLine[] {
   if (preview?.type === 'diff' && preview.protectedReason !== undefined) {
     lines.push({ text: `⚠ Protected file: ${toVisibleText(preview.protectedReason)}.`, color: 'red', isBold: true });
     lines.push({ text: 'Writes here always ask, whatever the approval mode or allowances say.', color: 'red' });
+  }
+  if (preview?.type === 'command') {
+    lines.push(
+      preview.isSandboxed
+        ? { text: 'sandboxed: no network, writes only to the workspace and /tmp' }
+        : { text: 'not sandboxed: it runs with your access to files and the network', color: 'yellow' },
+    );
   }
   if (call.askedAgainBecause !== undefined) {
     lines.push({ text: `Asked again: ${toVisibleText(call.askedAgainBecause)} Below is the change against the file as it is now.`, color: 'magenta' });

@@ -79,6 +79,8 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
   const controller = useRef<AbortController | undefined>(undefined);
   const pendingApprovals = useRef(new Map<string, (decision: ApprovalDecision) => void>());
   const sessionAllowed = useRef(new Set<string>(options.allowedTools));
+  // `a` on a command allows that command's prefix, never every command.
+  const commandPrefixes = useRef<string[]>([]);
   const buffer = useRef<(AgentNode | UiEvent)[]>([]);
   const flushTimer = useRef<NodeJS.Timeout | undefined>(undefined);
 
@@ -102,7 +104,8 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
   useEffect(() => () => clearTimeout(flushTimer.current), []);
 
   const requestApproval: RequestApproval = useCallback((request, signal) => {
-    if (isAllowedWithoutAsking(latest.current.approvalMode, request, sessionAllowed.current)) {
+    const { approvalMode } = latest.current;
+    if (isAllowedWithoutAsking({ mode: approvalMode, request, sessionAllowed: sessionAllowed.current, commandPrefixes: commandPrefixes.current })) {
       return Promise.resolve({ type: 'allow' });
     }
     const key = callKey(request.agentId, request.toolCallId);
@@ -168,7 +171,8 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
     const resolve = pendingApprovals.current.get(key);
     if (!resolve) return;
     pendingApprovals.current.delete(key);
-    if (decision.type === 'allow-session') sessionAllowed.current.add(toolName);
+    if (decision.type === 'allow-session' && decision.commandPrefix !== undefined) commandPrefixes.current.push(decision.commandPrefix);
+    else if (decision.type === 'allow-session' && toolName !== 'bash') sessionAllowed.current.add(toolName);
     resolve(decision);
   }, []);
 

@@ -42,7 +42,7 @@ describe('protected paths always ask', () => {
         for (const target of TARGETS) {
           const request = await requestFor(current, toolName, target);
           expect(request.preview).toMatchObject({ protectedReason: expect.any(String) });
-          expect(isAllowedWithoutAsking(setting.mode, request, allowed), target).toBe(false);
+          expect(isAllowedWithoutAsking({ mode: setting.mode, request, sessionAllowed: allowed }), target).toBe(false);
           const decision = await policy(request, new AbortController().signal);
           expect(decision.type, target).toBe('deny');
           expect(decision.type === 'deny' && decision.feedback).toMatch(/is protected \(.+\)\..*not --allow write_file, not --yolo/);
@@ -50,7 +50,7 @@ describe('protected paths always ask', () => {
         // The same setting still lets an ordinary file through whenever it did before.
         const ordinary = await requestFor(current, toolName, 'src/a.ts');
         const expected = setting.mode !== 'ask' || allowed.has(toolName);
-        expect(isAllowedWithoutAsking(setting.mode, ordinary, allowed)).toBe(expected);
+        expect(isAllowedWithoutAsking({ mode: setting.mode, request: ordinary, sessionAllowed: allowed })).toBe(expected);
       });
     }
   }

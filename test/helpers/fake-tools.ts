@@ -25,6 +25,8 @@ export function createFakeTool(options: {
   log?: Interval[];
   fail?: string[];
   onRun?: (label: string) => void;
+  /** What a write tool's command preview says about the sandbox. */
+  isSandboxed?: boolean;
 }): ShoalTool<z.infer<typeof input>> {
   return {
     name: options.name,
@@ -43,7 +45,7 @@ export function createFakeTool(options: {
         options.log?.push({ toolCallId: context.toolCallId, start, end: performance.now() });
       }
     },
-    preview: options.kind === 'write' ? async (value) => ({ type: 'command', command: value.label, cwd: '/fake', isSandboxed: false }) : undefined,
+    preview: options.kind === 'write' ? async (value) => ({ type: 'command', command: value.label, cwd: '/fake', isSandboxed: options.isSandboxed ?? false }) : undefined,
   };
 }
 

@@ -1,52 +1,38 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { createBashTool, type BashToolOptions } from '../../src/tools/bash';
+import type { SandboxProbe } from '../../src/tools/sandbox';
+import { ESCAPING_SLEEPS, markedAlive, readLine } from '../helpers/processes';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
 const context = { signal: new AbortController().signal, toolCallId: 'call-1', batchId: 'main:1', emit: () => {} };
+const unsandboxed: SandboxProbe = async () => ({ isAvailable: false, note: 'no sandbox in this test' });
+const isLinux = process.platform === 'linux';
+/** Killed sandboxes vanish a moment after bwrap exits; without a sandbox the tool itself waits until the tree is gone. */
+const SETTLE_MS = 1000;
 
-async function run(command: string, options: Partial<BashToolOptions> & { timeout_ms?: number } = {}) {
-  const cwd = await createTempWorkspace();
-  const { timeout_ms, ...toolOptions } = options;
-  const started = Date.now();
-  const result = await createBashTool({ cwd, ...toolOptions }).execute({ command, timeout_ms }, context);
-  return { cwd, result, elapsedMs: Date.now() - started };
-}
+/** Records the command's marker, starts a background sleep, then keeps the shell busy. */
+const backgroundSleep = 'echo $SHOAL_COMMAND_ID > marker; sleep 30 & wait';
 
-/** True while `pid` runs; a zombie (dead, not yet reaped by a non-reaping init) counts as gone. */
-function isAlive(pid: number): boolean {
-  if (existsSync('/proc')) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-    } catch {
-      return false;
-    }
+// Everything but confinement behaves the same in the sandbox (real bwrap, Linux) and without it.
+describe.each([
+  ...(isLinux ? [{ mode: 'in the sandbox', sandbox: undefined }] : []),
+  { mode: 'without a sandbox', sandbox: unsandboxed },
+])('bash $mode', ({ sandbox }) => {
+  const isSandboxed = sandbox === undefined;
+  const settleMs = isSandboxed ? SETTLE_MS : 0;
+  const tool = (options: BashToolOptions) => createBashTool({ sandbox, ...options });
+
+  async function run(command: string, options: Partial<BashToolOptions> & { timeout_ms?: number } = {}) {
+    const cwd = await createTempWorkspace();
+    const { timeout_ms, ...toolOptions } = options;
+    const started = Date.now();
+    const result = await tool({ cwd, ...toolOptions }).execute({ command, timeout_ms }, context);
+    return { cwd, result, elapsedMs: Date.now() - started };
   }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-async function readPid(file: string): Promise<number> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const text = await readFile(file, 'utf8').catch(() => '');
-    if (text.endsWith('\n')) return Number(text.trim());
-    await delay(10);
-  }
-  throw new Error(`no pid in ${file}`);
-}
-
-/** Starts a background sleep that records its pid, then keeps the shell busy. */
-const backgroundSleep = 'sleep 30 & echo $! > bg.pid; wait';
-
-describe('bash', () => {
   it('returns the output and the exit code', async () => {
     const { result } = await run('echo hi');
     expect(result).toEqual({ output: 'hi\nexit code 0', summary: 'exit 0, 1 line' });
@@ -76,27 +62,29 @@ describe('bash', () => {
 
   it('reports a death by signal', async () => {
     const { result } = await run('kill -USR1 $$');
-    expect(result).toEqual({ output: '(no output)\nkilled by signal SIGUSR1', summary: 'killed by SIGUSR1' });
+    // bwrap reports a signalled command as a shell would, 128 + the signal's number.
+    if (isSandboxed) expect(result.summary).toBe('exit 138, 0 lines');
+    else expect(result).toEqual({ output: '(no output)\nkilled by signal SIGUSR1', summary: 'killed by SIGUSR1' });
   });
 
   it('kills the whole process tree on timeout', async () => {
     const { cwd, result, elapsedMs } = await run(`echo started; ${backgroundSleep}`, { timeout_ms: 500 });
     expect(result.output).toMatch(/^started\nkilled after timeout of 0\.5 s \(the command and its child processes were stopped\)/);
     expect(result.summary).toBe('timed out after 0.5 s');
-    expect(isAlive(await readPid(path.join(cwd, 'bg.pid')))).toBe(false);
+    expect(await markedAlive(path.join(cwd, 'marker'), settleMs)).toEqual([]);
     expect(elapsedMs).toBeLessThan(5000);
   });
 
   it('falls back to SIGKILL for a tree that ignores SIGTERM', async () => {
     const { cwd, result } = await run(`trap "" TERM; ${backgroundSleep}`, { timeout_ms: 300 });
     expect(result.summary).toBe('timed out after 0.3 s');
-    expect(isAlive(await readPid(path.join(cwd, 'bg.pid')))).toBe(false);
+    expect(await markedAlive(path.join(cwd, 'marker'), settleMs)).toEqual([]);
   });
 
   it('stops background processes when the command ends', async () => {
-    const { cwd, result, elapsedMs } = await run('sleep 30 & echo $! > bg.pid; echo started');
+    const { cwd, result, elapsedMs } = await run('echo $SHOAL_COMMAND_ID > marker; sleep 30 & echo started');
     expect(result.output).toBe('started\nexit code 0');
-    expect(isAlive(await readPid(path.join(cwd, 'bg.pid')))).toBe(false);
+    expect(await markedAlive(path.join(cwd, 'marker'), settleMs)).toEqual([]);
     expect(elapsedMs).toBeLessThan(5000);
   });
 
@@ -104,16 +92,62 @@ describe('bash', () => {
     const cwd = await createTempWorkspace();
     const controller = new AbortController();
     const started = Date.now();
-    const running = createBashTool({ cwd }).execute(
+    const running = tool({ cwd }).execute(
       { command: backgroundSleep },
       { ...context, signal: controller.signal },
     );
-    const pid = await readPid(path.join(cwd, 'bg.pid'));
-    expect(isAlive(pid)).toBe(true);
+    const marker = path.join(cwd, 'marker');
+    await readLine(marker);
+    expect(await markedAlive(marker)).not.toEqual([]);
     controller.abort();
     await expect(running).rejects.toThrow('Cancelled');
-    expect(isAlive(pid)).toBe(false);
+    expect(await markedAlive(marker, settleMs)).toEqual([]);
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('kills escaped (setsid) and ordinary children on timeout', async () => {
+    const { cwd, result } = await run(ESCAPING_SLEEPS, { timeout_ms: 500 });
+    expect(result.summary).toBe('timed out after 0.5 s');
+    expect(await markedAlive(path.join(cwd, 'marker'), settleMs)).toEqual([]);
+  });
+
+  it('kills escaped (setsid) and ordinary children on abort', async () => {
+    const cwd = await createTempWorkspace();
+    const controller = new AbortController();
+    const running = tool({ cwd }).execute({ command: ESCAPING_SLEEPS }, { ...context, signal: controller.signal });
+    const marker = path.join(cwd, 'marker');
+    await readLine(marker);
+    await delay(100); // both sleeps started
+    expect((await markedAlive(marker)).length).toBeGreaterThanOrEqual(2);
+    controller.abort();
+    await expect(running).rejects.toThrow('Cancelled');
+    expect(await markedAlive(marker, settleMs)).toEqual([]);
+  });
+
+  it('kills escaped (setsid) children left behind when the command ends', async () => {
+    const { cwd, result } = await run('echo $SHOAL_COMMAND_ID > marker; setsid sleep 300 > /dev/null 2>&1 & echo started');
+    expect(result.output).toBe('started\nexit code 0');
+    expect(await markedAlive(path.join(cwd, 'marker'), settleMs)).toEqual([]);
+  });
+
+  it('hides credentials from the environment but keeps PATH and HOME', async () => {
+    const secrets = { OPENAI_API_KEY: 'sk-test-openai', GITHUB_TOKEN: 'ghp-test', AWS_SECRET_ACCESS_KEY: 'aws-test-secret' };
+    const saved = Object.keys(secrets).map((name) => [name, process.env[name]] as const);
+    Object.assign(process.env, secrets);
+    try {
+      const { result } = await run('env');
+      for (const [name, value] of Object.entries(secrets)) {
+        expect(result.output).not.toContain(name);
+        expect(result.output).not.toContain(value);
+      }
+      expect(result.output).toContain(`PATH=${process.env.PATH}\n`);
+      expect(result.output).toContain(`HOME=${process.env.HOME}\n`);
+    } finally {
+      for (const [name, value] of saved) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
   });
 
   it('does not start a command when already aborted', async () => {
@@ -121,7 +155,7 @@ describe('bash', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(
-      createBashTool({ cwd }).execute({ command: 'touch ran' }, { ...context, signal: controller.signal }),
+      tool({ cwd }).execute({ command: 'touch ran' }, { ...context, signal: controller.signal }),
     ).rejects.toThrow('Cancelled');
     expect(existsSync(path.join(cwd, 'ran'))).toBe(false);
   });
@@ -144,13 +178,13 @@ describe('bash', () => {
 
   it('previews the command and its directory', async () => {
     const cwd = await createTempWorkspace();
-    expect(await createBashTool({ cwd }).preview!({ command: 'npm test' })).toEqual({ type: 'command', command: 'npm test', cwd, isSandboxed: false });
+    expect(await tool({ cwd }).preview!({ command: 'npm test' })).toEqual({ type: 'command', command: 'npm test', cwd, isSandboxed });
   });
 
   it('describes the call by the first line of the command, cut to 80 characters', async () => {
-    const tool = createBashTool({ cwd: '/' });
-    expect(tool.describe({ command: 'npm test' })).toBe('npm test');
-    expect(tool.describe({ command: 'cd src\nls' })).toBe('cd src …');
-    expect(tool.describe({ command: `echo ${'x'.repeat(100)}` })).toBe(`echo ${'x'.repeat(74)}…`);
+    const described = tool({ cwd: '/' });
+    expect(described.describe({ command: 'npm test' })).toBe('npm test');
+    expect(described.describe({ command: 'cd src\nls' })).toBe('cd src …');
+    expect(described.describe({ command: `echo ${'x'.repeat(100)}` })).toBe(`echo ${'x'.repeat(74)}…`);
   });
 });

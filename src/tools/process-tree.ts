@@ -1,0 +1,131 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import { COMMAND_MARKER_VARIABLE } from './command-env';
+
+/** How long a process tree gets between SIGTERM and SIGKILL. */
+const KILL_GRACE_MS = 1000;
+const POLL_MS = 25;
+const STOP_SIGNALS = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
+
+/**
+ * One running command: its detached process group, and the marker its
+ * environment carries. Processes that leave the group (`setsid`) are found by
+ * the marker in `/proc/<pid>/environ`; in the sandbox its PID namespace does that job.
+ */
+export interface CommandTree {
+  pid: number;
+  marker: string;
+  isSandboxed: boolean;
+}
+
+const liveTrees = new Set<CommandTree>();
+
+/**
+ * Registers a running tree so that shoal's exit, or a SIGTERM, SIGHUP or SIGINT
+ * to shoal, kills it; returns the function that unregisters it.
+ */
+export function trackTree(tree: CommandTree): () => void {
+  if (liveTrees.size === 0) for (const signal of STOP_SIGNALS) process.on(signal, onStopSignal);
+  liveTrees.add(tree);
+  return () => {
+    liveTrees.delete(tree);
+    if (liveTrees.size === 0) removeSignalHandlers();
+  };
+}
+
+/** Sends SIGTERM to the whole tree, then SIGKILL to whatever is left after a grace period. */
+export async function terminateTree(tree: CommandTree): Promise<void> {
+  let isGroupAlive = signalGroup(tree.pid, 'SIGTERM');
+  let escaped = signalMarked(tree, 'SIGTERM');
+  for (const deadline = Date.now() + KILL_GRACE_MS; isGroupAlive || escaped; ) {
+    if (Date.now() >= deadline) {
+      killTreeNow(tree);
+      return;
+    }
+    await delay(POLL_MS);
+    isGroupAlive = signalGroup(tree.pid, 0);
+    escaped = signalMarked(tree, 0);
+  }
+}
+
+/** SIGKILLs the tree at once; synchronous, for exit and signal handlers. */
+function killTreeNow(tree: CommandTree): void {
+  signalGroup(tree.pid, 'SIGKILL');
+  signalMarked(tree, 'SIGKILL');
+}
+
+/** False when the group no longer exists (ESRCH) or may not be signalled. */
+function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Signals the tree's processes that left its group; true when there were any. */
+function signalMarked(tree: CommandTree, signal: NodeJS.Signals | 0): boolean {
+  if (tree.isSandboxed) return false;
+  const pids = markedPids(tree.marker);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Gone already.
+    }
+  }
+  return pids.length > 0;
+}
+
+/**
+ * Processes whose environment carries `marker`. Only processes of shoal's own
+ * user can be read (others fail with EACCES), and a zombie's environment reads empty, so the dead never match.
+ */
+function markedPids(marker: string): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return []; // Not Linux: the process group is all we have.
+  }
+  const needle = Buffer.from(`${COMMAND_MARKER_VARIABLE}=${marker}\0`);
+  const pids: number[] = [];
+  for (const entry of entries) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`).includes(needle)) pids.push(pid);
+    } catch {
+      // Another user's process, or one that just exited.
+    }
+  }
+  return pids;
+}
+
+process.once('exit', () => {
+  for (const tree of liveTrees) killTreeNow(tree);
+});
+
+/**
+ * Kills every live tree, then hands the signal on: when nobody else handles it
+ * (only signal-exit's listeners, which merely re-raise), shoal re-raises it to
+ * die the conventional way; otherwise the other handler (headless SIGINT) decides.
+ */
+function onStopSignal(signal: NodeJS.Signals): void {
+  for (const tree of liveTrees) killTreeNow(tree);
+  const others = process.listenerCount(signal) - 1 - signalExitListeners();
+  removeSignalHandlers();
+  if (others <= 0) process.kill(process.pid, signal);
+}
+
+function removeSignalHandlers(): void {
+  for (const signal of STOP_SIGNALS) process.off(signal, onStopSignal);
+}
+
+/** How many signal listeners belong to signal-exit (v3 via Ink, v4 via execa); they act only when nobody else listens. */
+function signalExitListeners(): number {
+  const legacy = (process as { __signal_exit_emitter__?: { count?: number } }).__signal_exit_emitter__?.count ?? 0;
+  const modern = (globalThis as Record<symbol, { count?: number } | undefined>)[Symbol.for('signal-exit emitter')]?.count ?? 0;
+  return legacy + modern;
+}
