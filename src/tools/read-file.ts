@@ -1,12 +1,13 @@
-import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { readdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { isBinaryFile } from '../workspace/binary';
+import { BINARY_SNIFF_BYTES, isBinary } from '../workspace/binary';
 import { snapshotOf } from './edit/file-tracker';
 import { capLines, formatBytes, plural, truncateLine } from './output-cap';
 import { describePath, resolveToolPath, toFsError, type ToolPath } from '../workspace/tool-path';
+import { openRegularFile, readHead } from '../workspace/regular-file';
 import { decodeText } from '../workspace/text-encoding';
 import type { ShoalTool, ToolOptions, ToolResult } from './types';
 
@@ -49,7 +50,7 @@ export function createReadFileTool(options: ToolOptions): ShoalTool<ReadFileInpu
       `Shows up to ${DEFAULT_LIMIT} lines from offset (default 1) and at most 256 KiB; ` +
       `lines over ${MAX_LINE_CHARS} characters are cut. When output is cut, the last line says which offset reads on. ` +
       'Files over 10 MiB need offset/limit (find the lines with grep first). ' +
-      'Refuses binary files and directories (use list_dir). A file that is not UTF-8 is shown decoded as Latin-1, with a note. ' +
+      'Refuses binary files, directories (use list_dir) and special files (FIFOs, sockets, devices). A file that is not UTF-8 is shown decoded as Latin-1, with a note. ' +
       'Batch independent read-only calls (read_file, list_dir, glob, grep) in one response; they run in parallel.',
     inputSchema: readFileInputSchema,
     kind: 'read-only',
@@ -62,47 +63,70 @@ export function createReadFileTool(options: ToolOptions): ShoalTool<ReadFileInpu
     async execute(input, { signal }) {
       const file = await resolveToolPath(options.cwd, input.path);
       const shown = file.shownPath;
-      const stats = await stat(file.absolute).catch(async (error: unknown) => {
+      // The handle is judged, not the path: what is read is the regular file that was checked, and a FIFO never blocks.
+      const opened = await openRegularFile(file.absolute).catch(async (error: unknown) => {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(await missingFileMessage(file));
         throw toFsError(error, shown);
       });
-      if (stats.isDirectory()) throw new Error(`${shown} is a directory; use list_dir to see what it holds.`);
-      if (!stats.isFile()) {
-        throw new Error(`${shown} is not a regular file (a device, pipe or socket); read_file reads files only.`);
+      if (!opened.isRegular) {
+        if (opened.kind === 'a directory') throw new Error(`${shown} is a directory; use list_dir to see what it holds.`);
+        throw new Error(`${shown} is ${opened.kind}, not a regular file; read_file reads regular files only.`);
       }
-      if (stats.size === 0) {
-        options.tracker?.record(file.absolute, snapshotOf(new Uint8Array(), stats.mtimeMs));
-        return { output: `${shown} is empty (0 bytes).`, summary: 'empty' };
+      const { handle, stats } = opened;
+      try {
+        return await readOpenFile({ handle, stats, file, input, signal, tracker: options.tracker });
+      } catch (error) {
+        throw error instanceof Error && !('code' in error) ? error : toFsError(error, shown);
+      } finally {
+        await handle.close();
       }
-      if (await isBinaryFile(file.absolute).catch((error: unknown) => Promise.reject(toFsError(error, shown)))) {
-        throw new Error(`${shown} is a binary file (${formatBytes(stats.size)}); read_file shows text only.`);
-      }
-
-      const offset = input.offset ?? 1;
-      const limit = input.limit ?? DEFAULT_LIMIT;
-      const isBig = stats.size > MAX_WHOLE_FILE_BYTES;
-      if (isBig && input.offset === undefined && input.limit === undefined) {
-        throw new Error(
-          `${shown} is ${formatBytes(stats.size)}, over the 10 MiB limit for reading whole. ` +
-            'Use grep to find the lines you need, then read_file with offset and limit.',
-        );
-      }
-      const window = await (isBig
-        ? readLineRange(file.absolute, offset, limit, signal)
-        : readFile(file.absolute, { signal }).then((bytes) => {
-            options.tracker?.record(file.absolute, snapshotOf(bytes, stats.mtimeMs));
-            const decoded = decodeText(bytes);
-            return { ...sliceLines(decoded.text, offset, limit), isUtf8: decoded.isUtf8 };
-          })
-      ).catch((error: unknown) => Promise.reject(toFsError(error, shown)));
-      // Only a range was read: size and mtime are what the write tools can compare (they refuse files this big anyway).
-      if (isBig) options.tracker?.record(file.absolute, { size: stats.size, mtimeMs: stats.mtimeMs });
-      if (window.lines.length === 0) {
-        throw new Error(`${shown} has ${plural(window.totalLines ?? 0, 'line')}; offset ${offset} is past the end.`);
-      }
-      return formatWindow({ window, offset, size: stats.size, shown });
     },
   };
+}
+
+/** Reads the wanted lines of an opened regular file, never more than its size when opened, nor all of a big one. */
+async function readOpenFile(options: {
+  handle: FileHandle;
+  stats: Stats;
+  file: ToolPath;
+  input: ReadFileInput;
+  signal: AbortSignal;
+  tracker: ToolOptions['tracker'];
+}): Promise<ToolResult> {
+  const { handle, stats, file, input, tracker } = options;
+  const shown = file.shownPath;
+  if (stats.size === 0) {
+    tracker?.record(file.absolute, snapshotOf(new Uint8Array(), stats.mtimeMs));
+    return { output: `${shown} is empty (0 bytes).`, summary: 'empty' };
+  }
+  if (isBinary(await readHead(handle, Math.min(stats.size, BINARY_SNIFF_BYTES)))) {
+    throw new Error(`${shown} is a binary file (${formatBytes(stats.size)}); read_file shows text only.`);
+  }
+
+  const offset = input.offset ?? 1;
+  const limit = input.limit ?? DEFAULT_LIMIT;
+  const isBig = stats.size > MAX_WHOLE_FILE_BYTES;
+  if (isBig && input.offset === undefined && input.limit === undefined) {
+    throw new Error(
+      `${shown} is ${formatBytes(stats.size)}, over the 10 MiB limit for reading whole. ` +
+        'Use grep to find the lines you need, then read_file with offset and limit.',
+    );
+  }
+  let window: LineWindow;
+  if (isBig) {
+    window = await readLineRange(handle, offset, limit, options.signal);
+    // Only a range was read: size and mtime are what the write tools can compare (they refuse files this big anyway).
+    tracker?.record(file.absolute, { size: stats.size, mtimeMs: stats.mtimeMs });
+  } else {
+    const bytes = await readHead(handle, stats.size);
+    tracker?.record(file.absolute, snapshotOf(bytes, stats.mtimeMs));
+    const decoded = decodeText(bytes);
+    window = { ...sliceLines(decoded.text, offset, limit), isUtf8: decoded.isUtf8 };
+  }
+  if (window.lines.length === 0) {
+    throw new Error(`${shown} has ${plural(window.totalLines ?? 0, 'line')}; offset ${offset} is past the end.`);
+  }
+  return formatWindow({ window, offset, size: stats.size, shown });
 }
 
 /** Numbers the lines, applies the byte cap and says where to read on. */
@@ -145,12 +169,13 @@ function sliceLines(text: string, offset: number, limit: number): Omit<LineWindo
  * be recovered and decoded as UTF-8 when they are valid.
  */
 async function readLineRange(
-  absolute: string,
+  handle: FileHandle,
   offset: number,
   limit: number,
   signal: AbortSignal,
 ): Promise<LineWindow> {
-  const stream = createReadStream(absolute, { encoding: 'latin1', signal });
+  // The caller closes the handle; the stream only borrows it.
+  const stream = handle.createReadStream({ encoding: 'latin1', start: 0, autoClose: false, signal });
   const reader = createInterface({ input: stream, crlfDelay: Infinity });
   const lines: string[] = [];
   let isUtf8 = true;

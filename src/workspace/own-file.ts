@@ -1,6 +1,5 @@
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { resolveInWorkspace } from './paths';
+import { openRegularFile, readHead } from './regular-file';
 
 /** What reading one of shoal's own files from the workspace (AGENTS.md, .gitignore, .shoal/config.json) found. */
 export type OwnFileRead =
@@ -26,39 +25,22 @@ export async function readOwnFile(root: string, relativePath: string, options: {
     const isOutside = (error as Error).message.includes('outside the workspace');
     return { status: 'refused', reason: isOutside ? 'it points outside the workspace' : 'it is a symlink to nothing' };
   }
-  let handle;
+  let opened;
   try {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: a symlink swapped in after the check is not followed.
-    handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    opened = await openRegularFile(absolute);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { status: 'missing' };
     return { status: 'refused', reason: code === 'ELOOP' ? 'it became a symlink' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : `it cannot be opened (${code ?? 'unknown error'})` };
   }
+  if (!opened.isRegular) return { status: 'refused', reason: `${opened.kind}, not a regular file` };
+  const { handle, stats } = opened;
   try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) return { status: 'refused', reason: `${describeKind(stats)}, not a regular file` };
-    const length = Math.min(stats.size, options.maxBytes);
-    const buffer = Buffer.alloc(length);
-    let filled = 0;
-    while (filled < length) {
-      const { bytesRead } = await handle.read(buffer, filled, length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    const bytes = buffer.subarray(0, filled);
+    const bytes = await readHead(handle, Math.min(stats.size, options.maxBytes));
     return { status: 'read', text: bytes.toString('utf8'), bytes, isCut: stats.size > options.maxBytes };
   } catch (error) {
     return { status: 'refused', reason: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})` };
   } finally {
     await handle.close();
   }
-}
-
-function describeKind(stats: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
-  if (stats.isDirectory()) return 'a directory';
-  if (stats.isFIFO()) return 'a FIFO';
-  if (stats.isSocket()) return 'a socket';
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
-  return 'a special file';
 }
