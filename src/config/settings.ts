@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { z } from 'zod';
 import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
+import { readOwnFile } from '../workspace/own-file';
 import { displayPath, nonEmpty, projectConfigPath, userConfigPath } from './paths';
 
 export { userConfigPath } from './paths';
@@ -115,7 +116,7 @@ export async function loadConfig(options: {
     readFlags(options.flags),
     readEnvironment(options.env),
     await readConfigFile(files.user, { display: show(files.user), isProject: false, userDisplay: show(files.user) }),
-    await readConfigFile(files.project, { display: show(files.project), isProject: true, userDisplay: show(files.user) }),
+    await readConfigFile(files.project, { display: show(files.project), isProject: true, userDisplay: show(files.user), cwd: options.cwd }),
   ];
 
   const resolved: ResolvedConfig = { settings: {}, sources: {}, files };
@@ -165,11 +166,16 @@ interface FileOptions {
   display: string;
   isProject: boolean;
   userDisplay: string;
+  /** The workspace, for the project file: it is read through the workspace's confinement. */
+  cwd?: string;
 }
 
 async function readConfigFile(file: string, options: FileOptions): Promise<Layer> {
   const sourceOf = (): SettingSource => ({ kind: 'file', path: file });
-  const contents = await readOptionalFile(file, options.display);
+  const contents =
+    options.isProject && options.cwd !== undefined
+      ? await readProjectFile(options.cwd, options.display)
+      : await readOptionalFile(file, options.display);
   if (contents === undefined) return { settings: {}, sourceOf };
   // Strip a byte-order mark, which some Windows editors write and JSON.parse refuses.
   const data = parseJson(contents.replace(/^\uFEFF/, ''), options.display);
@@ -189,6 +195,22 @@ async function readOptionalFile(file: string, display: string): Promise<string |
       : String(error);
     throw new ConfigError(`${display} cannot be read: ${reason}`);
   }
+}
+
+/** A config file bigger than this is not a config file. */
+const MAX_PROJECT_CONFIG_BYTES = 1024 * 1024;
+
+/**
+ * The repository controls `.shoal/config.json`: a FIFO there would hang
+ * start-up and a link to /dev/zero fill memory, so it is read like every
+ * workspace file (no symlink out, regular files only, size-capped).
+ */
+async function readProjectFile(cwd: string, display: string): Promise<string | undefined> {
+  const read = await readOwnFile(cwd, '.shoal/config.json', { maxBytes: MAX_PROJECT_CONFIG_BYTES });
+  if (read.status === 'missing') return undefined;
+  if (read.status === 'refused') throw new ConfigError(`${display} cannot be read: ${read.reason}`);
+  if (read.isCut) throw new ConfigError(`${display} cannot be read: it is over 1 MiB, too big for a config file`);
+  return read.text;
 }
 
 function parseJson(contents: string, display: string): unknown {
