@@ -4,11 +4,13 @@ import { createReadOnlyTools } from '../../src/tools';
 import { createGrepTool } from '../../src/tools/grep';
 import { isRipgrepAvailable } from '../../src/tools/grep/ripgrep';
 import { createRegistry, type ToolRegistry } from '../../src/tools/registry';
+import { createUpdateFileTool } from '../../src/tools/update-file';
+import { createWriteFileTool } from '../../src/tools/write-file';
 import { createHostileRepo, SECRET_MARKER, type HostileRepo } from './hostile-repo';
 
 /**
  * Attacks by a hostile repository (or a model steered by one) on every tool
- * that reads the workspace. Each row: a tool by registry name, an input, and
+ * that reads the workspace (write tools through preview: nothing is written). Each row: a tool by registry name, an input, and
  * what must come of it. Whatever the row, no output or error may carry the
  * secret or a line of the machine's own files, and no call may hang. A new
  * tool joins by being in the registry `registryFor` builds and adding rows.
@@ -43,6 +45,8 @@ interface AttackRow {
   mustNotShow?: string[];
   /** Run against one grep backend only (its notes differ); default: every available backend. */
   backend?: GrepBackend;
+  /** Write tools are attacked through `preview`, which reads what it would change and never writes. */
+  call?: 'execute' | 'preview';
 }
 
 type GrepBackend = 'builtin' | 'ripgrep';
@@ -138,6 +142,13 @@ const rows: AttackRow[] = [
   { name: 'glob pattern NUL byte', tool: 'glob', input: () => ({ pattern: 'rootfs\0/etc/*' }), expect: { refused: NUL } },
   { name: 'grep include NUL byte', tool: 'grep', input: () => ({ pattern: 'x', include: 'src/\0*' }), expect: { refused: NUL } },
 
+  // The write tools read the file they would change: the same refusals, through preview.
+  { name: 'update_file preview of a FIFO', tool: 'update_file', call: 'preview', input: () => ({ path: 'pipe.txt', old_string: 'a', new_string: 'b' }), expect: { refused: FIFO } },
+  { name: 'update_file preview of a socket', tool: 'update_file', call: 'preview', input: () => ({ path: 'socket.sock', old_string: 'a', new_string: 'b' }), expect: { refused: /is a socket, not a regular file/ } },
+  { name: 'write_file preview over a device node', tool: 'write_file', call: 'preview', input: () => ({ path: 'zero-device', content: 'x' }), expect: { refused: (repo) => (repo.isDeviceReal ? /is a device, not a regular file/ : FIFO) } },
+  { name: 'update_file preview through a link to the secret', tool: 'update_file', call: 'preview', input: () => ({ path: 'config-link.json', old_string: 'sk', new_string: 'x' }), expect: { refused: OUTSIDE } },
+  { name: 'write_file preview through rootfs', tool: 'write_file', call: 'preview', input: (repo) => ({ path: throughRoot(repo, 'notes.txt'), content: 'x' }), expect: { refused: OUTSIDE } },
+
   // A link to nothing.
   { name: 'read_file a dangling link', tool: 'read_file', input: () => ({ path: 'dangling' }), expect: { refused: /symlink whose target does not exist/ } },
   { name: 'glob through a dangling link', tool: 'glob', input: () => ({ pattern: 'dangling/*' }), expect: { absent: true } },
@@ -146,12 +157,14 @@ const rows: AttackRow[] = [
 const grepBackends: GrepBackend[] = (await isRipgrepAvailable()) ? ['builtin', 'ripgrep'] : ['builtin'];
 
 /**
- * The read-only registry exactly as research sub-agents get it (and as the
- * main agent's read side is built), with grep pinned to one backend.
+ * The read-only tools exactly as research sub-agents get them (and as the
+ * main agent's read side is built), with grep pinned to one backend, plus the
+ * write tools, attacked through preview only.
  */
 function registryFor(repo: HostileRepo, backend: GrepBackend): ToolRegistry {
-  const tools = createReadOnlyTools({ cwd: repo.root }).filter((tool) => tool.name !== 'grep');
-  return createRegistry([...tools, createGrepTool({ cwd: repo.root, backend })]);
+  const options = { cwd: repo.root };
+  const readOnly = createReadOnlyTools(options).filter((tool) => tool.name !== 'grep');
+  return createRegistry([...readOnly, createGrepTool({ ...options, backend }), createWriteFileTool(options), createUpdateFileTool(options)]);
 }
 
 /** Validates the input as the loop does, runs the tool under the time limit, and returns what the model would read. */
@@ -168,6 +181,7 @@ async function attack(registry: ToolRegistry, row: AttackRow, repo: HostileRepo)
   });
   const run = (async () => {
     const input = tool.inputSchema.parse(row.input(repo));
+    if (row.call === 'preview') return { output: JSON.stringify(await tool.preview!(input)), summary: 'preview' };
     const context = { signal: controller.signal, toolCallId: 'attack', batchId: 'main:1', emit: () => {} };
     return tool.execute(input, context);
   })();
@@ -220,7 +234,7 @@ describe('a hostile repository cannot read outside the workspace, or hang a tool
     expect(await realpath(path.join(repo.root, 'config-link.json'))).toBe(repo.secretPath);
   });
 
-  it('covers every read-only tool', () => {
+  it('covers every tool in the registry', () => {
     const covered = new Set(rows.map((row) => row.tool));
     const names = [...registryFor(repo, 'builtin').keys()];
     expect(names.filter((name) => !covered.has(name))).toEqual([]);
