@@ -97,13 +97,16 @@ export async function findFiles(options: FindFilesOptions): Promise<FoundFile[]>
  */
 export async function assertPatternInside(options: { root: string; directory: string; pattern: string }): Promise<void> {
   // Node's fs throws on a NUL synchronously, inside fast-glob's walk, where no caller can catch it.
-  if (options.pattern.includes('\0')) throw new Error(`The pattern ${JSON.stringify(options.pattern)} contains a NUL byte.`);
+  if (options.pattern.includes('\0')) throw new Error(`The pattern ${JSON.stringify(options.pattern)} contains a NUL byte; remove it.`);
+  let realRoot: string | undefined;
   for (const task of fg.generateTasks(options.pattern, { cwd: options.directory, dot: true })) {
     if (task.base === '.') continue;
     const absolute = path.resolve(options.directory, task.base);
     // A prefix that cannot be resolved cannot be walked either: nothing to check.
     const real = await realpath(absolute).catch(() => undefined);
-    if (isInside(options.root, absolute) && (real === undefined || isInside(options.root, real))) continue;
+    // Compared with the root's real path too, in case a caller passed the root through a symlink (/tmp on macOS).
+    realRoot ??= await realpath(options.root);
+    if (isInside(options.root, absolute) && (real === undefined || isInside(realRoot, real))) continue;
     throw new Error(
       `The pattern ${options.pattern} goes through ${toWorkspacePath(options.root, absolute)}, which leads outside the workspace ` +
         '(a symlink to elsewhere); shoal does not follow symlinks out of the workspace. Use a pattern inside it.',
