@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { comparePaths, findFiles } from '../workspace/find-files';
+import { comparePaths, findFiles, type SkippedFile } from '../workspace/find-files';
 import { capLines, plural } from './output-cap';
+import { skippedNote } from './skipped-note';
 import { describePath, resolveToolPath, statToolPath } from '../workspace/tool-path';
 import type { ShoalTool, ToolOptions } from './types';
 
@@ -27,7 +28,8 @@ export function createGlobTool(options: ToolOptions): ShoalTool<GlobInput> {
     description:
       'Find files by name with a glob pattern (fast-glob syntax: **, *, ?, {a,b}, [abc]) matched relative to path. ' +
       'Returns workspace-relative file paths, most recently modified first, at most 1000. ' +
-      'Includes dot files but skips .git and anything .gitignore ignores; lists files only, not directories. ' +
+      'Includes dot files but skips .git and anything .gitignore ignores; lists regular files only, not directories, ' +
+        'symlinks (never followed) or FIFOs and devices. ' +
       'Use grep to search file contents. ' +
       'Batch independent read-only calls (read_file, list_dir, glob, grep) in one response; they run in parallel.',
     inputSchema: globInputSchema,
@@ -40,9 +42,13 @@ export function createGlobTool(options: ToolOptions): ShoalTool<GlobInput> {
         throw new Error(`${directory.shownPath} is a file; glob needs a directory as path.`);
       }
       const { root, absolute } = directory;
-      const files = await findFiles({ root, directory: absolute, pattern: input.pattern, signal });
+      const skipped: SkippedFile[] = [];
+      const onSkipped = (file: SkippedFile) => skipped.push(file);
+      const files = await findFiles({ root, directory: absolute, pattern: input.pattern, signal, onSkipped });
+      const note = skippedNote(skipped);
       if (files.length === 0) {
-        return { output: `No files match ${withBase(input.pattern, directory.shownPath)}.`, summary: '0 files' };
+        const output = `No files match ${withBase(input.pattern, directory.shownPath)}.`;
+        return { output: note === undefined ? output : `${output}\n${note}`, summary: '0 files' };
       }
       files.sort((a, b) => b.mtimeMs - a.mtimeMs || comparePaths(a.path, b.path));
       const paths = files.map((file) => file.path);
@@ -53,6 +59,7 @@ export function createGlobTool(options: ToolOptions): ShoalTool<GlobInput> {
             'Narrow the pattern or path to see the rest.]',
         );
       }
+      if (note !== undefined) lines.push(note);
       return { output: lines.join('\n'), summary: plural(files.length, 'file') };
     },
   };

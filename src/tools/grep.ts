@@ -2,7 +2,7 @@ import type { Stats } from 'node:fs';
 import isSafeRegex from 'safe-regex2';
 import { z } from 'zod';
 import { assertPatternStaysInside } from './glob';
-import { searchBuiltin, type BuiltinTarget } from './grep/builtin';
+import { includePattern, searchBuiltin, type BuiltinTarget } from './grep/builtin';
 import { MAX_SEARCH_FILE_BYTES } from './grep/search';
 import { isRipgrepAvailable, searchWithRipgrep } from './grep/ripgrep';
 import type { GrepLine, GrepQuery, GrepSearchResult } from './grep/query';
@@ -10,6 +10,9 @@ import { capLines, formatBytes, plural, truncateLine } from './output-cap';
 import { describePath, resolveToolPath, statToolPath, type ToolPath } from '../workspace/tool-path';
 import type { ShoalTool, ToolOptions, ToolResult } from './types';
 import { toWorkspacePath } from '../workspace/paths';
+import { assertPatternInside } from '../workspace/find-files';
+import { describeKind } from '../workspace/regular-file';
+import { skippedNote } from './skipped-note';
 
 const DEFAULT_MAX_RESULTS = 200;
 const MAX_LINE_CHARS = 500;
@@ -71,7 +74,7 @@ export function createGrepTool(options: GrepToolOptions): ShoalTool<GrepInput> {
       '"--" between separate groups when contextLines > 0. ' +
       `Returns at most maxResults matching lines (default ${DEFAULT_MAX_RESULTS}); ` +
       `lines are cut at ${MAX_LINE_CHARS} characters. ` +
-      'Skips .git, gitignored and binary files (and, without ripgrep, files over 5 MiB). Use glob to find files by name. ' +
+      'Skips .git, gitignored and binary files, FIFOs and devices (and, without ripgrep, files over 5 MiB); follows no symlinks. Use glob to find files by name. ' +
       'Batch independent read-only calls (read_file, list_dir, glob, grep) in one response; they run in parallel.',
     inputSchema: grepInputSchema,
     kind: 'read-only',
@@ -80,9 +83,16 @@ export function createGrepTool(options: GrepToolOptions): ShoalTool<GrepInput> {
       const deadline = Date.now() + (options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
       const target = await resolveToolPath(options.cwd, input.path ?? '.');
       const stats = await statToolPath(target);
-      if (input.include !== undefined) assertPatternStaysInside(input.include);
+      if (!stats.isFile() && !stats.isDirectory()) {
+        // rg would wait forever on a FIFO it is named, and a device never ends.
+        throw new Error(`${target.shownPath} is ${describeKind(stats)}, not a regular file; grep searches files and directories only.`);
+      }
       const query = toQuery(input);
       const { root } = target;
+      if (input.include !== undefined) {
+        assertPatternStaysInside(input.include);
+        if (stats.isDirectory()) await assertPatternInside({ root, directory: target.absolute, pattern: includePattern(input.include) });
+      }
       const result = (await shouldUseRipgrep(options.backend))
         ? await searchWithRipgrep({ root, searchPath: toWorkspacePath(root, target.absolute), query, signal })
         : await searchBuiltin({
@@ -185,6 +195,8 @@ function formatResult(
         'read_file with offset and limit reads them.]',
     );
   }
+  const specialNote = skippedNote(result.skippedSpecialFiles);
+  if (specialNote !== undefined) notes.push(specialNote);
   const matchCount = lines.filter((line) => line.isMatch).length;
   const fileCount = new Set(lines.filter((line) => line.isMatch).map((line) => line.path)).size;
   const summary =

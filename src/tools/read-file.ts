@@ -1,10 +1,12 @@
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { readdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { isBinaryFile } from '../workspace/binary';
+import { BINARY_SNIFF_BYTES, isBinary } from '../workspace/binary';
 import { snapshotOf } from './edit/file-tracker';
 import { capLines, formatBytes, plural, truncateLine, utf8Prefix } from './output-cap';
 import { describePath, resolveToolPath, toFsError, type ToolPath } from '../workspace/tool-path';
+import { openRegularFile, readHead } from '../workspace/regular-file';
 import { decodeText } from '../workspace/text-encoding';
 import type { ShoalTool, ToolOptions, ToolResult } from './types';
 
@@ -49,7 +51,7 @@ export function createReadFileTool(options: ToolOptions): ShoalTool<ReadFileInpu
       `Shows up to ${DEFAULT_LIMIT} lines from offset (default 1) and at most 256 KiB; ` +
       `lines over ${MAX_LINE_CHARS} characters are cut. When output is cut, the last line says which offset reads on. ` +
       'Files over 10 MiB need offset/limit (find the lines with grep first). ' +
-      'Refuses binary files and directories (use list_dir). A file that is not UTF-8 is shown decoded as Latin-1, with a note. ' +
+      'Refuses binary files, directories (use list_dir) and special files (FIFOs, sockets, devices). A file that is not UTF-8 is shown decoded as Latin-1, with a note. ' +
       'Batch independent read-only calls (read_file, list_dir, glob, grep) in one response; they run in parallel.',
     inputSchema: readFileInputSchema,
     kind: 'read-only',
@@ -62,47 +64,70 @@ export function createReadFileTool(options: ToolOptions): ShoalTool<ReadFileInpu
     async execute(input, { signal }) {
       const file = await resolveToolPath(options.cwd, input.path);
       const shown = file.shownPath;
-      const stats = await stat(file.absolute).catch(async (error: unknown) => {
+      // The handle is judged, not the path: what is read is the regular file that was checked, and a FIFO never blocks.
+      const opened = await openRegularFile(file.absolute).catch(async (error: unknown) => {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(await missingFileMessage(file));
         throw toFsError(error, shown);
       });
-      if (stats.isDirectory()) throw new Error(`${shown} is a directory; use list_dir to see what it holds.`);
-      if (!stats.isFile()) {
-        throw new Error(`${shown} is not a regular file (a device, pipe or socket); read_file reads files only.`);
+      if (!opened.isRegular) {
+        if (opened.kind === 'a directory') throw new Error(`${shown} is a directory; use list_dir to see what it holds.`);
+        throw new Error(`${shown} is ${opened.kind}, not a regular file; read_file reads regular files only.`);
       }
-      if (stats.size === 0) {
-        options.tracker?.record(file.absolute, snapshotOf(new Uint8Array(), stats.mtimeMs));
-        return { output: `${shown} is empty (0 bytes).`, summary: 'empty' };
+      const { handle, stats } = opened;
+      try {
+        return await readOpenFile({ handle, stats, file, input, signal, tracker: options.tracker });
+      } catch (error) {
+        throw error instanceof Error && !('code' in error) ? error : toFsError(error, shown);
+      } finally {
+        await handle.close();
       }
-      if (await isBinaryFile(file.absolute).catch((error: unknown) => Promise.reject(toFsError(error, shown)))) {
-        throw new Error(`${shown} is a binary file (${formatBytes(stats.size)}); read_file shows text only.`);
-      }
-
-      const offset = input.offset ?? 1;
-      const limit = input.limit ?? DEFAULT_LIMIT;
-      const isBig = stats.size > MAX_WHOLE_FILE_BYTES;
-      if (isBig && input.offset === undefined && input.limit === undefined) {
-        throw new Error(
-          `${shown} is ${formatBytes(stats.size)}, over the 10 MiB limit for reading whole. ` +
-            'Use grep to find the lines you need, then read_file with offset and limit.',
-        );
-      }
-      const window = await (isBig
-        ? readLineRange(file.absolute, offset, limit, signal)
-        : readFile(file.absolute, { signal }).then((bytes) => {
-            options.tracker?.record(file.absolute, snapshotOf(bytes, stats.mtimeMs));
-            const decoded = decodeText(bytes);
-            return { ...sliceLines(decoded.text, offset, limit), isUtf8: decoded.isUtf8 };
-          })
-      ).catch((error: unknown) => Promise.reject(toFsError(error, shown)));
-      // Only a range was read: size and mtime are what the write tools can compare (they refuse files this big anyway).
-      if (isBig) options.tracker?.record(file.absolute, { size: stats.size, mtimeMs: stats.mtimeMs });
-      if (window.lines.length === 0) {
-        throw new Error(`${shown} has ${plural(window.totalLines ?? 0, 'line')}; offset ${offset} is past the end.`);
-      }
-      return formatWindow({ window, offset, size: stats.size, shown });
     },
   };
+}
+
+/** Reads the wanted lines of an opened regular file, never more than its size when opened, nor all of a big one. */
+async function readOpenFile(options: {
+  handle: FileHandle;
+  stats: Stats;
+  file: ToolPath;
+  input: ReadFileInput;
+  signal: AbortSignal;
+  tracker: ToolOptions['tracker'];
+}): Promise<ToolResult> {
+  const { handle, stats, file, input, tracker } = options;
+  const shown = file.shownPath;
+  if (stats.size === 0) {
+    tracker?.record(file.absolute, snapshotOf(new Uint8Array(), stats.mtimeMs));
+    return { output: `${shown} is empty (0 bytes).`, summary: 'empty' };
+  }
+  if (isBinary(await readHead(handle, Math.min(stats.size, BINARY_SNIFF_BYTES)))) {
+    throw new Error(`${shown} is a binary file (${formatBytes(stats.size)}); read_file shows text only.`);
+  }
+
+  const offset = input.offset ?? 1;
+  const limit = input.limit ?? DEFAULT_LIMIT;
+  const isBig = stats.size > MAX_WHOLE_FILE_BYTES;
+  if (isBig && input.offset === undefined && input.limit === undefined) {
+    throw new Error(
+      `${shown} is ${formatBytes(stats.size)}, over the 10 MiB limit for reading whole. ` +
+        'Use grep to find the lines you need, then read_file with offset and limit.',
+    );
+  }
+  let window: LineWindow;
+  if (isBig) {
+    window = await readLineRange(handle, offset, limit, options.signal);
+    // Only a range was read: size and mtime are what the write tools can compare (they refuse files this big anyway).
+    tracker?.record(file.absolute, { size: stats.size, mtimeMs: stats.mtimeMs });
+  } else {
+    const bytes = await readHead(handle, stats.size);
+    tracker?.record(file.absolute, snapshotOf(bytes, stats.mtimeMs));
+    const decoded = decodeText(bytes);
+    window = { ...sliceLines(decoded.text, offset, limit), isUtf8: decoded.isUtf8 };
+  }
+  if (window.lines.length === 0) {
+    throw new Error(`${shown} has ${plural(window.totalLines ?? 0, 'line')}; offset ${offset} is past the end.`);
+  }
+  return formatWindow({ window, offset, size: stats.size, shown });
 }
 
 /** Numbers the lines, applies the byte cap and says where to read on. */
@@ -155,8 +180,8 @@ const MAX_LINE_BYTES = MAX_LINE_CHARS * 4 + 4;
  * string grows with the file (a 500 MB line included). Stops one line after
  * the window. A kept line is decoded as UTF-8 when it is valid, else Latin-1.
  */
-async function readLineRange(absolute: string, offset: number, limit: number, signal: AbortSignal): Promise<LineWindow> {
-  const handle = await open(absolute, 'r');
+async function readLineRange(handle: FileHandle, offset: number, limit: number, signal: AbortSignal): Promise<LineWindow> {
+  // The caller opened the handle (a checked regular file) and closes it.
   const lines: string[] = [];
   const lineBytes: (number | undefined)[] = [];
   let isUtf8 = true;
@@ -183,36 +208,32 @@ async function readLineRange(absolute: string, offset: number, limit: number, si
     held = 0;
     length = 0;
   };
-  try {
-    const chunk = Buffer.alloc(CHUNK_BYTES);
-    let isLineOpen = false;
-    for (;;) {
-      signal.throwIfAborted();
-      const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, null);
-      if (bytesRead === 0) break;
-      for (let start = 0; start < bytesRead; ) {
-        // The window is full (by count, or past the output cap) and more follows.
-        if (lines.length === limit || keptTotal > MAX_OUTPUT_BYTES) return { lines, lineBytes, totalLines: undefined, hasMore: true, isUtf8 };
-        const newline = chunk.indexOf(0x0a, start);
-        const end = newline === -1 || newline >= bytesRead ? bytesRead : newline;
-        if (lineNumber >= offset && held < MAX_LINE_BYTES) {
-          const take = Math.min(end - start, MAX_LINE_BYTES - held);
-          parts.push(Buffer.from(chunk.subarray(start, start + take)));
-          held += take;
-        }
-        length += end - start;
-        isLineOpen = true;
-        if (end === bytesRead) break;
-        endLine();
-        isLineOpen = false;
-        start = end + 1;
+  const chunk = Buffer.alloc(CHUNK_BYTES);
+  let isLineOpen = false;
+  for (;;) {
+    signal.throwIfAborted();
+    const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, null);
+    if (bytesRead === 0) break;
+    for (let start = 0; start < bytesRead; ) {
+      // The window is full (by count, or past the output cap) and more follows.
+      if (lines.length === limit || keptTotal > MAX_OUTPUT_BYTES) return { lines, lineBytes, totalLines: undefined, hasMore: true, isUtf8 };
+      const newline = chunk.indexOf(0x0a, start);
+      const end = newline === -1 || newline >= bytesRead ? bytesRead : newline;
+      if (lineNumber >= offset && held < MAX_LINE_BYTES) {
+        const take = Math.min(end - start, MAX_LINE_BYTES - held);
+        parts.push(Buffer.from(chunk.subarray(start, start + take)));
+        held += take;
       }
+      length += end - start;
+      isLineOpen = true;
+      if (end === bytesRead) break;
+      endLine();
+      isLineOpen = false;
+      start = end + 1;
     }
-    // A last line without a final newline still counts.
-    if (isLineOpen && length > 0) endLine();
-  } finally {
-    await handle.close();
   }
+  // A last line without a final newline still counts.
+  if (isLineOpen && length > 0) endLine();
   return { lines, lineBytes, totalLines: lineNumber - 1, hasMore: false, isUtf8 };
 }
 

@@ -1,8 +1,9 @@
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { loadGitignore, type Gitignore } from './gitignore';
-import { toWorkspacePath } from './paths';
+import { isInside, toWorkspacePath } from './paths';
+import { describeKind } from './regular-file';
 
 /** One file found by `findFiles`. */
 export interface FoundFile {
@@ -25,20 +26,37 @@ export interface FindFilesOptions {
   withStats?: boolean;
   /** Rules already loaded for `directory` or a directory above it, to share between walks. */
   gitignore?: Gitignore;
+  /**
+   * Contract: called once for each FIFO, socket or device the pattern matched,
+   * which is left out of the results, so the tool can say so.
+   */
+  onSkipped?: (skipped: SkippedFile) => void;
+}
+
+/** A match that is not a regular file, left out of a walk's results. */
+export interface SkippedFile {
+  /** Workspace-relative, `/`-separated. */
+  path: string;
+  /** "a FIFO", "a socket", "a device". */
+  kind: string;
 }
 
 /**
- * Files under `directory` matching `pattern`, with dot files, without `.git`,
- * gitignored paths or symlinks (which could lead out of the workspace), in
- * the order the walk found them. Used by glob and grep's built-in search.
+ * Regular files under `directory` matching `pattern`, with dot files, without
+ * `.git`, gitignored paths, symlinks or special files (FIFOs, sockets, devices:
+ * see `onSkipped`), in the order the walk found them. No symlink is followed:
+ * not below `directory`, and not in the pattern's fixed prefix (see
+ * `assertPatternInside`). Used by glob and grep's built-in search.
  */
 export async function findFiles(options: FindFilesOptions): Promise<FoundFile[]> {
+  await assertPatternInside(options);
   const base = toWorkspacePath(options.root, options.directory);
   const gitignore = options.gitignore ?? (await loadGitignore({ root: options.root, base, signal: options.signal }));
   const entries = await fg(options.pattern, {
     cwd: options.directory,
     dot: true,
-    onlyFiles: true,
+    // Files only would hide FIFOs and devices without a word; the loop below sorts entries by type itself.
+    onlyFiles: false,
     // fast-glob would lstat every file it lists, matching or not; statFiles does only the matches.
     stats: false,
     followSymbolicLinks: false,
@@ -52,15 +70,48 @@ export async function findFiles(options: FindFilesOptions): Promise<FoundFile[]>
   });
   options.signal.throwIfAborted();
   const toWorkspace = (entryPath: string) => (base === '.' ? entryPath : `${base}/${entryPath}`);
+  // Directories are walked, not listed; a symlink is neither followed nor listed, wherever it points.
+  const candidates = entries.filter((entry) => !entry.dirent.isDirectory() && !entry.dirent.isSymbolicLink());
   // Listed files are judged already; a pattern without wildcards is looked up directly instead, so it is judged here.
-  const ignored = await gitignore.ignoredFiles(entries.map((entry) => toWorkspace(entry.path)));
+  const ignored = await gitignore.ignoredFiles(candidates.map((entry) => toWorkspace(entry.path)));
   const files: FoundFile[] = [];
-  for (const entry of entries) {
+  for (const entry of candidates) {
     const workspacePath = toWorkspace(entry.path);
     if (ignored.has(workspacePath)) continue;
+    if (!entry.dirent.isFile()) {
+      options.onSkipped?.({ path: workspacePath, kind: describeKind(entry.dirent) });
+      continue;
+    }
     files.push({ path: workspacePath, absolute: path.join(options.directory, entry.path), size: 0, mtimeMs: 0 });
   }
   return (options.withStats ?? true) ? statFiles(files, options.signal) : files;
+}
+
+/**
+ * Refuses a pattern whose fixed prefix leads out of the workspace. fast-glob
+ * reads a pattern's static prefix (`rootfs/etc` in `rootfs/etc/*`) as a path,
+ * through any symlink in it, even with `followSymbolicLinks: false`; below
+ * that it never enters a symlinked directory. So the prefix of each of the
+ * pattern's walks (one per brace alternative) must really be inside: one
+ * realpath per walk, none for the common prefix-less pattern.
+ */
+export async function assertPatternInside(options: { root: string; directory: string; pattern: string }): Promise<void> {
+  // Node's fs throws on a NUL synchronously, inside fast-glob's walk, where no caller can catch it.
+  if (options.pattern.includes('\0')) throw new Error(`The pattern ${JSON.stringify(options.pattern)} contains a NUL byte; remove it.`);
+  let realRoot: string | undefined;
+  for (const task of fg.generateTasks(options.pattern, { cwd: options.directory, dot: true })) {
+    if (task.base === '.') continue;
+    const absolute = path.resolve(options.directory, task.base);
+    // A prefix that cannot be resolved cannot be walked either: nothing to check.
+    const real = await realpath(absolute).catch(() => undefined);
+    // Compared with the root's real path too, in case a caller passed the root through a symlink (/tmp on macOS).
+    realRoot ??= await realpath(options.root);
+    if (isInside(options.root, absolute) && (real === undefined || isInside(realRoot, real))) continue;
+    throw new Error(
+      `The pattern ${options.pattern} goes through ${toWorkspacePath(options.root, absolute)}, which leads outside the workspace ` +
+        '(a symlink to elsewhere); shoal does not follow symlinks out of the workspace. Use a pattern inside it.',
+    );
+  }
 }
 
 /** How many lstat calls are in flight at once. */
@@ -99,6 +150,7 @@ export async function* findFilesInOrder(options: FindFilesOptions): AsyncGenerat
     readdir(options.directory, { withFileTypes: true }).catch(() => []),
     findFiles({ ...shared, pattern: namePattern }),
   ]);
+  // Dirent types come from the directory itself: a symlinked directory is not a directory here, so it is not walked.
   const directories = (await gitignore.filterEntries(base, listed)).filter((entry) =>
     entry.isDirectory(),
   );

@@ -136,13 +136,19 @@ function createGitignore(options: {
   ): void => {
     const callback = (typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback)!;
     const wantsTypes = typeof optionsOrCallback === 'object' && optionsOrCallback !== null && 'withFileTypes' in optionsOrCallback;
-    readdir(directory, { withFileTypes: true }, (readError, entries) => {
+    const onRead = (readError: NodeJS.ErrnoException | null, entries: Dirent[]) => {
       if (readError) return callback(readError, []);
       filterEntries(toWorkspacePath(root, directory), entries).then(
         (kept) => callback(null, wantsTypes ? kept : kept.map((entry) => entry.name)),
         (error: NodeJS.ErrnoException) => callback(error, []),
       );
-    });
+    };
+    try {
+      readdir(directory, { withFileTypes: true }, onRead);
+    } catch (error) {
+      // An invalid path throws here rather than calling back; thrown inside the walk it would crash the process.
+      callback(error as NodeJS.ErrnoException, []);
+    }
   };
 
   return {

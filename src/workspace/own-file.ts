@@ -1,5 +1,6 @@
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolveInWorkspace } from './paths';
+import { describeKind, openRegularFile, readHead, SAFE_OPEN_FLAGS } from './regular-file';
 
 /** What reading one of shoal's own files from the workspace (AGENTS.md, .gitignore, .shoal/config.json) found. */
 export type OwnFileRead =
@@ -25,8 +26,22 @@ export async function readOwnFile(root: string, relativePath: string, options: {
     const isOutside = (error as Error).message.includes('outside the workspace');
     return { status: 'refused', reason: isOutside ? 'it points outside the workspace' : 'it is a symlink to nothing' };
   }
-  // Synchronous on purpose: one bounded read of a small file, and one implementation for both callers.
-  return readRegularFileSync(absolute, options);
+  let opened;
+  try {
+    opened = await openRegularFile(absolute);
+  } catch (error) {
+    return openFailure(error);
+  }
+  if (!opened.isRegular) return { status: 'refused', reason: `${opened.kind}, not a regular file` };
+  const { handle, stats } = opened;
+  try {
+    const bytes = await readHead(handle, Math.min(stats.size, options.maxBytes));
+    return { status: 'read', text: bytes.toString('utf8'), bytes, isCut: stats.size > options.maxBytes };
+  } catch (error) {
+    return { status: 'refused', reason: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})` };
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -37,13 +52,13 @@ export async function readOwnFile(root: string, relativePath: string, options: {
 export function readRegularFileSync(absolute: string, options: { maxBytes: number }): OwnFileRead {
   let fd: number;
   try {
-    fd = openSync(absolute, READ_FLAGS);
+    fd = openSync(absolute, SAFE_OPEN_FLAGS);
   } catch (error) {
     return openFailure(error);
   }
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile()) return notRegular(stats);
+    if (!stats.isFile()) return { status: 'refused', reason: `${describeKind(stats)}, not a regular file` };
     const buffer = Buffer.alloc(Math.min(stats.size, options.maxBytes));
     let filled = 0;
     while (filled < buffer.length) {
@@ -60,23 +75,11 @@ export function readRegularFileSync(absolute: string, options: { maxBytes: numbe
   }
 }
 
-// O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: a symlink swapped in after the check is not followed.
-const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
-
 function openFailure(error: unknown): OwnFileRead {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return { status: 'missing' };
-  return { status: 'refused', reason: code === 'ELOOP' ? 'it became a symlink' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : `it cannot be opened (${code ?? 'unknown error'})` };
-}
-
-function notRegular(stats: Stats): OwnFileRead {
-  return { status: 'refused', reason: `${describeKind(stats)}, not a regular file` };
-}
-
-function describeKind(stats: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
-  if (stats.isDirectory()) return 'a directory';
-  if (stats.isFIFO()) return 'a FIFO';
-  if (stats.isSocket()) return 'a socket';
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
-  return 'a special file';
+  if (code === 'ELOOP') return { status: 'refused', reason: 'it became a symlink' };
+  if (code === 'EACCES' || code === 'EPERM') return { status: 'refused', reason: 'permission denied' };
+  if (code === 'ENXIO') return { status: 'refused', reason: 'a socket, not a regular file' };
+  return { status: 'refused', reason: `it cannot be opened (${code ?? 'unknown error'})` };
 }

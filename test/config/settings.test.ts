@@ -1,4 +1,5 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig, userConfigPath, type Settings } from '../../src/config/settings';
@@ -205,6 +206,22 @@ describe('loadConfig validation', () => {
     const denied = await createSetup({ project: { model: 'x' } });
     vi.mocked(readFile).mockRejectedValueOnce(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }));
     expect((await errorFrom(denied.load())).message).toBe(`${denied.userFile} cannot be read: permission denied`);
+  });
+
+  it('reads the project file through the workspace confinement: no FIFO wait, no link out, no device', async () => {
+    const fifo = await createSetup();
+    await mkdir(path.dirname(fifo.projectFile));
+    execFileSync('mkfifo', [fifo.projectFile]);
+    const started = performance.now();
+    expect((await errorFrom(fifo.load())).message).toBe('.shoal/config.json cannot be read: a FIFO, not a regular file');
+    expect(performance.now() - started).toBeLessThan(5000);
+
+    for (const target of ['/dev/zero', '/etc/hostname']) {
+      const linked = await createSetup();
+      await mkdir(path.dirname(linked.projectFile));
+      await symlink(target, linked.projectFile);
+      expect((await errorFrom(linked.load())).message).toBe('.shoal/config.json cannot be read: it points outside the workspace');
+    }
   });
 });
 

@@ -100,6 +100,17 @@ describe('glob', () => {
     expect((await glob(cwd, { pattern: '**/*.ts' })).output).toBe('src/a.ts');
   });
 
+  it('goes through a symlink in the pattern prefix that stays inside, and refuses one that leads out', async () => {
+    const outside = await createTempWorkspace({ 'secret.ts': '' });
+    const cwd = await createTempWorkspace({ 'src/a.ts': '' });
+    await symlink('src', path.join(cwd, 'alias'));
+    await symlink(outside, path.join(cwd, 'linked'));
+    expect((await glob(cwd, { pattern: 'alias/*.ts' })).output).toBe('alias/a.ts');
+    await expect(glob(cwd, { pattern: 'linked/*.ts' })).rejects.toThrow(
+      'The pattern linked/*.ts goes through linked, which leads outside the workspace',
+    );
+  });
+
   it('says when nothing matches', async () => {
     const cwd = await createTempWorkspace({ 'src/a.ts': '' });
     expect(await glob(cwd, { pattern: '**/*.rs', path: 'src' })).toEqual({

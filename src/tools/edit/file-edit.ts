@@ -1,9 +1,10 @@
 import { constants } from 'node:fs';
-import { access, chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch, type StructuredPatch } from 'diff';
 import { formatBytes } from '../output-cap';
 import { tempPathFor } from './temp-files';
+import { openRegularFile, readHead } from '../../workspace/regular-file';
 import { decodeText, encodeText, notUtf8Message } from '../../workspace/text-encoding';
 import { toFsError, type ToolPath } from '../../workspace/tool-path';
 
@@ -59,27 +60,35 @@ export interface WrittenFile {
  */
 export async function readExistingFile(target: ToolPath): Promise<ExistingFile | undefined> {
   const shown = target.shownPath;
-  const stats = await stat(target.absolute).catch((error: unknown) => {
+  // The handle is judged and read, not the path: a FIFO never blocks, a symlink swapped in is not followed.
+  const opened = await openRegularFile(target.absolute).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw toWriteError(error, shown);
   });
-  if (stats === undefined) return undefined;
-  if (stats.isDirectory()) throw new Error(`${shown} is a directory; give the path of a file (inside it, or elsewhere).`);
-  if (!stats.isFile()) throw new Error(`${shown} is not a regular file (a device, pipe or socket); the write tools change files only.`);
-  if (stats.size > MAX_EDIT_BYTES) {
-    throw new Error(`${shown} is ${formatBytes(stats.size)}, over the 10 MiB limit of the write tools. Use bash (e.g. sed) for files this large.`);
+  if (opened === undefined) return undefined;
+  if (!opened.isRegular) {
+    if (opened.kind === 'a directory') throw new Error(`${shown} is a directory; give the path of a file (inside it, or elsewhere).`);
+    throw new Error(`${shown} is ${opened.kind}, not a regular file; the write tools change files only.`);
   }
-  // A rename replaces even a read-only file, so check first: the user made it read-only for a reason.
-  // Mode bits, not access(): root may write anything, but a read-only file is still a statement.
-  const isReadOnly = (stats.mode & 0o222) === 0;
-  const isWritable = !isReadOnly && (await access(target.absolute, constants.W_OK).then(() => true, () => false));
-  if (!isWritable) {
-    throw new Error(`${shown} is read-only (permission denied); shoal will not change it. Ask the user to make it writable.`);
+  const { handle, stats } = opened;
+  try {
+    if (stats.size > MAX_EDIT_BYTES) {
+      throw new Error(`${shown} is ${formatBytes(stats.size)}, over the 10 MiB limit of the write tools. Use bash (e.g. sed) for files this large.`);
+    }
+    // A rename replaces even a read-only file, so check first: the user made it read-only for a reason.
+    // Mode bits, not access(): root may write anything, but a read-only file is still a statement.
+    const isReadOnly = (stats.mode & 0o222) === 0;
+    const isWritable = !isReadOnly && (await access(target.absolute, constants.W_OK).then(() => true, () => false));
+    if (!isWritable) {
+      throw new Error(`${shown} is read-only (permission denied); shoal will not change it. Ask the user to make it writable.`);
+    }
+    const bytes = await readHead(handle, stats.size).catch((error: unknown) => Promise.reject(toWriteError(error, shown)));
+    const decoded = decodeText(bytes);
+    if (!decoded.isUtf8) throw new Error(notUtf8Message(shown));
+    return { text: decoded.text, hasBom: decoded.hasBom, bytes, mode: stats.mode & 0o7777, mtimeMs: stats.mtimeMs };
+  } finally {
+    await handle.close();
   }
-  const bytes = await readFile(target.absolute).catch((error: unknown) => Promise.reject(toWriteError(error, shown)));
-  const decoded = decodeText(bytes);
-  if (!decoded.isUtf8) throw new Error(notUtf8Message(shown));
-  return { text: decoded.text, hasBom: decoded.hasBom, bytes, mode: stats.mode & 0o7777, mtimeMs: stats.mtimeMs };
 }
 
 /** The line ending most lines of `text` use; LF when there are no line breaks. */

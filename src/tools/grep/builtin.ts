@@ -1,4 +1,4 @@
-import { findFilesInOrder, type FoundFile } from '../../workspace/find-files';
+import { findFilesInOrder, type FoundFile, type SkippedFile } from '../../workspace/find-files';
 import type { GrepQuery, GrepSearchResult } from './query';
 import { getSearchPool, type SearchPool } from './pool';
 import type { SearchJob, SearchJobResult } from './search';
@@ -14,7 +14,8 @@ const FILES_PER_JOB = 128;
  * the tree and hands runs of files, as they are found, to the pool's worker
  * threads, which read and match them. Stops once the files searched, in path
  * order, hold more than `maxResults` matches, or `deadline` (a `Date.now()`
- * value) passes. Skips binary and huge files.
+ * value) passes. Skips binary and huge files, and names the FIFOs, sockets
+ * and devices it skips.
  */
 export async function searchBuiltin(options: {
   root: string;
@@ -54,6 +55,7 @@ export async function searchBuiltin(options: {
     }
   };
 
+  const skippedSpecialFiles: SkippedFile[] = [];
   let isWalkDone = false;
   const idleRunners: (() => void)[] = [];
   const wakeRunners = () => idleRunners.splice(0).forEach((wake) => wake());
@@ -68,6 +70,7 @@ export async function searchBuiltin(options: {
               pattern: includePattern(query.include),
               signal,
               withStats: false,
+              onSkipped: (skipped) => skippedSpecialFiles.push(skipped),
             });
       for await (const run of runs) {
         for (let start = 0; start < run.length; start += FILES_PER_JOB) {
@@ -106,11 +109,12 @@ export async function searchBuiltin(options: {
     lines: answered.flatMap((result) => result.lines),
     isTimedOut: isOutOfTime || answered.some((result) => result.isTimedOut),
     skippedLargeFiles: answered.flatMap((result) => result.skippedLargeFiles),
+    skippedSpecialFiles,
   };
 }
 
 /** "*.ts" filters file names at any depth, as `rg --glob` does; a glob with "/" is taken as written. */
-function includePattern(include: string | undefined): string {
+export function includePattern(include: string | undefined): string {
   if (include === undefined) return '**/*';
   return include.includes('/') ? include : `**/${include}`;
 }

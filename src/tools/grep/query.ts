@@ -1,3 +1,5 @@
+import type { SkippedFile } from '../../workspace/find-files';
+
 /** A search both backends run: the input with its defaults applied. */
 export interface GrepQuery {
   pattern: string;
@@ -22,4 +24,6 @@ export interface GrepSearchResult {
   isTimedOut: boolean;
   /** Workspace paths not searched because they are over the size cap. */
   skippedLargeFiles: string[];
+  /** FIFOs, sockets and devices the search met and did not read (the built-in search names them; rg skips them silently). */
+  skippedSpecialFiles: SkippedFile[];
 }

@@ -85,7 +85,7 @@ export async function searchWithRipgrep(options: {
   let run = await readRipgrep(options, args, (query.maxResults + 1) * READ_AHEAD);
   if (run.isCut) run = await readRipgrep(options, ['--sort=path', ...args], query.maxResults + 1);
   sortByPath(run.lines);
-  return { lines: cutAfterMatches(run.lines, query.maxResults + 1), isTimedOut: false, skippedLargeFiles: [] };
+  return { lines: cutAfterMatches(run.lines, query.maxResults + 1), isTimedOut: false, skippedLargeFiles: [], skippedSpecialFiles: [] };
 }
 
 /** Reads one rg run's lines until more than `matchLimit` matches (`isCut`) or its end. */

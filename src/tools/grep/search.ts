@@ -4,6 +4,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import v8 from 'node:v8';
 import { isBinary, isBinaryFileSync } from '../../workspace/binary.ts';
+import { SAFE_OPEN_FLAGS } from '../../workspace/regular-file.ts';
 import type { GrepLine } from './query';
 
 // A catastrophic pattern such as (a+)+$ would block a worker on one line for
@@ -208,15 +209,22 @@ function skipBracketed(source: string, index: number): number {
 const SCRATCH_BYTES = 256 * 1024;
 let scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
 
-/** The file's bytes (valid until the next read), 'too-large' past the limit, or undefined when unreadable. */
+/**
+ * The file's bytes (valid until the next read), 'too-large' past the limit, or
+ * undefined when unreadable or not a regular file. The walk listed only regular
+ * files; the open flags and the fstat keep a symlink, FIFO or device swapped in
+ * since from being followed, waited on, or read past one buffer.
+ */
 function readSmallFile(absolute: string): Buffer | 'too-large' | undefined {
   let fd: number | undefined;
   try {
-    fd = openSync(absolute, 'r');
+    fd = openSync(absolute, SAFE_OPEN_FLAGS);
     let read = readSync(fd, scratch, 0, scratch.length, 0);
     // A short read of a regular file ends it: most files take one read and no fstat.
     if (read < scratch.length) return scratch.subarray(0, read);
-    const size = fstatSync(fd).size;
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return undefined;
+    const size = stats.size;
     if (size > MAX_SEARCH_FILE_BYTES) return 'too-large';
     const grown = Buffer.allocUnsafe(Math.max(size + 1, scratch.length * 2));
     scratch.copy(grown, 0, 0, read);
