@@ -45,12 +45,20 @@ afterEach(async () => {
  */
 export async function startOpenAIServer(
   replies: ServerReply[] | ((body: Record<string, any>, index: number) => ServerReply),
+  /** JSON answers to GET paths below the server's root, e.g. vLLM's `/v1/models` with `max_model_len`. */
+  routes: Record<string, unknown> = {},
 ): Promise<OpenAIServer> {
   const requests: Record<string, any>[] = [];
   const requestTimes: number[] = [];
   const server = createServer(async (request, response) => {
     // Other paths (a model list, /props, /api/show) are what shoal probes for the window: a 404, as a bare server gives.
     if (!request.url?.endsWith('/chat/completions')) {
+      const route = request.method === 'GET' ? routes[request.url ?? ''] : undefined;
+      if (route !== undefined) {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(route));
+        return;
+      }
       response.writeHead(404, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ error: { message: `no such path ${request.url}` } }));
       return;
