@@ -151,8 +151,10 @@ async function main(flags: CliFlags): Promise<number> {
     researchMaxSteps: settings.researchMaxSteps,
     contextWindow: () => startup.contextWindowOf(researchModelId),
     compactAt: settings.compactAt,
-    // Network for commands has no setting yet: off whenever the sandbox is on.
-    sandbox: { hiddenPaths: shoalPrivateDirs({ env: process.env, platform: process.platform, homedir: os.homedir() }) },
+    sandbox: {
+      hiddenPaths: shoalPrivateDirs({ env: process.env, platform: process.platform, homedir: os.homedir() }),
+      network: settings.commandNetwork === true,
+    },
   };
   const { probeLocalServer } = await import('../models/local-server');
   // Offered, never picked on its own: only when nothing is configured.

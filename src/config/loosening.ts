@@ -3,7 +3,7 @@ import type { Settings } from './settings';
 
 /** One project setting that would let more happen than otherwise: it waits for the user's trust. */
 export interface Loosening {
-  key: 'approvalMode' | 'allowedTools' | 'baseUrl';
+  key: 'approvalMode' | 'allowedTools' | 'baseUrl' | 'commandNetwork';
   /** What it would change, for the trust prompt, e.g. `set approvalMode to "yolo" (commands and edits run without asking)`. */
   description: string;
 }
@@ -17,7 +17,8 @@ const MODE_EFFECTS: Record<ApprovalMode, string> = {
 /**
  * The project file's settings that loosen what `otherwise` (flags, environment,
  * user file and defaults) puts in effect: a laxer approval mode, any allowed
- * tool, and any server, since that is where the key and the code go. Model
+ * tool, any server, since that is where the key and the code go, and the
+ * network for sandboxed commands. Model
  * ids, step limits and concurrency are neutral; a stricter mode tightens.
  */
 export function findLoosening(project: Settings, otherwise: Settings): Loosening[] {
@@ -33,6 +34,9 @@ export function findLoosening(project: Settings, otherwise: Settings): Loosening
   if (project.baseUrl !== undefined) {
     const what = otherwise.apiKey ? 'requests and your API key' : 'requests (your prompts and code)';
     found.push({ key: 'baseUrl', description: `send ${what} to ${project.baseUrl}` });
+  }
+  if (project.commandNetwork === true && otherwise.commandNetwork !== true) {
+    found.push({ key: 'commandNetwork', description: 'let sandboxed commands reach the network' });
   }
   return found;
 }

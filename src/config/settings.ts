@@ -26,6 +26,8 @@ export interface Settings {
   maxSteps?: number;
   researchModel?: string;
   researchMaxSteps?: number;
+  /** Let sandboxed commands use the network (off by default: a command cannot send the workspace anywhere). */
+  commandNetwork?: boolean;
   /** The model's context window in tokens, when the server cannot say (or says wrong). */
   contextWindow?: number;
   /** The share of the window (0.3-0.95) at which the conversation compacts. */
@@ -83,6 +85,7 @@ const FIELD_SCHEMAS = {
   maxSteps: z.int().min(1).max(1000),
   researchModel: text,
   researchMaxSteps: z.int().min(1).max(200),
+  commandNetwork: z.boolean(),
   contextWindow: z.int().min(1024).max(10_000_000),
   compactAt: z.number().min(0.3).max(0.95),
   stallTimeout: z.int().min(1).max(3600),
@@ -102,6 +105,7 @@ const EXPECTED: Record<SettingKey, string> = {
   maxSteps: 'a whole number from 1 to 1000',
   researchModel: 'a model id (a non-empty string)',
   researchMaxSteps: 'a whole number from 1 to 200',
+  commandNetwork: 'true or false',
   contextWindow: 'a whole number of tokens from 1024 to 10000000',
   compactAt: 'a number from 0.3 to 0.95 (the share of the window at which to compact)',
   stallTimeout: 'a whole number of seconds from 1 to 3600',

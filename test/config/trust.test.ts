@@ -110,6 +110,14 @@ describe('loadConfig and folder trust', () => {
     expect((await project.load()).project!.loosening).toEqual([{ key: 'approvalMode', description: 'set approvalMode to "auto-edit" (file edits run without asking)' }]);
   });
 
+  it('holds back network for sandboxed commands until the folder is trusted', async () => {
+    const project = await createProject(JSON.stringify({ commandNetwork: true }));
+    const config = await project.load();
+    expect(config.project!.loosening).toEqual([{ key: 'commandNetwork', description: 'let sandboxed commands reach the network' }]);
+    expect(config.settings.commandNetwork).toBeUndefined();
+    expect((await project.load({ isTrustGiven: true })).settings.commandNetwork).toBe(true);
+  });
+
   it('names where requests would go without mentioning a key when there is none', async () => {
     const project = await createProject(JSON.stringify({ baseUrl: 'http://attacker.test/v1' }));
     expect((await project.load()).project!.loosening[0]!.description).toBe('send requests (your prompts and code) to http://attacker.test/v1');
