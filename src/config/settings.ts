@@ -74,16 +74,19 @@ type SettingKey = keyof Settings;
 
 const TOOL_NAMES = ['write_file', 'update_file', 'bash'] as const;
 const text = z.string().trim().min(1);
+// A model id is shown in the greeting and the status bar: control characters (a project file's escape
+// sequences) are refused, not printed.
+const modelId = text.regex(/^[^\p{Cc}\p{Cf}]+$/u);
 
 const FIELD_SCHEMAS = {
-  model: text,
+  model: modelId,
   baseUrl: z.url({ protocol: /^https?$/ }),
   apiKey: text,
   approvalMode: z.enum(APPROVAL_MODES),
   allowedTools: z.array(z.enum(TOOL_NAMES)),
   concurrency: z.int().min(1).max(64),
   maxSteps: z.int().min(1).max(1000),
-  researchModel: text,
+  researchModel: modelId,
   researchMaxSteps: z.int().min(1).max(200),
   commandNetwork: z.boolean(),
   contextWindow: z.int().min(1024).max(10_000_000),
@@ -96,14 +99,14 @@ const KNOWN_KEYS = Object.keys(FIELD_SCHEMAS) as SettingKey[];
 const WHOLE_NUMBER_KEYS = new Set<SettingKey>(['concurrency', 'maxSteps', 'researchMaxSteps', 'contextWindow', 'stallTimeout']);
 
 const EXPECTED: Record<SettingKey, string> = {
-  model: 'a model id (a non-empty string)',
+  model: 'a model id (a non-empty string without control characters)',
   baseUrl: 'an http or https URL such as "http://127.0.0.1:11434/v1"',
   apiKey: 'a non-empty string',
   approvalMode: `one of ${quoteList(APPROVAL_MODES)}`,
   allowedTools: `a list of tool names from ${quoteList(TOOL_NAMES)}`,
   concurrency: 'a whole number from 1 to 64',
   maxSteps: 'a whole number from 1 to 1000',
-  researchModel: 'a model id (a non-empty string)',
+  researchModel: 'a model id (a non-empty string without control characters)',
   researchMaxSteps: 'a whole number from 1 to 200',
   commandNetwork: 'true or false',
   contextWindow: 'a whole number of tokens from 1024 to 10000000',

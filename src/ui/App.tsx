@@ -6,6 +6,7 @@ import type { WriteJournal } from '../tools';
 import { nextApprovalMode } from '../agent/approval';
 import { selectActivity, selectLiveNotices, selectLiveStep, selectLiveTurn, selectPendingApproval, selectStats, selectTranscript } from '../state/selectors';
 import { ApprovalPrompt } from './ApprovalPrompt';
+import { toVisibleBlock } from './visible-text';
 import { helpText, parseSlashCommand, statsText, undoText } from './commands';
 import { Composer } from './Composer';
 import { ErrorBoundary } from './ErrorBoundary';
@@ -173,7 +174,7 @@ export function App(props: AppProps) {
         ) : null}
         {selectLiveNotices(state).map((notice) => (
           <Text key={notice.id} color={notice.tone === 'error' ? 'red' : undefined} dimColor={notice.tone === 'info'}>
-            {notice.text}
+            {toVisibleBlock(notice.text)}
           </Text>
         ))}
         {state.problems.length > 0 ? <Text color="red">{`internal: ${state.problems.at(-1)}`}</Text> : null}

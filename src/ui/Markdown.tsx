@@ -1,6 +1,7 @@
 import { Text, useWindowSize } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
 import type * as RenderMarkdown from './render-markdown';
+import { toVisibleBlock } from './visible-text';
 
 let renderer: typeof RenderMarkdown | undefined;
 let loading: Promise<unknown> | undefined;
@@ -30,10 +31,11 @@ export function Markdown({ text, maxLines }: MarkdownProps) {
   useEffect(() => {
     if (!isReady) void loadMarkdown().then(() => setIsReady(true));
   }, [isReady]);
-  const rendered = useMemo(
-    () => (renderer ? renderer.renderMarkdown(text, Math.max(20, columns - 2)) : text),
-    [text, columns, isReady],
-  );
+  // The model's text may carry escape sequences of its own: they are shown, never obeyed.
+  const rendered = useMemo(() => {
+    const visible = toVisibleBlock(text);
+    return renderer ? renderer.renderMarkdown(visible, Math.max(20, columns - 2)) : visible;
+  }, [text, columns, isReady]);
   if (maxLines === undefined) return <Text>{rendered}</Text>;
   const lines = rendered.split('\n');
   if (lines.length <= maxLines) return <Text>{rendered}</Text>;

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { selectTurnCalls, type TranscriptItem } from '../state/selectors';
 import type { NoticeView, TurnView } from '../state/types';
 import { Markdown } from './Markdown';
+import { toVisibleBlock } from './visible-text';
 import { AgentStep } from './AgentStep';
 import { formatDuration, formatTokens } from './format';
 
@@ -14,7 +15,7 @@ export function TranscriptEntry({ item }: { item: TranscriptItem }) {
           <Text color="cyan" bold>
             {'› '}
           </Text>
-          <Text bold>{item.turn.prompt}</Text>
+          <Text bold>{toVisibleBlock(item.turn.prompt)}</Text>
         </Box>
       );
     case 'step':
@@ -52,7 +53,7 @@ function Notice({ notice }: { notice: NoticeView }) {
       return (
         <Box marginTop={1}>
           <Text color="cyan" bold>
-            {notice.text}
+            {toVisibleBlock(notice.text)}
           </Text>
         </Box>
       );
@@ -66,7 +67,7 @@ function Notice({ notice }: { notice: NoticeView }) {
       return (
         <Box marginTop={1}>
           <Text color={notice.tone === 'error' ? 'red' : undefined} dimColor={notice.tone === 'info'}>
-            {notice.text}
+            {toVisibleBlock(notice.text)}
           </Text>
         </Box>
       );

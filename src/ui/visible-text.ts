@@ -30,6 +30,11 @@ export function toVisibleLines(text: string): string[] {
   return text.split(/\r?\n/).map((line) => toVisibleText(expandTabs(line)));
 }
 
+/** Multi-line untrusted text (a model's answer, a server's message) made safe to print, its line breaks kept. */
+export function toVisibleBlock(text: string): string {
+  return toVisibleLines(text).join('\n');
+}
+
 function expandTabs(line: string): string {
   if (!line.includes('\t')) return line;
   let column = 0;

@@ -110,6 +110,14 @@ describe('loadConfig and folder trust', () => {
     expect((await project.load()).project!.loosening).toEqual([{ key: 'approvalMode', description: 'set approvalMode to "auto-edit" (file edits run without asking)' }]);
   });
 
+  it('refuses a model id carrying escape sequences, which would reach the greeting and the status bar', async () => {
+    const project = await createProject(JSON.stringify({ model: 'x\u001b[31mRED' }));
+    const error = await project.load().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain('without control characters');
+    expect((error as Error).message).not.toContain('\u001b');
+  });
+
   it('holds back network for sandboxed commands until the folder is trusted', async () => {
     const project = await createProject(JSON.stringify({ commandNetwork: true }));
     const config = await project.load();

@@ -46,3 +46,22 @@ describe('wrapRow', () => {
     expect(wrapRow('', 10)).toEqual(['']);
   });
 });
+
+describe('escape sequences from a hostile model, server or project file', () => {
+  it('never reach the terminal from an answer, a notice or a prompt', async () => {
+    const { render } = await import('ink-testing-library');
+    const { Markdown } = await import('../../src/ui/Markdown');
+    const { TranscriptEntry } = await import('../../src/ui/TranscriptEntry');
+    const React = await import('react');
+    const hostile = 'safe \u001b[8mhidden\u001b[0m \u001b]0;title\u0007 end';
+    const frames = [
+      render(React.createElement(Markdown, { text: `**answer** ${hostile}` })).lastFrame()!,
+      render(React.createElement(TranscriptEntry, { item: { kind: 'notice', key: 'n', notice: { id: 1, text: hostile, tone: 'error' } } })).lastFrame()!,
+    ];
+    for (const frame of frames) {
+      expect(frame).not.toContain('\u001b[8m');
+      expect(frame).not.toContain('\u0007');
+      expect(frame).toContain('\\e[8mhidden');
+    }
+  });
+});
