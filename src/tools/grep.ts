@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { assertPatternStaysInside } from './glob';
 import { includePattern, searchBuiltin, type BuiltinTarget } from './grep/builtin';
 import { MAX_SEARCH_FILE_BYTES } from './grep/search';
-import { isRipgrepAvailable, searchWithRipgrep } from './grep/ripgrep';
+import { isRipgrepAvailable, RipgrepBlockedError, searchWithRipgrep } from './grep/ripgrep';
 import type { GrepLine, GrepQuery, GrepSearchResult } from './grep/query';
 import { capLines, formatBytes, plural, truncateLine } from './output-cap';
 import { describePath, resolveToolPath, statToolPath, type ToolPath } from '../workspace/tool-path';
@@ -93,16 +93,17 @@ export function createGrepTool(options: GrepToolOptions): ShoalTool<GrepInput> {
         assertPatternStaysInside(input.include);
         if (stats.isDirectory()) await assertPatternInside({ root, directory: target.absolute, pattern: includePattern(input.include) });
       }
-      const result = (await shouldUseRipgrep(options.backend))
-        ? await searchWithRipgrep({ root, searchPath: toWorkspacePath(root, target.absolute), query, signal })
-        : await searchBuiltin({
-            root,
-            target: toBuiltinTarget(target, stats),
-            query,
-            regex: compileRegex(query),
-            deadline,
-            signal,
-          });
+      const builtin = () =>
+        searchBuiltin({ root, target: toBuiltinTarget(target, stats), query, regex: compileRegex(query), deadline, signal });
+      const result =
+        (await shouldUseRipgrep(options.backend)) && !ripgrepBlockedRoots.has(root)
+          ? await searchWithRipgrep({ root, searchPath: toWorkspacePath(root, target.absolute), query, signal }).catch((error: unknown) => {
+              if (!(error instanceof RipgrepBlockedError)) throw error;
+              // A FIFO among the ignore files rg reads: the built-in search skips it; rg is not asked here again.
+              ripgrepBlockedRoots.add(root);
+              return builtin();
+            })
+          : await builtin();
       return formatResult(result, {
         query,
         described: describeSearch(input, target.shownPath),
@@ -111,6 +112,9 @@ export function createGrepTool(options: GrepToolOptions): ShoalTool<GrepInput> {
     },
   };
 }
+
+/** Workspaces where rg blocked on a FIFO: their searches use the built-in backend for the rest of the process. */
+const ripgrepBlockedRoots = new Set<string>();
 
 /** "auto" asks PATH once per process; a forced backend is taken at its word. */
 async function shouldUseRipgrep(backend: GrepToolOptions['backend']): Promise<boolean> {

@@ -358,3 +358,16 @@ describe('grep (ripgrep backend)', () => {
     ).rejects.toThrow('Invalid regex "TODO" (ripgrep syntax): regex parse error:');
   });
 });
+
+describe('grep in a repository with FIFOs among its ignore files', () => {
+  it('never waits on them: rg is stopped and the built-in search answers', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const cwd = await createTempWorkspace({ 'src/a.ts': 'const needle = 1;\n', 'lib/b.ts': 'needle again\n' });
+    execFileSync('mkfifo', [path.join(cwd, '.gitignore'), path.join(cwd, 'lib', '.ignore')]);
+    const started = performance.now();
+    const result = await createGrepTool({ cwd }).execute({ pattern: "needle" }, context);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(result.output).toContain('src/a.ts:1:const needle = 1;');
+    expect(result.output).toContain('lib/b.ts:1:needle again');
+  });
+});

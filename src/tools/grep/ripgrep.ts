@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { comparePaths } from '../../workspace/find-files';
 import type { GrepLine, GrepQuery, GrepSearchResult } from './query';
@@ -88,6 +89,34 @@ export async function searchWithRipgrep(options: {
   return { lines: cutAfterMatches(run.lines, query.maxResults + 1), isTimedOut: false, skippedLargeFiles: [], skippedSpecialFiles: [] };
 }
 
+/**
+ * rg stopped because it would wait forever: it opened a FIFO (a repository can
+ * commit one as `.gitignore`, and rg reads every ignore file it meets), where
+ * the built-in search skips special files.
+ */
+export class RipgrepBlockedError extends Error {
+  override readonly name = 'RipgrepBlockedError';
+}
+
+/** How often a running rg is checked for a thread stuck opening a FIFO. */
+const WATCH_INTERVAL_MS = 200;
+
+/**
+ * True when one of the process's threads waits in the kernel for a FIFO's
+ * other end (Linux names the wait `wait_for_partner`, or `fifo_open`).
+ * Elsewhere it cannot tell and says false: the grep time limit is the backstop.
+ */
+export function isWaitingOnFifo(pid: number): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/task`).some((task) => {
+      const wait = readFileSync(`/proc/${pid}/task/${task}/wchan`, 'utf8');
+      return wait === 'wait_for_partner' || wait === 'fifo_open';
+    });
+  } catch {
+    return false;
+  }
+}
+
 /** Reads one rg run's lines until more than `matchLimit` matches (`isCut`) or its end. */
 async function readRipgrep(
   options: { root: string; query: GrepQuery; signal: AbortSignal; command?: string },
@@ -104,18 +133,31 @@ async function readRipgrep(
   const lines: GrepLine[] = [];
   let matchCount = 0;
   let isCut = false;
-  for await (const raw of subprocess) {
-    const line = parseRipgrepLine(raw);
-    if (!line) continue;
-    lines.push(line);
-    if (line.isMatch && ++matchCount > matchLimit) {
-      isCut = true;
-      break;
+  let isBlocked = false;
+  const watch = setInterval(() => {
+    if (subprocess.pid === undefined || !isWaitingOnFifo(subprocess.pid)) return;
+    isBlocked = true;
+    subprocess.kill('SIGKILL');
+  }, WATCH_INTERVAL_MS);
+  try {
+    for await (const raw of subprocess) {
+      const line = parseRipgrepLine(raw);
+      if (!line) continue;
+      lines.push(line);
+      if (line.isMatch && ++matchCount > matchLimit) {
+        isCut = true;
+        break;
+      }
     }
+  } catch (error) {
+    if (!isBlocked) throw error;
+  } finally {
+    clearInterval(watch);
   }
   subprocess.kill();
   const result = await subprocess;
   options.signal.throwIfAborted();
+  if (isBlocked) throw new RipgrepBlockedError('rg waited on a FIFO in the workspace');
   if (result.code === 'ENOENT') {
     throw new Error('ripgrep (rg) is not on PATH; install it or run grep with the built-in backend.');
   }
