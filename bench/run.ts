@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { measureBatch } from './batch';
+import { measureContext } from './context';
 import { onCleanup, runCleanups } from './cleanup';
 import { measureOverhead } from './overhead';
 import { measureResearch } from './research';
@@ -23,6 +24,7 @@ const MEASUREMENTS: Measurement[] = [
   { name: 'batch', run: measureBatch, timeoutMs: 30_000 },
   { name: 'research', run: measureResearch, timeoutMs: 30_000 },
   { name: 'overhead', run: measureOverhead, timeoutMs: 30_000 },
+  { name: 'context', run: measureContext, timeoutMs: 60_000 },
   { name: 'tools', run: measureTools, timeoutMs: 90_000 },
   { name: 'tui', run: measureTui, timeoutMs: 60_000 },
   { name: 'startup', run: measureStartup, timeoutMs: 60_000 },
