@@ -84,6 +84,7 @@ export async function resolveStartup(flags: StartupFlags, config: ResolvedConfig
       apiKey: settings.apiKey,
       isPaced: flags.isInteractive,
       stallTimeoutMs: settings.stallTimeout === undefined ? undefined : settings.stallTimeout * 1000,
+      reasoningEffort: settings.reasoningEffort,
     }),
   });
 
