@@ -158,6 +158,8 @@ async function main(flags: CliFlags): Promise<number> {
     model: mainModel.model,
     researchModel: startup.researchModel,
     providerOptions: mainModel.providerOptions,
+    price: mainModel.price,
+    researchPrice: startup.researchPrice,
     concurrency: settings.concurrency,
     researchMaxSteps: settings.researchMaxSteps,
     contextWindow: () => startup.contextWindowOf(researchModelId),

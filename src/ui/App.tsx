@@ -15,7 +15,7 @@ import { StatusBar } from './StatusBar';
 import { TranscriptEntry } from './TranscriptEntry';
 import { useAgentSession, type AgentSessionOptions } from './use-agent-session';
 
-export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerOptions'> {
+export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerOptions' | 'price'> {
   initialModel: ModelChoice;
   /** Contract: builds the model for /model NAME; throws with a message the user can act on. */
   selectModel: (name: string) => ModelChoice;
@@ -53,6 +53,7 @@ export function App(props: AppProps) {
     model: modelChoice.model,
     modelId: modelChoice.modelId,
     providerOptions: modelChoice.providerOptions,
+    price: modelChoice.price,
   });
   notifyRef.current = session.notify;
   const { state } = session;
@@ -102,7 +103,7 @@ export function App(props: AppProps) {
         setEpoch((value) => value + 1);
         break;
       case 'stats':
-        session.notify(statsText(selectStats(state)));
+        session.notify(statsText(selectStats(state), modelChoice.price));
         break;
       case 'undo': {
         const plan = props.journal?.nextUndo();

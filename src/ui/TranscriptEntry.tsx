@@ -4,6 +4,8 @@ import type { NoticeView, TurnView } from '../state/types';
 import { Markdown } from './Markdown';
 import { AgentStep } from './AgentStep';
 import { formatDuration, formatTokens } from './format';
+import { knownCost } from '../agent/usage';
+import { formatCost } from '../models/prices';
 
 /** One settled transcript entry, rendered once into Ink's Static. */
 export function TranscriptEntry({ item }: { item: TranscriptItem }) {
@@ -30,7 +32,8 @@ function TurnEnd({ turn }: { turn: TurnView }) {
   const main = turn.agents.main;
   const calls = selectTurnCalls(turn).length;
   const took = turn.endedAt !== undefined ? formatDuration(turn.endedAt - turn.startedAt) : '';
-  const detail = `${took} · ${calls} tool ${calls === 1 ? 'call' : 'calls'} · ${formatTokens(turn.usage.inputTokens + turn.usage.outputTokens)} tokens`;
+  const cost = knownCost(turn.usage);
+  const detail = `${took} · ${calls} tool ${calls === 1 ? 'call' : 'calls'} · ${formatTokens(turn.usage.inputTokens + turn.usage.outputTokens)} tokens${cost === undefined ? '' : ` · ${formatCost(cost)}`}`;
   switch (turn.status) {
     case 'aborted':
       return <Text color="yellow">{`⏹ interrupted · ${detail}`}</Text>;

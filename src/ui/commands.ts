@@ -1,7 +1,9 @@
 import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
 import type { SessionStats } from '../state/selectors';
 import type { UndoResult } from '../tools';
-import { formatDuration } from './format';
+import { knownCost } from '../agent/usage';
+import { formatCost, type ModelPrice } from '../models/prices';
+import { formatDuration, formatTokens } from './format';
 
 /** A slash command the user typed, parsed. */
 export type SlashCommand =
@@ -83,8 +85,10 @@ export function undoText(result: UndoResult): string {
   return lines.join('\n');
 }
 
-/** The text of /stats. */
-export function statsText(stats: SessionStats): string {
+/** The text of /stats; `price` (the current model's) names where a cost comes from. */
+export function statsText(stats: SessionStats, price?: ModelPrice): string {
+  const { usage } = stats;
+  const cost = knownCost(usage);
   return [
     'Session stats',
     `  tool calls              ${stats.toolCalls}`,
@@ -92,5 +96,11 @@ export function statsText(stats: SessionStats): string {
     `  responses with calls    ${stats.responsesWithCalls}`,
     `  calls per response      ${stats.callsPerResponse.toFixed(1)}`,
     `  time saved in parallel  ${formatDuration(stats.timeSavedMs)}`,
+    `  input tokens            ${formatTokens(usage.inputTokens)}${usage.cachedInputTokens ? ` (${formatTokens(usage.cachedInputTokens)} cached)` : ''}`,
+    `  output tokens           ${formatTokens(usage.outputTokens)}${usage.reasoningTokens ? ` (${formatTokens(usage.reasoningTokens)} reasoning)` : ''}`,
+    // Never a guess: a model without a known price (a local server's, say) leaves the cost unknown.
+    cost === undefined
+      ? '  cost                    unknown (no known price for a model used)'
+      : `  cost                    ${formatCost(cost)}${price ? ` (prices per ${price.source})` : ''}`,
   ].join('\n');
 }
