@@ -140,7 +140,11 @@ function reduceTurn(
     case 'text-delta':
       return updateStep(turn, node, (step) => ({ ...step, retry: undefined, text: step.text + node.text }));
     case 'reasoning-delta':
-      return updateStep(turn, node, (step) => ({ ...step, reasoning: step.reasoning + node.text }));
+      return updateStep(turn, node, (step) => ({
+        ...step,
+        reasoning: step.reasoning + node.text,
+        reasoningSpan: { startedAt: step.reasoningSpan?.startedAt ?? node.time, lastAt: node.time },
+      }));
     case 'phase-start':
       return updateStep(turn, node, (step) => {
         if (node.calls.some((call) => getOwn(step.calls, call.toolCallId))) return 'a call in this phase already exists';

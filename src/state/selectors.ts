@@ -165,3 +165,12 @@ export function selectStats(state: SessionState): SessionStats {
     usage: state.usage,
   };
 }
+
+/** The reasoning of the main agent's latest step that had any, for /reasoning. */
+export function selectLastReasoning(state: SessionState): string | undefined {
+  for (const turn of state.turns.toReversed()) {
+    const step = turn.agents.main?.steps.findLast((candidate) => candidate.reasoning.trim() !== '');
+    if (step) return step.reasoning.trim();
+  }
+  return undefined;
+}

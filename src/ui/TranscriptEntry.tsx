@@ -7,8 +7,8 @@ import { formatDuration, formatTokens } from './format';
 import { knownCost } from '../agent/usage';
 import { formatCost } from '../models/prices';
 
-/** One settled transcript entry, rendered once into Ink's Static. */
-export function TranscriptEntry({ item }: { item: TranscriptItem }) {
+/** One settled transcript entry, rendered once into Ink's Static; `isReasoningExpanded` as it stood then. */
+export function TranscriptEntry({ item, isReasoningExpanded = false }: { item: TranscriptItem; isReasoningExpanded?: boolean }) {
   switch (item.kind) {
     case 'prompt':
       return (
@@ -20,7 +20,7 @@ export function TranscriptEntry({ item }: { item: TranscriptItem }) {
         </Box>
       );
     case 'step':
-      return <AgentStep step={item.step} turn={item.turn} />;
+      return <AgentStep step={item.step} turn={item.turn} isReasoningExpanded={isReasoningExpanded} />;
     case 'turn-end':
       return <TurnEnd turn={item.turn} />;
     case 'notice':

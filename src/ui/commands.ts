@@ -4,6 +4,8 @@ import type { UndoResult } from '../tools';
 import { knownCost } from '../agent/usage';
 import { formatCost, type ModelPrice } from '../models/prices';
 import { formatDuration, formatTokens } from './format';
+import { REASONING_KEY } from './use-reasoning-toggle';
+import { toVisibleLines } from './visible-text';
 
 /** A slash command the user typed, parsed. */
 export type SlashCommand =
@@ -15,6 +17,7 @@ export type SlashCommand =
   | { type: 'sessions' }
   | { type: 'undo' }
   | { type: 'compact'; focus?: string }
+  | { type: 'reasoning' }
   | { type: 'exit' }
   | { type: 'invalid'; message: string };
 
@@ -28,6 +31,7 @@ export const COMMAND_HELP: readonly [string, string][] = [
   ['/sessions', 'saved sessions of this workspace (resume one with shoal --resume ID)'],
   ['/undo', 'restore the files of the last approved edit batch (commands are not undone)'],
   ['/compact [WHAT TO KEEP]', 'summarise the conversation so far to free context, keeping your messages word for word'],
+  ['/reasoning', "show the model's last reasoning in full"],
   ['/exit', 'quit shoal'],
 ];
 
@@ -37,6 +41,7 @@ export const KEY_HELP: readonly [string, string][] = [
   ['Up / Down', 'earlier prompts'],
   ['Esc', 'interrupt the running turn'],
   ['Shift+Tab', 'cycle the approval mode'],
+  [REASONING_KEY, 'show reasoning in full as it streams, from now on (again: one line)'],
   ['Ctrl+C twice, or Ctrl+D', 'exit'],
 ];
 
@@ -51,6 +56,7 @@ export function parseSlashCommand(text: string): SlashCommand | undefined {
     case 'stats':
     case 'sessions':
     case 'undo':
+    case 'reasoning':
     case 'exit':
       return { type: name };
     case 'quit':
@@ -103,4 +109,10 @@ export function statsText(stats: SessionStats, price?: ModelPrice): string {
       ? '  cost                    unknown (no known price for a model used)'
       : `  cost                    ${formatCost(cost)}${price ? ` (prices per ${price.source})` : ''}`,
   ].join('\n');
+}
+
+/** The text of /reasoning: the model's latest reasoning, escaped, or why there is none. */
+export function reasoningText(reasoning: string | undefined): string {
+  if (reasoning === undefined) return `No reasoning yet: this model has not shown any (not every model or server sends it).`;
+  return ['Reasoning of the last step', ...toVisibleLines(reasoning).map((line) => `  ${line}`)].join('\n');
 }
