@@ -7,6 +7,7 @@ import { denyAll } from './approval';
 import { runAgent } from './loop';
 import type { ProviderOptions } from '../models/model';
 import type { ContextWindow } from '../models/context-window';
+import type { ModelPrice } from '../models/prices';
 import { createContextBudget } from './context/budget';
 import { researchInstructions } from './prompts';
 
@@ -17,6 +18,10 @@ export interface AgentSetup {
   /** The research sub-agents' model; the main model when absent. */
   researchModel?: LanguageModel;
   providerOptions?: ProviderOptions;
+  /** The main model's price, when known. */
+  price?: ModelPrice;
+  /** The research model's price, when known; set apart since it may be another model. */
+  researchPrice?: ModelPrice;
   concurrency?: number;
   researchMaxSteps?: number;
   maxRetries?: number;
@@ -52,6 +57,7 @@ export function createStartResearch(setup: AgentSetup, tracker: FileTracker): St
       maxSteps: setup.researchMaxSteps ?? DEFAULT_RESEARCH_MAX_STEPS,
       concurrency: setup.concurrency,
       providerOptions: setup.providerOptions,
+      price: setup.researchModel ? setup.researchPrice : setup.price,
       maxRetries: setup.maxRetries,
       context: setup.contextWindow ? createContextBudget({ window: setup.contextWindow, compactAt: setup.compactAt }) : undefined,
     });

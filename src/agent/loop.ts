@@ -4,6 +4,7 @@ import type { RequestApproval } from './approval';
 import { drainWhile } from './node-channel';
 import { streamModelStep } from './model-step';
 import type { ProviderOptions } from '../models/model';
+import type { ModelPrice } from '../models/prices';
 import type { RetryPolicy } from '../models/retry-policy';
 import type { AgentNode, NodeBody, RunEndReason, Usage } from './nodes';
 import { compactionThreshold, type ContextBudget } from './context/budget';
@@ -15,6 +16,7 @@ import { runPhases } from './run-phases';
 import { capStepOutputs } from './step-output-cap';
 import { now } from './text';
 import { toolCallIdsOf, toToolResultPart, withToolResults } from './tool-results';
+import { addUsage, ZERO_USAGE } from './usage';
 
 /** Everything one agent run needs; the main agent and research sub-agents pass different tools and prompts. */
 export interface RunAgentOptions {
@@ -37,6 +39,8 @@ export interface RunAgentOptions {
   /** Retries after a failed model call (0: none); the policy's count when absent. */
   maxRetries?: number;
   retryPolicy?: RetryPolicy;
+  /** The model's price, when shoal knows it: usage then carries a cost. */
+  price?: ModelPrice;
   /** The model's window and how full the history may grow; without it the history is never compacted. */
   context?: ContextBudget;
   /** Compact the history and stop, without a model step (the /compact command); `focus` is what to keep. */
@@ -62,7 +66,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
   const stamp = (body: NodeBody): AgentNode =>
     ({ ...body, agentId, parentToolCallId: options.parentToolCallId, time: now() }) as AgentNode;
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
-  const usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  let usage: Usage = ZERO_USAGE;
   const messages = [...options.messages];
   let text = '';
   let step = 0;
@@ -111,8 +115,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
         result = yield* stampAll(streamModelStep({ ...options, messages, step }), stamp);
       }
       if (budget && result.error === undefined) budget.observe(estimated, result.usage.inputTokens);
-      usage.inputTokens += result.usage.inputTokens;
-      usage.outputTokens += result.usage.outputTokens;
+      usage = addUsage(usage, result.usage);
       // The result is this step's text, even empty: an earlier step's would pass stale words for the answer.
       text = result.text;
       const toolCalls = result.calls.length + result.invalidCalls.length;

@@ -1,7 +1,8 @@
-import { streamText, tool, zodSchema, type LanguageModel, type ModelMessage, type Tool } from 'ai';
+import { streamText, tool, zodSchema, type LanguageModel, type LanguageModelUsage, type ModelMessage, type Tool } from 'ai';
 import type { ToolRegistry } from '../tools/registry';
 import { classifyModelError, describeModelError, EmptyResponseError, errorMessage, type ModelErrorClass } from '../models/model-errors';
 import type { ProviderOptions } from '../models/model';
+import { costOf, type ModelPrice } from '../models/prices';
 import { askedRetryDelayMs, DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from '../models/retry-policy';
 import type { NodeBody, ToolCallInfo, Usage } from './nodes';
 
@@ -21,6 +22,8 @@ export interface ModelStepOptions {
   /** Overrides the policy's retry count (0: fail at once). */
   maxRetries?: number;
   retryPolicy?: RetryPolicy;
+  /** The model's price, when known: each step's usage then carries its cost. */
+  price?: ModelPrice;
 }
 
 /** What one model call produced. `error` is set when it failed or was aborted. */
@@ -78,7 +81,7 @@ async function* attemptModelStep(options: ModelStepOptions): AsyncGenerator<Node
     responseMessages: [],
     text: '',
     finishReason: 'other',
-    usage: { inputTokens: 0, outputTokens: 0 },
+    usage: stepUsage({ inputTokens: 0, outputTokens: 0 }, options.price),
   };
   let failure: unknown;
   const stream = streamText({
@@ -113,7 +116,15 @@ async function* attemptModelStep(options: ModelStepOptions): AsyncGenerator<Node
         }
         case 'finish-step':
           result.finishReason = part.finishReason;
-          result.usage = { inputTokens: part.usage.inputTokens ?? 0, outputTokens: part.usage.outputTokens ?? 0 };
+          result.usage = stepUsage(
+            {
+              inputTokens: part.usage.inputTokens ?? 0,
+              outputTokens: part.usage.outputTokens ?? 0,
+              cachedInputTokens: cachedInputTokensOf(part.usage),
+              reasoningTokens: part.usage.outputTokenDetails.reasoningTokens,
+            },
+            options.price,
+          );
           break;
         case 'error':
           failure ??= part.error;
@@ -127,6 +138,23 @@ async function* attemptModelStep(options: ModelStepOptions): AsyncGenerator<Node
     failure ??= error;
   }
   return { result, failure };
+}
+
+/** `usage` without the counts the server did not give, and with its cost when the price is known. */
+function stepUsage(usage: Usage, price: ModelPrice | undefined): Usage {
+  const known = Object.fromEntries(Object.entries(usage).filter(([, value]) => value !== undefined)) as Usage;
+  return price ? { ...known, costUsd: costOf(known, price) } : known;
+}
+
+/**
+ * Cached input tokens as the SDK reads them (`prompt_tokens_details.cached_tokens`), else
+ * DeepSeek's own `prompt_cache_hit_tokens`, so its cache hits are not billed at the full price.
+ */
+function cachedInputTokensOf(usage: LanguageModelUsage): number | undefined {
+  const cached = usage.inputTokenDetails.cacheReadTokens;
+  if (cached) return cached;
+  const hits = usage.raw?.prompt_cache_hit_tokens;
+  return typeof hits === 'number' ? hits : cached;
 }
 
 /** The step's failure, saying so when the server asked for a longer wait than shoal accepts. */

@@ -34,6 +34,14 @@ export type CompactionMethod = 'cleared-outputs' | 'summary';
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
+  /** Input tokens the server read from its prompt cache (part of `inputTokens`); absent in older nodes. */
+  cachedInputTokens?: number;
+  /** Output tokens spent reasoning (part of `outputTokens`). */
+  reasoningTokens?: number;
+  /** What the tokens cost in US dollars; absent when the model's price is unknown. */
+  costUsd?: number;
+  /** On a sum: some call in it had no known price, so the sum has no cost rather than too low a one. */
+  hasUnpricedCall?: boolean;
 }
 
 /** A tool call as the model made it. */

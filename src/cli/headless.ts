@@ -6,6 +6,7 @@ import { createAgentTools, type AgentSetup } from '../agent/create-agent';
 import { runAgent } from '../agent/loop';
 import type { AgentNode, ToolCallStatus, Usage } from '../agent/nodes';
 import { loadAgentsMd, mainInstructions } from '../agent/prompts';
+import { addUsage, knownCost, tokenCounts, ZERO_USAGE } from '../agent/usage';
 import type { SessionRecorder } from '../session/recorder';
 import type { ModelErrorClass } from '../models/model-errors';
 import { callKey } from '../state/call-key';
@@ -44,7 +45,10 @@ export interface HeadlessSummary {
   retries: { step: number; attempt: number; delayMs: number; reason: string }[];
   steps: number;
   durationMs: number;
+  /** Tokens of every agent's model calls; `cachedInputTokens` and `reasoningTokens` when the server counted them. */
   usage: Usage;
+  /** What the run cost in US dollars: only when every model call's price was known. */
+  costUsd?: number;
   toolCalls: { total: number; byStatus: Record<ToolCallStatus, number>; byTool: Record<string, number> };
 }
 
@@ -67,7 +71,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
     retries: [],
     steps: 0,
     durationMs: 0,
-    usage: { inputTokens: 0, outputTokens: 0 },
+    usage: ZERO_USAGE,
     toolCalls: { total: 0, byStatus: { ok: 0, error: 0, denied: 0, cancelled: 0 }, byTool: {} },
   };
   const descriptions = new Map<string, string>();
@@ -89,6 +93,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
     maxSteps: options.maxSteps,
     concurrency: options.setup.concurrency,
     providerOptions: options.setup.providerOptions,
+    price: options.setup.price,
     maxRetries: options.setup.maxRetries,
     context: options.context,
   })) {
@@ -115,6 +120,9 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
   }
 
   summary.durationMs = Math.round(performance.now() - started);
+  // The cost is said once, and only when known (undefined drops out of the JSON): a partial sum would read as too cheap.
+  summary.costUsd = knownCost(summary.usage);
+  summary.usage = tokenCounts(summary.usage);
   if (options.outputFormat === 'json') stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   if (summary.reason === 'done') return 0;
   if (options.outputFormat === 'text') endLine();
@@ -125,8 +133,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
 function countNode(summary: HeadlessSummary, node: AgentNode): void {
   switch (node.type) {
     case 'step-end':
-      summary.usage.inputTokens += node.usage.inputTokens;
-      summary.usage.outputTokens += node.usage.outputTokens;
+      summary.usage = addUsage(summary.usage, node.usage);
       return;
     case 'tool-call-end':
     case 'tool-call-invalid': {

@@ -27,6 +27,7 @@ interface CliFlags {
   continue?: boolean;
   resume?: string;
   trust?: boolean;
+  reasoningEffort?: 'none' | 'minimal' | 'low' | 'medium' | 'high';
 }
 
 const program = new Command()
@@ -52,6 +53,15 @@ const program = new Command()
     new Option('--output-format <format>', 'headless output: text, json (one summary) or stream-json (one node per line)')
       .choices(['text', 'json', 'stream-json'])
       .default('text'),
+  )
+  .addOption(
+    new Option('--reasoning-effort <level>', 'how hard a reasoning model thinks, for models and servers that take it (default: the model\'s own)').choices([
+      'none',
+      'minimal',
+      'low',
+      'medium',
+      'high',
+    ]),
   )
   .option('--max-steps <n>', 'most model calls in one turn (default 50)', parsePositiveInteger)
   .option('--concurrency <n>', 'most read-only calls in flight at once (default 8)', parsePositiveInteger)
@@ -106,6 +116,7 @@ async function main(flags: CliFlags): Promise<number> {
     allowedTools: flags.allow,
     maxSteps: flags.maxSteps,
     concurrency: flags.concurrency,
+    reasoningEffort: flags.reasoningEffort,
     yolo: flags.yolo,
     record: flags.record,
     replay: flags.replay,
@@ -147,6 +158,8 @@ async function main(flags: CliFlags): Promise<number> {
     model: mainModel.model,
     researchModel: startup.researchModel,
     providerOptions: mainModel.providerOptions,
+    price: mainModel.price,
+    researchPrice: startup.researchPrice,
     concurrency: settings.concurrency,
     researchMaxSteps: settings.researchMaxSteps,
     contextWindow: () => startup.contextWindowOf(researchModelId),

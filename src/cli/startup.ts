@@ -6,6 +6,7 @@ import { DEMO_MODEL_ID } from '../models/demo/model';
 import { chooseContextWindow, probeContextWindow, type ContextWindow } from '../models/context-window';
 import { createModel, DEFAULT_MODEL, type ModelChoice } from '../models/model';
 import { maskUrl } from '../models/mask-url';
+import type { ModelPrice } from '../models/prices';
 import { createRecordingModel, prepareRecordingFile } from '../models/recording';
 import { createReplayModel } from '../models/replay-model';
 import { createSessionRecorder, summariseHistory, type ResumedTurn, type SessionRecorder } from '../session/recorder';
@@ -35,6 +36,8 @@ export interface Startup {
   settings: Settings & { approvalMode: ApprovalMode; allowedTools: string[] };
   main: ModelChoice;
   researchModel?: LanguageModel;
+  /** The research model's price, when shoal knows it. */
+  researchPrice?: ModelPrice;
   /** Builds the model for /model NAME, against the same server. */
   selectModel: (name: string) => ModelChoice;
   /** One line saying which model runs where, for the TUI's greeting. */
@@ -84,11 +87,13 @@ export async function resolveStartup(flags: StartupFlags, config: ResolvedConfig
       apiKey: settings.apiKey,
       isPaced: flags.isInteractive,
       stallTimeoutMs: settings.stallTimeout === undefined ? undefined : settings.stallTimeout * 1000,
+      reasoningEffort: settings.reasoningEffort,
     }),
   });
 
   let main: ModelChoice;
   let researchModel: LanguageModel | undefined;
+  let researchPrice: ModelPrice | undefined;
   if (flags.replay) {
     const replay = await createReplayModel(flags.replay, { delayMs: flags.isInteractive ? 8 : 0 }).catch((error: Error) => {
       throw new StartupError(error.message);
@@ -103,7 +108,7 @@ export async function resolveStartup(flags: StartupFlags, config: ResolvedConfig
       );
     }
     main = build(isConfigured ? (settings.model ?? DEFAULT_MODEL) : DEMO_MODEL_ID);
-    if (settings.researchModel) researchModel = build(settings.researchModel).model;
+    if (settings.researchModel) ({ model: researchModel, price: researchPrice } = build(settings.researchModel));
     modelLine = settings.baseUrl ? `model ${main.modelId} at ${maskUrl(settings.baseUrl)}` : `model ${main.modelId} on OpenAI`;
     if (main.modelId === DEMO_MODEL_ID) {
       modelLine = DEMO_NOTE;
@@ -137,6 +142,7 @@ export async function resolveStartup(flags: StartupFlags, config: ResolvedConfig
     settings: resolved,
     main,
     researchModel,
+    researchPrice,
     selectModel,
     modelLine,
     notes,

@@ -34,7 +34,13 @@ export interface Settings {
   compactAt?: number;
   /** Seconds without a byte from the model server before its response is cut and retried (default 90). */
   stallTimeout?: number;
+  /** How hard a reasoning model thinks; sent only to models and servers that take it. */
+  reasoningEffort?: ReasoningEffort;
 }
+
+// The models' own list (config may not import models); the CLI hands this to createModel, whose type checks it.
+const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high'] as const;
+type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
 
 /** Where one resolved value came from, so the UI can say "model gpt-x from SHOAL_MODEL". */
 export type SettingSource = { kind: 'flag' } | { kind: 'env'; name: string } | { kind: 'file'; path: string } | { kind: 'default' };
@@ -92,6 +98,7 @@ const FIELD_SCHEMAS = {
   contextWindow: z.int().min(1024).max(10_000_000),
   compactAt: z.number().min(0.3).max(0.95),
   stallTimeout: z.int().min(1).max(3600),
+  reasoningEffort: z.enum(REASONING_EFFORTS),
 } satisfies Record<SettingKey, z.ZodType>;
 
 const settingsSchema = z.object(FIELD_SCHEMAS).partial().strict() satisfies z.ZodType<Settings>;
@@ -112,6 +119,7 @@ const EXPECTED: Record<SettingKey, string> = {
   contextWindow: 'a whole number of tokens from 1024 to 10000000',
   compactAt: 'a number from 0.3 to 0.95 (the share of the window at which to compact)',
   stallTimeout: 'a whole number of seconds from 1 to 3600',
+  reasoningEffort: `one of ${quoteList(REASONING_EFFORTS)}`,
 };
 
 const ENV_NAMES: Partial<Record<SettingKey, string>> = {
@@ -124,6 +132,7 @@ const ENV_NAMES: Partial<Record<SettingKey, string>> = {
   maxSteps: 'SHOAL_MAX_STEPS',
   contextWindow: 'SHOAL_CONTEXT_WINDOW',
   stallTimeout: 'SHOAL_STALL_TIMEOUT',
+  reasoningEffort: 'SHOAL_REASONING_EFFORT',
 };
 
 // The CLI's spelling where it is not simply the kebab-case key.

@@ -58,7 +58,8 @@ export function rewriteChatRequest(body: Record<string, unknown>, rules: Request
   return { ...body, messages };
 }
 
-function hostOf(baseUrl: string | undefined): string | undefined {
+/** The lower-cased host of a base URL; undefined for none (OpenAI's own API). */
+export function hostOf(baseUrl: string | undefined): string | undefined {
   if (!baseUrl) return undefined;
   try {
     return new URL(baseUrl).hostname.toLowerCase();

@@ -4,6 +4,8 @@ import type { LanguageModel, streamText } from 'ai';
 import { requestRulesFor } from './chat-request';
 import { createDemoModel, DEMO_MODEL_ID } from './demo/model';
 import { createModelFetch } from './model-fetch';
+import { priceFor, type ModelPrice } from './prices';
+import { reasoningEffortOptions, type ReasoningEffort } from './reasoning-effort';
 
 /** Provider-specific request options, such as enabling parallel tool calls. */
 export type ProviderOptions = NonNullable<Parameters<typeof streamText>[0]['providerOptions']>;
@@ -21,6 +23,8 @@ export interface ModelSettings {
   isPaced?: boolean;
   /** Cut (and retry) a response after this long without a byte from the server; 90 s when absent. */
   stallTimeoutMs?: number;
+  /** Asked of models and servers that take it; others get nothing extra. */
+  reasoningEffort?: ReasoningEffort;
 }
 
 export const DEFAULT_MODEL = 'gpt-5.4';
@@ -30,6 +34,8 @@ export interface ModelChoice {
   modelId: string;
   model: LanguageModel;
   providerOptions?: ProviderOptions;
+  /** Set only where shoal knows who bills the model and at what price. */
+  price?: ModelPrice;
 }
 const COMPATIBLE_PROVIDER = 'compatible';
 
@@ -38,7 +44,7 @@ const COMPATIBLE_PROVIDER = 'compatible';
  * parallel tool calls ("demo" is shoal's offline model). OpenAI and compatible servers both speak Chat
  * Completions here, the one API every local server implements.
  */
-export function createModel(settings: ModelSettings): { model: LanguageModel; providerOptions: ProviderOptions } {
+export function createModel(settings: ModelSettings): { model: LanguageModel; providerOptions: ProviderOptions; price?: ModelPrice } {
   if (settings.model === DEMO_MODEL_ID) {
     return { model: createDemoModel({ pacing: settings.isPaced === false ? false : undefined }), providerOptions: {} };
   }
@@ -48,6 +54,8 @@ export function createModel(settings: ModelSettings): { model: LanguageModel; pr
     rules: requestRulesFor({ baseUrl: settings.baseUrl, modelId: settings.model }),
     stallTimeoutMs: settings.stallTimeoutMs,
   });
+  const effort = { baseUrl: settings.baseUrl, modelId: settings.model, effort: settings.reasoningEffort };
+  const price = priceFor({ modelId: settings.model, baseUrl: settings.baseUrl });
   if (provider === 'openai-compatible') {
     if (!settings.baseUrl) throw new Error('An OpenAI-compatible provider needs a base URL.');
     const compatible = createOpenAICompatible({
@@ -60,9 +68,14 @@ export function createModel(settings: ModelSettings): { model: LanguageModel; pr
     return {
       model: compatible.chatModel(settings.model),
       // Unknown keys under the provider's name go into the request body as they are.
-      providerOptions: { [COMPATIBLE_PROVIDER]: { parallel_tool_calls: true } },
+      providerOptions: { [COMPATIBLE_PROVIDER]: { parallel_tool_calls: true, ...reasoningEffortOptions({ ...effort, provider }) } },
+      ...(price ? { price } : {}),
     };
   }
   const openai = createOpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl, fetch });
-  return { model: openai.chat(settings.model), providerOptions: { openai: { parallelToolCalls: true } } };
+  return {
+    model: openai.chat(settings.model),
+    providerOptions: { openai: { parallelToolCalls: true, ...reasoningEffortOptions({ ...effort, provider }) } },
+    ...(price ? { price } : {}),
+  };
 }

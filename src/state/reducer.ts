@@ -1,4 +1,5 @@
 import type { AgentNode, NodeOf, ToolCallStatus } from '../agent/nodes';
+import { addUsage, ZERO_USAGE } from '../agent/usage';
 import { callKey } from './call-key';
 import { getOwn, withEntry } from './records';
 import type { AgentView, CallStatus, CallView, SessionState, StepView, TurnView, UiEvent } from './types';
@@ -8,7 +9,7 @@ export const initialSessionState: SessionState = {
   turns: [],
   notices: [],
   nextId: 1,
-  usage: { inputTokens: 0, outputTokens: 0 },
+  usage: ZERO_USAGE,
   problems: [],
 };
 
@@ -86,10 +87,7 @@ function reduceNode(
   if (node.type === 'compaction-end' && node.agentId === 'main' && state.context && !node.error) {
     state = { ...state, context: { ...state.context, tokens: node.tokensAfter } };
   }
-  const usage =
-    node.type === 'step-end'
-      ? { inputTokens: state.usage.inputTokens + node.usage.inputTokens, outputTokens: state.usage.outputTokens + node.usage.outputTokens }
-      : state.usage;
+  const usage = node.type === 'step-end' ? addUsage(state.usage, node.usage) : state.usage;
   return { ...state, usage, turns: [...state.turns.slice(0, -1), result] };
 }
 
@@ -130,7 +128,7 @@ function reduceTurn(
       if (!agent) return `agent ${node.agentId} has not started`;
       return withAgent(turn, { ...agent, steps: [...agent.steps, newStep(node.step, node.time)] });
     case 'step-end': {
-      const usage = { inputTokens: turn.usage.inputTokens + node.usage.inputTokens, outputTokens: turn.usage.outputTokens + node.usage.outputTokens };
+      const usage = addUsage(turn.usage, node.usage);
       const updated = updateStep(turn, node, (step) => ({ ...step, retry: undefined, durationMs: node.durationMs, finishReason: node.finishReason }));
       return typeof updated === 'string' ? updated : { ...updated, usage };
     }
@@ -142,7 +140,11 @@ function reduceTurn(
     case 'text-delta':
       return updateStep(turn, node, (step) => ({ ...step, retry: undefined, text: step.text + node.text }));
     case 'reasoning-delta':
-      return updateStep(turn, node, (step) => ({ ...step, reasoning: step.reasoning + node.text }));
+      return updateStep(turn, node, (step) => ({
+        ...step,
+        reasoning: step.reasoning + node.text,
+        reasoningSpan: { startedAt: step.reasoningSpan?.startedAt ?? node.time, lastAt: node.time },
+      }));
     case 'phase-start':
       return updateStep(turn, node, (step) => {
         if (node.calls.some((call) => getOwn(step.calls, call.toolCallId))) return 'a call in this phase already exists';
@@ -252,7 +254,7 @@ function findRunningCall(turn: TurnView, toolCallId: string): CallView | undefin
 }
 
 function newTurn(id: number, prompt: string, time: number): TurnView {
-  return { id, prompt, agents: {}, status: 'running', usage: { inputTokens: 0, outputTokens: 0 }, startedAt: time };
+  return { id, prompt, agents: {}, status: 'running', usage: ZERO_USAGE, startedAt: time };
 }
 
 function newStep(step: number, time: number): StepView {

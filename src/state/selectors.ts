@@ -1,3 +1,4 @@
+import type { Usage } from '../agent/nodes';
 import { getOwn } from './records';
 import type { CallView, NoticeView, PhaseView, SessionState, StepView, TurnView } from './types';
 
@@ -132,6 +133,8 @@ export interface SessionStats {
   callsPerResponse: number;
   /** Time saved by running phases in parallel: the sum of call times minus the wall time, over parallel phases. */
   timeSavedMs: number;
+  /** Every agent's tokens, with cached and reasoning counts and a cost where known. */
+  usage: Usage;
 }
 
 export function selectStats(state: SessionState): SessionStats {
@@ -159,5 +162,15 @@ export function selectStats(state: SessionState): SessionStats {
     responsesWithCalls,
     callsPerResponse: responsesWithCalls === 0 ? 0 : toolCalls / responsesWithCalls,
     timeSavedMs,
+    usage: state.usage,
   };
+}
+
+/** The reasoning of the main agent's latest step that had any, for /reasoning. */
+export function selectLastReasoning(state: SessionState): string | undefined {
+  for (const turn of state.turns.toReversed()) {
+    const step = turn.agents.main?.steps.findLast((candidate) => candidate.reasoning.trim() !== '');
+    if (step) return step.reasoning.trim();
+  }
+  return undefined;
 }

@@ -40,6 +40,8 @@ export interface StepView {
   step: number;
   text: string;
   reasoning: string;
+  /** When the first and the latest reasoning arrived: how long the model thought. */
+  reasoningSpan?: { startedAt: number; lastAt: number };
   phases: PhaseView[];
   /**
    * The step's calls by id. They live with their step, not their turn, so an

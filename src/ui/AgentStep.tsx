@@ -4,6 +4,7 @@ import type { StepView, TurnView } from '../state/types';
 import { Markdown } from './Markdown';
 import { CompactionPanel } from './CompactionPanel';
 import { PhasePanel } from './PhasePanel';
+import { Reasoning } from './Reasoning';
 import { ToolRow } from './ToolRow';
 
 export interface AgentStepProps {
@@ -15,14 +16,28 @@ export interface AgentStepProps {
   maxTextLines?: number;
   /** Cap each panel's rows (the live step); the rest are counted in one line. */
   maxCallRows?: number;
+  /** The step still streams: its reasoning shows as one live line. */
+  isLive?: boolean;
+  /** Show the step's reasoning in full rather than one line. */
+  isReasoningExpanded?: boolean;
 }
 
 /** One model step: its text, then its invalid calls and phase panels. */
-export function AgentStep({ step, turn, isNested = false, maxTextLines, maxCallRows }: AgentStepProps) {
+export function AgentStep({ step, turn, isNested = false, maxTextLines, maxCallRows, isLive, isReasoningExpanded = false }: AgentStepProps) {
   const text = step.text.trim();
   return (
     <Box flexDirection="column">
       {step.compaction ? <CompactionPanel compaction={step.compaction} isNested={isNested} /> : null}
+      {/* Sub-agents think in private: their panels stay a few rows. */}
+      {isNested ? null : (
+        <Reasoning
+          step={step}
+          isLive={isLive}
+          isExpanded={isReasoningExpanded}
+          // Half the text's share: the answer may stream below it.
+          maxLines={maxTextLines === undefined ? undefined : Math.max(3, Math.floor(maxTextLines / 2))}
+        />
+      )}
       {text ? (
         isNested ? (
           <Text dimColor wrap="truncate-end">

@@ -4,10 +4,19 @@ import type { ModelChoice } from '../models/model';
 import type { ResumedTurn, SessionRecorder } from '../session/recorder';
 import type { WriteJournal } from '../tools';
 import { nextApprovalMode } from '../agent/approval';
-import { selectActivity, selectLiveNotices, selectLiveStep, selectLiveTurn, selectPendingApproval, selectStats, selectTranscript } from '../state/selectors';
+import {
+  selectActivity,
+  selectLastReasoning,
+  selectLiveNotices,
+  selectLiveStep,
+  selectLiveTurn,
+  selectPendingApproval,
+  selectStats,
+  selectTranscript,
+} from '../state/selectors';
 import { ApprovalPrompt } from './ApprovalPrompt';
 import { toVisibleBlock } from './visible-text';
-import { helpText, parseSlashCommand, statsText, undoText } from './commands';
+import { helpText, parseSlashCommand, reasoningText, statsText, undoText } from './commands';
 import { Composer } from './Composer';
 import { ErrorBoundary } from './ErrorBoundary';
 import { LiveTurn } from './LiveTurn';
@@ -15,8 +24,9 @@ import { SpinnerClock } from './SpinnerClock';
 import { StatusBar } from './StatusBar';
 import { TranscriptEntry } from './TranscriptEntry';
 import { useAgentSession, type AgentSessionOptions } from './use-agent-session';
+import { REASONING_KEY, useReasoningToggle } from './use-reasoning-toggle';
 
-export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerOptions'> {
+export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerOptions' | 'price'> {
   initialModel: ModelChoice;
   /** Contract: builds the model for /model NAME; throws with a message the user can act on. */
   selectModel: (name: string) => ModelChoice;
@@ -54,12 +64,16 @@ export function App(props: AppProps) {
     model: modelChoice.model,
     modelId: modelChoice.modelId,
     providerOptions: modelChoice.providerOptions,
+    price: modelChoice.price,
   });
   notifyRef.current = session.notify;
   const { state } = session;
   const transcript = useMemo(() => selectTranscript(state), [state.turns, state.notices]);
   const liveTurn = selectLiveTurn(state);
   const pending = selectPendingApproval(state);
+  const isReasoningExpanded = useReasoningToggle({
+    onToggle: (isExpanded) => session.notify(isExpanded ? `Reasoning shown in full from now on (${REASONING_KEY} folds it).` : 'Reasoning folded to one line.'),
+  });
 
   useEffect(() => {
     session.notify(props.greeting);
@@ -102,8 +116,12 @@ export function App(props: AppProps) {
         session.clear();
         setEpoch((value) => value + 1);
         break;
+      case 'reasoning':
+        if (session.isRunning) session.notify(`A turn is running: ${REASONING_KEY} shows its reasoning as it streams; /reasoning works once it ends.`);
+        else session.notify(reasoningText(selectLastReasoning(state)));
+        break;
       case 'stats':
-        session.notify(statsText(selectStats(state)));
+        session.notify(statsText(selectStats(state), modelChoice.price));
         break;
       case 'undo': {
         const plan = props.journal?.nextUndo();
@@ -162,14 +180,20 @@ export function App(props: AppProps) {
             // without an explicit width, a truncated row overflows by its leading columns.
             <Box key={item.key} flexDirection="column" width={columns}>
               <ErrorBoundary what="this entry">
-                <TranscriptEntry item={item} />
+                <TranscriptEntry item={item} isReasoningExpanded={isReasoningExpanded} />
               </ErrorBoundary>
             </Box>
           )}
         </Static>
         {liveTurn ? (
           <ErrorBoundary what="the running step">
-            <LiveTurn turn={liveTurn} step={selectLiveStep(state)} maxTextLines={Math.max(3, rows - 14)} maxCallRows={Math.max(3, rows - 12)} />
+            <LiveTurn
+              turn={liveTurn}
+              step={selectLiveStep(state)}
+              maxTextLines={Math.max(3, rows - 14)}
+              maxCallRows={Math.max(3, rows - 12)}
+              isReasoningExpanded={isReasoningExpanded}
+            />
           </ErrorBoundary>
         ) : null}
         {selectLiveNotices(state).map((notice) => (

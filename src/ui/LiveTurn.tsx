@@ -9,14 +9,16 @@ export interface LiveTurnProps {
   maxTextLines: number;
   /** Most call rows per panel, for the same reason. */
   maxCallRows: number;
+  /** Show reasoning in full rather than one line. */
+  isReasoningExpanded?: boolean;
 }
 
 /** The part of the running turn still changing: the main agent's current step. */
-export function LiveTurn({ turn, step, maxTextLines, maxCallRows }: LiveTurnProps) {
+export function LiveTurn({ turn, step, maxTextLines, maxCallRows, isReasoningExpanded }: LiveTurnProps) {
   if (!step) return <Text dimColor>…</Text>;
   return (
     <Box flexDirection="column">
-      <AgentStep step={step} turn={turn} maxTextLines={maxTextLines} maxCallRows={maxCallRows} />
+      <AgentStep step={step} turn={turn} maxTextLines={maxTextLines} maxCallRows={maxCallRows} isLive isReasoningExpanded={isReasoningExpanded} />
     </Box>
   );
 }

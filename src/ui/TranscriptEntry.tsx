@@ -5,9 +5,11 @@ import { Markdown } from './Markdown';
 import { toVisibleBlock } from './visible-text';
 import { AgentStep } from './AgentStep';
 import { formatDuration, formatTokens } from './format';
+import { knownCost } from '../agent/usage';
+import { formatCost } from '../models/prices';
 
-/** One settled transcript entry, rendered once into Ink's Static. */
-export function TranscriptEntry({ item }: { item: TranscriptItem }) {
+/** One settled transcript entry, rendered once into Ink's Static; `isReasoningExpanded` as it stood then. */
+export function TranscriptEntry({ item, isReasoningExpanded = false }: { item: TranscriptItem; isReasoningExpanded?: boolean }) {
   switch (item.kind) {
     case 'prompt':
       return (
@@ -19,7 +21,7 @@ export function TranscriptEntry({ item }: { item: TranscriptItem }) {
         </Box>
       );
     case 'step':
-      return <AgentStep step={item.step} turn={item.turn} />;
+      return <AgentStep step={item.step} turn={item.turn} isReasoningExpanded={isReasoningExpanded} />;
     case 'turn-end':
       return <TurnEnd turn={item.turn} />;
     case 'notice':
@@ -31,7 +33,8 @@ function TurnEnd({ turn }: { turn: TurnView }) {
   const main = turn.agents.main;
   const calls = selectTurnCalls(turn).length;
   const took = turn.endedAt !== undefined ? formatDuration(turn.endedAt - turn.startedAt) : '';
-  const detail = `${took} · ${calls} tool ${calls === 1 ? 'call' : 'calls'} · ${formatTokens(turn.usage.inputTokens + turn.usage.outputTokens)} tokens`;
+  const cost = knownCost(turn.usage);
+  const detail = `${took} · ${calls} tool ${calls === 1 ? 'call' : 'calls'} · ${formatTokens(turn.usage.inputTokens + turn.usage.outputTokens)} tokens${cost === undefined ? '' : ` · ${formatCost(cost)}`}`;
   switch (turn.status) {
     case 'aborted':
       return <Text color="yellow">{`⏹ interrupted · ${detail}`}</Text>;

@@ -1,7 +1,11 @@
 import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
 import type { SessionStats } from '../state/selectors';
 import type { UndoResult } from '../tools';
-import { formatDuration } from './format';
+import { knownCost } from '../agent/usage';
+import { formatCost, type ModelPrice } from '../models/prices';
+import { formatDuration, formatTokens } from './format';
+import { REASONING_KEY } from './use-reasoning-toggle';
+import { toVisibleLines } from './visible-text';
 
 /** A slash command the user typed, parsed. */
 export type SlashCommand =
@@ -13,6 +17,7 @@ export type SlashCommand =
   | { type: 'sessions' }
   | { type: 'undo' }
   | { type: 'compact'; focus?: string }
+  | { type: 'reasoning' }
   | { type: 'exit' }
   | { type: 'invalid'; message: string };
 
@@ -26,6 +31,7 @@ export const COMMAND_HELP: readonly [string, string][] = [
   ['/sessions', 'saved sessions of this workspace (resume one with shoal --resume ID)'],
   ['/undo', 'restore the files of the last approved edit batch (commands are not undone)'],
   ['/compact [WHAT TO KEEP]', 'summarise the conversation so far to free context, keeping your messages word for word'],
+  ['/reasoning', "show the model's last reasoning in full"],
   ['/exit', 'quit shoal'],
 ];
 
@@ -35,6 +41,7 @@ export const KEY_HELP: readonly [string, string][] = [
   ['Up / Down', 'earlier prompts'],
   ['Esc', 'interrupt the running turn'],
   ['Shift+Tab', 'cycle the approval mode'],
+  [REASONING_KEY, 'show reasoning in full as it streams, from now on (again: one line)'],
   ['Ctrl+C twice, or Ctrl+D', 'exit'],
 ];
 
@@ -49,6 +56,7 @@ export function parseSlashCommand(text: string): SlashCommand | undefined {
     case 'stats':
     case 'sessions':
     case 'undo':
+    case 'reasoning':
     case 'exit':
       return { type: name };
     case 'quit':
@@ -83,8 +91,10 @@ export function undoText(result: UndoResult): string {
   return lines.join('\n');
 }
 
-/** The text of /stats. */
-export function statsText(stats: SessionStats): string {
+/** The text of /stats; `price` (the current model's) names where a cost comes from. */
+export function statsText(stats: SessionStats, price?: ModelPrice): string {
+  const { usage } = stats;
+  const cost = knownCost(usage);
   return [
     'Session stats',
     `  tool calls              ${stats.toolCalls}`,
@@ -92,5 +102,17 @@ export function statsText(stats: SessionStats): string {
     `  responses with calls    ${stats.responsesWithCalls}`,
     `  calls per response      ${stats.callsPerResponse.toFixed(1)}`,
     `  time saved in parallel  ${formatDuration(stats.timeSavedMs)}`,
+    `  input tokens            ${formatTokens(usage.inputTokens)}${usage.cachedInputTokens ? ` (${formatTokens(usage.cachedInputTokens)} cached)` : ''}`,
+    `  output tokens           ${formatTokens(usage.outputTokens)}${usage.reasoningTokens ? ` (${formatTokens(usage.reasoningTokens)} reasoning)` : ''}`,
+    // Never a guess: a model without a known price (a local server's, say) leaves the cost unknown.
+    cost === undefined
+      ? '  cost                    unknown (no known price for a model used)'
+      : `  cost                    ${formatCost(cost)}${price ? ` (prices per ${price.source})` : ''}`,
   ].join('\n');
+}
+
+/** The text of /reasoning: the model's latest reasoning, escaped, or why there is none. */
+export function reasoningText(reasoning: string | undefined): string {
+  if (reasoning === undefined) return `No reasoning yet: this model has not shown any (not every model or server sends it).`;
+  return ['Reasoning of the last step', ...toVisibleLines(reasoning).map((line) => `  ${line}`)].join('\n');
 }

@@ -5,6 +5,7 @@ import { runAgent } from '../agent/loop';
 import { now } from '../agent/text';
 import type { ContextWindow } from '../models/context-window';
 import type { ProviderOptions } from '../models/model';
+import type { ModelPrice } from '../models/prices';
 import { createContextBudget, type ContextBudget } from '../agent/context/budget';
 import type { AgentNode, ApprovalDecision } from '../agent/nodes';
 import type { SessionRecorder } from '../session/recorder';
@@ -17,6 +18,8 @@ import type { NoticeView, SessionState, UiEvent } from '../state/types';
 export interface AgentSessionOptions {
   model: LanguageModel;
   providerOptions?: ProviderOptions;
+  /** `model`'s price, when known: turns then show their cost. */
+  price?: ModelPrice;
   tools: ToolRegistry;
   instructions: string;
   approvalMode: ApprovalMode;
@@ -138,6 +141,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
         for await (const node of runAgent({
           model: current.model,
           providerOptions: current.providerOptions,
+          price: current.price,
           instructions: current.instructions,
           messages: history.current,
           tools: current.tools,

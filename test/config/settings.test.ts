@@ -74,6 +74,7 @@ describe('loadConfig precedence', () => {
       SHOAL_CONCURRENCY: '16',
       SHOAL_MAX_STEPS: '200',
       SHOAL_STALL_TIMEOUT: '30',
+      SHOAL_REASONING_EFFORT: 'low',
     });
     expect(config.settings).toEqual({
       apiKey: 'sk-env',
@@ -84,6 +85,7 @@ describe('loadConfig precedence', () => {
       concurrency: 16,
       maxSteps: 200,
       stallTimeout: 30,
+      reasoningEffort: 'low',
     });
     expect(config.sources.researchModel).toEqual({ kind: 'env', name: 'SHOAL_RESEARCH_MODEL' });
     expect(config.sources.baseUrl).toEqual({ kind: 'env', name: 'OPENAI_BASE_URL' });
@@ -129,7 +131,14 @@ describe('loadConfig validation', () => {
     const setup = await createSetup({ project: { modle: 'x', colour: 'blue' } });
     expect((await errorFrom(setup.load())).message).toBe(
       '.shoal/config.json: unknown key "modle" (did you mean "model"?)\n' +
-        '.shoal/config.json: unknown key "colour" (known keys: model, baseUrl, apiKey, approvalMode, allowedTools, concurrency, maxSteps, researchModel, researchMaxSteps, commandNetwork, contextWindow, compactAt, stallTimeout)',
+        '.shoal/config.json: unknown key "colour" (known keys: model, baseUrl, apiKey, approvalMode, allowedTools, concurrency, maxSteps, researchModel, researchMaxSteps, commandNetwork, contextWindow, compactAt, stallTimeout, reasoningEffort)',
+    );
+  });
+
+  it('names the levels when a reasoning effort is not one of them, and where it came from', async () => {
+    const setup = await createSetup();
+    expect((await errorFrom(setup.load({}, { SHOAL_REASONING_EFFORT: 'max' }))).message).toBe(
+      'SHOAL_REASONING_EFFORT must be one of "none", "minimal", "low", "medium", "high" (got "max")',
     );
   });
 

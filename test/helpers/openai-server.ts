@@ -20,6 +20,8 @@ export interface ServerReply {
   hang?: boolean;
   /** Answer 200 with a stream holding no content and no tool calls (LM Studio's answer to an over-full prompt). */
   empty?: boolean;
+  /** Counts the usage chunk carries beyond 42 prompt and 7 completion tokens (OpenAI's detail fields). */
+  usage?: { cachedTokens?: number; reasoningTokens?: number };
   /** Answer with exactly this status, headers and body (a real server's error page), instead of a stream. */
   raw?: { status: number; headers?: Record<string, string>; body: string };
 }
@@ -134,9 +136,14 @@ function streamReply(response: ServerResponse, reply: ServerReply, model: string
     });
   }
   chunk({}, calls.length > 0 ? 'tool_calls' : 'stop');
-  response.write(
-    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model, choices: [], usage: { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 } })}\n\n`,
-  );
+  const usage = {
+    prompt_tokens: 42,
+    completion_tokens: 7,
+    total_tokens: 49,
+    ...(reply.usage?.cachedTokens === undefined ? {} : { prompt_tokens_details: { cached_tokens: reply.usage.cachedTokens } }),
+    ...(reply.usage?.reasoningTokens === undefined ? {} : { completion_tokens_details: { reasoning_tokens: reply.usage.reasoningTokens } }),
+  };
+  response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model, choices: [], usage })}\n\n`);
   response.end('data: [DONE]\n\n');
 }
 

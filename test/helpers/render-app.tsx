@@ -1,15 +1,16 @@
+import type { LanguageModel } from 'ai';
 import { render } from 'ink-testing-library';
+import type { ModelPrice } from '../../src/models/prices';
 import type { ApprovalMode } from '../../src/agent/approval';
 import { createRegistry, type ToolRegistry } from '../../src/tools/registry';
 import { App } from '../../src/ui/App';
 import { createFakeResearchTool } from './fake-tools';
-import { createScriptedModel } from './scripted-model';
 
 /** Renders the real App around a scripted model and the given tools. */
-export function renderApp(options: { model: ReturnType<typeof createScriptedModel>; tools: ToolRegistry; approvalMode?: ApprovalMode }) {
+export function renderApp(options: { model: LanguageModel; tools: ToolRegistry; approvalMode?: ApprovalMode; price?: ModelPrice }) {
   const instance = render(
     <App
-      initialModel={{ modelId: 'scripted', model: options.model }}
+      initialModel={{ modelId: 'scripted', model: options.model, price: options.price }}
       selectModel={(name) => ({ modelId: name, model: options.model })}
       tools={options.tools}
       instructions="test"

@@ -9,6 +9,10 @@ export interface ScriptedStep {
   rawCalls?: { toolName: string; rawInput: string; id?: string }[];
   /** Latency before the response starts streaming. */
   delayMs?: number;
+  /** Reasoning streamed word by word before the text, as reasoning parts. */
+  reasoning?: string;
+  /** A pause after the reasoning, so a test can see the step while it still thinks. */
+  reasoningPauseMs?: number;
 }
 
 type Script = ScriptedStep[] | ((options: LanguageModelV4CallOptions, index: number) => ScriptedStep);
@@ -27,13 +31,20 @@ export function createScriptedModel(script: Script, modelId = 'scripted'): MockL
       const step = typeof script === 'function' ? script(options, current) : script[current];
       if (!step) throw new Error(`The scripted model has no step ${current + 1}.`);
       if (step.delayMs) await sleep(step.delayMs, options.abortSignal);
-      return { stream: toStream(step, current) };
+      return { stream: toStream(step, current, options.abortSignal) };
     },
   });
 }
 
-function toStream(step: ScriptedStep, index: number): ReadableStream<LanguageModelV4StreamPart> {
+function toStream(step: ScriptedStep, index: number, signal?: AbortSignal): ReadableStream<LanguageModelV4StreamPart> {
   const parts: LanguageModelV4StreamPart[] = [{ type: 'stream-start', warnings: [] }];
+  if (step.reasoning) {
+    const id = `reasoning-${index}`;
+    parts.push({ type: 'reasoning-start', id });
+    for (const word of step.reasoning.match(/\S+\s*/g) ?? []) parts.push({ type: 'reasoning-delta', id, delta: word });
+    parts.push({ type: 'reasoning-end', id });
+  }
+  const pauseAt = parts.length;
   if (step.text) {
     const id = `text-${index}`;
     parts.push({ type: 'text-start', id });
@@ -61,8 +72,11 @@ function toStream(step: ScriptedStep, index: number): ReadableStream<LanguageMod
     },
   });
   return new ReadableStream({
-    start(controller) {
-      for (const part of parts) controller.enqueue(part);
+    async start(controller) {
+      for (const [position, part] of parts.entries()) {
+        if (position === pauseAt && step.reasoningPauseMs) await sleep(step.reasoningPauseMs, signal).catch(() => {});
+        controller.enqueue(part);
+      }
       controller.close();
     },
   });

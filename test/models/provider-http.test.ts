@@ -82,3 +82,14 @@ describe('model errors over HTTP', () => {
     expect(end!.error).toContain(baseUrl);
   });
 });
+
+describe('reasoning over HTTP', () => {
+  it('streams reasoning_content into reasoning-delta nodes, apart from the answer text', async () => {
+    const server = await startOpenAIServer([{ reasoning: 'The user says hi; greet back.', text: 'Hello.' }]);
+    const { model, providerOptions } = createModel({ model: 'deepseek-r1', baseUrl: server.baseUrl, apiKey: 'k' });
+    const nodes = await runTurn({ model, providerOptions, maxRetries: 0 });
+    expect(ofType(nodes, 'reasoning-delta').map((node) => node.text).join('')).toBe('The user says hi; greet back.');
+    expect(ofType(nodes, 'text-delta').map((node) => node.text).join('')).toBe('Hello.');
+    expect(ofType(nodes, 'run-end')[0]).toMatchObject({ reason: 'done', text: 'Hello.' });
+  });
+});
