@@ -70,6 +70,10 @@ export function createSessionRecorder(options: {
         case 'approval-resolve':
           writer.append({ type: 'approval', toolCallId: node.toolCallId, toolName: toolNames.get(node.toolCallId) ?? '', decision: node.decision });
           return;
+        case 'user-message':
+          // Saved as the prompt it is, so a resumed history holds it where the model read it.
+          writer.append({ type: 'prompt', text: node.text });
+          return;
         case 'run-end':
           writer.append({ type: 'turn-end', reason: node.reason });
       }

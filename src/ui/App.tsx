@@ -13,7 +13,8 @@ import { LiveTurn } from './LiveTurn';
 import { SpinnerClock } from './SpinnerClock';
 import { StatusBar } from './StatusBar';
 import { TranscriptEntry } from './TranscriptEntry';
-import { useAgentSession, type AgentSessionOptions } from './use-agent-session';
+import { MAX_QUEUED_MESSAGES, useAgentSession, type AgentSessionOptions } from './use-agent-session';
+import { QueuedMessages } from './QueuedMessages';
 
 export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerOptions'> {
   initialModel: ModelChoice;
@@ -87,7 +88,8 @@ export function App(props: AppProps) {
     const command = parseSlashCommand(text);
     if (!command) {
       if (session.isRunning) {
-        session.notify('A turn is still running: wait for it, or press Esc to interrupt it.');
+        if (session.queueMessage(text)) return true;
+        session.notify(`${MAX_QUEUED_MESSAGES} messages are already queued: edit one with Up, or wait for the next step.`, 'error');
         return false;
       }
       session.submit(text);
@@ -176,6 +178,7 @@ export function App(props: AppProps) {
             {notice.text}
           </Text>
         ))}
+        <QueuedMessages messages={session.queued} width={columns} />
         {state.problems.length > 0 ? <Text color="red">{`internal: ${state.problems.at(-1)}`}</Text> : null}
         {pending ? (
           <ApprovalPrompt
@@ -196,7 +199,8 @@ export function App(props: AppProps) {
           isActive={!pending}
           onSubmit={submit}
           onExit={quit}
-          placeholder={session.isRunning ? 'Esc interrupts' : 'Ask shoal to explore or change this repository · /help'}
+          onRecallQueued={session.unqueueLast}
+          placeholder={session.isRunning ? 'Esc interrupts · Enter queues a message for the next step' : 'Ask shoal to explore or change this repository · /help'}
         />
         <StatusBar
           modelId={modelChoice.modelId}

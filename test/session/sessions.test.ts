@@ -321,3 +321,20 @@ describe('a compacted session', () => {
     expect(loaded.problems).toEqual([]);
   });
 });
+
+describe('a message sent while a turn ran', () => {
+  it('is saved where the model read it, so --continue resumes the same history', async () => {
+    const dir = await createTempWorkspace();
+    const { createSessionRecorder } = await import('../../src/session/recorder');
+    const recorder = createSessionRecorder({ dir, cwd: '/repo', model: 'm', onError: (error) => { throw error; } });
+    const node = (fields: object) => ({ agentId: 'main', time: 0, ...fields }) as Parameters<typeof recorder.recordNode>[0];
+    recorder.recordPrompt('read both');
+    recorder.recordNode(node({ type: 'history-append', messages: readStep }));
+    recorder.recordNode(node({ type: 'user-message', step: 1, text: 'also the tests' }));
+    recorder.recordNode(node({ type: 'history-append', messages: answerStep }));
+
+    const loaded = loadSession({ dir, id: recorder.id! });
+    expect(loaded.messages).toEqual([{ role: 'user', content: 'read both' }, ...readStep, { role: 'user', content: 'also the tests' }, ...answerStep]);
+    expect(loaded.problems).toEqual([]);
+  });
+});

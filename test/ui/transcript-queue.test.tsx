@@ -1,0 +1,68 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup } from 'ink-testing-library';
+import { loadMarkdown } from '../../src/ui/Markdown';
+import { createRegistry } from '../../src/tools/registry';
+import { createFakeTool } from '../helpers/fake-tools';
+import { renderApp, typeAndSend, waitForFrame } from '../helpers/render-app';
+import { createScriptedModel } from '../helpers/scripted-model';
+
+beforeAll(() => loadMarkdown());
+afterEach(() => cleanup());
+
+const slowReads = (latencyMs: number) => createRegistry([createFakeTool({ name: 'read_file', kind: 'read-only', latencyMs })]);
+const promptText = (model: ReturnType<typeof createScriptedModel>, index: number) => JSON.stringify(model.doStreamCalls[index]?.prompt ?? []);
+const UP = '\u001B[A';
+
+describe('typing while a turn runs', () => {
+  it('queues a message during a slow batch, shows it queued, and delivers it with the next model request', async () => {
+    const model = createScriptedModel([{ calls: [{ toolName: 'read_file', input: { label: 'slow.ts' } }] }, { text: 'Noted the tests.' }]);
+    const app = renderApp({ model, tools: slowReads(600) });
+    await typeAndSend(app.stdin, 'read it');
+    await waitForFrame(app, (frame) => frame.includes('slow.ts') && frame.includes('running 1 tool'));
+    await typeAndSend(app.stdin, 'also check the tests');
+
+    const queued = await waitForFrame(app, (frame) => frame.includes('queued: also check the tests'));
+    expect(queued).toContain('Up on an empty prompt');
+    expect(model.doStreamCalls).toHaveLength(1);
+
+    const done = await waitForFrame(app, (frame) => frame.includes('Noted the tests.'));
+    expect(done).not.toContain('queued: also check the tests');
+    expect(done).toContain('also check the tests  (sent while the turn ran)');
+    // The second request carries the message after the tool result, as a user message.
+    const second = model.doStreamCalls[1]!.prompt;
+    const last = second.at(-1)!;
+    expect(last.role).toBe('user');
+    expect(JSON.stringify(last.content)).toContain('also check the tests');
+    expect(second.at(-2)!.role).toBe('tool');
+    expect(model.doStreamCalls).toHaveLength(2);
+  });
+
+  it('Up on an empty prompt takes the queued message back to edit; it is not delivered', async () => {
+    const model = createScriptedModel([{ calls: [{ toolName: 'read_file', input: { label: 'slow.ts' } }] }, { text: 'Done reading.' }]);
+    const app = renderApp({ model, tools: slowReads(700) });
+    await typeAndSend(app.stdin, 'read it');
+    await waitForFrame(app, (frame) => frame.includes('running 1 tool'));
+    await typeAndSend(app.stdin, 'typo mesage');
+    await waitForFrame(app, (frame) => frame.includes('queued: typo mesage'));
+    app.stdin.write(UP);
+
+    const editing = await waitForFrame(app, (frame) => !frame.includes('queued:'));
+    expect(editing).toContain('› typo mesage');
+    app.stdin.write('\u0015'); // Ctrl+U drops it
+    await waitForFrame(app, (frame) => frame.includes('Done reading.'));
+    expect(promptText(model, 1)).not.toContain('typo mesage');
+  });
+
+  it('a message queued during the last step starts the next turn', async () => {
+    const model = createScriptedModel([{ text: 'First answer.', delayMs: 400 }, { text: 'Second answer.' }]);
+    const app = renderApp({ model, tools: slowReads(0) });
+    await typeAndSend(app.stdin, 'first');
+    await waitForFrame(app, (frame) => frame.includes('Esc interrupts'));
+    await typeAndSend(app.stdin, 'and then this');
+    await waitForFrame(app, (frame) => frame.includes('queued: and then this'));
+
+    await waitForFrame(app, (frame) => frame.includes('Second answer.'));
+    expect(promptText(model, 1)).toContain('and then this');
+    expect(app.lastFrame()).toContain('› and then this');
+  });
+});
