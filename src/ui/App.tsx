@@ -4,10 +4,11 @@ import type { ModelChoice } from '../models/model';
 import type { ResumedTurn, SessionRecorder } from '../session/recorder';
 import type { WriteJournal } from '../tools';
 import { nextApprovalMode } from '../agent/approval';
-import { selectActivity, selectLiveNotices, selectLiveStep, selectLiveTurn, selectPendingApproval, selectStats, selectTranscript } from '../state/selectors';
+import { selectActivity, selectLastTurnWithCalls, selectLiveNotices, selectLiveStep, selectLiveTurn, selectPendingApproval, selectStats, selectTranscript } from '../state/selectors';
 import { ApprovalPrompt } from './ApprovalPrompt';
 import { helpText, parseSlashCommand, statsText, undoText } from './commands';
 import { Composer } from './Composer';
+import { showCallText, showListText } from './show-command';
 import { ErrorBoundary } from './ErrorBoundary';
 import { LiveTurn } from './LiveTurn';
 import { SpinnerClock } from './SpinnerClock';
@@ -118,6 +119,11 @@ export function App(props: AppProps) {
             session.tellModel(`(The user ran /undo. ${text.replace(/\n\s*/g, '; ')}. Read files again before editing them.)`);
           });
         }
+        break;
+      }
+      case 'show': {
+        const turn = selectLastTurnWithCalls(state);
+        session.notify(command.number === undefined ? showListText(turn) : showCallText({ turn, number: command.number, history: session.history() }));
         break;
       }
       case 'sessions':

@@ -13,6 +13,7 @@ export type SlashCommand =
   | { type: 'sessions' }
   | { type: 'undo' }
   | { type: 'compact'; focus?: string }
+  | { type: 'show'; number?: number }
   | { type: 'exit' }
   | { type: 'invalid'; message: string };
 
@@ -26,6 +27,7 @@ export const COMMAND_HELP: readonly [string, string][] = [
   ['/sessions', 'saved sessions of this workspace (resume one with shoal --resume ID)'],
   ['/undo', 'restore the files of the last approved edit batch (commands are not undone)'],
   ['/compact [WHAT TO KEEP]', 'summarise the conversation so far to free context, keeping your messages word for word'],
+  ['/show [N]', "list the last turn's tool calls; /show N prints one's full output or research report"],
   ['/exit', 'quit shoal'],
 ];
 
@@ -57,6 +59,11 @@ export function parseSlashCommand(text: string): SlashCommand | undefined {
       return { type: 'model', name: argument };
     case 'compact':
       return { type: 'compact', focus: argument };
+    case 'show':
+      if (argument === undefined) return { type: 'show' };
+      return /^[1-9]\d{0,3}$/.test(argument)
+        ? { type: 'show', number: Number(argument) }
+        : { type: 'invalid', message: `/show takes a call's number from the list /show prints, not ${argument}.` };
     case 'approval':
       if (argument === undefined) return { type: 'approval' };
       return (APPROVAL_MODES as readonly string[]).includes(argument)

@@ -66,3 +66,32 @@ describe('typing while a turn runs', () => {
     expect(app.lastFrame()).toContain('› and then this');
   });
 });
+
+describe('/show', () => {
+  it('lists the last turn’s calls and prints a research sub-agent’s calls and report', async () => {
+    const { createResearchRegistry } = await import('../helpers/render-app');
+    const model = createScriptedModel([
+      { calls: [{ toolName: 'research_codebase', input: { question: 'auth' } }, { toolName: 'research_codebase', input: { question: 'db\u001b[31m' } }] },
+      { text: 'Research done.' },
+    ]);
+    const app = renderApp({ model, tools: createResearchRegistry(20) });
+    await typeAndSend(app.stdin, 'research');
+    const done = await waitForFrame(app, (frame) => frame.includes('Research done.'));
+    expect(done).not.toContain('report on auth');
+    expect(done).toContain('/show lists them');
+
+    await typeAndSend(app.stdin, '/show');
+    const list = await waitForFrame(app, (frame) => frame.includes('Tool calls of the last turn'));
+    expect(list).toMatch(/1 ✓ research_codebase auth {2}2 steps, 2 tool calls/);
+    expect(list).toMatch(/2 ✓ research_codebase db\\e\[31m/);
+
+    await typeAndSend(app.stdin, '/show 1');
+    const report = await waitForFrame(app, (frame) => frame.includes('report on auth'));
+    expect(report).toContain('sub-agent: 2 steps, 2 tool calls');
+    expect(report).toMatch(/✓ read_file auth-one/);
+    expect(report).not.toContain('report on db');
+
+    await typeAndSend(app.stdin, '/show 9');
+    await waitForFrame(app, (frame) => frame.includes('No call 9: the last turn has 2'));
+  });
+});
