@@ -8,7 +8,7 @@ import { selectActivity, selectLastTurnWithCalls, selectLiveNotices, selectLiveS
 import { ApprovalPrompt } from './ApprovalPrompt';
 import { helpText, parseSlashCommand, statsText, undoText } from './commands';
 import { Composer } from './Composer';
-import { showCallText, showListText } from './show-command';
+import { resumedResearchText, showCallText, showListText } from './show-command';
 import { ErrorBoundary } from './ErrorBoundary';
 import { LiveTurn } from './LiveTurn';
 import { SpinnerClock } from './SpinnerClock';
@@ -66,6 +66,7 @@ export function App(props: AppProps) {
     session.notify(props.greeting);
     for (const turn of props.resumedTurns ?? []) {
       session.notify(`› ${turn.prompt}`, 'prompt');
+      for (const record of turn.research ?? []) session.notify(resumedResearchText(record));
       if (turn.answer) session.notify(turn.answer, 'markdown');
     }
     // After the first frame: finding the line may take a network round trip.

@@ -2,6 +2,7 @@ import type { ModelMessage, ToolResultPart } from 'ai';
 import { selectMainCalls, selectTurnCalls } from '../state/selectors';
 import { getOwn } from '../state/records';
 import type { CallView, TurnView } from '../state/types';
+import type { SubagentRecord } from '../session/entries';
 import { STATUS_STYLE } from './format';
 import { toVisibleLines, toVisibleText } from './visible-text';
 
@@ -39,6 +40,17 @@ export function showCallText(options: { turn: TurnView | undefined; number: numb
   return lines.join('\n');
 }
 
+/** Report lines a resumed session retells per research sub-agent; the rest is a line away in the saved file. */
+export const RESUMED_REPORT_LINES = 40;
+
+/** A saved research sub-agent retold in a resumed transcript: question, calls and report (capped, escaped). */
+export function resumedResearchText(record: SubagentRecord): string {
+  const calls = record.calls.map((call) => `    ${toVisibleText(`${call.status === 'ok' ? '✓' : '✗'} ${call.toolName} ${call.description}  ${call.summary}`)}`);
+  const ending = record.reason === 'done' ? '' : ` (${record.reason})`;
+  const title = toVisibleText(`↳ research_codebase ${record.question} · ${record.calls.length} tool calls${ending}`);
+  return [title, ...calls.slice(0, 20), ...(calls.length > 20 ? [`    … ${calls.length - 20} more`] : []), '  report:', ...capped(record.report, RESUMED_REPORT_LINES).map((line) => `  ${line}`)].join('\n');
+}
+
 function callLine(call: CallView): string {
   const mark = call.status in STATUS_STYLE ? STATUS_STYLE[call.status as keyof typeof STATUS_STYLE].mark : '·';
   const summary = call.summary ? `  ${call.summary}` : '';
@@ -68,9 +80,9 @@ function resultText(output: ToolResultPart['output']): string {
   }
 }
 
-function capped(text: string): string[] {
+function capped(text: string, maxLines = MAX_SHOW_LINES): string[] {
   const lines = toVisibleLines(text.length > MAX_SHOW_CHARS ? text.slice(0, MAX_SHOW_CHARS) : text);
-  const kept = lines.slice(0, MAX_SHOW_LINES);
-  const isCut = lines.length > MAX_SHOW_LINES || text.length > MAX_SHOW_CHARS;
+  const kept = lines.slice(0, maxLines);
+  const isCut = lines.length > maxLines || text.length > MAX_SHOW_CHARS;
   return isCut ? [...kept, `… cut at ${kept.length} lines / ${MAX_SHOW_CHARS.toLocaleString('en')} characters`] : kept;
 }

@@ -95,3 +95,33 @@ describe('/show', () => {
     await waitForFrame(app, (frame) => frame.includes('No call 9: the last turn has 2'));
   });
 });
+
+describe('a resumed session', () => {
+  it('retells each turn’s research sub-agents with their calls and report', async () => {
+    const { render } = await import('ink-testing-library');
+    const { App } = await import('../../src/ui/App');
+    const model = createScriptedModel([]);
+    const app = render(
+      <App
+        initialModel={{ modelId: 'scripted', model }}
+        selectModel={() => ({ modelId: 'scripted', model })}
+        tools={slowReads(0)}
+        instructions="test"
+        approvalMode="ask"
+        workspaceLabel="~/repo"
+        greeting="welcome"
+        resumedTurns={[
+          {
+            prompt: 'how is auth wired?',
+            answer: 'Through middleware.',
+            research: [{ toolCallId: 'r1', question: 'auth', reason: 'done', report: 'auth lives in src/auth.ts\u0007', calls: [{ toolName: 'grep', description: 'login', status: 'ok', summary: '3 matches' }] }],
+          },
+        ]}
+      />,
+    );
+    const frame = await waitForFrame(app, (current) => current.includes('Through middleware.'));
+    expect(frame).toContain('↳ research_codebase auth · 1 tool calls');
+    expect(frame).toContain('✓ grep login  3 matches');
+    expect(frame).toContain('auth lives in src/auth.ts\\x07');
+  });
+});
