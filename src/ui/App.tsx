@@ -2,11 +2,11 @@ import { Box, Static, Text, useApp, useInput, useWindowSize } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ModelChoice } from '../models/model';
 import type { ResumedTurn, SessionRecorder } from '../session/recorder';
-import type { WriteJournal } from '../tools';
+import { sessionDiff, type WriteJournal } from '../tools';
 import { nextApprovalMode } from '../agent/approval';
 import { selectActivity, selectLastTurnWithCalls, selectLiveNotices, selectLiveStep, selectLiveTurn, selectPendingApproval, selectStats, selectTranscript } from '../state/selectors';
 import { ApprovalPrompt } from './ApprovalPrompt';
-import { helpText, parseSlashCommand, statsText, undoText } from './commands';
+import { diffText, helpText, parseSlashCommand, statsText, undoText } from './commands';
 import { Composer } from './Composer';
 import { resumedResearchText, showCallText, showListText } from './show-command';
 import { ErrorBoundary } from './ErrorBoundary';
@@ -127,6 +127,10 @@ export function App(props: AppProps) {
         session.notify(command.number === undefined ? showListText(turn) : showCallText({ turn, number: command.number, history: session.history() }));
         break;
       }
+      case 'diff':
+        if (!props.journal) session.notify('File edits are not tracked in this run.');
+        else void sessionDiff(props.journal).then((result) => session.notify(diffText(result)));
+        break;
       case 'sessions':
         session.notify(props.describeSessions?.() ?? 'Sessions are not saved in this run.');
         break;

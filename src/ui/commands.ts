@@ -1,6 +1,7 @@
 import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
 import type { SessionStats } from '../state/selectors';
-import type { UndoResult } from '../tools';
+import type { SessionDiff, UndoResult } from '../tools';
+import { toVisibleLines } from './visible-text';
 import { formatDuration } from './format';
 
 /** A slash command the user typed, parsed. */
@@ -14,6 +15,7 @@ export type SlashCommand =
   | { type: 'undo' }
   | { type: 'compact'; focus?: string }
   | { type: 'show'; number?: number }
+  | { type: 'diff' }
   | { type: 'exit' }
   | { type: 'invalid'; message: string };
 
@@ -27,6 +29,7 @@ export const COMMAND_HELP: readonly [string, string][] = [
   ['/sessions', 'saved sessions of this workspace (resume one with shoal --resume ID)'],
   ['/undo', 'restore the files of the last approved edit batch (commands are not undone)'],
   ['/compact [WHAT TO KEEP]', 'summarise the conversation so far to free context, keeping your messages word for word'],
+  ['/diff', 'what this session changed on disk with its file edits (not what bash commands changed)'],
   ['/show [N]', "list the last turn's tool calls; /show N prints one's full output or research report"],
   ['/exit', 'quit shoal'],
 ];
@@ -51,6 +54,7 @@ export function parseSlashCommand(text: string): SlashCommand | undefined {
     case 'stats':
     case 'sessions':
     case 'undo':
+    case 'diff':
     case 'exit':
       return { type: name };
     case 'quit':
@@ -88,6 +92,20 @@ export function undoText(result: UndoResult): string {
   if (result.removed.length > 0) lines.push(`  removed ${result.removed.join(', ')}`);
   for (const skipped of result.skipped) lines.push(`  left ${skipped.path} as it is: ${skipped.reason}`);
   return lines.join('\n');
+}
+
+/** Most diff lines /diff prints: past that, the transcript is the wrong place to read it. */
+export const MAX_DIFF_LINES = 400;
+
+/** The text of /diff: each changed file's diff against its contents before this session's first edit of it. */
+export function diffText(result: SessionDiff): string {
+  const untracked = 'Changes made by bash commands are not tracked.';
+  if (result.diffs.length === 0 && result.notes.length === 0) return `No file edited in this session differs from before. ${untracked}`;
+  const lines = [`Changes this session made with write_file and update_file, against each file before its first edit. ${untracked}`];
+  for (const file of result.diffs) lines.push(`${file.path}  +${file.added} -${file.removed}`, ...toVisibleLines(file.diff.replace(/\n$/, '')));
+  const kept = lines.slice(0, MAX_DIFF_LINES);
+  if (lines.length > MAX_DIFF_LINES) kept.push(`… ${lines.length - MAX_DIFF_LINES} more lines not shown (git diff shows them all, if this is a repository)`);
+  return [...kept, ...result.notes.map((note) => `not compared: ${note}`)].join('\n');
 }
 
 /** The text of /stats. */

@@ -125,3 +125,45 @@ describe('a resumed session', () => {
     expect(frame).toContain('auth lives in src/auth.ts\\x07');
   });
 });
+
+describe('/diff', () => {
+  it('shows what an approved write changed against the file before the session, and says bash is not tracked', async () => {
+    const [{ render }, { App }, { createWriteJournal }, { createUpdateFileTool }, { createTempWorkspace }] = await Promise.all([
+      import('ink-testing-library'),
+      import('../../src/ui/App'),
+      import('../../src/tools'),
+      import('../../src/tools/update-file'),
+      import('../helpers/temp-workspace'),
+    ]);
+    const cwd = await createTempWorkspace({ 'a.txt': 'original a\nsame\n' });
+    const journal = createWriteJournal();
+    const model = createScriptedModel([
+      { calls: [{ toolName: 'update_file', input: { path: 'a.txt', old_string: 'original', new_string: 'changed' } }] },
+      { text: 'Edited.' },
+    ]);
+    const app = render(
+      <App
+        initialModel={{ modelId: 'scripted', model }}
+        selectModel={() => ({ modelId: 'scripted', model })}
+        tools={createRegistry([createUpdateFileTool({ cwd, journal })])}
+        instructions="test"
+        approvalMode="ask"
+        workspaceLabel="~/repo"
+        greeting="hi"
+        journal={journal}
+      />,
+    );
+    await typeAndSend(app.stdin, '/diff');
+    await waitForFrame(app, (frame) => frame.includes('No file edited in this session differs'));
+    await typeAndSend(app.stdin, 'edit it');
+    await waitForFrame(app, (frame) => /allow/i.test(frame));
+    app.stdin.write('y');
+    await waitForFrame(app, (frame) => frame.includes('Edited.'));
+
+    await typeAndSend(app.stdin, '/diff');
+    const frame = await waitForFrame(app, (current) => current.includes('a.txt  +1 -1'));
+    expect(frame).toContain('-original a');
+    expect(frame).toContain('+changed a');
+    expect(frame).toContain('Changes made by bash commands are not tracked.');
+  });
+});
