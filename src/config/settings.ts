@@ -9,6 +9,10 @@ import { projectTrust, type TrustStatus, type TrustSubject } from './trust';
 
 export { userConfigPath } from './paths';
 
+/** How shoal tells the user a turn ended or an approval waits: nothing, the terminal bell, a desktop notification, or what the terminal supports. */
+export const NOTIFY_MODES = ['off', 'bell', 'osc9', 'osc777', 'auto'] as const;
+export type NotifyMode = (typeof NOTIFY_MODES)[number];
+
 /** What shoal can be configured with; every field is optional and defaults are the caller's to apply. */
 export interface Settings {
   /** Model id for the main agent. */
@@ -32,6 +36,8 @@ export interface Settings {
   compactAt?: number;
   /** Seconds without a byte from the model server before its response is cut and retried (default 90). */
   stallTimeout?: number;
+  /** How a finished turn (of 5 s or more) or a waiting approval is announced (default auto). */
+  notify?: NotifyMode;
 }
 
 /** Where one resolved value came from, so the UI can say "model gpt-x from SHOAL_MODEL". */
@@ -86,6 +92,7 @@ const FIELD_SCHEMAS = {
   contextWindow: z.int().min(1024).max(10_000_000),
   compactAt: z.number().min(0.3).max(0.95),
   stallTimeout: z.int().min(1).max(3600),
+  notify: z.enum(NOTIFY_MODES),
 } satisfies Record<SettingKey, z.ZodType>;
 
 const settingsSchema = z.object(FIELD_SCHEMAS).partial().strict() satisfies z.ZodType<Settings>;
@@ -105,6 +112,7 @@ const EXPECTED: Record<SettingKey, string> = {
   contextWindow: 'a whole number of tokens from 1024 to 10000000',
   compactAt: 'a number from 0.3 to 0.95 (the share of the window at which to compact)',
   stallTimeout: 'a whole number of seconds from 1 to 3600',
+  notify: `one of ${quoteList(NOTIFY_MODES)}`,
 };
 
 const ENV_NAMES: Partial<Record<SettingKey, string>> = {
@@ -117,6 +125,7 @@ const ENV_NAMES: Partial<Record<SettingKey, string>> = {
   maxSteps: 'SHOAL_MAX_STEPS',
   contextWindow: 'SHOAL_CONTEXT_WINDOW',
   stallTimeout: 'SHOAL_STALL_TIMEOUT',
+  notify: 'SHOAL_NOTIFY',
 };
 
 // The CLI's spelling where it is not simply the kebab-case key.

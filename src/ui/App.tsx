@@ -16,6 +16,8 @@ import { StatusBar } from './StatusBar';
 import { TranscriptEntry } from './TranscriptEntry';
 import { MAX_QUEUED_MESSAGES, useAgentSession, type AgentSessionOptions } from './use-agent-session';
 import { QueuedMessages } from './QueuedMessages';
+import type { NotifyMode } from './notification';
+import { useNotifications } from './use-notifications';
 
 export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerOptions'> {
   initialModel: ModelChoice;
@@ -35,6 +37,12 @@ export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerO
   journal?: WriteJournal;
   /** The text of /sessions: this workspace's saved sessions. */
   describeSessions?: () => string;
+  /** How a turn's end or a waiting approval is announced (default `auto`). */
+  notify?: NotifyMode;
+  /** Writes bytes to the terminal outside Ink's frame (default: stdout); notifications use it. */
+  writeTerminal?: (bytes: string) => void;
+  /** Turns shorter than this end without a notification. */
+  notifyAfterMs?: number;
   /** Called after the user asks to exit. */
   onExit?: () => void;
   /** Asks the server for a model's window, after the first frame and after /model. */
@@ -61,6 +69,13 @@ export function App(props: AppProps) {
   const transcript = useMemo(() => selectTranscript(state), [state.turns, state.notices]);
   const liveTurn = selectLiveTurn(state);
   const pending = selectPendingApproval(state);
+  useNotifications({
+    mode: props.notify ?? 'auto',
+    isRunning: session.isRunning,
+    pending,
+    write: props.writeTerminal ?? ((bytes) => process.stdout.write(bytes)),
+    afterMs: props.notifyAfterMs,
+  });
 
   useEffect(() => {
     session.notify(props.greeting);
