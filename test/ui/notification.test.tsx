@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadMarkdown } from '../../src/ui/Markdown';
 import { cleanup } from 'ink-testing-library';
 import { createRegistry } from '../../src/tools/registry';
 import { notificationSequence, resolveNotifyMode } from '../../src/ui/notification';
@@ -6,13 +7,15 @@ import { createFakeTool } from '../helpers/fake-tools';
 import { renderApp, typeAndSend, waitForFrame } from '../helpers/render-app';
 import { createScriptedModel } from '../helpers/scripted-model';
 
+// Loaded up front: the first answer would otherwise wait for the renderer and count as a slow turn.
+beforeAll(() => loadMarkdown());
 afterEach(() => cleanup());
 
 describe('notifications', () => {
   it('rings the bell when a long enough turn ends, outside the frame, and not for a short one', async () => {
     const written: string[] = [];
-    const model = createScriptedModel([{ text: 'Quick.' }, { text: 'Slow answer.', delayMs: 300 }]);
-    const app = renderApp({ model, tools: createRegistry([]), props: { notify: 'bell', notifyAfterMs: 200, writeTerminal: (bytes) => written.push(bytes) } });
+    const model = createScriptedModel([{ text: 'Quick.' }, { text: 'Slow answer.', delayMs: 1500 }]);
+    const app = renderApp({ model, tools: createRegistry([]), props: { notify: 'bell', notifyAfterMs: 1000, writeTerminal: (bytes) => written.push(bytes) } });
     await typeAndSend(app.stdin, 'quick one');
     await waitForFrame(app, (frame) => frame.includes('Quick.'));
     expect(written).toEqual([]);
