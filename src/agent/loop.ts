@@ -45,6 +45,12 @@ export interface RunAgentOptions {
   context?: ContextBudget;
   /** Compact the history and stop, without a model step (the /compact command); `focus` is what to keep. */
   compactOnly?: { focus?: string };
+  /**
+   * Messages the user sent while this run works, taken at each step boundary (after a step's tool
+   * results, before the next model call) and appended as user messages.
+   * Contract: returns each message once; an empty list when there is none.
+   */
+  takeQueuedMessages?: () => string[];
 }
 
 export const DEFAULT_MAX_STEPS = 50;
@@ -169,6 +175,11 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
       const stepMessages = withToolResults(result.responseMessages, parts);
       messages.push(...stepMessages);
       yield stamp({ type: 'history-append', messages: stepMessages });
+      // Only here: a user message between a tool call and its result would make the history invalid.
+      for (const queued of options.takeQueuedMessages?.() ?? []) {
+        messages.push({ role: 'user', content: queued });
+        yield stamp({ type: 'user-message', step, text: queued });
+      }
     }
   } catch (error) {
     // A bug of ours, not the model's: still end the run cleanly.

@@ -110,6 +110,11 @@ export type AgentNode = NodeBase &
     | { type: 'compaction-start'; step: number; reason: CompactionReason; tokensBefore: number; window: number }
     /** `method`: old tool outputs cleared, or older messages summarised; `error` when it fell short. */
     | { type: 'compaction-end'; step: number; method: CompactionMethod; tokensBefore: number; tokensAfter: number; error?: string }
+    /**
+     * A message the user sent while the run worked, delivered after `step`'s tool results; the run
+     * has appended `{ role: 'user', content: text }` to its history, and consumers keeping one do the same.
+     */
+    | { type: 'user-message'; step: number; text: string }
     /** The whole conversation replaced by its compacted form; what the next request sends. */
     | { type: 'history-replace'; messages: ModelMessage[] }
   );

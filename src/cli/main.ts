@@ -191,6 +191,7 @@ async function main(flags: CliFlags): Promise<number> {
       contextWindowOf: startup.contextWindowOf,
       probeContextWindow: startup.probeContextWindow,
       compactAt: settings.compactAt,
+      notify: settings.notify,
     });
     return 0;
   }

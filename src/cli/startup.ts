@@ -195,7 +195,7 @@ export function resolveSession(options: { cwd: string; modelId: string; isContin
       throw new StartupError((error as Error).message);
     }
     if (lock.isAcquired) {
-      resumed = { id, messages: loaded.messages, turns: summariseHistory(loaded.messages) };
+      resumed = { id, messages: loaded.messages, turns: summariseHistory(loaded.messages, loaded.subagents) };
       notes.push(`resumed session ${id}`);
       notes.push(...loaded.problems);
     } else if (options.resumeId) {

@@ -9,6 +9,10 @@ import { projectTrust, type TrustStatus, type TrustSubject } from './trust';
 
 export { userConfigPath } from './paths';
 
+/** How shoal tells the user a turn ended or an approval waits: nothing, the terminal bell, a desktop notification, or what the terminal supports. */
+export const NOTIFY_MODES = ['off', 'bell', 'osc9', 'osc777', 'auto'] as const;
+export type NotifyMode = (typeof NOTIFY_MODES)[number];
+
 /** What shoal can be configured with; every field is optional and defaults are the caller's to apply. */
 export interface Settings {
   /** Model id for the main agent. */
@@ -36,6 +40,8 @@ export interface Settings {
   stallTimeout?: number;
   /** How hard a reasoning model thinks; sent only to models and servers that take it. */
   reasoningEffort?: ReasoningEffort;
+  /** How a finished turn (of 5 s or more) or a waiting approval is announced (default auto). */
+  notify?: NotifyMode;
 }
 
 // The models' own list (config may not import models); the CLI hands this to createModel, whose type checks it.
@@ -99,6 +105,7 @@ const FIELD_SCHEMAS = {
   compactAt: z.number().min(0.3).max(0.95),
   stallTimeout: z.int().min(1).max(3600),
   reasoningEffort: z.enum(REASONING_EFFORTS),
+  notify: z.enum(NOTIFY_MODES),
 } satisfies Record<SettingKey, z.ZodType>;
 
 const settingsSchema = z.object(FIELD_SCHEMAS).partial().strict() satisfies z.ZodType<Settings>;
@@ -120,6 +127,7 @@ const EXPECTED: Record<SettingKey, string> = {
   compactAt: 'a number from 0.3 to 0.95 (the share of the window at which to compact)',
   stallTimeout: 'a whole number of seconds from 1 to 3600',
   reasoningEffort: `one of ${quoteList(REASONING_EFFORTS)}`,
+  notify: `one of ${quoteList(NOTIFY_MODES)}`,
 };
 
 const ENV_NAMES: Partial<Record<SettingKey, string>> = {
@@ -133,6 +141,7 @@ const ENV_NAMES: Partial<Record<SettingKey, string>> = {
   contextWindow: 'SHOAL_CONTEXT_WINDOW',
   stallTimeout: 'SHOAL_STALL_TIMEOUT',
   reasoningEffort: 'SHOAL_REASONING_EFFORT',
+  notify: 'SHOAL_NOTIFY',
 };
 
 // The CLI's spelling where it is not simply the kebab-case key.

@@ -28,7 +28,28 @@ export type SessionEvent =
   /** The main agent's whole history after a compaction: it replaces every message before it on resume. */
   | { type: 'compaction'; messages: ModelMessage[] }
   | { type: 'approval'; toolCallId: string; toolName: string; decision: ApprovalDecision }
-  | { type: 'turn-end'; reason: RunEndReason };
+  | { type: 'turn-end'; reason: RunEndReason }
+  | ({ type: 'subagent' } & SubagentRecord);
+
+/** One call of a research sub-agent, as a session keeps it: what it did, never its output. */
+export interface SubagentCall {
+  toolName: string;
+  description: string;
+  status: string;
+  summary: string;
+}
+
+/**
+ * What a research sub-agent did for one `research_codebase` call of the main
+ * agent: its question, its calls and its report (capped), so a resumed session can retell it.
+ */
+export interface SubagentRecord {
+  toolCallId: string;
+  question: string;
+  calls: SubagentCall[];
+  report: string;
+  reason: RunEndReason;
+}
 
 /** One line of a session file. */
 export type SessionEntry = SessionHeader | (SessionEvent & { time: string });
@@ -61,6 +82,12 @@ export function parseEntry(value: unknown): ParsedEntry {
         : invalid('approval without toolCallId, toolName or decision');
     case 'turn-end':
       return hasStrings(value, ['reason']) ? valid(value) : invalid('turn-end without a reason');
+    case 'subagent':
+      return hasStrings(value, ['toolCallId', 'question', 'report', 'reason']) &&
+        Array.isArray(value.calls) &&
+        value.calls.every((call) => isRecord(call) && hasStrings(call, ['toolName', 'description', 'status', 'summary']))
+        ? valid(value)
+        : invalid('subagent without toolCallId, question, report, reason or well-formed calls');
     default:
       return invalid(`unknown entry type "${value.type}"`);
   }

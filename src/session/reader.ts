@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ModelMessage } from 'ai';
-import { parseEntry, type SessionEntry, type SessionHeader } from './entries';
+import { parseEntry, type SessionEntry, type SessionHeader, type SubagentRecord } from './entries';
 import { sessionFilePath, sessionIdOfFile, unknownSessionError } from './paths';
 import { repairToolPairing } from './repair';
 import { oneLine } from '../agent/text';
@@ -30,6 +30,8 @@ export interface LoadedSession {
   messages: ModelMessage[];
   /** Every line skipped and every repair made, as "path:line: what" where a line is to blame. */
   problems: string[];
+  /** What the research sub-agents did, by the main agent's `research_codebase` call id. */
+  subagents: SubagentRecord[];
 }
 
 /** How much of the first prompt a summary keeps. */
@@ -84,6 +86,7 @@ export function loadSession(options: { dir: string; id: string }): LoadedSession
     summary: read.summary,
     messages: repair.messages,
     problems: [...read.problems, ...repair.problems.map((problem) => `${file}: ${problem}`)],
+    subagents: read.subagents,
   };
 }
 
@@ -91,6 +94,7 @@ interface ReadResult {
   summary: SessionSummary;
   messages: ModelMessage[];
   problems: string[];
+  subagents: SubagentRecord[];
 }
 
 // Listing reads every session; a step's messages (tool output included) are
@@ -143,7 +147,12 @@ function readSession(file: string, options: { withMessages: boolean }): ReadResu
 
   const messages: ModelMessage[] = [];
   const prompts: string[] = [];
+  const subagents: SubagentRecord[] = [];
   for (const entry of entries) {
+    if (entry.type === 'subagent') {
+      const { type: _type, time: _time, ...record } = entry;
+      subagents.push(record);
+    }
     if (entry.type === 'prompt') {
       prompts.push(entry.text);
       messages.push({ role: 'user', content: entry.text });
@@ -165,7 +174,7 @@ function readSession(file: string, options: { withMessages: boolean }): ReadResu
     firstPrompt: oneLine(prompts[0] ?? '', FIRST_PROMPT_LENGTH),
     turns: prompts.length,
   };
-  return { summary, messages, problems };
+  return { summary, messages, problems, subagents };
 }
 
 function parseLine(line: string): ReturnType<typeof parseEntry> {

@@ -2,14 +2,16 @@ import type { ModelMessage } from 'ai';
 import type { AgentNode } from '../agent/nodes';
 import { releaseSessionLock } from './lock';
 import { sessionLockPath } from './paths';
+import type { SubagentRecord } from './entries';
 import { createSessionWriter, openSessionWriter, type SessionWriter } from './sessions';
+import { createSubagentLog } from './subagent-log';
 
 /** Saves a conversation as it happens: what the UI or headless runner feeds it, in order. */
 export interface SessionRecorder {
   /** The session's id once its first prompt is saved (or the resumed one's). */
   readonly id: string | undefined;
   recordPrompt: (text: string) => void;
-  /** Takes every node of a run; keeps the main agent's history, approvals and turn ends. */
+  /** Takes every node of a run; keeps the main agent's history, approvals and turn ends, and a record of each sub-agent. */
   recordNode: (node: AgentNode) => void;
   /** Starts a new session file at the next prompt (after /clear). */
   startNew: () => void;
@@ -30,6 +32,7 @@ export function createSessionRecorder(options: {
   let writer: SessionWriter | undefined;
   let resumeId = options.resumeId;
   const toolNames = new Map<string, string>();
+  const subagents = createSubagentLog();
   const ensureWriter = (): SessionWriter | undefined => {
     if (writer) return writer;
     try {
@@ -56,6 +59,8 @@ export function createSessionRecorder(options: {
       ensureWriter()?.append({ type: 'prompt', text });
     },
     recordNode(node) {
+      const subagent = subagents.observe(node);
+      if (subagent && writer) writer.append({ type: 'subagent', ...subagent });
       if (node.agentId !== 'main' || !writer) return;
       switch (node.type) {
         case 'history-append':
@@ -70,6 +75,10 @@ export function createSessionRecorder(options: {
         case 'approval-resolve':
           writer.append({ type: 'approval', toolCallId: node.toolCallId, toolName: toolNames.get(node.toolCallId) ?? '', decision: node.decision });
           return;
+        case 'user-message':
+          // Saved as the prompt it is, so a resumed history holds it where the model read it.
+          writer.append({ type: 'prompt', text: node.text });
+          return;
         case 'run-end':
           writer.append({ type: 'turn-end', reason: node.reason });
       }
@@ -77,19 +86,29 @@ export function createSessionRecorder(options: {
   };
 }
 
-/** One turn of a resumed conversation: the prompt and the answer that ended it. */
+/** One turn of a resumed conversation: the prompt, the research its agent ran, and the answer that ended it. */
 export interface ResumedTurn {
   prompt: string;
   answer: string;
+  /** The sub-agents the turn's `research_codebase` calls ran, in the order they were called. */
+  research?: SubagentRecord[];
 }
 
-/** Retells a saved history turn by turn, for the transcript of a resumed session. */
-export function summariseHistory(messages: readonly ModelMessage[]): ResumedTurn[] {
+/** Retells a saved history turn by turn, for the transcript of a resumed session; `subagents` adds each turn's research. */
+export function summariseHistory(messages: readonly ModelMessage[], subagents: readonly SubagentRecord[] = []): ResumedTurn[] {
+  const byCall = new Map(subagents.map((record) => [record.toolCallId, record]));
   const turns: ResumedTurn[] = [];
   for (const message of messages) {
     const text = textOf(message);
     if (message.role === 'user') turns.push({ prompt: text, answer: '' });
-    else if (message.role === 'assistant' && text.trim() && turns.length > 0) turns.at(-1)!.answer = text.trim();
+    else if (message.role === 'assistant' && turns.length > 0) {
+      const turn = turns.at(-1)!;
+      if (text.trim()) turn.answer = text.trim();
+      for (const part of typeof message.content === 'string' ? [] : message.content) {
+        const record = part.type === 'tool-call' ? byCall.get(part.toolCallId) : undefined;
+        if (record) (turn.research ??= []).push(record);
+      }
+    }
   }
   return turns;
 }

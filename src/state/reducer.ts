@@ -61,6 +61,7 @@ export function reduce(state: SessionState, event: AgentNode | UiEvent): Session
     case 'approval-resolve':
     case 'compaction-start':
     case 'compaction-end':
+    case 'user-message':
       return reduceNode(state, event);
     case 'context-size':
       return event.agentId === 'main' ? { ...state, context: { tokens: event.tokens, window: event.window } } : state;
@@ -202,6 +203,8 @@ function reduceTurn(
         const ended = { ...open, method: node.method, tokensAfter: node.tokensAfter, durationMs: node.time - open.startedAt, error: node.error };
         return { ...step, compaction: ended };
       });
+    case 'user-message':
+      return updateStep(turn, node, (step) => ({ ...step, userMessages: [...(step.userMessages ?? []), node.text] }));
     case 'tool-call-end':
       // The output itself stays in the conversation history only: the screen shows the summary,
       // and a long session would otherwise hold every file it read twice.

@@ -84,6 +84,19 @@ export function selectTurnCalls(turn: TurnView): CallView[] {
   return Object.values(turn.agents).flatMap((agent) => agent.steps.flatMap((step) => Object.values(step.calls)));
 }
 
+/** The main agent's calls of a turn in the order they were made (step, then the model's order), for /show. */
+export function selectMainCalls(turn: TurnView): CallView[] {
+  return (turn.agents.main?.steps ?? []).flatMap((step) => [
+    ...step.invalidCallIds.map((id) => getOwn(step.calls, id)).filter((call): call is CallView => call !== undefined),
+    ...step.phases.flatMap((phase) => selectPhaseCalls(step, phase)),
+  ]);
+}
+
+/** The latest turn in which the main agent made calls, live or finished. */
+export function selectLastTurnWithCalls(state: SessionState): TurnView | undefined {
+  return state.turns.findLast((turn) => selectMainCalls(turn).length > 0);
+}
+
 /** What the agent is doing right now, for the status bar. */
 export type Activity =
   | { kind: 'idle' }

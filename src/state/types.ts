@@ -54,6 +54,8 @@ export interface StepView {
   finishReason?: string;
   /** The compaction that ran before this step's model call (a /compact run has only this, in step 0). */
   compaction?: CompactionView;
+  /** Messages the user sent while the turn ran, delivered to the model after this step's tool results. */
+  userMessages?: string[];
   /** Set while shoal waits to retry a failed model call; cleared when the call streams. */
   retry?: { attempt: number; maxRetries: number; delayMs: number; reason: string; since: number };
 }

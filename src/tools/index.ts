@@ -39,4 +39,5 @@ export function createMainTools(options: ToolOptions & { startResearch: StartRes
 
 export { createFileTracker, type FileTracker } from './edit/file-tracker';
 export type { ToolRegistry } from './registry';
+export { sessionDiff, type SessionDiff } from './edit/session-diff';
 export { createWriteJournal, type UndoPlan, type UndoResult, type WriteJournal } from './edit/write-journal';

@@ -6,6 +6,7 @@ import { CompactionPanel } from './CompactionPanel';
 import { PhasePanel } from './PhasePanel';
 import { Reasoning } from './Reasoning';
 import { ToolRow } from './ToolRow';
+import { toVisibleLines } from './visible-text';
 
 export interface AgentStepProps {
   step: StepView;
@@ -56,6 +57,15 @@ export function AgentStep({ step, turn, isNested = false, maxTextLines, maxCallR
       {step.phases.map((phase, index) => (
         <Box key={`${phase.phase}-${index}`} marginTop={isNested ? 0 : 1} flexDirection="column">
           <PhasePanel phase={phase} step={step} turn={turn} maxRows={maxCallRows} />
+        </Box>
+      ))}
+      {step.userMessages?.map((text, index) => (
+        <Box key={`message-${index}`} marginTop={1}>
+          <Text color="cyan" bold>
+            {'› '}
+          </Text>
+          <Text bold>{toVisibleLines(text).join('\n')}</Text>
+          <Text dimColor>{'  (sent while the turn ran)'}</Text>
         </Box>
       ))}
     </Box>

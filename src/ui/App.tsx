@@ -2,11 +2,12 @@ import { Box, Static, Text, useApp, useInput, useWindowSize } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ModelChoice } from '../models/model';
 import type { ResumedTurn, SessionRecorder } from '../session/recorder';
-import type { WriteJournal } from '../tools';
+import { sessionDiff, type WriteJournal } from '../tools';
 import { nextApprovalMode } from '../agent/approval';
 import {
   selectActivity,
   selectLastReasoning,
+  selectLastTurnWithCalls,
   selectLiveNotices,
   selectLiveStep,
   selectLiveTurn,
@@ -16,15 +17,19 @@ import {
 } from '../state/selectors';
 import { ApprovalPrompt } from './ApprovalPrompt';
 import { toVisibleBlock } from './visible-text';
-import { helpText, parseSlashCommand, reasoningText, statsText, undoText } from './commands';
+import { diffText, helpText, parseSlashCommand, reasoningText, statsText, undoText } from './commands';
 import { Composer } from './Composer';
+import { resumedResearchText, showCallText, showListText } from './show-command';
 import { ErrorBoundary } from './ErrorBoundary';
 import { LiveTurn } from './LiveTurn';
 import { SpinnerClock } from './SpinnerClock';
 import { StatusBar } from './StatusBar';
 import { TranscriptEntry } from './TranscriptEntry';
-import { useAgentSession, type AgentSessionOptions } from './use-agent-session';
+import { MAX_QUEUED_MESSAGES, useAgentSession, type AgentSessionOptions } from './use-agent-session';
 import { REASONING_KEY, useReasoningToggle } from './use-reasoning-toggle';
+import { QueuedMessages } from './QueuedMessages';
+import type { NotifyMode } from './notification';
+import { useNotifications } from './use-notifications';
 
 export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerOptions' | 'price'> {
   initialModel: ModelChoice;
@@ -44,6 +49,12 @@ export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerO
   journal?: WriteJournal;
   /** The text of /sessions: this workspace's saved sessions. */
   describeSessions?: () => string;
+  /** How a turn's end or a waiting approval is announced (default `auto`). */
+  notify?: NotifyMode;
+  /** Writes bytes to the terminal outside Ink's frame (default: stdout); notifications use it. */
+  writeTerminal?: (bytes: string) => void;
+  /** Turns shorter than this end without a notification. */
+  notifyAfterMs?: number;
   /** Called after the user asks to exit. */
   onExit?: () => void;
   /** Asks the server for a model's window, after the first frame and after /model. */
@@ -71,6 +82,13 @@ export function App(props: AppProps) {
   const transcript = useMemo(() => selectTranscript(state), [state.turns, state.notices]);
   const liveTurn = selectLiveTurn(state);
   const pending = selectPendingApproval(state);
+  useNotifications({
+    mode: props.notify ?? 'auto',
+    isRunning: session.isRunning,
+    pending,
+    write: props.writeTerminal ?? ((bytes) => process.stdout.write(bytes)),
+    afterMs: props.notifyAfterMs,
+  });
   const isReasoningExpanded = useReasoningToggle({
     onToggle: (isExpanded) => session.notify(isExpanded ? `Reasoning shown in full from now on (${REASONING_KEY} folds it).` : 'Reasoning folded to one line.'),
   });
@@ -79,6 +97,7 @@ export function App(props: AppProps) {
     session.notify(props.greeting);
     for (const turn of props.resumedTurns ?? []) {
       session.notify(`› ${turn.prompt}`, 'prompt');
+      for (const record of turn.research ?? []) session.notify(resumedResearchText(record));
       if (turn.answer) session.notify(turn.answer, 'markdown');
     }
     // After the first frame: finding the line may take a network round trip.
@@ -102,7 +121,8 @@ export function App(props: AppProps) {
     const command = parseSlashCommand(text);
     if (!command) {
       if (session.isRunning) {
-        session.notify('A turn is still running: wait for it, or press Esc to interrupt it.');
+        if (session.queueMessage(text)) return true;
+        session.notify(`${MAX_QUEUED_MESSAGES} messages are already queued: edit one with Up, or wait for the next step.`, 'error');
         return false;
       }
       session.submit(text);
@@ -137,6 +157,15 @@ export function App(props: AppProps) {
         }
         break;
       }
+      case 'show': {
+        const turn = selectLastTurnWithCalls(state);
+        session.notify(command.number === undefined ? showListText(turn) : showCallText({ turn, number: command.number, history: session.history() }));
+        break;
+      }
+      case 'diff':
+        if (!props.journal) session.notify('File edits are not tracked in this run.');
+        else void sessionDiff(props.journal).then((result) => session.notify(diffText(result)));
+        break;
       case 'sessions':
         session.notify(props.describeSessions?.() ?? 'Sessions are not saved in this run.');
         break;
@@ -201,6 +230,7 @@ export function App(props: AppProps) {
             {toVisibleBlock(notice.text)}
           </Text>
         ))}
+        <QueuedMessages messages={session.queued} width={columns} />
         {state.problems.length > 0 ? <Text color="red">{`internal: ${state.problems.at(-1)}`}</Text> : null}
         {pending ? (
           <ApprovalPrompt
@@ -221,7 +251,8 @@ export function App(props: AppProps) {
           isActive={!pending}
           onSubmit={submit}
           onExit={quit}
-          placeholder={session.isRunning ? 'Esc interrupts' : 'Ask shoal to explore or change this repository · /help'}
+          onRecallQueued={session.unqueueLast}
+          placeholder={session.isRunning ? 'Esc interrupts · Enter queues a message for the next step' : 'Ask shoal to explore or change this repository · /help'}
         />
         <StatusBar
           modelId={modelChoice.modelId}

@@ -9,6 +9,8 @@ export interface ComposerProps {
   /** False while an approval prompt owns the keyboard. */
   isActive: boolean;
   placeholder?: string;
+  /** Up on an empty box: takes the newest queued message back to edit it; undefined walks earlier prompts instead. */
+  onRecallQueued?: () => string | undefined;
 }
 
 const EXIT_WINDOW_MS = 2000;
@@ -19,7 +21,7 @@ const EXIT_WINDOW_MS = 2000;
  * Ctrl+C clears the box, and a second Ctrl+C within two seconds exits, as
  * does Ctrl+D on an empty box.
  */
-export function Composer({ onSubmit, onExit, isActive, placeholder }: ComposerProps) {
+export function Composer({ onSubmit, onExit, isActive, placeholder, onRecallQueued }: ComposerProps) {
   const composer = useComposer();
   const lastCtrlC = useRef(0);
   const [hint, setHint] = useState<string | undefined>(undefined);
@@ -54,7 +56,10 @@ export function Composer({ onSubmit, onExit, isActive, placeholder }: ComposerPr
       if (key.backspace || key.delete) return composer.deleteBack();
       if (key.leftArrow) return composer.moveCursor(-1);
       if (key.rightArrow) return composer.moveCursor(1);
-      if (key.upArrow) return composer.recall(-1);
+      if (key.upArrow) {
+        const queued = composer.value === '' ? onRecallQueued?.() : undefined;
+        return queued === undefined ? composer.recall(-1) : composer.insert(queued);
+      }
       if (key.downArrow) return composer.recall(1);
       if (key.home || (key.ctrl && input === 'a')) return composer.moveToLineEdge('start');
       if (key.end || (key.ctrl && input === 'e')) return composer.moveToLineEdge('end');

@@ -46,7 +46,8 @@ function TurnEnd({ turn }: { turn: TurnView }) {
       return <Text color="yellow">{`stopped at the step limit (${main?.steps.length ?? 0} model steps) · ${detail}`}</Text>;
     case 'done':
     case 'running':
-      return <Text dimColor>{`done in ${detail}`}</Text>;
+      // Outputs are not on screen (only summaries): say once per turn how to see them.
+      return <Text dimColor>{`done in ${detail}${calls > 0 ? ' · /show lists them' : ''}`}</Text>;
   }
 }
 

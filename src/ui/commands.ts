@@ -1,6 +1,6 @@
 import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
 import type { SessionStats } from '../state/selectors';
-import type { UndoResult } from '../tools';
+import type { SessionDiff, UndoResult } from '../tools';
 import { knownCost } from '../agent/usage';
 import { formatCost, type ModelPrice } from '../models/prices';
 import { formatDuration, formatTokens } from './format';
@@ -18,6 +18,8 @@ export type SlashCommand =
   | { type: 'undo' }
   | { type: 'compact'; focus?: string }
   | { type: 'reasoning' }
+  | { type: 'show'; number?: number }
+  | { type: 'diff' }
   | { type: 'exit' }
   | { type: 'invalid'; message: string };
 
@@ -32,6 +34,8 @@ export const COMMAND_HELP: readonly [string, string][] = [
   ['/undo', 'restore the files of the last approved edit batch (commands are not undone)'],
   ['/compact [WHAT TO KEEP]', 'summarise the conversation so far to free context, keeping your messages word for word'],
   ['/reasoning', "show the model's last reasoning in full"],
+  ['/diff', 'what this session changed on disk with its file edits (not what bash commands changed)'],
+  ['/show [N]', "list the last turn's tool calls; /show N prints one's full output or research report"],
   ['/exit', 'quit shoal'],
 ];
 
@@ -57,6 +61,7 @@ export function parseSlashCommand(text: string): SlashCommand | undefined {
     case 'sessions':
     case 'undo':
     case 'reasoning':
+    case 'diff':
     case 'exit':
       return { type: name };
     case 'quit':
@@ -65,6 +70,11 @@ export function parseSlashCommand(text: string): SlashCommand | undefined {
       return { type: 'model', name: argument };
     case 'compact':
       return { type: 'compact', focus: argument };
+    case 'show':
+      if (argument === undefined) return { type: 'show' };
+      return /^[1-9]\d{0,3}$/.test(argument)
+        ? { type: 'show', number: Number(argument) }
+        : { type: 'invalid', message: `/show takes a call's number from the list /show prints, not ${argument}.` };
     case 'approval':
       if (argument === undefined) return { type: 'approval' };
       return (APPROVAL_MODES as readonly string[]).includes(argument)
@@ -89,6 +99,20 @@ export function undoText(result: UndoResult): string {
   if (result.removed.length > 0) lines.push(`  removed ${result.removed.join(', ')}`);
   for (const skipped of result.skipped) lines.push(`  left ${skipped.path} as it is: ${skipped.reason}`);
   return lines.join('\n');
+}
+
+/** Most diff lines /diff prints: past that, the transcript is the wrong place to read it. */
+export const MAX_DIFF_LINES = 400;
+
+/** The text of /diff: each changed file's diff against its contents before this session's first edit of it. */
+export function diffText(result: SessionDiff): string {
+  const untracked = 'Changes made by bash commands are not tracked.';
+  if (result.diffs.length === 0 && result.notes.length === 0) return `No file edited in this session differs from before. ${untracked}`;
+  const lines = [`Changes this session made with write_file and update_file, against each file before its first edit. ${untracked}`];
+  for (const file of result.diffs) lines.push(`${file.path}  +${file.added} -${file.removed}`, ...toVisibleLines(file.diff.replace(/\n$/, '')));
+  const kept = lines.slice(0, MAX_DIFF_LINES);
+  if (lines.length > MAX_DIFF_LINES) kept.push(`… ${lines.length - MAX_DIFF_LINES} more lines not shown (git diff shows them all, if this is a repository)`);
+  return [...kept, ...result.notes.map((note) => `not compared: ${note}`)].join('\n');
 }
 
 /** The text of /stats; `price` (the current model's) names where a cost comes from. */

@@ -10,6 +10,7 @@ import { loadAgentsMd, mainInstructions } from '../agent/prompts';
 import type { ResumedTurn, SessionRecorder } from '../session/recorder';
 import { createWriteJournal } from '../tools';
 import { App } from './App';
+import type { NotifyMode } from './notification';
 import { loadMarkdown } from './Markdown';
 
 /** What the interactive UI starts with. */
@@ -35,6 +36,7 @@ export interface TuiOptions {
   /** Asks the server for a model's window, after the first frame. */
   probeContextWindow?: (modelId: string) => Promise<void>;
   compactAt?: number;
+  notify?: NotifyMode;
 }
 
 /** Opens the Ink UI and resolves when the user exits. */
@@ -59,6 +61,7 @@ export async function runTui(options: TuiOptions): Promise<void> {
       contextWindowOf={options.contextWindowOf}
       probeContextWindow={options.probeContextWindow}
       compactAt={options.compactAt}
+      notify={options.notify}
       journal={journal}
       maxSteps={options.maxSteps}
       concurrency={options.setup.concurrency}

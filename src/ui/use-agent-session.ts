@@ -58,7 +58,18 @@ export interface AgentSession {
   tellModel: (text: string) => void;
   /** Compacts the conversation now (/compact), keeping `focus` especially; ignored while a turn runs. */
   compact: (focus?: string) => void;
+  /** Messages sent while the turn runs, oldest first, not yet delivered to the model. */
+  queued: readonly string[];
+  /** Queues a message for the running turn's next step (or the next turn); false when the queue is full. */
+  queueMessage: (text: string) => boolean;
+  /** Takes the newest queued message back out of the queue (to edit or drop it), if any. */
+  unqueueLast: () => string | undefined;
+  /** The running and finished conversation as the model sees it; read it, never change it. */
+  history: () => readonly ModelMessage[];
 }
+
+/** Most messages waiting at once: a queue is for a correction or two, not a script. */
+export const MAX_QUEUED_MESSAGES = 10;
 
 // Nodes arrive in bursts (a token per node while streaming); folding them per
 // frame keeps React from rendering once per token.
@@ -86,6 +97,9 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
   const commandPrefixes = useRef<string[]>([]);
   const buffer = useRef<(AgentNode | UiEvent)[]>([]);
   const flushTimer = useRef<NodeJS.Timeout | undefined>(undefined);
+  const queue = useRef<string[]>([]);
+  const [queued, setQueued] = useState<readonly string[]>([]);
+  const syncQueue = useCallback(() => setQueued([...queue.current]), []);
 
   const flush = useCallback(() => {
     flushTimer.current = undefined;
@@ -125,8 +139,15 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
     budget.current = createContextBudget({ window: () => windowOf(latest.current.options.modelId ?? ''), compactAt: options.compactAt });
   }
 
+  const takeQueued = useCallback(() => {
+    if (queue.current.length === 0) return [];
+    const taken = queue.current.splice(0);
+    syncQueue();
+    return taken;
+  }, [syncQueue]);
+
   const run = useCallback(
-    (prompt: string, compactOnly?: { focus?: string }) => {
+    (prompt: string, compactOnly?: { focus?: string }): void => {
       if (controller.current) return;
       const abort = new AbortController();
       controller.current = abort;
@@ -151,11 +172,13 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
           concurrency: current.concurrency,
           context: budget.current,
           compactOnly,
+          takeQueuedMessages: compactOnly ? undefined : takeQueued,
         })) {
           // A cleared session drops what its old run still reports while it winds down.
           if (controller.current !== abort) continue;
           if (node.type === 'history-append' && node.agentId === 'main') history.current.push(...node.messages);
           if (node.type === 'history-replace' && node.agentId === 'main') history.current = [...node.messages];
+          if (node.type === 'user-message' && node.agentId === 'main') history.current.push({ role: 'user', content: node.text });
           current.recorder?.recordNode(node);
           enqueue(node, node.type === 'approval-request' || node.type === 'run-end');
         }
@@ -163,6 +186,9 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
         controller.current = undefined;
         pendingApprovals.current.clear();
         setIsRunning(false);
+        // The turn ended before a step boundary took them: what was queued starts the next turn.
+        const left = takeQueued();
+        if (left.length > 0) run(left.join('\n\n'));
       })();
     },
     [enqueue, requestApproval],
@@ -188,13 +214,47 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
     pendingApprovals.current.clear();
     setIsRunning(false);
     history.current = [];
+    queue.current = [];
+    syncQueue();
     latest.current.options.recorder?.startNew();
     enqueue({ type: 'session-clear' }, true);
-  }, [enqueue]);
+  }, [enqueue, syncQueue]);
   const setApprovalMode = useCallback((mode: ApprovalMode) => setApprovalModeState(mode), []);
   const tellModel = useCallback((text: string) => {
     history.current.push({ role: 'user', content: text });
   }, []);
 
-  return { state, isRunning, approvalMode, setApprovalMode, submit, answerApproval, interrupt, notify, clear, tellModel, compact };
+  const queueMessage = useCallback(
+    (text: string) => {
+      if (queue.current.length >= MAX_QUEUED_MESSAGES) return false;
+      queue.current.push(text);
+      syncQueue();
+      return true;
+    },
+    [syncQueue],
+  );
+  const unqueueLast = useCallback(() => {
+    const last = queue.current.pop();
+    if (last !== undefined) syncQueue();
+    return last;
+  }, [syncQueue]);
+  const readHistory = useCallback(() => history.current, []);
+
+  return {
+    state,
+    isRunning,
+    approvalMode,
+    setApprovalMode,
+    submit,
+    answerApproval,
+    interrupt,
+    notify,
+    clear,
+    tellModel,
+    compact,
+    queued,
+    queueMessage,
+    unqueueLast,
+    history: readHistory,
+  };
 }

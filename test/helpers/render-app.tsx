@@ -3,11 +3,11 @@ import { render } from 'ink-testing-library';
 import type { ModelPrice } from '../../src/models/prices';
 import type { ApprovalMode } from '../../src/agent/approval';
 import { createRegistry, type ToolRegistry } from '../../src/tools/registry';
-import { App } from '../../src/ui/App';
+import { App, type AppProps } from '../../src/ui/App';
 import { createFakeResearchTool } from './fake-tools';
 
 /** Renders the real App around a scripted model and the given tools. */
-export function renderApp(options: { model: LanguageModel; tools: ToolRegistry; approvalMode?: ApprovalMode; price?: ModelPrice }) {
+export function renderApp(options: { model: LanguageModel; tools: ToolRegistry; approvalMode?: ApprovalMode; price?: ModelPrice; props?: Partial<AppProps> }) {
   const instance = render(
     <App
       initialModel={{ modelId: 'scripted', model: options.model, price: options.price }}
@@ -17,6 +17,7 @@ export function renderApp(options: { model: LanguageModel; tools: ToolRegistry; 
       approvalMode={options.approvalMode ?? 'ask'}
       workspaceLabel="~/repo"
       greeting="welcome to shoal"
+      {...options.props}
     />,
   );
   return instance;

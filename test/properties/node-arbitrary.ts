@@ -58,6 +58,7 @@ const BODIES: Record<AgentNode['type'], fc.Arbitrary<object>> = {
   'step-end': fc.record({ type: fc.constant('step-end'), step, finishReason: text, usage, toolCalls: count, durationMs: count }),
   'step-retry': fc.record({ type: fc.constant('step-retry'), step, attempt: count, maxRetries: count, delayMs: count, reason: text }),
   'text-delta': fc.record({ type: fc.constant('text-delta'), step, text }),
+  'user-message': fc.record({ type: fc.constant('user-message'), step, text }),
   'reasoning-delta': fc.record({ type: fc.constant('reasoning-delta'), step, text }),
   'phase-start': fc.record({
     type: fc.constant('phase-start'),

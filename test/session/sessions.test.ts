@@ -321,3 +321,57 @@ describe('a compacted session', () => {
     expect(loaded.problems).toEqual([]);
   });
 });
+
+describe('a message sent while a turn ran', () => {
+  it('is saved where the model read it, so --continue resumes the same history', async () => {
+    const dir = await createTempWorkspace();
+    const { createSessionRecorder } = await import('../../src/session/recorder');
+    const recorder = createSessionRecorder({ dir, cwd: '/repo', model: 'm', onError: (error) => { throw error; } });
+    const node = (fields: object) => ({ agentId: 'main', time: 0, ...fields }) as Parameters<typeof recorder.recordNode>[0];
+    recorder.recordPrompt('read both');
+    recorder.recordNode(node({ type: 'history-append', messages: readStep }));
+    recorder.recordNode(node({ type: 'user-message', step: 1, text: 'also the tests' }));
+    recorder.recordNode(node({ type: 'history-append', messages: answerStep }));
+
+    const loaded = loadSession({ dir, id: recorder.id! });
+    expect(loaded.messages).toEqual([{ role: 'user', content: 'read both' }, ...readStep, { role: 'user', content: 'also the tests' }, ...answerStep]);
+    expect(loaded.problems).toEqual([]);
+  });
+});
+
+describe('research sub-agents', () => {
+  it('are saved with the session and retold on resume: question, calls and report', async () => {
+    const [{ createSessionRecorder, summariseHistory }, { runTurn }, { createResearchRegistry }, { createScriptedModel }] = await Promise.all([
+      import('../../src/session/recorder'),
+      import('../helpers/run-turn'),
+      import('../helpers/render-app'),
+      import('../helpers/scripted-model'),
+    ]);
+    const dir = await createTempWorkspace();
+    const recorder = createSessionRecorder({ dir, cwd: '/repo', model: 'm', onError: (error) => { throw error; } });
+    recorder.recordPrompt('how is auth wired?');
+    const nodes = await runTurn({
+      model: createScriptedModel([{ calls: [{ toolName: 'research_codebase', input: { question: 'auth' }, id: 'r1' }] }, { text: 'Auth is wired.' }]),
+      messages: [{ role: 'user', content: 'how is auth wired?' }],
+      tools: createResearchRegistry(1),
+    });
+    for (const node of nodes) recorder.recordNode(node);
+
+    const loaded = loadSession({ dir, id: recorder.id! });
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.subagents).toEqual([
+      {
+        toolCallId: 'r1',
+        question: 'auth',
+        reason: 'done',
+        report: 'report on auth',
+        calls: [
+          { toolName: 'read_file', description: 'auth-one', status: 'ok', summary: 'auth-one' },
+          { toolName: 'read_file', description: 'auth-two', status: 'ok', summary: 'auth-two' },
+        ],
+      },
+    ]);
+    const [turn] = summariseHistory(loaded.messages, loaded.subagents);
+    expect(turn).toMatchObject({ prompt: 'how is auth wired?', answer: 'Auth is wired.', research: [{ question: 'auth', report: 'report on auth' }] });
+  });
+});

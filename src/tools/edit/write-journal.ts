@@ -65,6 +65,11 @@ export interface WriteJournal {
    */
   undoLastBatch(): Promise<UndoResult | undefined>;
   /**
+   * Every file written in the batches still kept, with its contents before the first of them
+   * (`not-kept` when too large to keep), oldest write first: what /diff compares against.
+   */
+  firstKnown(): { target: ToolPath; before: { bytes: Uint8Array } | undefined | 'not-kept' }[];
+  /**
    * Ends the current batch: the next write starts a new one even when its
    * batch id repeats (ids restart with each run, e.g. "main:1"). Call it when a run starts.
    */
@@ -147,6 +152,11 @@ export function createWriteJournal(options: WriteJournalOptions = {}): WriteJour
       });
       queue = run.catch(() => {});
       return run;
+    },
+    firstKnown() {
+      const first = new Map<string, FileHistory>();
+      for (const batch of batches) for (const [absolute, file] of batch.files) if (!first.has(absolute)) first.set(absolute, file);
+      return [...first.values()].map((file) => ({ target: file.target, before: file.before }));
     },
     endBatch() {
       const last = batches.at(-1);
