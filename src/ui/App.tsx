@@ -1,19 +1,22 @@
 import { Box, Static, Text, useApp, useInput, useWindowSize } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ModelChoice } from '../models/model';
+import type { PromptHistoryStore } from '../session/prompt-history';
 import type { ResumedTurn, SessionRecorder } from '../session/recorder';
 import type { WriteJournal } from '../tools';
 import { nextApprovalMode } from '../agent/approval';
 import { selectActivity, selectLiveNotices, selectLiveStep, selectLiveTurn, selectPendingApproval, selectStats, selectTranscript } from '../state/selectors';
 import { ApprovalPrompt } from './ApprovalPrompt';
 import { helpText, parseSlashCommand, statsText, undoText } from './commands';
-import { Composer } from './Composer';
+import { Composer, type ComposerProps } from './Composer';
 import { ErrorBoundary } from './ErrorBoundary';
 import { LiveTurn } from './LiveTurn';
 import { SpinnerClock } from './SpinnerClock';
 import { StatusBar } from './StatusBar';
 import { TranscriptEntry } from './TranscriptEntry';
 import { useAgentSession, type AgentSessionOptions } from './use-agent-session';
+import { useSendPrompt } from './use-send-prompt';
+import { useShellCommand } from './use-shell-command';
 
 export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerOptions'> {
   initialModel: ModelChoice;
@@ -37,6 +40,12 @@ export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerO
   onExit?: () => void;
   /** Asks the server for a model's window, after the first frame and after /model. */
   probeContextWindow?: (modelId: string) => Promise<void>;
+  /** The workspace root: `@` mentions pick and attach its files. */
+  cwd?: string;
+  /** This workspace's prompts of earlier runs, and where new ones are kept. */
+  promptHistory?: PromptHistoryStore;
+  /** Replaces $EDITOR for Ctrl+G (tests). */
+  editPrompt?: ComposerProps['editPrompt'];
 }
 
 /** The interactive UI: the settled transcript in Static, the live step, approvals, the prompt box and the status bar. */
@@ -56,6 +65,8 @@ export function App(props: AppProps) {
   });
   notifyRef.current = session.notify;
   const { state } = session;
+  const shell = useShellCommand({ tools: props.tools, notify: session.notify, tellModel: session.tellModel });
+  const sendPrompt = useSendPrompt({ cwd: props.cwd, session });
   const transcript = useMemo(() => selectTranscript(state), [state.turns, state.notices]);
   const liveTurn = selectLiveTurn(state);
   const pending = selectPendingApproval(state);
@@ -81,17 +92,21 @@ export function App(props: AppProps) {
   useInput((input, key) => {
     if (key.tab && key.shift) session.setApprovalMode(nextApprovalMode(session.approvalMode));
     else if (key.escape && session.isRunning && !pending) session.interrupt();
+    else if (key.escape && shell.isRunning) shell.stop();
   });
 
   const submit = (text: string): boolean => {
     const command = parseSlashCommand(text);
     if (!command) {
-      if (session.isRunning) {
-        session.notify('A turn is still running: wait for it, or press Esc to interrupt it.');
+      if (session.isRunning || shell.isRunning) {
+        session.notify(`A ${session.isRunning ? 'turn' : 'command'} is still running: wait for it, or press Esc to interrupt it.`);
         return false;
       }
-      session.submit(text);
-      return true;
+      if (!text.startsWith('!')) return sendPrompt(text);
+      const shellCommand = text.slice(1).trim();
+      if (shellCommand) shell.run(shellCommand);
+      else session.notify('Type a command after !, e.g. !git status', 'error');
+      return Boolean(shellCommand);
     }
     switch (command.type) {
       case 'help':
@@ -176,6 +191,7 @@ export function App(props: AppProps) {
             {notice.text}
           </Text>
         ))}
+        {shell.isRunning ? <Text color="yellow">{'running your command · Esc stops it'}</Text> : null}
         {state.problems.length > 0 ? <Text color="red">{`internal: ${state.problems.at(-1)}`}</Text> : null}
         {pending ? (
           <ApprovalPrompt
@@ -196,7 +212,11 @@ export function App(props: AppProps) {
           isActive={!pending}
           onSubmit={submit}
           onExit={quit}
-          placeholder={session.isRunning ? 'Esc interrupts' : 'Ask shoal to explore or change this repository · /help'}
+          placeholder={session.isRunning || shell.isRunning ? 'Esc interrupts' : 'Ask shoal to explore or change this repository · @ attaches a file · !cmd runs one · /help'}
+          cwd={props.cwd}
+          history={props.promptHistory}
+          editPrompt={props.editPrompt}
+          width={columns}
         />
         <StatusBar
           modelId={modelChoice.modelId}

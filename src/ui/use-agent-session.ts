@@ -41,8 +41,8 @@ export interface AgentSession {
   isRunning: boolean;
   approvalMode: ApprovalMode;
   setApprovalMode: (mode: ApprovalMode) => void;
-  /** Starts a turn with the user's prompt; ignored while one runs. */
-  submit: (prompt: string) => void;
+  /** Starts a turn with the user's prompt, and `context` (attached files) after it for the model only; ignored while one runs. */
+  submit: (prompt: string, context?: string) => void;
   /** Answers the pending approval of one call; a second answer to the same call is ignored. */
   answerApproval: (agentId: string, toolCallId: string, toolName: string, decision: ApprovalDecision) => void;
   /** Interrupts the running turn: in-flight tools are cancelled and every call gets its result. */
@@ -123,7 +123,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
   }
 
   const run = useCallback(
-    (prompt: string, compactOnly?: { focus?: string }) => {
+    ({ prompt, compactOnly, context }: { prompt: string; compactOnly?: { focus?: string }; context?: string }) => {
       if (controller.current) return;
       const abort = new AbortController();
       controller.current = abort;
@@ -131,8 +131,10 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
       enqueue({ type: 'turn-start', prompt, time: now() }, true);
       const { options: current } = latest.current;
       if (!compactOnly) {
-        history.current.push({ role: 'user', content: prompt });
-        current.recorder?.recordPrompt(prompt);
+        // The transcript shows what was typed; the model (and a resumed session) gets the attached files too.
+        const content = context ? `${prompt}\n\n${context}` : prompt;
+        history.current.push({ role: 'user', content });
+        current.recorder?.recordPrompt(content);
       }
       void (async () => {
         for await (const node of runAgent({
@@ -163,8 +165,8 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
     },
     [enqueue, requestApproval],
   );
-  const submit = useCallback((prompt: string) => run(prompt), [run]);
-  const compact = useCallback((focus?: string) => run(focus ? `/compact ${focus}` : '/compact', { focus }), [run]);
+  const submit = useCallback((prompt: string, context?: string) => run({ prompt, context }), [run]);
+  const compact = useCallback((focus?: string) => run({ prompt: focus ? `/compact ${focus}` : '/compact', compactOnly: { focus } }), [run]);
 
   const answerApproval = useCallback((agentId: string, toolCallId: string, toolName: string, decision: ApprovalDecision) => {
     const key = callKey(agentId, toolCallId);

@@ -1,12 +1,18 @@
 import { render } from 'ink-testing-library';
 import type { ApprovalMode } from '../../src/agent/approval';
 import { createRegistry, type ToolRegistry } from '../../src/tools/registry';
-import { App } from '../../src/ui/App';
+import { App, type AppProps } from '../../src/ui/App';
 import { createFakeResearchTool } from './fake-tools';
 import { createScriptedModel } from './scripted-model';
 
 /** Renders the real App around a scripted model and the given tools. */
-export function renderApp(options: { model: ReturnType<typeof createScriptedModel>; tools: ToolRegistry; approvalMode?: ApprovalMode }) {
+export function renderApp(options: {
+  model: ReturnType<typeof createScriptedModel>;
+  tools: ToolRegistry;
+  approvalMode?: ApprovalMode;
+  /** Further props, e.g. `cwd` and `promptHistory` for the prompt box's features. */
+  props?: Partial<AppProps>;
+}) {
   const instance = render(
     <App
       initialModel={{ modelId: 'scripted', model: options.model }}
@@ -16,6 +22,7 @@ export function renderApp(options: { model: ReturnType<typeof createScriptedMode
       approvalMode={options.approvalMode ?? 'ask'}
       workspaceLabel="~/repo"
       greeting="welcome to shoal"
+      {...options.props}
     />,
   );
   return instance;
