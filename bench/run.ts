@@ -6,6 +6,7 @@ import { measureBatch } from './batch';
 import { measureContext } from './context';
 import { onCleanup, runCleanups } from './cleanup';
 import { measureOverhead } from './overhead';
+import { measurePicker } from './picker';
 import { measureResearch } from './research';
 import { measureStartup } from './startup';
 import { formatMarkdown, formatText, type Row } from './table';
@@ -27,6 +28,7 @@ const MEASUREMENTS: Measurement[] = [
   { name: 'context', run: measureContext, timeoutMs: 60_000 },
   { name: 'tools', run: measureTools, timeoutMs: 90_000 },
   { name: 'tui', run: measureTui, timeoutMs: 60_000 },
+  { name: 'picker', run: measurePicker, timeoutMs: 60_000 },
   { name: 'startup', run: measureStartup, timeoutMs: 60_000 },
 ];
 

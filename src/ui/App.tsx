@@ -1,6 +1,7 @@
 import { Box, Static, Text, useApp, useInput, useWindowSize } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ModelChoice } from '../models/model';
+import type { PromptHistoryStore } from '../session/prompt-history';
 import type { ResumedTurn, SessionRecorder } from '../session/recorder';
 import { sessionDiff, type WriteJournal } from '../tools';
 import { nextApprovalMode } from '../agent/approval';
@@ -18,7 +19,7 @@ import {
 import { ApprovalPrompt } from './ApprovalPrompt';
 import { toVisibleBlock } from './visible-text';
 import { diffText, helpText, parseSlashCommand, reasoningText, statsText, undoText } from './commands';
-import { Composer } from './Composer';
+import { Composer, type ComposerProps } from './Composer';
 import { resumedResearchText, showCallText, showListText } from './show-command';
 import { ErrorBoundary } from './ErrorBoundary';
 import { LiveTurn } from './LiveTurn';
@@ -30,6 +31,8 @@ import { REASONING_KEY, useReasoningToggle } from './use-reasoning-toggle';
 import { QueuedMessages } from './QueuedMessages';
 import type { NotifyMode } from './notification';
 import { useNotifications } from './use-notifications';
+import { useSendPrompt } from './use-send-prompt';
+import { useShellCommand } from './use-shell-command';
 
 export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerOptions' | 'price'> {
   initialModel: ModelChoice;
@@ -59,6 +62,12 @@ export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerO
   onExit?: () => void;
   /** Asks the server for a model's window, after the first frame and after /model. */
   probeContextWindow?: (modelId: string) => Promise<void>;
+  /** The workspace root: `@` mentions pick and attach its files. */
+  cwd?: string;
+  /** This workspace's prompts of earlier runs, and where new ones are kept. */
+  promptHistory?: PromptHistoryStore;
+  /** Replaces $EDITOR for Ctrl+G (tests). */
+  editPrompt?: ComposerProps['editPrompt'];
 }
 
 /** The interactive UI: the settled transcript in Static, the live step, approvals, the prompt box and the status bar. */
@@ -79,6 +88,8 @@ export function App(props: AppProps) {
   });
   notifyRef.current = session.notify;
   const { state } = session;
+  const shell = useShellCommand({ tools: props.tools, notify: session.notify, tellModel: session.tellModel });
+  const sendPrompt = useSendPrompt({ cwd: props.cwd, session });
   const transcript = useMemo(() => selectTranscript(state), [state.turns, state.notices]);
   const liveTurn = selectLiveTurn(state);
   const pending = selectPendingApproval(state);
@@ -115,18 +126,30 @@ export function App(props: AppProps) {
   useInput((input, key) => {
     if (key.tab && key.shift) session.setApprovalMode(nextApprovalMode(session.approvalMode));
     else if (key.escape && session.isRunning && !pending) session.interrupt();
+    else if (key.escape && shell.isRunning) shell.stop();
   });
 
   const submit = (text: string): boolean => {
     const command = parseSlashCommand(text);
     if (!command) {
+      if (shell.isRunning) {
+        session.notify('A command is still running: wait for it, or press Esc to stop it.');
+        return false;
+      }
       if (session.isRunning) {
+        if (text.startsWith('!')) {
+          session.notify('Your own commands run between turns: wait for this one, or press Esc to interrupt it.');
+          return false;
+        }
         if (session.queueMessage(text)) return true;
         session.notify(`${MAX_QUEUED_MESSAGES} messages are already queued: edit one with Up, or wait for the next step.`, 'error');
         return false;
       }
-      session.submit(text);
-      return true;
+      if (!text.startsWith('!')) return sendPrompt(text);
+      const shellCommand = text.slice(1).trim();
+      if (shellCommand) shell.run(shellCommand);
+      else session.notify('Type a command after !, e.g. !git status', 'error');
+      return Boolean(shellCommand);
     }
     switch (command.type) {
       case 'help':
@@ -231,6 +254,7 @@ export function App(props: AppProps) {
           </Text>
         ))}
         <QueuedMessages messages={session.queued} width={columns} />
+        {shell.isRunning ? <Text color="yellow">{'running your command · Esc stops it'}</Text> : null}
         {state.problems.length > 0 ? <Text color="red">{`internal: ${state.problems.at(-1)}`}</Text> : null}
         {pending ? (
           <ApprovalPrompt
@@ -252,7 +276,17 @@ export function App(props: AppProps) {
           onSubmit={submit}
           onExit={quit}
           onRecallQueued={session.unqueueLast}
-          placeholder={session.isRunning ? 'Esc interrupts · Enter queues a message for the next step' : 'Ask shoal to explore or change this repository · /help'}
+          placeholder={
+            session.isRunning
+              ? 'Esc interrupts · Enter queues a message for the next step'
+              : shell.isRunning
+                ? 'Esc stops the command'
+                : 'Ask shoal to explore or change this repository · @ attaches a file · !cmd runs one · /help'
+          }
+          cwd={props.cwd}
+          history={props.promptHistory}
+          editPrompt={props.editPrompt}
+          width={columns}
         />
         <StatusBar
           modelId={modelChoice.modelId}

@@ -42,7 +42,11 @@ export const COMMAND_HELP: readonly [string, string][] = [
 export const KEY_HELP: readonly [string, string][] = [
   ['Enter', 'send'],
   ['Ctrl+J, or \\ then Enter', 'new line'],
-  ['Up / Down', 'earlier prompts'],
+  ['Up / Down', 'earlier prompts (kept per workspace across runs)'],
+  ['Ctrl+R', 'search earlier prompts (again: older match; Enter takes it, Esc cancels)'],
+  ['@', 'pick a file to attach (Up/Down, Tab or Enter, Esc)'],
+  ['!command', 'run your own command in the workspace (sandboxed); the model sees the output'],
+  ['Ctrl+G', 'edit the prompt in $VISUAL or $EDITOR'],
   ['Esc', 'interrupt the running turn'],
   ['Shift+Tab', 'cycle the approval mode'],
   [REASONING_KEY, 'show reasoning in full as it streams, from now on (again: one line)'],

@@ -7,6 +7,8 @@ import { createAgentTools, type AgentSetup } from '../agent/create-agent';
 import type { ContextWindow } from '../models/context-window';
 import type { ModelChoice } from '../models/model';
 import { loadAgentsMd, mainInstructions } from '../agent/prompts';
+import { shoalDir } from '../config/paths';
+import { createPromptHistoryStore } from '../session/prompt-history';
 import type { ResumedTurn, SessionRecorder } from '../session/recorder';
 import { createWriteJournal } from '../tools';
 import { App } from './App';
@@ -44,6 +46,10 @@ export async function runTui(options: TuiOptions): Promise<void> {
   const journal = createWriteJournal();
   const tools = createAgentTools({ ...options.setup, journal });
   const instructions = mainInstructions({ cwd: options.setup.cwd, agentsMd: await loadAgentsMd(options.setup.cwd) });
+  const promptHistory = createPromptHistoryStore({
+    stateDir: shoalDir('state', { env: process.env, platform: process.platform, homedir: os.homedir() }),
+    workspace: options.setup.cwd,
+  });
   const greeting = [`shoal ${options.version} · /help for commands and keys`, ...(options.notes ?? [])].join('\n');
   const instance = render(
     <App
@@ -67,6 +73,8 @@ export async function runTui(options: TuiOptions): Promise<void> {
       concurrency={options.setup.concurrency}
       workspaceLabel={homeRelative(options.setup.cwd)}
       greeting={greeting}
+      cwd={options.setup.cwd}
+      promptHistory={promptHistory}
     />,
     // Ink turns itself non-interactive (final frame only) when CI is set; a person at a
     // terminal should get the live UI whatever their environment says.

@@ -44,8 +44,8 @@ export interface AgentSession {
   isRunning: boolean;
   approvalMode: ApprovalMode;
   setApprovalMode: (mode: ApprovalMode) => void;
-  /** Starts a turn with the user's prompt; ignored while one runs. */
-  submit: (prompt: string) => void;
+  /** Starts a turn with the user's prompt, and `context` (attached files) after it for the model only; ignored while one runs. */
+  submit: (prompt: string, context?: string) => void;
   /** Answers the pending approval of one call; a second answer to the same call is ignored. */
   answerApproval: (agentId: string, toolCallId: string, toolName: string, decision: ApprovalDecision) => void;
   /** Interrupts the running turn: in-flight tools are cancelled and every call gets its result. */
@@ -147,7 +147,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
   }, [syncQueue]);
 
   const run = useCallback(
-    (prompt: string, compactOnly?: { focus?: string }): void => {
+    ({ prompt, compactOnly, context }: { prompt: string; compactOnly?: { focus?: string }; context?: string }) => {
       if (controller.current) return;
       const abort = new AbortController();
       controller.current = abort;
@@ -155,8 +155,10 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
       enqueue({ type: 'turn-start', prompt, time: now() }, true);
       const { options: current } = latest.current;
       if (!compactOnly) {
-        history.current.push({ role: 'user', content: prompt });
-        current.recorder?.recordPrompt(prompt);
+        // The transcript shows what was typed; the model (and a resumed session) gets the attached files too.
+        const content = context ? `${prompt}\n\n${context}` : prompt;
+        history.current.push({ role: 'user', content });
+        current.recorder?.recordPrompt(content);
       }
       void (async () => {
         for await (const node of runAgent({
@@ -188,13 +190,13 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
         setIsRunning(false);
         // The turn ended before a step boundary took them: what was queued starts the next turn.
         const left = takeQueued();
-        if (left.length > 0) run(left.join('\n\n'));
+        if (left.length > 0) run({ prompt: left.join('\n\n') });
       })();
     },
     [enqueue, requestApproval],
   );
-  const submit = useCallback((prompt: string) => run(prompt), [run]);
-  const compact = useCallback((focus?: string) => run(focus ? `/compact ${focus}` : '/compact', { focus }), [run]);
+  const submit = useCallback((prompt: string, context?: string) => run({ prompt, context }), [run]);
+  const compact = useCallback((focus?: string) => run({ prompt: focus ? `/compact ${focus}` : '/compact', compactOnly: { focus } }), [run]);
 
   const answerApproval = useCallback((agentId: string, toolCallId: string, toolName: string, decision: ApprovalDecision) => {
     const key = callKey(agentId, toolCallId);

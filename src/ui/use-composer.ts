@@ -11,9 +11,25 @@ export interface ComposerState {
   clear: () => void;
   /** Steps through earlier prompts (-1 older, +1 newer), keeping the draft. */
   recall: (direction: -1 | 1) => void;
-  /** Records a sent prompt in the history and empties the box. */
+  /** Replaces the whole text (a picked file, the editor's result, a history match); the cursor goes to `cursor` or the end. */
+  setValue: (value: string, cursor?: number) => void;
+  /** Inserts pasted text: a long paste shows as one `[pasted N lines #k]` block that `commit` sends whole. */
+  insertPaste: (text: string) => void;
+  /** Puts prompts of earlier runs (oldest first) before this run's. */
+  loadHistory: (entries: readonly string[]) => void;
+  /** Every prompt in the history, oldest first. */
+  historyEntries: () => readonly string[];
+  /** The text with every collapsed paste put back whole: what is sent. */
+  expanded: () => string;
+  /** Records a sent prompt (long pastes expanded) in the history, empties the box and returns it. */
   commit: () => string;
 }
+
+/** A paste of more lines than this shows collapsed in the box. */
+const COLLAPSE_PASTE_LINES = 10;
+/** History kept in memory: the same cap as the file. */
+const MAX_HISTORY = 500;
+const PASTE_MARKER = /\[pasted \d+ lines #(\d+)\]/g;
 
 /** State and editing operations of the prompt box, kept apart from key handling. */
 export function useComposer(): ComposerState {
@@ -21,6 +37,7 @@ export function useComposer(): ComposerState {
   const history = useRef<string[]>([]);
   const position = useRef<number | undefined>(undefined);
   const draft = useRef('');
+  const pastes = useRef(new Map<string, string>());
 
   const set = useCallback((next: string, nextCursor = next.length) => setText({ value: next, cursor: nextCursor }), []);
   const insert = useCallback(
@@ -74,13 +91,30 @@ export function useComposer(): ComposerState {
     },
     [set, value],
   );
+  const insertPaste = useCallback(
+    (text: string) => {
+      const lines = text.split('\n').length;
+      if (lines <= COLLAPSE_PASTE_LINES) return insert(text);
+      const id = String(pastes.current.size + 1);
+      pastes.current.set(id, text);
+      insert(`[pasted ${lines} lines #${id}]`);
+    },
+    [insert],
+  );
+  const loadHistory = useCallback((entries: readonly string[]) => {
+    history.current = [...entries, ...history.current].slice(-MAX_HISTORY);
+  }, []);
+  const historyEntries = useCallback(() => history.current, []);
+  // A marker the user edited no longer matches and stays as typed.
+  const expanded = useCallback(() => value.replace(PASTE_MARKER, (marker, id: string) => pastes.current.get(id) ?? marker), [value]);
   const commit = useCallback(() => {
-    const sent = value;
-    if (sent.trim() && history.current.at(-1) !== sent) history.current.push(sent);
+    const sent = expanded();
+    if (sent.trim() && history.current.at(-1) !== sent) history.current = [...history.current, sent].slice(-MAX_HISTORY);
     position.current = undefined;
+    pastes.current.clear();
     set('');
     return sent;
-  }, [set, value]);
+  }, [set, expanded]);
 
-  return { value, cursor, insert, deleteBack, moveCursor, moveToLineEdge, clear, recall, commit };
+  return { value, cursor, insert, deleteBack, moveCursor, moveToLineEdge, clear, recall, setValue: set, insertPaste, loadHistory, historyEntries, expanded, commit };
 }

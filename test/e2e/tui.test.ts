@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCliForTest } from '../helpers/built-cli';
@@ -14,6 +14,43 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('the TUI in a real terminal', () => {
+  it('picks an @ mention and attaches the file, runs a ! command into the transcript, and edits the prompt in $EDITOR', async () => {
+    const cwd = await createTempWorkspace({ 'src/cli/main.ts': 'export const entry = "main";\n', 'src/other.ts': 'other\n', 'notes.txt': 'shell sees me\n' });
+    const server = await startOpenAIServer([{ text: 'Read the attached file.' }, { text: 'Saw the command output.' }]);
+    const home = await createTempWorkspace();
+    // An editor that edits without a screen, so the handover of the terminal can be checked for real.
+    const editor = path.join(home, 'editor.sh');
+    await writeFile(editor, '#!/bin/sh\nprintf "what did the command print" > "$1"\n');
+    await chmod(editor, 0o755);
+    const terminal = await startTmux([process.execPath, cli, '--base-url', server.baseUrl, '--model', 'e2e-model', '--cwd', cwd], {
+      env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '', SHOAL_MODEL: '', TERM: 'xterm-256color', EDITOR: editor, VISUAL: '', SHOAL_STATE_DIR: path.join(home, 'state'), SHOAL_CONFIG_DIR: path.join(home, 'config') },
+    });
+
+    await terminal.waitFor((screen) => screen.includes('/help for commands'));
+    await terminal.sendText('explain @maints');
+    await terminal.waitFor((screen) => /› src\/cli\/main\.ts/.test(screen));
+    await terminal.sendKeys('Tab');
+    await terminal.waitFor((screen) => screen.includes('explain @src/cli/main.ts'));
+    await terminal.sendKeys('Enter');
+    const answered = await terminal.waitFor((screen) => screen.includes('Read the attached file.'));
+    expect(answered).toMatch(/attached src\/cli\/main\.ts \(29 bytes\)/);
+    expect(JSON.stringify(server.requests[0]!.messages)).toContain('<file path=\\"src/cli/main.ts\\">\\nexport const entry');
+
+    await terminal.sendText('!cat notes.txt');
+    await terminal.waitFor((screen) => screen.includes('shell mode'));
+    await terminal.sendKeys('Enter');
+    await terminal.waitFor((screen) => screen.includes('shell sees me') && screen.includes('exit code 0'));
+
+    await terminal.sendText('draft');
+    await terminal.sendKeys('C-g');
+    await terminal.waitFor((screen) => screen.includes('what did the command print'));
+    await terminal.sendKeys('Enter');
+    await terminal.waitFor((screen) => screen.includes('Saw the command output.'));
+    const second = JSON.stringify(server.requests[1]!.messages);
+    expect(second).toContain('shell sees me');
+    expect(second).toContain('what did the command print');
+  }, 60_000);
+
   it('shows a parallel batch, lands an approved write and refuses a denied one', async () => {
     const cwd = await createTempWorkspace({ 'src/a.ts': 'export const a = 1;\n', 'src/b.ts': 'export const b = 2;\n' });
     const server = await startOpenAIServer([

@@ -7,7 +7,14 @@ import { App, type AppProps } from '../../src/ui/App';
 import { createFakeResearchTool } from './fake-tools';
 
 /** Renders the real App around a scripted model and the given tools. */
-export function renderApp(options: { model: LanguageModel; tools: ToolRegistry; approvalMode?: ApprovalMode; price?: ModelPrice; props?: Partial<AppProps> }) {
+export function renderApp(options: {
+  model: LanguageModel;
+  tools: ToolRegistry;
+  approvalMode?: ApprovalMode;
+  price?: ModelPrice;
+  /** Further props, e.g. `cwd` and `promptHistory` for the prompt box's features. */
+  props?: Partial<AppProps>;
+}) {
   const instance = render(
     <App
       initialModel={{ modelId: 'scripted', model: options.model, price: options.price }}
