@@ -6,7 +6,9 @@ import type { WriteJournal } from '../tools';
 import { nextApprovalMode } from '../agent/approval';
 import { selectActivity, selectLiveNotices, selectLiveStep, selectLiveTurn, selectPendingApproval, selectStats, selectTranscript } from '../state/selectors';
 import { ApprovalPrompt } from './ApprovalPrompt';
-import { helpText, parseSlashCommand, statsText, undoText } from './commands';
+import type { McpManager } from '../tools/mcp/client';
+import { helpText, mcpText, parseSlashCommand, statsText, undoText } from './commands';
+import { toVisibleText } from './visible-text';
 import { Composer } from './Composer';
 import { ErrorBoundary } from './ErrorBoundary';
 import { LiveTurn } from './LiveTurn';
@@ -37,6 +39,8 @@ export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerO
   onExit?: () => void;
   /** Asks the server for a model's window, after the first frame and after /model. */
   probeContextWindow?: (modelId: string) => Promise<void>;
+  /** The session's MCP servers, for /mcp and a line when one is ready or fails. */
+  mcp?: Pick<McpManager, 'servers' | 'subscribe'>;
 }
 
 /** The interactive UI: the settled transcript in Static, the live step, approvals, the prompt box and the status bar. */
@@ -68,6 +72,11 @@ export function App(props: AppProps) {
     }
     // After the first frame: finding the line may take a network round trip.
     void props.lateNote?.().then((note) => note && session.notify(note));
+    return props.mcp?.subscribe((event) => {
+      const name = toVisibleText(event.server);
+      if (event.type === 'failed') session.notify(`MCP server ${name} failed: ${toVisibleText(event.reason)}`, 'error');
+      else session.notify(`MCP server ${name} ready: ${event.toolCount} ${event.toolCount === 1 ? 'tool' : 'tools'} (/mcp lists them)`);
+    });
   }, []);
   // Off the first frame's path: the answer only matters once the conversation grows.
   useEffect(() => void props.probeContextWindow?.(modelChoice.modelId), [modelChoice.modelId]);
@@ -120,6 +129,9 @@ export function App(props: AppProps) {
       }
       case 'sessions':
         session.notify(props.describeSessions?.() ?? 'Sessions are not saved in this run.');
+        break;
+      case 'mcp':
+        session.notify(mcpText(props.mcp?.servers() ?? []));
         break;
       case 'exit':
         quit();

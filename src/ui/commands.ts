@@ -1,6 +1,8 @@
 import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
 import type { SessionStats } from '../state/selectors';
 import type { UndoResult } from '../tools';
+import type { McpServerView } from '../tools/mcp/client';
+import { toVisibleText } from './visible-text';
 import { formatDuration } from './format';
 
 /** A slash command the user typed, parsed. */
@@ -13,6 +15,7 @@ export type SlashCommand =
   | { type: 'sessions' }
   | { type: 'undo' }
   | { type: 'compact'; focus?: string }
+  | { type: 'mcp' }
   | { type: 'exit' }
   | { type: 'invalid'; message: string };
 
@@ -26,6 +29,7 @@ export const COMMAND_HELP: readonly [string, string][] = [
   ['/sessions', 'saved sessions of this workspace (resume one with shoal --resume ID)'],
   ['/undo', 'restore the files of the last approved edit batch (commands are not undone)'],
   ['/compact [WHAT TO KEEP]', 'summarise the conversation so far to free context, keeping your messages word for word'],
+  ['/mcp', 'MCP servers, their state and their tools'],
   ['/exit', 'quit shoal'],
 ];
 
@@ -49,6 +53,7 @@ export function parseSlashCommand(text: string): SlashCommand | undefined {
     case 'stats':
     case 'sessions':
     case 'undo':
+    case 'mcp':
     case 'exit':
       return { type: name };
     case 'quit':
@@ -93,4 +98,18 @@ export function statsText(stats: SessionStats): string {
     `  calls per response      ${stats.callsPerResponse.toFixed(1)}`,
     `  time saved in parallel  ${formatDuration(stats.timeSavedMs)}`,
   ].join('\n');
+}
+
+/** The text of /mcp: each server, its state, and its tools (read-only ones run in the batch, the rest ask). */
+export function mcpText(servers: readonly McpServerView[]): string {
+  if (servers.length === 0) return 'No MCP servers configured. Add "mcpServers" to your config file (see the README).';
+  const lines = ['MCP servers'];
+  for (const server of servers) {
+    const state = server.state;
+    const status = state.status === 'ready' ? `ready, ${server.tools.length} ${server.tools.length === 1 ? 'tool' : 'tools'}` : state.status === 'failed' ? `failed: ${state.reason}` : 'starting';
+    // Names, commands and reasons come from config files and servers: escaped, so none can steer the terminal.
+    lines.push(`  ${toVisibleText(server.name)}  ${status === 'starting' ? status : toVisibleText(status)}  (${toVisibleText(server.target)})`);
+    for (const tool of server.tools) lines.push(`    ${tool.name}  ${tool.isReadOnly ? 'read-only' : 'asks first'}${tool.serverName === tool.name ? '' : `  (${toVisibleText(tool.serverName)})`}`);
+  }
+  return lines.join('\n');
 }

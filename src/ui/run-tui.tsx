@@ -9,6 +9,7 @@ import type { ModelChoice } from '../models/model';
 import { loadAgentsMd, mainInstructions } from '../agent/prompts';
 import type { ResumedTurn, SessionRecorder } from '../session/recorder';
 import { createWriteJournal } from '../tools';
+import type { McpManager } from '../tools/mcp/client';
 import { App } from './App';
 import { loadMarkdown } from './Markdown';
 
@@ -35,12 +36,14 @@ export interface TuiOptions {
   /** Asks the server for a model's window, after the first frame. */
   probeContextWindow?: (modelId: string) => Promise<void>;
   compactAt?: number;
+  /** The configured MCP servers: started after the first frame, stopped when the UI exits. */
+  mcp?: McpManager;
 }
 
 /** Opens the Ink UI and resolves when the user exits. */
 export async function runTui(options: TuiOptions): Promise<void> {
   const journal = createWriteJournal();
-  const tools = createAgentTools({ ...options.setup, journal });
+  const tools = createAgentTools({ ...options.setup, journal, mcp: options.mcp });
   const instructions = mainInstructions({ cwd: options.setup.cwd, agentsMd: await loadAgentsMd(options.setup.cwd) });
   const greeting = [`shoal ${options.version} · /help for commands and keys`, ...(options.notes ?? [])].join('\n');
   const instance = render(
@@ -64,6 +67,7 @@ export async function runTui(options: TuiOptions): Promise<void> {
       concurrency={options.setup.concurrency}
       workspaceLabel={homeRelative(options.setup.cwd)}
       greeting={greeting}
+      mcp={options.mcp}
     />,
     // Ink turns itself non-interactive (final frame only) when CI is set; a person at a
     // terminal should get the live UI whatever their environment says.
@@ -71,7 +75,13 @@ export async function runTui(options: TuiOptions): Promise<void> {
   );
   // The first frame is out: now load the heavy markdown renderer, before the first answer needs it.
   void loadMarkdown();
-  await instance.waitUntilExit();
+  // Servers start once the first frame is out, never before it; their tools join the next model step.
+  setImmediate(() => options.mcp?.start());
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    await options.mcp?.close();
+  }
 }
 
 function homeRelative(dir: string): string {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -34,7 +35,7 @@ export interface McpManager {
   /** Resolves once every server is ready or failed (each is failed after the start timeout). Contract: never rejects. */
   settled(): Promise<void>;
   servers(): McpServerView[];
-  /** The tools of the ready servers; the same array until one changes. */
+  /** The tools of every server that started (a crashed one's calls fail with its reason); the same array until one changes. */
   tools(): readonly ShoalTool[];
   /** Contract: `listener` hears every `ready` and `failed`, after it subscribed; returns the unsubscribe. */
   subscribe(listener: (event: McpEvent) => void): () => void;
@@ -87,7 +88,8 @@ export function createMcpManager(options: {
   };
 
   const publish = (event: McpEvent) => {
-    tools = connections.flatMap((connection) => (connection.state.status === 'ready' ? connection.tools.map(({ tool }) => tool) : []));
+    // A server that stops keeps its tools on offer: a call then gets "not running" and its reason, not "unknown tool".
+    tools = connections.flatMap((connection) => connection.tools.map(({ tool }) => tool));
     for (const listener of listeners) listener(event);
   };
   const fail = (connection: Connection, reason: string) => {
@@ -187,7 +189,7 @@ function createTransport(connection: Connection, cwd: string): Transport {
   const spec = connection.spec;
   if ('command' in spec) {
     // stderr piped and kept, never printed: it would draw over the TUI.
-    const transport = new StdioClientTransport({ command: spec.command, args: spec.args, env: spec.env, cwd: spec.cwd ?? cwd, stderr: 'pipe' });
+    const transport = new StdioClientTransport({ command: spec.command, args: spec.args, env: spec.env, cwd: spec.cwd ? path.resolve(cwd, spec.cwd) : cwd, stderr: 'pipe' });
     transport.stderr?.on('data', (chunk: Buffer) => {
       connection.stderrTail = (connection.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
     });
