@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { settleProjectTrust } from '../../src/cli/trust-decision';
 import { ConfigError, loadConfig } from '../../src/config/settings';
 import { projectTrust, trustProject } from '../../src/config/trust';
 import { createTempWorkspace } from '../helpers/temp-workspace';
@@ -60,6 +61,16 @@ describe('mcpServers configuration', () => {
     expect(changed.project?.trust).toBe('changed');
     expect(changed.settings.mcpServers).toBeUndefined();
     expect((await projectTrust(changed.project!.subject)).status).toBe('changed');
+  });
+
+  it('headless, names the project servers it does not start, and --trust starts them', async () => {
+    const setup = await createSetup({ 'project/.mcp.json': { mcpServers: { evil: { command: 'sh' }, docs: { command: 'docs-server' } } } });
+    const notes: string[] = [];
+    const settle = async (isTrustGiven: boolean) =>
+      settleProjectTrust({ config: await setup.load(isTrustGiven), isInteractive: false, folderLabel: 'p', ask: async () => 'quit', notes });
+    expect((await settle(false))?.settings.mcpServers).toBeUndefined();
+    expect(notes).toEqual(['ignoring MCP servers evil, docs from .mcp.json (untrusted folder; pass --trust to apply them)']);
+    expect(Object.keys((await settle(true))?.settings.mcpServers ?? {})).toEqual(['evil', 'docs']);
   });
 
   it('ignores a broken .mcp.json with a note rather than refusing to start', async () => {
