@@ -4,6 +4,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { measureBatch } from './batch';
 import { onCleanup, runCleanups } from './cleanup';
+import { measureMcp } from './mcp';
 import { measureOverhead } from './overhead';
 import { measureResearch } from './research';
 import { measureStartup } from './startup';
@@ -26,6 +27,7 @@ const MEASUREMENTS: Measurement[] = [
   { name: 'tools', run: measureTools, timeoutMs: 90_000 },
   { name: 'tui', run: measureTui, timeoutMs: 60_000 },
   { name: 'startup', run: measureStartup, timeoutMs: 60_000 },
+  { name: 'mcp', run: measureMcp, timeoutMs: 90_000 },
 ];
 
 const root = process.cwd();
