@@ -6,7 +6,7 @@ import type { LanguageModel } from 'ai';
 import { denyAll } from '../src/agent/approval';
 import { runAgent } from '../src/agent/loop';
 import type { AgentNode } from '../src/agent/nodes';
-import type { ToolRegistry } from '../src/tools/registry';
+import type { ToolSource } from '../src/tools/registry';
 import { collect } from '../test/helpers/collect';
 import { onCleanup } from './cleanup';
 
@@ -63,7 +63,7 @@ export async function withTempDir<T>(prefix: string, use: (dir: string) => Promi
 }
 
 /** One run of the real loop on a prompt, writes denied (the benchmarks only read), collected into its nodes. */
-export function runLoop(options: { model: LanguageModel; tools: ToolRegistry; prompt: string; instructions?: string; concurrency?: number }): Promise<AgentNode[]> {
+export function runLoop(options: { model: LanguageModel; tools: ToolSource; prompt: string; instructions?: string; concurrency?: number }): Promise<AgentNode[]> {
   return collect(
     runAgent({
       model: options.model,

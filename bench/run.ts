@@ -5,6 +5,7 @@ import path from 'node:path';
 import { measureBatch } from './batch';
 import { measureContext } from './context';
 import { onCleanup, runCleanups } from './cleanup';
+import { measureMcp } from './mcp';
 import { measureOverhead } from './overhead';
 import { measurePicker } from './picker';
 import { measureResearch } from './research';
@@ -30,6 +31,7 @@ const MEASUREMENTS: Measurement[] = [
   { name: 'tui', run: measureTui, timeoutMs: 60_000 },
   { name: 'picker', run: measurePicker, timeoutMs: 60_000 },
   { name: 'startup', run: measureStartup, timeoutMs: 60_000 },
+  { name: 'mcp', run: measureMcp, timeoutMs: 90_000 },
 ];
 
 const root = process.cwd();

@@ -28,12 +28,12 @@ async function timeExit(args: string[]): Promise<number> {
 }
 
 /** Private state and config directories, so no saved session or user config plays a part. */
-function homeEnv(home: string): Record<string, string> {
+export function homeEnv(home: string): Record<string, string> {
   return { SHOAL_STATE_DIR: path.join(home, 'state'), SHOAL_CONFIG_DIR: path.join(home, 'config') };
 }
 
-/** One start of the TUI with no key (the demo model): first frame, greeting, and memory once idle. */
-async function startOnce(cwd: string, home: string): Promise<{ firstFrameMs: number; greetingMs: number; idleBytes: number }> {
+/** One start of the TUI with no key (the demo model): first frame, greeting, and memory once idle; bench/mcp.ts uses it too. */
+export async function startOnce(cwd: string, home: string): Promise<{ firstFrameMs: number; greetingMs: number; idleBytes: number }> {
   const pty = spawnInPty([process.execPath, CLI, '--cwd', cwd], { cwd, env: homeEnv(home) });
   try {
     // The first frame is the prompt box, whose placeholder reads "Ask shoal…"; the greeting line follows it.

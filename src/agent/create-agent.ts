@@ -1,6 +1,8 @@
 import type { LanguageModel } from 'ai';
 import { createFileTracker, createMainTools, createReadOnlyTools, type FileTracker, type WriteJournal } from '../tools';
+import type { McpManager } from '../tools/mcp/client';
 import { createRegistry, type ToolRegistry } from '../tools/registry';
+import type { ShoalTool } from '../tools/types';
 import type { StartResearch } from '../tools/research-codebase';
 import type { SandboxSettings } from '../tools/sandbox';
 import { denyAll } from './approval';
@@ -32,6 +34,8 @@ export interface AgentSetup {
   compactAt?: number;
   /** What sandboxed commands may not read (shoal's config and state) and whether they get the network. */
   sandbox?: SandboxSettings;
+  /** The session's MCP servers: their tools join as they start, the read-only ones for research sub-agents too. */
+  mcp?: Pick<McpManager, 'tools'>;
 }
 
 export const DEFAULT_RESEARCH_MAX_STEPS = 20;
@@ -41,7 +45,8 @@ export const DEFAULT_RESEARCH_MAX_STEPS = 20;
  * read-only tools and the research prompt; their nodes carry the parent call id.
  */
 export function createStartResearch(setup: AgentSetup, tracker: FileTracker): StartResearch {
-  const tools = createRegistry(createReadOnlyTools({ cwd: setup.cwd, tracker }));
+  const builtIn = createReadOnlyTools({ cwd: setup.cwd, tracker });
+  const tools = withMcpTools(builtIn, setup.mcp, (tool) => tool.kind === 'read-only');
   const instructions = researchInstructions({ cwd: setup.cwd });
   return ({ question, paths, toolCallId, signal }) =>
     runAgent({
@@ -64,17 +69,40 @@ export function createStartResearch(setup: AgentSetup, tracker: FileTracker): St
 }
 
 /**
- * The main agent's tool registry, with research wired to sub-agents of the
- * shared loop. Every read (the sub-agents' too) feeds one tracker, so an edit
- * of a file that changed since it was read is refused.
+ * The main agent's tools, with research wired to sub-agents of the shared
+ * loop, as a getter the loop reads each step: MCP tools join as their servers
+ * start. Every read (the sub-agents' too) feeds one tracker, so an edit of a
+ * file that changed since it was read is refused.
  */
-export function createAgentTools(setup: AgentSetup): ToolRegistry {
+export function createAgentTools(setup: AgentSetup): () => ToolRegistry {
   const tracker = createFileTracker();
-  return createMainTools({
+  const main = createMainTools({
     cwd: setup.cwd,
     startResearch: createStartResearch(setup, tracker),
     tracker,
     journal: setup.journal,
     sandbox: setup.sandbox,
   });
+  return withMcpTools([...main.values()], setup.mcp, () => true);
+}
+
+/**
+ * A getter for `builtIn` plus the MCP tools `include` keeps, rebuilt only when
+ * the MCP tools change, so the registry (and the model step's cache of it) is
+ * the same object from step to step.
+ */
+function withMcpTools(builtIn: readonly ShoalTool[], mcp: AgentSetup['mcp'], include: (tool: ShoalTool) => boolean): () => ToolRegistry {
+  let seen: readonly ShoalTool[] | undefined;
+  let registry = createRegistry(builtIn);
+  return () => {
+    const current = mcp?.tools() ?? [];
+    if (current !== seen) {
+      seen = current;
+      // Two servers whose names sanitise alike ("a.b", "a_b") must not make the registry throw: the first keeps the name.
+      const names = new Set(builtIn.map((tool) => tool.name));
+      const joining = current.filter((tool) => include(tool) && !names.has(tool.name) && names.add(tool.name));
+      registry = createRegistry([...builtIn, ...joining]);
+    }
+    return registry;
+  };
 }

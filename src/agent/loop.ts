@@ -1,5 +1,5 @@
 import type { LanguageModel, ModelMessage } from 'ai';
-import type { ToolRegistry } from '../tools/registry';
+import { currentTools, type ToolSource } from '../tools/registry';
 import type { RequestApproval } from './approval';
 import { drainWhile } from './node-channel';
 import { streamModelStep } from './model-step';
@@ -24,7 +24,8 @@ export interface RunAgentOptions {
   instructions: string;
   /** The conversation so far, ending with the user's new message. */
   messages: readonly ModelMessage[];
-  tools: ToolRegistry;
+  /** The tools, or a getter read at each model step, so tools that join mid-turn (MCP servers starting) reach the next step. */
+  tools: ToolSource;
   signal: AbortSignal;
   requestApproval: RequestApproval;
   /** "main" for the top-level agent. */
@@ -81,12 +82,14 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
     stamp({ type: 'run-end', reason, text, usage: { ...usage }, steps: step, ...(error ? { error } : {}), ...(errorKind ? { errorKind } : {}) });
 
   const budget = options.context;
-  const requestTokens = () => budget?.estimate({ instructions: options.instructions, messages, toolCount: options.tools.size }) ?? 0;
+  // One registry per step: the calls of a response run against the tools the model was shown.
+  let tools = currentTools(options.tools);
+  const requestTokens = () => budget?.estimate({ instructions: options.instructions, messages, toolCount: tools.size }) ?? 0;
   /** Compacts `messages` in place; true when it changed. */
   async function* compact(reason: CompactOptions['reason'], focus?: string): AsyncGenerator<AgentNode, boolean> {
     if (!budget) return false;
     const compacted = yield* stampAll(
-      compactHistory({ ...options, messages, budget, reason, step, focus, toolCount: options.tools.size }),
+      compactHistory({ ...options, messages, budget, reason, step, focus, toolCount: tools.size }),
       stamp,
     );
     if (!compacted) return false;
@@ -105,12 +108,13 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
       if (options.signal.aborted) return yield end('aborted');
       if (step >= maxSteps) return yield end('step-limit');
       step += 1;
+      tools = currentTools(options.tools);
       yield stamp({ type: 'step-start', step });
       const started = performance.now();
       if (budget && requestTokens() > compactionThreshold(budget)) yield* compact('threshold');
       let estimated = requestTokens();
       if (budget) yield stamp({ type: 'context-size', step, tokens: estimated, window: budget.window().tokens });
-      let result = yield* stampAll(streamModelStep({ ...options, messages, step }), stamp);
+      let result = yield* stampAll(streamModelStep({ ...options, tools, messages, step }), stamp);
       // The server said the request is too long (or, as LM Studio does, answered nothing at all):
       // compact and try once more, rather than lose the session. Only a certain refusal lowers the window.
       const isOverflow = result.errorKind?.kind === 'context-overflow';
@@ -118,7 +122,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
       if (isOverflow && !options.signal.aborted && (yield* compact('overflow'))) {
         estimated = requestTokens();
         yield stamp({ type: 'context-size', step, tokens: estimated, window: budget!.window().tokens });
-        result = yield* stampAll(streamModelStep({ ...options, messages, step }), stamp);
+        result = yield* stampAll(streamModelStep({ ...options, tools, messages, step }), stamp);
       }
       if (budget && result.error === undefined) budget.observe(estimated, result.usage.inputTokens);
       usage = addUsage(usage, result.usage);
@@ -162,6 +166,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
       const outcomes = yield* drainWhile((push) =>
         runPhases({
           ...options,
+          tools,
           agentId,
           batchPrefix: `${runId}:${agentId}`,
           step,

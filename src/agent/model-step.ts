@@ -1,4 +1,4 @@
-import { streamText, tool, zodSchema, type LanguageModel, type LanguageModelUsage, type ModelMessage, type Tool } from 'ai';
+import { jsonSchema, streamText, tool, zodSchema, type LanguageModel, type LanguageModelUsage, type ModelMessage, type Tool } from 'ai';
 import type { ToolRegistry } from '../tools/registry';
 import { classifyModelError, describeModelError, EmptyResponseError, errorMessage, type ModelErrorClass } from '../models/model-errors';
 import type { ProviderOptions } from '../models/model';
@@ -199,7 +199,9 @@ function sdkTools(registry: ToolRegistry): Record<string, Tool> {
     tools = {};
     for (const shoalTool of registry.values()) {
       // Wrapped once: the SDK converts a bare zod schema to JSON Schema again on every request.
-      tools[shoalTool.name] = tool({ description: shoalTool.description, inputSchema: zodSchema(shoalTool.inputSchema) });
+      // A ready JSON Schema (an MCP server's) goes as it is, unvalidated here: its server validates.
+      const inputSchema = shoalTool.jsonSchema ? jsonSchema(shoalTool.jsonSchema) : zodSchema(shoalTool.inputSchema);
+      tools[shoalTool.name] = tool({ description: shoalTool.description, inputSchema });
     }
     sdkToolsCache.set(registry, tools);
   }

@@ -10,6 +10,8 @@ import { addUsage, knownCost, tokenCounts, ZERO_USAGE } from '../agent/usage';
 import type { SessionRecorder } from '../session/recorder';
 import type { ModelErrorClass } from '../models/model-errors';
 import { callKey } from '../state/call-key';
+import type { McpManager } from '../tools/mcp/client';
+import { toVisibleText } from '../ui/visible-text';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'stream-json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -30,6 +32,8 @@ export interface HeadlessOptions {
   signal: AbortSignal;
   stdout: Writable;
   stderr: Writable;
+  /** The configured MCP servers: started and waited for (each up to its start timeout) before the first model call. */
+  mcp?: McpManager;
 }
 
 /** What `--output-format json` prints once the run ends. */
@@ -61,7 +65,8 @@ export interface HeadlessSummary {
 export async function runHeadless(options: HeadlessOptions): Promise<number> {
   const { stdout, stderr } = options;
   const started = performance.now();
-  const tools = createAgentTools(options.setup);
+  if (options.mcp) await startMcpServers(options.mcp, stderr);
+  const tools = createAgentTools({ ...options.setup, mcp: options.mcp ?? options.setup.mcp });
   const instructions = mainInstructions({ cwd: options.setup.cwd, agentsMd: await loadAgentsMd(options.setup.cwd) });
   const messages: ModelMessage[] = [...(options.history ?? []), { role: 'user', content: options.prompt }];
   options.recorder?.recordPrompt(options.prompt);
@@ -128,6 +133,16 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
   if (options.outputFormat === 'text') endLine();
   stderr.write(`shoal: ${endMessage(summary)}\n`);
   return summary.reason === 'aborted' ? 130 : 1;
+}
+
+/** Starts the servers and waits for each to be ready or failed; a failure is one line on stderr and the run goes on without it. */
+async function startMcpServers(mcp: McpManager, stderr: Writable): Promise<void> {
+  mcp.start();
+  await mcp.settled();
+  for (const server of mcp.servers()) {
+    // The reason may quote the server's own stderr: escape it before it reaches a terminal.
+    if (server.state.status === 'failed') stderr.write(`shoal: MCP server ${server.name} failed: ${toVisibleText(server.state.reason)}\n`);
+  }
 }
 
 function countNode(summary: HeadlessSummary, node: AgentNode): void {

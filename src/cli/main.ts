@@ -8,6 +8,8 @@ import packageJson from '../../package.json' with { type: 'json' };
 // them, so `--version` and `--help` stay instant.
 
 const WRITE_TOOLS = ['write_file', 'update_file', 'bash'];
+// An MCP server's tool as the model sees it; the same rule as config's allowedTools.
+const MCP_TOOL_NAME = /^mcp__[A-Za-z0-9_-]{1,59}$/;
 
 /** The CLI's parsed flags; undefined means "not given", so config files and the environment can fill it. */
 interface CliFlags {
@@ -47,7 +49,7 @@ const program = new Command()
       'yolo',
     ]),
   )
-  .option('--allow <tools>', `let these run without asking (comma-separated: ${WRITE_TOOLS.join(', ')})`, parseToolList)
+  .option('--allow <tools>', `let these run without asking (comma-separated: ${WRITE_TOOLS.join(', ')}, or MCP tools such as mcp__github__create_issue)`, parseToolList)
   .option('--yolo', 'let every write and command run without asking (same as --approval yolo)')
   .addOption(
     new Option('--output-format <format>', 'headless output: text, json (one summary) or stream-json (one node per line)')
@@ -169,6 +171,12 @@ async function main(flags: CliFlags): Promise<number> {
       network: settings.commandNetwork === true,
     },
   };
+  // Built now, started later: the TUI starts the servers after its first frame, headless before the first model call.
+  const mcpServers = settings.mcpServers ?? {};
+  const mcp =
+    Object.keys(mcpServers).length > 0
+      ? (await import('../tools/mcp/client')).createMcpManager({ servers: mcpServers, cwd, version: packageJson.version })
+      : undefined;
   const { probeLocalServer } = await import('../models/local-server');
   // Offered, never picked on its own: only when nothing is configured.
   const probe = async () => (startup.isDemo ? probeLocalServer() : undefined);
@@ -192,6 +200,7 @@ async function main(flags: CliFlags): Promise<number> {
       probeContextWindow: startup.probeContextWindow,
       compactAt: settings.compactAt,
       notify: settings.notify,
+      mcp,
     });
     return 0;
   }
@@ -205,7 +214,7 @@ async function main(flags: CliFlags): Promise<number> {
   for (const note of [...trustNotes, ...startup.notes, ...session.notes, sandboxNote, localServer]) if (note) process.stderr.write(`shoal: ${note}\n`);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort(new Error('Interrupted')));
-  return runHeadless({
+  const code = await runHeadless({
     setup,
     prompt: flags.prompt!,
     history: session.resumed?.messages,
@@ -217,12 +226,16 @@ async function main(flags: CliFlags): Promise<number> {
       mode: settings.approvalMode,
       allowedTools: new Set(settings.allowedTools),
       deniedFeedback:
-        'Writes and commands are denied in headless mode. Say what you would change instead; the user can rerun with --allow write_file,update_file,bash or --yolo.',
+        'Writes and commands are denied in headless mode. Say what you would change instead; the user can rerun with --allow write_file,update_file,bash (or the MCP tool\'s name, e.g. --allow mcp__server__tool) or --yolo.',
     }),
     signal: controller.signal,
+    mcp,
     stdout: process.stdout,
     stderr: process.stderr,
   });
+  // Stdio servers are child processes: stop them, or they would keep shoal alive.
+  await mcp?.close();
+  return code;
 }
 
 function resolveWorkspace(dir: string): string | undefined {
@@ -238,8 +251,8 @@ function resolveWorkspace(dir: string): string | undefined {
 
 function parseToolList(value: string, previous: string[] | undefined): string[] {
   const names = value.split(',').map((name) => name.trim()).filter(Boolean);
-  const unknown = names.filter((name) => !WRITE_TOOLS.includes(name));
-  if (unknown.length > 0) throw new InvalidArgumentError(`unknown tool ${unknown.join(', ')}; choose from ${WRITE_TOOLS.join(', ')}.`);
+  const unknown = names.filter((name) => !WRITE_TOOLS.includes(name) && !MCP_TOOL_NAME.test(name));
+  if (unknown.length > 0) throw new InvalidArgumentError(`unknown tool ${unknown.join(', ')}; choose from ${WRITE_TOOLS.join(', ')}, or name an MCP tool as mcp__server__tool.`);
   return [...(previous ?? []), ...names];
 }
 

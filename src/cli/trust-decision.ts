@@ -57,5 +57,7 @@ function withheldSettings(config: ResolvedConfig): ProjectConfig | undefined {
 /** One line naming the project settings that this run ignores, and how to apply them. */
 function ignoredSettingsNote(project: ProjectConfig, howToApply: string): string {
   const why = project.trust === 'changed' ? 'changed since you trusted this folder' : 'untrusted folder';
-  return `ignoring ${project.loosening.map(({ key }) => key).join(', ')} from ${project.display} (${why}; ${howToApply})`;
+  const servers = Object.keys(project.withheld.mcpServers ?? {});
+  const keys = [...new Set(project.loosening.map(({ key }) => (key === 'mcpServers' ? `MCP servers ${servers.join(', ')}` : key)))];
+  return `ignoring ${keys.join(', ')} from ${project.display} (${why}; ${howToApply})`;
 }

@@ -1,9 +1,10 @@
 import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
+import { describeMcpServer } from './mcp-servers';
 import type { Settings } from './settings';
 
 /** One project setting that would let more happen than otherwise: it waits for the user's trust. */
 export interface Loosening {
-  key: 'approvalMode' | 'allowedTools' | 'baseUrl' | 'commandNetwork';
+  key: 'approvalMode' | 'allowedTools' | 'baseUrl' | 'commandNetwork' | 'mcpServers';
   /** What it would change, for the trust prompt, e.g. `set approvalMode to "yolo" (commands and edits run without asking)`. */
   description: string;
 }
@@ -17,8 +18,9 @@ const MODE_EFFECTS: Record<ApprovalMode, string> = {
 /**
  * The project file's settings that loosen what `otherwise` (flags, environment,
  * user file and defaults) puts in effect: a laxer approval mode, any allowed
- * tool, any server, since that is where the key and the code go, and the
- * network for sandboxed commands. Model
+ * tool, any server, since that is where the key and the code go, the
+ * network for sandboxed commands, and any MCP server, since starting one
+ * runs a command. Model
  * ids, step limits and concurrency are neutral; a stricter mode tightens.
  */
 export function findLoosening(project: Settings, otherwise: Settings): Loosening[] {
@@ -37,6 +39,11 @@ export function findLoosening(project: Settings, otherwise: Settings): Loosening
   }
   if (project.commandNetwork === true && otherwise.commandNetwork !== true) {
     found.push({ key: 'commandNetwork', description: 'let sandboxed commands reach the network' });
+  }
+  // Starting a server runs its command; a remote one gets what its tools are sent.
+  for (const [name, server] of Object.entries(project.mcpServers ?? {})) {
+    const what = 'command' in server ? `start MCP server "${name}": ${describeMcpServer(server)}` : `connect to MCP server "${name}" at ${server.url}`;
+    found.push({ key: 'mcpServers', description: what });
   }
   return found;
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
 import { readOwnFile } from '../workspace/own-file';
 import { findLoosening, type Loosening } from './loosening';
+import { MCP_JSON_FILE, parseMcpServers, readMcpJson, type McpServerConfig } from './mcp-servers';
 import { displayPath, nonEmpty, PROJECT_CONFIG_FILE, projectConfigPath, shoalDir, userConfigPath } from './paths';
 import { projectTrust, type TrustStatus, type TrustSubject } from './trust';
 
@@ -42,6 +43,8 @@ export interface Settings {
   reasoningEffort?: ReasoningEffort;
   /** How a finished turn (of 5 s or more) or a waiting approval is announced (default auto). */
   notify?: NotifyMode;
+  /** MCP servers by name; a project's (its `.shoal/config.json` and `.mcp.json`) start only in a trusted folder. */
+  mcpServers?: Record<string, McpServerConfig>;
 }
 
 // The models' own list (config may not import models); the CLI hands this to createModel, whose type checks it.
@@ -85,6 +88,8 @@ export class ConfigError extends Error {
 type SettingKey = keyof Settings;
 
 const TOOL_NAMES = ['write_file', 'update_file', 'bash'] as const;
+/** An MCP server's tool as the model sees it (`mcp__server__tool`); the same rule as the tools' own. */
+export const MCP_TOOL_NAME = /^mcp__[A-Za-z0-9_-]{1,59}$/;
 const text = z.string().trim().min(1);
 // A model id is shown in the greeting and the status bar: control characters (a project file's escape
 // sequences) are refused, not printed.
@@ -95,7 +100,7 @@ const FIELD_SCHEMAS = {
   baseUrl: z.url({ protocol: /^https?$/ }),
   apiKey: text,
   approvalMode: z.enum(APPROVAL_MODES),
-  allowedTools: z.array(z.enum(TOOL_NAMES)),
+  allowedTools: z.array(z.union([z.enum(TOOL_NAMES), z.string().regex(MCP_TOOL_NAME)])),
   concurrency: z.int().min(1).max(64),
   maxSteps: z.int().min(1).max(1000),
   researchModel: modelId,
@@ -106,6 +111,8 @@ const FIELD_SCHEMAS = {
   stallTimeout: z.int().min(1).max(3600),
   reasoningEffort: z.enum(REASONING_EFFORTS),
   notify: z.enum(NOTIFY_MODES),
+  // Only the shape here; `validateFile` checks each server and names what is wrong.
+  mcpServers: z.custom<Record<string, McpServerConfig>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value)),
 } satisfies Record<SettingKey, z.ZodType>;
 
 const settingsSchema = z.object(FIELD_SCHEMAS).partial().strict() satisfies z.ZodType<Settings>;
@@ -117,7 +124,7 @@ const EXPECTED: Record<SettingKey, string> = {
   baseUrl: 'an http or https URL such as "http://127.0.0.1:11434/v1"',
   apiKey: 'a non-empty string',
   approvalMode: `one of ${quoteList(APPROVAL_MODES)}`,
-  allowedTools: `a list of tool names from ${quoteList(TOOL_NAMES)}`,
+  allowedTools: `a list of tool names from ${quoteList(TOOL_NAMES)} or MCP tools such as "mcp__github__create_issue"`,
   concurrency: 'a whole number from 1 to 64',
   maxSteps: 'a whole number from 1 to 1000',
   researchModel: 'a model id (a non-empty string without control characters)',
@@ -128,6 +135,7 @@ const EXPECTED: Record<SettingKey, string> = {
   stallTimeout: 'a whole number of seconds from 1 to 3600',
   reasoningEffort: `one of ${quoteList(REASONING_EFFORTS)}`,
   notify: `one of ${quoteList(NOTIFY_MODES)}`,
+  mcpServers: 'an object of MCP servers by name',
 };
 
 const ENV_NAMES: Partial<Record<SettingKey, string>> = {
@@ -184,16 +192,31 @@ export async function loadConfig(options: {
   const resolved: ResolvedConfig = { settings: {}, sources: {}, files, notes: [] };
   for (const layer of layers) mergeLayer(resolved, layer);
 
-  const projectFile = await readProjectFile(options.cwd, { display: show(files.project), userDisplay: show(files.user) });
-  if (!projectFile) return resolved;
-  const { layer, bytes } = projectFile;
+  const [projectFile, mcpJson] = await Promise.all([
+    readProjectFile(options.cwd, { display: show(files.project), userDisplay: show(files.user) }),
+    readMcpJson(options.cwd),
+  ]);
+  if (mcpJson.status === 'ignored') resolved.notes.push(`ignoring ${MCP_JSON_FILE}: ${mcpJson.reason}`);
+  const mcpJsonRead = mcpJson.status === 'read' && Object.keys(mcpJson.servers).length > 0 ? mcpJson : undefined;
+  if (!projectFile && !mcpJsonRead) return resolved;
+  const layer = projectFile?.layer ?? { settings: {}, sourceOf: (): SettingSource => ({ kind: 'file', path: files.project }) };
   // Only what no higher layer set can take effect; of that, the loosening part waits for trust.
-  const candidates = Object.fromEntries(KNOWN_KEYS.filter((key) => !resolved.sources[key] && layer.settings[key] !== undefined).map((key) => [key, layer.settings[key]])) as Settings;
+  const candidates = Object.fromEntries(
+    KNOWN_KEYS.filter((key) => key !== 'mcpServers' && !resolved.sources[key] && layer.settings[key] !== undefined).map((key) => [key, layer.settings[key]]),
+  ) as Settings;
+  // Project servers join the user's rather than being shadowed by them; a name the user has stays the user's.
+  const projectServers = Object.fromEntries(
+    Object.entries({ ...mcpJsonRead?.servers, ...layer.settings.mcpServers }).filter(([name]) => !Object.hasOwn(resolved.settings.mcpServers ?? {}, name)),
+  );
+  if (Object.keys(projectServers).length > 0) candidates.mcpServers = projectServers;
   const loosening = findLoosening(candidates, resolved.settings);
   const withheld = Object.fromEntries(loosening.map(({ key }) => [key, candidates[key]])) as Settings;
   const applied = Object.fromEntries(Object.entries(candidates).filter(([key]) => !(key in withheld))) as Settings;
   mergeLayer(resolved, { settings: applied, sourceOf: layer.sourceOf });
 
+  // Trust covers both files: a changed .mcp.json asks again. JSON holds no NUL, so the joined bytes are unambiguous.
+  const bytes = mcpJsonRead ? Buffer.concat([projectFile?.bytes ?? Buffer.alloc(0), Buffer.from(`\0${MCP_JSON_FILE}\0`), mcpJsonRead.bytes]) : projectFile!.bytes;
+  const display = [projectFile ? show(files.project) : undefined, mcpJsonRead ? MCP_JSON_FILE : undefined].filter(Boolean).join(' and ');
   const subject: TrustSubject = { cwd: options.cwd, fileBytes: bytes, stateDir: shoalDir('state', pathOptions) };
   let trust: ProjectConfig['trust'] = 'untrusted';
   if (options.isTrustGiven) trust = 'given';
@@ -202,7 +225,7 @@ export async function loadConfig(options: {
     trust = check.status;
     resolved.notes.push(...check.notes);
   }
-  resolved.project = { display: show(files.project), subject, trust, loosening, withheld, isApplied: false };
+  resolved.project = { display, subject, trust, loosening, withheld, isApplied: false };
   return trust === 'trusted' || trust === 'given' ? applyProjectTrust(resolved) : resolved;
 }
 
@@ -210,7 +233,9 @@ export async function loadConfig(options: {
 export function applyProjectTrust(config: ResolvedConfig): ResolvedConfig {
   if (!config.project || config.project.isApplied) return config;
   const applied: ResolvedConfig = { ...config, settings: { ...config.settings }, sources: { ...config.sources }, project: { ...config.project, isApplied: true } };
-  mergeLayer(applied, { settings: config.project.withheld, sourceOf: () => ({ kind: 'file', path: config.files.project }) });
+  const { mcpServers, ...withheld } = config.project.withheld;
+  mergeLayer(applied, { settings: withheld, sourceOf: () => ({ kind: 'file', path: config.files.project }) });
+  if (mcpServers) applied.settings.mcpServers = { ...mcpServers, ...config.settings.mcpServers };
   return applied;
 }
 
@@ -325,7 +350,12 @@ function validateFile(data: unknown, { display, isProject, userDisplay }: FileOp
     );
   }
   const result = settingsSchema.safeParse(data);
-  if (result.success) return result.data;
+  if (result.success) {
+    if (result.data.mcpServers === undefined) return result.data;
+    const { servers, problems } = parseMcpServers(result.data.mcpServers);
+    if (problems.length > 0) throw new ConfigError(problems.map((problem) => `${display}: ${problem}`).join('\n'));
+    return { ...result.data, mcpServers: servers };
+  }
   const problems = new Set<string>(); // a Set, since each bad item of a list is its own issue
   for (const issue of result.error.issues) {
     if (issue.code === 'unrecognized_keys') for (const key of issue.keys) problems.add(unknownKey(key));

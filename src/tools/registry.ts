@@ -12,3 +12,15 @@ export function createRegistry(tools: readonly ShoalTool[]): ToolRegistry {
   }
   return registry;
 }
+
+/**
+ * A registry, or a getter for the registry in effect now (tools that join
+ * later, as MCP servers start). The loop reads it once per model step; a getter
+ * returns the same object until its tools change, so per-registry caches hold.
+ */
+export type ToolSource = ToolRegistry | (() => ToolRegistry);
+
+/** The registry `source` holds now. */
+export function currentTools(source: ToolSource): ToolRegistry {
+  return typeof source === 'function' ? source() : source;
+}

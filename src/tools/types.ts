@@ -1,3 +1,4 @@
+import type { JSONSchema7 } from 'ai';
 import type { z } from 'zod';
 import type { AgentNode } from '../agent/nodes';
 import type { FileTracker } from './edit/file-tracker';
@@ -56,6 +57,13 @@ export type ApprovalPreview =
       cwd: string;
       /** True when the command will run inside the sandbox (no network, read-only outside the workspace, no secrets). */
       isSandboxed: boolean;
+    }
+  | {
+      /** A call of a tool from an MCP server: what is shown is the server, its own tool name and the whole input. */
+      type: 'tool-input';
+      server: string;
+      tool: string;
+      input: unknown;
     };
 
 /**
@@ -67,6 +75,11 @@ export interface ShoalTool<Input = any> {
   name: string;
   description: string;
   inputSchema: z.ZodType<Input>;
+  /**
+   * The schema the model is shown, when the tool has one ready (an MCP server's);
+   * `inputSchema` then only checks the input leniently and the tool's owner validates it.
+   */
+  jsonSchema?: JSONSchema7;
   kind: ToolKind;
   /** One short line naming what the call acts on, e.g. "src/app.ts" or "grep TODO in src". */
   describe(input: Input): string;

@@ -17,10 +17,11 @@ import {
   selectTranscript,
 } from '../state/selectors';
 import { ApprovalPrompt } from './ApprovalPrompt';
-import { toVisibleBlock } from './visible-text';
-import { diffText, helpText, parseSlashCommand, reasoningText, statsText, undoText } from './commands';
+import { toVisibleBlock, toVisibleText } from './visible-text';
+import { diffText, helpText, mcpText, parseSlashCommand, reasoningText, statsText, undoText } from './commands';
 import { Composer, type ComposerProps } from './Composer';
 import { resumedResearchText, showCallText, showListText } from './show-command';
+import type { McpManager } from '../tools/mcp/client';
 import { ErrorBoundary } from './ErrorBoundary';
 import { LiveTurn } from './LiveTurn';
 import { SpinnerClock } from './SpinnerClock';
@@ -68,6 +69,8 @@ export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerO
   promptHistory?: PromptHistoryStore;
   /** Replaces $EDITOR for Ctrl+G (tests). */
   editPrompt?: ComposerProps['editPrompt'];
+  /** The session's MCP servers, for /mcp and a line when one is ready or fails. */
+  mcp?: Pick<McpManager, 'servers' | 'subscribe'>;
 }
 
 /** The interactive UI: the settled transcript in Static, the live step, approvals, the prompt box and the status bar. */
@@ -113,6 +116,11 @@ export function App(props: AppProps) {
     }
     // After the first frame: finding the line may take a network round trip.
     void props.lateNote?.().then((note) => note && session.notify(note));
+    return props.mcp?.subscribe((event) => {
+      const name = toVisibleText(event.server);
+      if (event.type === 'failed') session.notify(`MCP server ${name} failed: ${toVisibleText(event.reason)}`, 'error');
+      else session.notify(`MCP server ${name} ready: ${event.toolCount} ${event.toolCount === 1 ? 'tool' : 'tools'} (/mcp lists them)`);
+    });
   }, []);
   // Off the first frame's path: the answer only matters once the conversation grows.
   useEffect(() => void props.probeContextWindow?.(modelChoice.modelId), [modelChoice.modelId]);
@@ -191,6 +199,9 @@ export function App(props: AppProps) {
         break;
       case 'sessions':
         session.notify(props.describeSessions?.() ?? 'Sessions are not saved in this run.');
+        break;
+      case 'mcp':
+        session.notify(mcpText(props.mcp?.servers() ?? []));
         break;
       case 'exit':
         quit();

@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import { sessionCommandPrefix } from '../agent/command-prefix';
 import type { ApprovalDecision } from '../agent/nodes';
 import type { CallView } from '../state/types';
-import { clampOffset, commandRows, diffRows, inputRows, pageSize, windowRows, type PreviewRow } from './preview-rows';
+import { clampOffset, commandRows, diffRows, inputRows, pageSize, toolInputRows, windowRows, type PreviewRow } from './preview-rows';
 import { PreviewRows } from './PreviewRows';
 import { toVisibleText } from './visible-text';
 
@@ -155,6 +155,7 @@ function title(call: CallView): string {
     return `${preview.isNewFile ? 'Create' : 'Edit'} ${toVisibleText(preview.path)}${via}?`;
   }
   if (preview?.type === 'command') return 'Run this command?';
+  if (preview?.type === 'tool-input') return `Run ${toVisibleText(preview.tool)} on MCP server ${toVisibleText(preview.server)}?`;
   return `Run ${toVisibleText(call.toolName)}?`;
 }
 
@@ -162,5 +163,6 @@ function previewRows(call: CallView, width: number): PreviewRow[] {
   const preview = call.preview;
   if (preview?.type === 'diff') return diffRows(preview.diff, width);
   if (preview?.type === 'command') return commandRows(preview.command, preview.cwd, width);
+  if (preview?.type === 'tool-input') return toolInputRows(preview.input, width);
   return inputRows(call.input, width);
 }

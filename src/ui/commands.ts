@@ -1,11 +1,12 @@
 import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
 import type { SessionStats } from '../state/selectors';
 import type { SessionDiff, UndoResult } from '../tools';
+import type { McpServerView } from '../tools/mcp/client';
 import { knownCost } from '../agent/usage';
 import { formatCost, type ModelPrice } from '../models/prices';
 import { formatDuration, formatTokens } from './format';
 import { REASONING_KEY } from './use-reasoning-toggle';
-import { toVisibleLines } from './visible-text';
+import { toVisibleLines, toVisibleText } from './visible-text';
 
 /** A slash command the user typed, parsed. */
 export type SlashCommand =
@@ -20,6 +21,7 @@ export type SlashCommand =
   | { type: 'reasoning' }
   | { type: 'show'; number?: number }
   | { type: 'diff' }
+  | { type: 'mcp' }
   | { type: 'exit' }
   | { type: 'invalid'; message: string };
 
@@ -36,6 +38,7 @@ export const COMMAND_HELP: readonly [string, string][] = [
   ['/reasoning', "show the model's last reasoning in full"],
   ['/diff', 'what this session changed on disk with its file edits (not what bash commands changed)'],
   ['/show [N]', "list the last turn's tool calls; /show N prints one's full output or research report"],
+  ['/mcp', 'MCP servers, their state and their tools'],
   ['/exit', 'quit shoal'],
 ];
 
@@ -66,6 +69,7 @@ export function parseSlashCommand(text: string): SlashCommand | undefined {
     case 'undo':
     case 'reasoning':
     case 'diff':
+    case 'mcp':
     case 'exit':
       return { type: name };
     case 'quit':
@@ -143,4 +147,18 @@ export function statsText(stats: SessionStats, price?: ModelPrice): string {
 export function reasoningText(reasoning: string | undefined): string {
   if (reasoning === undefined) return `No reasoning yet: this model has not shown any (not every model or server sends it).`;
   return ['Reasoning of the last step', ...toVisibleLines(reasoning).map((line) => `  ${line}`)].join('\n');
+}
+
+/** The text of /mcp: each server, its state, and its tools (read-only ones run in the batch, the rest ask). */
+export function mcpText(servers: readonly McpServerView[]): string {
+  if (servers.length === 0) return 'No MCP servers configured. Add "mcpServers" to your config file (see the README).';
+  const lines = ['MCP servers'];
+  for (const server of servers) {
+    const state = server.state;
+    const status = state.status === 'ready' ? `ready, ${server.tools.length} ${server.tools.length === 1 ? 'tool' : 'tools'}` : state.status === 'failed' ? `failed: ${state.reason}` : 'starting';
+    // Names, commands and reasons come from config files and servers: escaped, so none can steer the terminal.
+    lines.push(`  ${toVisibleText(server.name)}  ${status === 'starting' ? status : toVisibleText(status)}  (${toVisibleText(server.target)})`);
+    for (const tool of server.tools) lines.push(`    ${tool.name}  ${tool.isReadOnly ? 'read-only' : 'asks first'}${tool.serverName === tool.name ? '' : `  (${toVisibleText(tool.serverName)})`}`);
+  }
+  return lines.join('\n');
 }

@@ -29,6 +29,15 @@ export function inputRows(input: unknown, width: number): PreviewRow[] {
   return toRows(toVisibleText(JSON.stringify(input) ?? 'undefined'), 'dim', 0, width);
 }
 
+/**
+ * The rows of an MCP call's input: the whole of it as indented JSON, every
+ * string escaped, long lines wrapped rather than cut, so nothing sent is hidden.
+ */
+export function toolInputRows(input: unknown, width: number): PreviewRow[] {
+  const lines = toVisibleLines(JSON.stringify(input, null, 2) ?? 'undefined');
+  return lines.flatMap((line, index) => toRows(line, 'plain', index, width));
+}
+
 /** How many source lines `rows` span (the line of the last row, plus one). */
 export function lineCount(rows: readonly PreviewRow[]): number {
   return rows.length === 0 ? 0 : rows.at(-1)!.line + 1;

@@ -11,6 +11,7 @@ import { shoalDir } from '../config/paths';
 import { createPromptHistoryStore } from '../session/prompt-history';
 import type { ResumedTurn, SessionRecorder } from '../session/recorder';
 import { createWriteJournal } from '../tools';
+import type { McpManager } from '../tools/mcp/client';
 import { App } from './App';
 import type { NotifyMode } from './notification';
 import { loadMarkdown } from './Markdown';
@@ -39,12 +40,14 @@ export interface TuiOptions {
   probeContextWindow?: (modelId: string) => Promise<void>;
   compactAt?: number;
   notify?: NotifyMode;
+  /** The configured MCP servers: started after the first frame, stopped when the UI exits. */
+  mcp?: McpManager;
 }
 
 /** Opens the Ink UI and resolves when the user exits. */
 export async function runTui(options: TuiOptions): Promise<void> {
   const journal = createWriteJournal();
-  const tools = createAgentTools({ ...options.setup, journal });
+  const tools = createAgentTools({ ...options.setup, journal, mcp: options.mcp });
   const instructions = mainInstructions({ cwd: options.setup.cwd, agentsMd: await loadAgentsMd(options.setup.cwd) });
   const promptHistory = createPromptHistoryStore({
     stateDir: shoalDir('state', { env: process.env, platform: process.platform, homedir: os.homedir() }),
@@ -75,6 +78,7 @@ export async function runTui(options: TuiOptions): Promise<void> {
       greeting={greeting}
       cwd={options.setup.cwd}
       promptHistory={promptHistory}
+      mcp={options.mcp}
     />,
     // Ink turns itself non-interactive (final frame only) when CI is set; a person at a
     // terminal should get the live UI whatever their environment says.
@@ -82,7 +86,13 @@ export async function runTui(options: TuiOptions): Promise<void> {
   );
   // The first frame is out: now load the heavy markdown renderer, before the first answer needs it.
   void loadMarkdown();
-  await instance.waitUntilExit();
+  // Servers start once the first frame is out, never before it; their tools join the next model step.
+  setImmediate(() => options.mcp?.start());
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    await options.mcp?.close();
+  }
 }
 
 function homeRelative(dir: string): string {

@@ -9,7 +9,7 @@ import type { ModelPrice } from '../models/prices';
 import { createContextBudget, type ContextBudget } from '../agent/context/budget';
 import type { AgentNode, ApprovalDecision } from '../agent/nodes';
 import type { SessionRecorder } from '../session/recorder';
-import type { ToolRegistry } from '../tools/registry';
+import type { ToolSource } from '../tools/registry';
 import { callKey } from '../state/call-key';
 import { initialSessionState, reduce } from '../state/reducer';
 import type { NoticeView, SessionState, UiEvent } from '../state/types';
@@ -20,7 +20,8 @@ export interface AgentSessionOptions {
   providerOptions?: ProviderOptions;
   /** `model`'s price, when known: turns then show their cost. */
   price?: ModelPrice;
-  tools: ToolRegistry;
+  /** The tools, or a getter the loop reads each step (MCP tools join as their servers start). */
+  tools: ToolSource;
   instructions: string;
   approvalMode: ApprovalMode;
   /** Tools allowed without asking from the start (configuration). */

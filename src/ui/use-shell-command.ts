@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
 import type { NoticeView } from '../state/types';
-import type { ToolRegistry } from '../tools/registry';
+import { currentTools, type ToolSource } from '../tools/registry';
 import { toVisibleLines } from './visible-text';
 
 /** Lines of a `!` command's output shown in the transcript; the model gets the bash tool's own capped output. */
@@ -22,7 +22,7 @@ export interface ShellCommands {
  * the transcript, capped and escaped, and tells the model with `tellModel`.
  */
 export function useShellCommand(options: {
-  tools: ToolRegistry;
+  tools: ToolSource;
   notify: (text: string, tone?: NoticeView['tone']) => void;
   tellModel: (text: string) => void;
 }): ShellCommands {
@@ -33,7 +33,7 @@ export function useShellCommand(options: {
 
   const run = useCallback((command: string) => {
     const { tools, notify, tellModel } = latest.current;
-    const bash = tools.get('bash');
+    const bash = currentTools(tools).get('bash');
     if (!bash) return notify('Shell commands are not available in this run (no bash tool).', 'error');
     if (controller.current) return;
     const abort = new AbortController();

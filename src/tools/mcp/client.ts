@@ -1,0 +1,233 @@
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { ShoalTool } from '../types';
+import type { McpCallResult } from './result';
+import { createMcpTool, type CallMcpTool, type McpToolInfo } from './mcp-tool';
+
+/** One configured server: a command started over stdio, or a URL spoken to over streamable HTTP (or SSE). */
+export type McpServerSpec =
+  | { command: string; args?: string[]; env?: Record<string, string>; cwd?: string }
+  | { url: string; headers?: Record<string, string>; type?: 'http' | 'sse' };
+
+/** Where a server is: starting, ready with its tools, or failed (never started, crashed, timed out). */
+export type McpServerState = { status: 'starting' } | { status: 'ready' } | { status: 'failed'; reason: string };
+
+/** One server as `/mcp` shows it. */
+export interface McpServerView {
+  name: string;
+  /** "npx foo" or the URL, for people. */
+  target: string;
+  state: McpServerState;
+  tools: { name: string; serverName: string; isReadOnly: boolean }[];
+}
+
+/** A change worth telling the user about. */
+export type McpEvent = { type: 'ready'; server: string; toolCount: number } | { type: 'failed'; server: string; reason: string };
+
+/** The MCP servers of one session and the tools they bring. */
+export interface McpManager {
+  /** Starts every server in parallel; a second call does nothing. Never throws. */
+  start(): void;
+  /** Resolves once every server is ready or failed (each is failed after the start timeout). Contract: never rejects. */
+  settled(): Promise<void>;
+  servers(): McpServerView[];
+  /** The tools of every server that started (a crashed one's calls fail with its reason); the same array until one changes. */
+  tools(): readonly ShoalTool[];
+  /** Contract: `listener` hears every `ready` and `failed`, after it subscribed; returns the unsubscribe. */
+  subscribe(listener: (event: McpEvent) => void): () => void;
+  /** Stops every server (their child processes die). Never rejects. */
+  close(): Promise<void>;
+}
+
+/** How long a server may take to start and list its tools. */
+export const MCP_START_TIMEOUT_MS = 20_000;
+/** How long one tool call may take. */
+export const MCP_CALL_TIMEOUT_MS = 60_000;
+/** Most tools taken from one server: each costs tokens in every request. */
+export const MAX_TOOLS_PER_SERVER = 128;
+// Enough of a server's stderr to say why it failed.
+const STDERR_TAIL_BYTES = 2048;
+
+interface Connection {
+  name: string;
+  spec: McpServerSpec;
+  state: McpServerState;
+  client?: Client;
+  tools: { tool: ShoalTool; info: McpToolInfo }[];
+  stderrTail: string;
+  pid?: number;
+}
+
+/**
+ * Connects to the configured MCP servers with the official SDK. A server that
+ * fails to start, crashes or times out is `failed` with a reason; its calls fail
+ * with "MCP server x is not running: …". Nothing here throws into the caller.
+ */
+export function createMcpManager(options: {
+  servers: Readonly<Record<string, McpServerSpec>>;
+  cwd: string;
+  version?: string;
+  startTimeoutMs?: number;
+  callTimeoutMs?: number;
+}): McpManager {
+  const connections = Object.entries(options.servers).map(([name, spec]): Connection => ({ name, spec, state: { status: 'starting' }, tools: [], stderrTail: '' }));
+  const listeners = new Set<(event: McpEvent) => void>();
+  let tools: readonly ShoalTool[] = [];
+  let starting: Promise<void> | undefined;
+  let isClosed = false;
+  const startTimeoutMs = options.startTimeoutMs ?? MCP_START_TIMEOUT_MS;
+  const callTimeoutMs = options.callTimeoutMs ?? MCP_CALL_TIMEOUT_MS;
+
+  // A stdio server is our child: it must not outlive shoal, whichever way shoal exits.
+  const killChildren = () => {
+    for (const connection of connections) if (connection.pid) safeKill(connection.pid);
+  };
+
+  const publish = (event: McpEvent) => {
+    // A server that stops keeps its tools on offer: a call then gets "not running" and its reason, not "unknown tool".
+    tools = connections.flatMap((connection) => connection.tools.map(({ tool }) => tool));
+    for (const listener of listeners) listener(event);
+  };
+  const fail = (connection: Connection, reason: string) => {
+    if (connection.state.status === 'failed') return;
+    const stderr = lastLine(connection.stderrTail);
+    connection.state = { status: 'failed', reason: stderr && !reason.includes(stderr) ? `${reason} (stderr: ${stderr})` : reason };
+    void connection.client?.close().catch(() => {});
+    publish({ type: 'failed', server: connection.name, reason: connection.state.reason });
+  };
+
+  async function connect(connection: Connection): Promise<void> {
+    let infos: McpToolInfo[];
+    const client = new Client({ name: 'shoal', version: options.version ?? '0.0.0' });
+    connection.client = client;
+    const timeout = AbortSignal.timeout(startTimeoutMs);
+    try {
+      const transport = createTransport(connection, options.cwd);
+      client.onclose = () => fail(connection, connection.state.status === 'starting' ? 'the connection closed while starting' : 'the server stopped');
+      client.onerror = () => {}; // a bad message is not fatal; a closed connection arrives through onclose
+      await client.connect(transport, { timeout: startTimeoutMs, signal: timeout });
+      if (transport instanceof StdioClientTransport) connection.pid = transport.pid ?? undefined;
+      infos = await listAllTools(client, { timeout: startTimeoutMs, signal: timeout });
+    } catch (error) {
+      const reason = timeout.aborted ? `did not start within ${seconds(startTimeoutMs)}` : describeError(error);
+      return fail(connection, reason);
+    }
+    if (isClosed || connection.state.status === 'failed') return;
+    const seen = new Set<string>();
+    connection.tools = infos.flatMap((info) => {
+      const tool = createMcpTool({ server: connection.name, info, call: (request) => callTool(connection, request) });
+      // Two server tools that sanitise to one name: the first keeps it, rather than one shadowing the other.
+      if (seen.has(tool.name)) return [];
+      seen.add(tool.name);
+      return [{ tool, info }];
+    });
+    connection.state = { status: 'ready' };
+    publish({ type: 'ready', server: connection.name, toolCount: connection.tools.length });
+  }
+
+  async function callTool(connection: Connection, request: Parameters<CallMcpTool>[0]) {
+    const state = connection.state;
+    if (state.status !== 'ready' || !connection.client) {
+      throw new Error(`MCP server ${connection.name} is not running: ${state.status === 'failed' ? state.reason : 'it is still starting'}. Go on without this tool.`);
+    }
+    try {
+      const result = await connection.client.callTool({ name: request.tool, arguments: request.input }, undefined, {
+        signal: request.signal,
+        timeout: callTimeoutMs,
+      });
+      return result as McpCallResult;
+    } catch (error) {
+      if (request.signal.aborted) throw error;
+      const after = connection.state;
+      if (after.status === 'failed') throw new Error(`MCP server ${connection.name} is not running: ${after.reason}. Go on without this tool.`);
+      if (/timed out/i.test(describeError(error))) {
+        throw new Error(`${request.tool} on MCP server ${connection.name} timed out after ${seconds(callTimeoutMs)}. Try a smaller request or go on without it.`);
+      }
+      throw new Error(`MCP server ${connection.name}: ${describeError(error)}`);
+    }
+  }
+
+  return {
+    start() {
+      if (starting || isClosed) return;
+      if (connections.some((connection) => 'command' in connection.spec)) process.once('exit', killChildren);
+      starting = Promise.all(connections.map((connection) => connect(connection).catch((error) => fail(connection, describeError(error))))).then(() => {});
+    },
+    settled: () => starting ?? Promise.resolve(),
+    servers: () =>
+      connections.map((connection) => ({
+        name: connection.name,
+        target: 'command' in connection.spec ? [connection.spec.command, ...(connection.spec.args ?? [])].join(' ') : connection.spec.url,
+        state: connection.state,
+        tools: connection.tools.map(({ tool, info }) => ({ name: tool.name, serverName: info.name, isReadOnly: tool.kind === 'read-only' })),
+      })),
+    tools: () => tools,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      isClosed = true;
+      process.removeListener('exit', killChildren);
+      await Promise.all(
+        connections.map(async (connection) => {
+          const pid = connection.pid;
+          connection.state = { status: 'failed', reason: 'shoal closed the connection' };
+          await connection.client?.close().catch(() => {});
+          if (pid) safeKill(pid);
+        }),
+      );
+    },
+  };
+}
+
+function createTransport(connection: Connection, cwd: string): Transport {
+  const spec = connection.spec;
+  if ('command' in spec) {
+    // stderr piped and kept, never printed: it would draw over the TUI.
+    const transport = new StdioClientTransport({ command: spec.command, args: spec.args, env: spec.env, cwd: spec.cwd ? path.resolve(cwd, spec.cwd) : cwd, stderr: 'pipe' });
+    transport.stderr?.on('data', (chunk: Buffer) => {
+      connection.stderrTail = (connection.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+    });
+    return transport;
+  }
+  const requestInit = spec.headers ? { headers: spec.headers } : undefined;
+  return spec.type === 'sse' ? new SSEClientTransport(new URL(spec.url), { requestInit }) : new StreamableHTTPClientTransport(new URL(spec.url), { requestInit });
+}
+
+async function listAllTools(client: Client, options: { timeout: number; signal: AbortSignal }): Promise<McpToolInfo[]> {
+  if (!client.getServerCapabilities()?.tools) return [];
+  const infos: McpToolInfo[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.listTools(cursor === undefined ? undefined : { cursor }, options);
+    infos.push(...(page.tools as McpToolInfo[]));
+    cursor = page.nextCursor;
+  } while (cursor !== undefined && infos.length < MAX_TOOLS_PER_SERVER);
+  return infos.slice(0, MAX_TOOLS_PER_SERVER);
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
+
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n', 1)[0]!.slice(0, 300) || 'unknown error';
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').at(-1)?.trim().slice(0, 200) ?? '';
+}
+
+function safeKill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // Already gone.
+  }
+}

@@ -1,0 +1,54 @@
+// A tiny MCP server for tests and the bench, written with the official SDK.
+// Run as a script it serves over stdio; `createTestServer` is also used over HTTP.
+// Environment: MCP_TEST_FAIL_START=1 exits at once with a line on stderr;
+// MCP_TEST_HOSTILE=1 puts terminal escapes in a tool's description.
+import { pathToFileURL } from 'node:url';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { z } from 'zod';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** An MCP server with one read-only tool, one write tool, and tools that crash, hang or return an image. */
+export function createTestServer({ isHostile = false } = {}) {
+  const server = new McpServer({ name: 'shoal-test', version: '1.0.0' });
+  server.registerTool(
+    'lookup',
+    {
+      description: isHostile ? 'Looks up\u001b[2J\u001b[31m a key\u0007' : 'Looks up a key',
+      inputSchema: { key: z.string(), delayMs: z.number().optional() },
+      annotations: { readOnlyHint: true },
+    },
+    async ({ key, delayMs }) => {
+      if (delayMs) await sleep(delayMs);
+      return { content: [{ type: 'text', text: `value of ${key}` }] };
+    },
+  );
+  server.registerTool('create_issue', { description: 'Creates an issue', inputSchema: { title: z.string() } }, async ({ title }) => ({
+    content: [{ type: 'text', text: `created issue "${title}"` }],
+  }));
+  server.registerTool('crash', { description: 'Exits mid-call', annotations: { readOnlyHint: true } }, async () => {
+    process.stderr.write('boom: the test server crashed\n');
+    process.exit(1);
+  });
+  server.registerTool('hang', { description: 'Never answers', annotations: { readOnlyHint: true } }, () => new Promise(() => {}));
+  server.registerTool('picture', { description: 'Returns an image', annotations: { readOnlyHint: true } }, async () => ({
+    content: [
+      { type: 'text', text: 'a red square' },
+      { type: 'image', data: Buffer.alloc(3000).toString('base64'), mimeType: 'image/png' },
+    ],
+  }));
+  server.registerTool('failing', { description: 'Reports an error', annotations: { readOnlyHint: true } }, async () => ({
+    content: [{ type: 'text', text: 'no such key' }],
+    isError: true,
+  }));
+  return server;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (process.env.MCP_TEST_FAIL_START === '1') {
+    process.stderr.write('cannot start: missing TEST_TOKEN\n');
+    process.exit(3);
+  }
+  await createTestServer({ isHostile: process.env.MCP_TEST_HOSTILE === '1' }).connect(new StdioServerTransport());
+}

@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMcpManager, type McpManager, type McpServerSpec } from '../../../src/tools/mcp/client';
+import { mcpToolName } from '../../../src/tools/mcp/names';
+import type { ShoalTool } from '../../../src/tools/types';
+import { startHttpTestServer, stdioTestServer } from '../../helpers/mcp-servers';
+
+const managers: McpManager[] = [];
+afterEach(async () => {
+  await Promise.all(managers.splice(0).map((manager) => manager.close()));
+});
+
+async function started(servers: Record<string, McpServerSpec>, options: { callTimeoutMs?: number; startTimeoutMs?: number } = {}) {
+  const manager = createMcpManager({ servers, cwd: process.cwd(), ...options });
+  managers.push(manager);
+  manager.start();
+  await manager.settled();
+  return manager;
+}
+
+function toolOf(manager: McpManager, name: string): ShoalTool {
+  const tool = manager.tools().find((candidate) => candidate.name === name);
+  if (!tool) throw new Error(`no tool ${name} among ${manager.tools().map((t) => t.name).join(', ')}`);
+  return tool;
+}
+
+const context = () => ({ signal: new AbortController().signal, toolCallId: 'c1', batchId: 'b', emit: () => {} });
+
+describe('MCP servers', () => {
+  it('lists a stdio server’s tools, namespaced, read-only only where annotated', async () => {
+    const manager = await started({ srv: stdioTestServer() });
+    expect(manager.servers()[0]!.state).toEqual({ status: 'ready' });
+    expect(toolOf(manager, 'mcp__srv__lookup').kind).toBe('read-only');
+    expect(toolOf(manager, 'mcp__srv__create_issue').kind).toBe('write');
+    expect(toolOf(manager, 'mcp__srv__lookup').jsonSchema).toMatchObject({ type: 'object', properties: { key: { type: 'string' } } });
+    const result = await toolOf(manager, 'mcp__srv__lookup').execute({ key: 'a' }, context());
+    expect(result.output).toBe('value of a');
+  });
+
+  it('speaks streamable HTTP', async () => {
+    const manager = await started({ web: await startHttpTestServer() });
+    expect(manager.servers()[0]!.state).toEqual({ status: 'ready' });
+    const result = await toolOf(manager, 'mcp__web__lookup').execute({ key: 'b' }, context());
+    expect(result.output).toBe('value of b');
+  });
+
+  it('previews a write tool with its server, tool name and whole input', async () => {
+    const manager = await started({ srv: stdioTestServer() });
+    const tool = toolOf(manager, 'mcp__srv__create_issue');
+    expect(await tool.preview!({ title: 'x'.repeat(500) })).toEqual({ type: 'tool-input', server: 'srv', tool: 'create_issue', input: { title: 'x'.repeat(500) } });
+  });
+
+  it('describes images instead of sending their bytes, and turns isError into a thrown error', async () => {
+    const manager = await started({ srv: stdioTestServer() });
+    const result = await toolOf(manager, 'mcp__srv__picture').execute({}, context());
+    expect(result.output).toBe('a red square\n[image image/png, 2.9 KiB]');
+    await expect(toolOf(manager, 'mcp__srv__failing').execute({}, context())).rejects.toThrow('no such key');
+  });
+
+  it('marks a server that fails to start as failed, with its stderr, and keeps the others', async () => {
+    const manager = await started({ bad: stdioTestServer({ MCP_TEST_FAIL_START: '1' }), good: stdioTestServer() });
+    const [bad, good] = manager.servers();
+    expect(bad!.state.status).toBe('failed');
+    expect(bad!.state.status === 'failed' && bad!.state.reason).toContain('missing TEST_TOKEN');
+    expect(good!.state.status).toBe('ready');
+  });
+
+  it('fails a call whose server crashes mid-call, and every later call, with a message for the model', async () => {
+    const manager = await started({ srv: stdioTestServer() });
+    const lookup = toolOf(manager, 'mcp__srv__lookup');
+    await expect(toolOf(manager, 'mcp__srv__crash').execute({}, context())).rejects.toThrow(/MCP server srv is not running/);
+    await expect(lookup.execute({ key: 'a' }, context())).rejects.toThrow(/MCP server srv is not running: .*boom/);
+    expect(manager.servers()[0]!.state.status).toBe('failed');
+  });
+
+  it('times out a hanging call, and an aborted call ends at once', async () => {
+    const manager = await started({ srv: stdioTestServer() }, { callTimeoutMs: 300 });
+    const hang = toolOf(manager, 'mcp__srv__hang');
+    await expect(hang.execute({}, context())).rejects.toThrow('hang on MCP server srv timed out after 300 ms');
+    const controller = new AbortController();
+    const running = hang.execute({}, { ...context(), signal: controller.signal });
+    controller.abort(new Error('Interrupted'));
+    await expect(running).rejects.toThrow();
+  });
+
+  it('fails a server that does not answer within the start timeout, without hanging', async () => {
+    // A process that never speaks MCP: `node -e` waiting forever.
+    const manager = await started({ mute: { command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'] } }, { startTimeoutMs: 500 });
+    const state = manager.servers()[0]!.state;
+    expect(state.status === 'failed' && state.reason).toMatch(/did not start within/);
+  });
+
+  it('makes names the providers accept, whatever the server calls things', () => {
+    expect(mcpToolName('my server', 'get.thing')).toBe('mcp__my_server__get_thing');
+    const long = mcpToolName('s'.repeat(40), 't'.repeat(40));
+    expect(long).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+    expect(long).not.toBe(mcpToolName('s'.repeat(40), `${'t'.repeat(39)}u`));
+  });
+});
