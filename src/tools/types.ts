@@ -56,6 +56,13 @@ export type ApprovalPreview =
       cwd: string;
       /** True when the command will run inside the sandbox (no network, read-only outside the workspace, no secrets). */
       isSandboxed: boolean;
+    }
+  | {
+      type: 'fetch';
+      /** The whole URL as it will be requested (parsed, so it is plain ASCII); everything in it reaches `host`. */
+      url: string;
+      /** The host it goes to, lower case and punycoded: what `a` allows for the session. */
+      host: string;
     };
 
 /**
@@ -68,10 +75,15 @@ export interface ShoalTool<Input = any> {
   description: string;
   inputSchema: z.ZodType<Input>;
   kind: ToolKind;
+  /**
+   * The phase of one call when it depends on the input (web_fetch: a read for
+   * an allowed domain, gated otherwise); `kind` when absent or the input is invalid.
+   */
+  kindOf?(input: Input): ToolKind;
   /** One short line naming what the call acts on, e.g. "src/app.ts" or "grep TODO in src". */
   describe(input: Input): string;
   execute(input: Input, context: ToolExecuteContext): Promise<ToolResult>;
-  /** Write and execute tools: what will change, computed without changing anything. */
+  /** Gated tools: what will change (or be sent), computed without changing or sending anything. */
   preview?(input: Input): Promise<ApprovalPreview>;
 }
 
