@@ -1,5 +1,14 @@
 import type { LanguageModel } from 'ai';
-import { createFileTracker, createMainTools, createReadOnlyTools, type FileTracker, type WriteJournal } from '../tools';
+import {
+  createFileTracker,
+  createMainTools,
+  createReadOnlyTools,
+  createWebAccess,
+  createWebFetchTool,
+  type FileTracker,
+  type WebAccess,
+  type WriteJournal,
+} from '../tools';
 import { createRegistry, type ToolRegistry } from '../tools/registry';
 import type { StartResearch } from '../tools/research-codebase';
 import type { SandboxSettings } from '../tools/sandbox';
@@ -27,6 +36,8 @@ export interface AgentSetup {
   compactAt?: number;
   /** What sandboxed commands may not read (shoal's config and state) and whether they get the network. */
   sandbox?: SandboxSettings;
+  /** The session's web domains and private-address setting; without one, every domain asks and private addresses are refused. */
+  webAccess?: WebAccess;
 }
 
 export const DEFAULT_RESEARCH_MAX_STEPS = 20;
@@ -34,9 +45,14 @@ export const DEFAULT_RESEARCH_MAX_STEPS = 20;
 /**
  * Starts research sub-agents through the same loop as the main agent, with
  * read-only tools and the research prompt; their nodes carry the parent call id.
+ * They get web_fetch for the domains `webAccess` allows only: nobody can be asked
+ * for a new one, so they name such URLs in their report for the main agent.
  */
-export function createStartResearch(setup: AgentSetup, tracker: FileTracker): StartResearch {
-  const tools = createRegistry(createReadOnlyTools({ cwd: setup.cwd, tracker }));
+export function createStartResearch(setup: AgentSetup, tracker: FileTracker, webAccess: WebAccess = createWebAccess()): StartResearch {
+  const tools = createRegistry([
+    ...createReadOnlyTools({ cwd: setup.cwd, tracker }),
+    createWebFetchTool({ access: webAccess, isAskingPossible: false }),
+  ]);
   const instructions = researchInstructions({ cwd: setup.cwd });
   return ({ question, paths, toolCallId, signal }) =>
     runAgent({
@@ -59,16 +75,18 @@ export function createStartResearch(setup: AgentSetup, tracker: FileTracker): St
 
 /**
  * The main agent's tool registry, with research wired to sub-agents of the
- * shared loop. Every read (the sub-agents' too) feeds one tracker, so an edit
+ * shared loop and web_fetch sharing `setup.webAccess` with them. Every read (the sub-agents' too) feeds one tracker, so an edit
  * of a file that changed since it was read is refused.
  */
 export function createAgentTools(setup: AgentSetup): ToolRegistry {
   const tracker = createFileTracker();
+  const webAccess = setup.webAccess ?? createWebAccess();
   return createMainTools({
     cwd: setup.cwd,
-    startResearch: createStartResearch(setup, tracker),
+    startResearch: createStartResearch(setup, tracker, webAccess),
     tracker,
     journal: setup.journal,
     sandbox: setup.sandbox,
+    web: { access: webAccess },
   });
 }

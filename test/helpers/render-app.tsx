@@ -1,12 +1,13 @@
 import { render } from 'ink-testing-library';
 import type { ApprovalMode } from '../../src/agent/approval';
 import { createRegistry, type ToolRegistry } from '../../src/tools/registry';
+import type { WebAccess } from '../../src/tools/web/access';
 import { App } from '../../src/ui/App';
 import { createFakeResearchTool } from './fake-tools';
 import { createScriptedModel } from './scripted-model';
 
 /** Renders the real App around a scripted model and the given tools. */
-export function renderApp(options: { model: ReturnType<typeof createScriptedModel>; tools: ToolRegistry; approvalMode?: ApprovalMode }) {
+export function renderApp(options: { model: ReturnType<typeof createScriptedModel>; tools: ToolRegistry; approvalMode?: ApprovalMode; webAccess?: WebAccess }) {
   const instance = render(
     <App
       initialModel={{ modelId: 'scripted', model: options.model }}
@@ -14,6 +15,7 @@ export function renderApp(options: { model: ReturnType<typeof createScriptedMode
       tools={options.tools}
       instructions="test"
       approvalMode={options.approvalMode ?? 'ask'}
+      webAccess={options.webAccess}
       workspaceLabel="~/repo"
       greeting="welcome to shoal"
     />,
