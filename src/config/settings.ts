@@ -18,8 +18,12 @@ export interface Settings {
   /** Read from flags, the environment and the user file only: a project file may be committed. */
   apiKey?: string;
   approvalMode?: ApprovalMode;
-  /** Tools that run without asking (write_file, update_file, bash). */
+  /** Tools that run without asking (write_file, update_file, bash, web_fetch: every public domain). */
   allowedTools?: string[];
+  /** Domains web_fetch reads without asking, e.g. "docs.python.org" or "*.mozilla.org" (its subdomains). */
+  webDomains?: string[];
+  /** Let web_fetch reach loopback, link-local and private network addresses (refused by default). */
+  webAllowPrivate?: boolean;
   /** Most read-only calls in flight at once. */
   concurrency?: number;
   /** Most model calls in one turn. */
@@ -70,7 +74,9 @@ export class ConfigError extends Error {
 
 type SettingKey = keyof Settings;
 
-const TOOL_NAMES = ['write_file', 'update_file', 'bash'] as const;
+const TOOL_NAMES = ['write_file', 'update_file', 'bash', 'web_fetch'] as const;
+// A host name or `*.` and one; a lone `*` is spelled `allowedTools: ["web_fetch"]`.
+const DOMAIN_PATTERN = /^(\*\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$/;
 const text = z.string().trim().min(1);
 
 const FIELD_SCHEMAS = {
@@ -79,6 +85,8 @@ const FIELD_SCHEMAS = {
   apiKey: text,
   approvalMode: z.enum(APPROVAL_MODES),
   allowedTools: z.array(z.enum(TOOL_NAMES)),
+  webDomains: z.array(z.string().trim().toLowerCase().regex(DOMAIN_PATTERN)),
+  webAllowPrivate: z.boolean(),
   concurrency: z.int().min(1).max(64),
   maxSteps: z.int().min(1).max(1000),
   researchModel: text,
@@ -98,6 +106,8 @@ const EXPECTED: Record<SettingKey, string> = {
   apiKey: 'a non-empty string',
   approvalMode: `one of ${quoteList(APPROVAL_MODES)}`,
   allowedTools: `a list of tool names from ${quoteList(TOOL_NAMES)}`,
+  webDomains: 'a list of domains such as "docs.python.org" or "*.mozilla.org" (its subdomains)',
+  webAllowPrivate: 'true or false',
   concurrency: 'a whole number from 1 to 64',
   maxSteps: 'a whole number from 1 to 1000',
   researchModel: 'a model id (a non-empty string)',
