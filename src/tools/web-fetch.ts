@@ -193,7 +193,9 @@ async function readPage(options: {
   if (response.status < 200 || response.status >= 300) {
     response.close();
     const reason = response.status === 404 ? 'Check the URL; do not guess other URLs on this site.' : 'Try again later or another source.';
-    throw new Error(`${url.href} answered HTTP ${response.status} ${response.statusText.slice(0, 80)}. ${reason}`);
+    // The reason phrase is the server's text: printable ASCII only, short.
+    const phrase = response.statusText.replace(/[^\x20-\x7e]/g, '?').slice(0, 80);
+    throw new Error(`${url.href} answered HTTP ${response.status} ${phrase}. ${reason}`);
   }
   const type = mediaType(contentType);
   const declared = kindOfMediaType(type);

@@ -40,6 +40,11 @@ async function startSite() {
     '/to-loopback': (response, port) => response.writeHead(302, { location: `http://127.0.0.1:${port}/article` }).end(),
     '/to-metadata': (response) => response.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end(),
     '/to-other': (response, port) => response.writeHead(302, { location: `http://other.example.test:${port}/article?from=docs` }).end(),
+    '/hostile-type': (response) => {
+      response.statusMessage = 'Gone \u009b31m';
+      response.writeHead(410, { 'content-type': 'image/\u009b2Jpng' }).end(Buffer.from([0, 1]));
+    },
+    '/hostile-binary': (response) => response.writeHead(200, { 'content-type': 'image/\u009b2Jpng' }).end(Buffer.from([0, 1])),
     '/loop': (response) => response.writeHead(302, { location: '/loop' }).end(),
     '/trickle': (response) => {
       response.writeHead(200, { 'content-type': 'text/plain' });
@@ -93,6 +98,16 @@ describe('web_fetch', () => {
       `${base}/logo.png is image/png (340 KiB), not text; web_fetch reads pages and text files.`,
     );
     await expect(fetchTool().execute({ url: `${base}/untyped` }, context())).rejects.toThrow('is untyped binary data (8 bytes), not text');
+  });
+
+  it('keeps the server\'s header bytes out of its messages: a malformed type is sniffed, a reason phrase made printable', async () => {
+    const site = await startSite();
+    const base = `http://docs.example.test:${site.port}`;
+    const binary = await fetchTool().execute({ url: `${base}/hostile-binary` }, context()).catch((error: Error) => error.message);
+    expect(binary).toContain('is untyped binary data (2 bytes)');
+    const gone = await fetchTool().execute({ url: `${base}/hostile-type` }, context()).catch((error: Error) => error.message);
+    expect(gone).toContain('answered HTTP 410 Gone ?31m.');
+    for (const message of [binary, gone]) expect(message).not.toMatch(/[\u0080-\u009f]/);
   });
 
   it('follows redirects on the same host and says where it came from', async () => {

@@ -11,9 +11,16 @@ const TEXT_TYPES = [
   /^application\/[\w.+-]+\+(json|xml|yaml)$/,
 ];
 
-/** The media type of a `content-type` header, lower case without parameters ("text/html"); "" when absent. */
+// RFC 9110 token characters: a header value may hold bytes 0x80-0xff, which would reach messages as C1 controls.
+const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/;
+
+/**
+ * The media type of a `content-type` header, lower case without parameters
+ * ("text/html"); "" when absent or malformed, so the server's bytes never reach a message unchecked.
+ */
 export function mediaType(contentType: string | undefined): string {
-  return (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  const type = (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  return MEDIA_TYPE.test(type) ? type : '';
 }
 
 /**
