@@ -136,7 +136,9 @@ async function fetchPage(options: WebFetchOptions & { isAskingPossible: boolean;
   try {
     return await followRedirects({ ...options, network, requested, signal });
   } catch (error) {
-    if (timeout.aborted && !options.signal.aborted) {
+    // Node reports an aborted socket as "aborted"; the signal's reason says who stopped it.
+    if (options.signal.aborted) throw options.signal.reason;
+    if (timeout.aborted) {
       throw new Error(`${requested.href} did not finish within ${timeoutMs / 1000} s; try again later, or a smaller page.`);
     }
     throw error;

@@ -189,6 +189,19 @@ describe('web_fetch', () => {
     expect(performance.now() - started).toBeLessThan(3000);
   });
 
+  it('stops at once when the call is interrupted, without calling it a timeout', async () => {
+    const site = await startSite();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('Interrupted by the user')), 100);
+    const running = fetchTool().execute({ url: `http://docs.example.test:${site.port}/trickle` }, { ...context(), signal: controller.signal });
+    await expect(running).rejects.toThrow('Interrupted by the user');
+  });
+
+  it('times out a name that never resolves', async () => {
+    const hanging = { lookup: () => new Promise<never>(() => {}) };
+    await expect(fetchTool({ timeoutMs: 200, network: hanging }).execute({ url: 'http://slow.example.test/' }, context())).rejects.toThrow('did not finish within 0.2 s');
+  });
+
   it('decodes a latin1 page by its header charset and by its meta charset', async () => {
     const site = await startSite();
     for (const path of ['/latin1-header', '/latin1-meta']) {

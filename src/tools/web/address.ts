@@ -91,7 +91,7 @@ export async function resolveCheckedAddress(options: {
   if (family !== 0) addresses = [{ address: host, family }];
   else {
     try {
-      addresses = await options.network.lookup(host, options.signal);
+      addresses = await untilAborted(options.network.lookup(host, options.signal), options.signal);
     } catch (error) {
       if (options.signal.aborted) throw error;
       throw new Error(`${host} could not be resolved (${(error as NodeJS.ErrnoException).code ?? 'no address'}). Check the host name; do not guess others.`);
@@ -105,4 +105,14 @@ export async function resolveCheckedAddress(options: {
     }
   }
   return addresses[0]!;
+}
+
+// dns.lookup cannot be cancelled: stop waiting for it when the fetch times out or is interrupted.
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -40,6 +40,8 @@ export function requestPinned(options: { url: URL; address: ResolvedAddress; net
   const send = url.protocol === 'https:' ? https.request : http.request;
   return new Promise((resolve, reject) => {
     const request = send(url, { method: 'GET', headers: HEADERS, lookup: pinned, signal, agent: false }, (response) => {
+      // Errors after the head (an abort, a reset) reach the body's reader; unheard, they would crash shoal.
+      response.on('error', () => {});
       resolve({
         status: response.statusCode ?? 0,
         statusText: response.statusMessage ?? '',
@@ -48,7 +50,8 @@ export function requestPinned(options: { url: URL; address: ResolvedAddress; net
         close: () => response.destroy(),
       });
     });
-    request.once('error', reject);
+    // `on`, not `once`: an abort after the head can fire a second error, which must not go unheard.
+    request.on('error', reject);
     request.end();
   });
 }
