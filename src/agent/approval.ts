@@ -1,4 +1,5 @@
 import type { ApprovalPreview } from '../tools/types';
+import type { WebAccess } from '../tools/web/access';
 import { matchesCommandPrefix } from './command-prefix';
 import type { ApprovalDecision, ToolCallInfo } from './nodes';
 
@@ -32,16 +33,27 @@ export function createPolicyApproval(options: {
   mode?: ApprovalMode;
   allowedTools: ReadonlySet<string>;
   deniedFeedback: string;
+  /** The session's allowed domains; a fetch of another is denied with `fetchDenial`. */
+  webAccess?: Pick<WebAccess, 'isAllowed'>;
 }): RequestApproval {
   return async (request) => {
     const preview = request.preview;
     if (preview?.type === 'diff' && preview.protectedReason !== undefined) {
       return { type: 'deny', feedback: protectedDenial(preview.path, preview.protectedReason) };
     }
-    return isAllowedWithoutAsking({ mode: options.mode ?? 'ask', request, sessionAllowed: options.allowedTools })
-      ? { type: 'allow' }
-      : { type: 'deny', feedback: options.deniedFeedback };
+    if (isAllowedWithoutAsking({ mode: options.mode ?? 'ask', request, sessionAllowed: options.allowedTools, webAccess: options.webAccess })) {
+      return { type: 'allow' };
+    }
+    return { type: 'deny', feedback: preview?.type === 'fetch' ? fetchDenial(preview.host) : options.deniedFeedback };
   };
+}
+
+/** Why a fetch was denied with nobody to ask, and how the user can allow it (as Claude Code's `--allowedTools WebFetch` does). */
+export function fetchDenial(host: string): string {
+  return (
+    `Fetching ${host} is denied: nobody can approve a new domain in this run. Answer from what you have, or name the URL for the user. ` +
+    `They can allow it with --allow web_fetch (every public domain) or by adding "${host}" to "webDomains" in their shoal config.`
+  );
 }
 
 /** Why a protected write was denied with nobody to ask, and what the model can do instead. */
@@ -65,19 +77,21 @@ const FILE_EDIT_TOOLS = new Set(['write_file', 'update_file']);
 /**
  * True when `request` may run without asking: a write to a protected path
  * never does; otherwise its tool is allowed by `mode` or `sessionAllowed`,
- * or it is a command that runs sandboxed under auto-edit, or that starts with
- * one of `commandPrefixes` (see command-prefix.ts).
+ * or it is a fetch of a domain `webAccess` allows, or a command that runs
+ * sandboxed under auto-edit, or that starts with one of `commandPrefixes` (see command-prefix.ts).
  */
 export function isAllowedWithoutAsking(options: {
   mode: ApprovalMode;
   request: Pick<ApprovalRequest, 'toolName' | 'preview'>;
   sessionAllowed: ReadonlySet<string>;
   commandPrefixes?: readonly string[];
+  webAccess?: Pick<WebAccess, 'isAllowed'>;
 }): boolean {
   const { mode, request } = options;
   const preview = request.preview;
   if (preview?.type === 'diff' && preview.protectedReason !== undefined) return false;
   if (mode === 'yolo' || options.sessionAllowed.has(request.toolName)) return true;
+  if (preview?.type === 'fetch') return options.webAccess?.isAllowed(preview.host) ?? false;
   if (mode === 'auto-edit' && FILE_EDIT_TOOLS.has(request.toolName)) return true;
   if (preview?.type !== 'command') return false;
   if (mode === 'auto-edit' && preview.isSandboxed) return true;

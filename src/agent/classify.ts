@@ -1,4 +1,5 @@
 import type { ToolRegistry } from '../tools/registry';
+import type { ShoalTool } from '../tools/types';
 import type { Phase, ToolCallInfo } from './nodes';
 
 /** The phases in the order they run within one segment of a response. */
@@ -23,7 +24,7 @@ export function planPhases(calls: readonly ToolCallInfo[], tools: ToolRegistry):
   const segments: Record<Phase, ToolCallInfo[]>[] = [];
   let segment: Record<Phase, ToolCallInfo[]> | undefined;
   for (const call of calls) {
-    const phase = tools.get(call.toolName)?.kind ?? 'read-only';
+    const phase = phaseOf(tools.get(call.toolName), call.input);
     if (!segment || (phase !== 'write' && segment.write.length > 0)) {
       segment = { research: [], 'read-only': [], write: [] };
       segments.push(segment);
@@ -33,4 +34,15 @@ export function planPhases(calls: readonly ToolCallInfo[], tools: ToolRegistry):
   return segments.flatMap((planned) =>
     PHASE_ORDER.filter((phase) => planned[phase].length > 0).map((phase) => ({ phase, calls: planned[phase] })),
   );
+}
+
+/**
+ * The phase one call runs in: the tool's `kindOf` for this input when it has
+ * one and the input fits, else its `kind`; a call to an unknown tool counts as a read.
+ */
+export function phaseOf(tool: ShoalTool | undefined, input: unknown): Phase {
+  if (!tool) return 'read-only';
+  if (!tool.kindOf) return tool.kind;
+  const parsed = tool.inputSchema.safeParse(input);
+  return parsed.success ? tool.kindOf(parsed.data) : tool.kind;
 }

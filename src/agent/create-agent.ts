@@ -1,5 +1,14 @@
 import type { LanguageModel } from 'ai';
-import { createFileTracker, createMainTools, createReadOnlyTools, type FileTracker, type WriteJournal } from '../tools';
+import {
+  createFileTracker,
+  createMainTools,
+  createReadOnlyTools,
+  createWebAccess,
+  createWebFetchTool,
+  type FileTracker,
+  type WebAccess,
+  type WriteJournal,
+} from '../tools';
 import type { McpManager } from '../tools/mcp/client';
 import { createRegistry, type ToolRegistry } from '../tools/registry';
 import type { ShoalTool } from '../tools/types';
@@ -36,6 +45,8 @@ export interface AgentSetup {
   sandbox?: SandboxSettings;
   /** The session's MCP servers: their tools join as they start, the read-only ones for research sub-agents too. */
   mcp?: Pick<McpManager, 'tools'>;
+  /** The session's web domains and private-address setting; without one, every domain asks and private addresses are refused. */
+  webAccess?: WebAccess;
 }
 
 export const DEFAULT_RESEARCH_MAX_STEPS = 20;
@@ -43,9 +54,11 @@ export const DEFAULT_RESEARCH_MAX_STEPS = 20;
 /**
  * Starts research sub-agents through the same loop as the main agent, with
  * read-only tools and the research prompt; their nodes carry the parent call id.
+ * They get web_fetch for the domains `webAccess` allows only: nobody can be asked
+ * for a new one, so they name such URLs in their report for the main agent.
  */
-export function createStartResearch(setup: AgentSetup, tracker: FileTracker): StartResearch {
-  const builtIn = createReadOnlyTools({ cwd: setup.cwd, tracker });
+export function createStartResearch(setup: AgentSetup, tracker: FileTracker, webAccess: WebAccess = createWebAccess()): StartResearch {
+  const builtIn = [...createReadOnlyTools({ cwd: setup.cwd, tracker }), createWebFetchTool({ access: webAccess, isAskingPossible: false })];
   const tools = withMcpTools(builtIn, setup.mcp, (tool) => tool.kind === 'read-only');
   const instructions = researchInstructions({ cwd: setup.cwd });
   return ({ question, paths, toolCallId, signal }) =>
@@ -70,18 +83,21 @@ export function createStartResearch(setup: AgentSetup, tracker: FileTracker): St
 
 /**
  * The main agent's tools, with research wired to sub-agents of the shared
- * loop, as a getter the loop reads each step: MCP tools join as their servers
- * start. Every read (the sub-agents' too) feeds one tracker, so an edit of a
- * file that changed since it was read is refused.
+ * loop and web_fetch sharing `setup.webAccess` with them, as a getter the
+ * loop reads each step: MCP tools join as their servers start. Every read
+ * (the sub-agents' too) feeds one tracker, so an edit of a file that changed
+ * since it was read is refused.
  */
 export function createAgentTools(setup: AgentSetup): () => ToolRegistry {
   const tracker = createFileTracker();
+  const webAccess = setup.webAccess ?? createWebAccess();
   const main = createMainTools({
     cwd: setup.cwd,
-    startResearch: createStartResearch(setup, tracker),
+    startResearch: createStartResearch(setup, tracker, webAccess),
     tracker,
     journal: setup.journal,
     sandbox: setup.sandbox,
+    web: { access: webAccess },
   });
   return withMcpTools([...main.values()], setup.mcp, () => true);
 }

@@ -19,9 +19,10 @@ export type ApprovalDecision =
   | { type: 'allow' }
   /**
    * Allow this tool without asking for the rest of the session; for bash, only
-   * commands starting with `commandPrefix` (never every command).
+   * commands starting with `commandPrefix` (never every command); for
+   * web_fetch, only the host `domain` (never every site).
    */
-  | { type: 'allow-session'; commandPrefix?: string }
+  | { type: 'allow-session'; commandPrefix?: string; domain?: string }
   | { type: 'deny'; feedback?: string };
 
 /** Why a history was compacted: it neared the window, the server refused it as too long, or the user asked (/compact). */

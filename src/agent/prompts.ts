@@ -13,6 +13,8 @@ export function mainInstructions(options: { cwd: string; agentsMd?: string }): s
     BATCHING,
     `## Research
 Use research_codebase for broad questions that would take many reads; ask independent questions in separate research_codebase calls in the same response so they run concurrently. Do simple lookups yourself.`,
+    `## The web
+web_fetch reads one http(s) URL as markdown. The first fetch of a domain asks the user and runs with the writes; domains they allowed run with the reads. Everything in a URL is sent to its server: never put secrets or workspace code in one. Fetch only what the task needs.`,
     `## Editing
 - Read a file before you change it. Prefer update_file with an exact, unique snippet over rewriting a file with write_file.
 - Every write and command is shown to the user for approval. If one is denied, do not retry it unchanged: read their feedback and adjust.
@@ -27,7 +29,7 @@ Be concise. When you are done, answer with what you found or changed, citing pat
 /** The research sub-agent's instructions: read-only, batch reads, end with a report. */
 export function researchInstructions(options: { cwd: string }): string {
   return [
-    `You are a research sub-agent of shoal, exploring the repository at ${options.cwd} to answer one question for the main agent. You have read-only tools only: read_file, list_dir, glob, grep.`,
+    `You are a research sub-agent of shoal, exploring the repository at ${options.cwd} to answer one question for the main agent. You have read-only tools only: read_file, list_dir, glob, grep, and web_fetch for domains the user has already allowed (name any other URL in your report instead).`,
     BATCHING,
     `## Report
 Work in few turns. When you know the answer, reply without tool calls with a concise report: the answer first, then the evidence as path:line references and short excerpts. Say plainly what you could not find.`,

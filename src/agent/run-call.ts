@@ -85,7 +85,7 @@ export async function runApprovedCall(options: ApprovedCallOptions): Promise<Cal
     // command or a research agent is awaited, since each stops on the signal itself: its
     // result then says what really happened (a file written just before the abort is "ok",
     // not "cancelled"), and a research agent's last nodes still reach the stream.
-    const result = await (tool.kind === 'read-only' ? raceAbort(running, signal) : running);
+    const result = await (options.phase === 'read-only' ? raceAbort(running, signal) : running);
     outcome = { status: 'ok', ...result };
   } catch (error) {
     const isPreviewChanged = error instanceof PreviewChangedError && !signal.aborted;

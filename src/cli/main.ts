@@ -7,7 +7,8 @@ import packageJson from '../../package.json' with { type: 'json' };
 // Heavy modules (the AI SDK, Ink) are imported only by the paths that need
 // them, so `--version` and `--help` stay instant.
 
-const WRITE_TOOLS = ['write_file', 'update_file', 'bash'];
+// web_fetch here allows every public domain, as Claude Code's `--allowedTools WebFetch` does; `webDomains` in the config allows some.
+const WRITE_TOOLS = ['write_file', 'update_file', 'bash', 'web_fetch'];
 // An MCP server's tool as the model sees it; the same rule as config's allowedTools.
 const MCP_TOOL_NAME = /^mcp__[A-Za-z0-9_-]{1,59}$/;
 
@@ -49,7 +50,7 @@ const program = new Command()
       'yolo',
     ]),
   )
-  .option('--allow <tools>', `let these run without asking (comma-separated: ${WRITE_TOOLS.join(', ')}, or MCP tools such as mcp__github__create_issue)`, parseToolList)
+  .option('--allow <tools>', `let these run without asking (comma-separated: ${WRITE_TOOLS.join(', ')}, or MCP tools such as mcp__github__create_issue; web_fetch: every public domain)`, parseToolList)
   .option('--yolo', 'let every write and command run without asking (same as --approval yolo)')
   .addOption(
     new Option('--output-format <format>', 'headless output: text, json (one summary) or stream-json (one node per line)')
@@ -69,7 +70,7 @@ const program = new Command()
   .option('--concurrency <n>', 'most read-only calls in flight at once (default 8)', parsePositiveInteger)
   .option('--record <file>', 'write every model response to a JSONL file, for replay or a bug report')
   .option('--replay <file>', 'play recorded model responses back instead of calling a model (offline, deterministic)')
-  .option('--trust', 'apply the settings of .shoal/config.json that need folder trust (approval, allowed tools, server) for this run only')
+  .option('--trust', 'apply the settings of .shoal/config.json that need folder trust (approval, allowed tools, server, web domains) for this run only')
   .option('-c, --continue', "continue this workspace's latest saved session")
   .option('-r, --resume <id>', 'continue the saved session with this id (see /sessions)')
   .showHelpAfterError('(run shoal --help for every flag)')
@@ -152,7 +153,11 @@ async function main(flags: CliFlags): Promise<number> {
   else cleanUp();
   const { settings, main: mainModel } = startup;
   const researchModelId = settings.researchModel ?? mainModel.modelId;
-  const [{ shoalPrivateDirs }, { sandboxStatus }] = await Promise.all([import('../config/paths'), import('../tools/sandbox')]);
+  const [{ shoalPrivateDirs }, { sandboxStatus }, { createWebAccess }] = await Promise.all([
+    import('../config/paths'),
+    import('../tools/sandbox'),
+    import('../tools/web/access'),
+  ]);
   // Said once at start: where there is no sandbox, commands run as the user, with the user's access.
   const sandboxNote = await sandboxStatus().then((status) => (status.isAvailable ? undefined : status.note));
   const setup = {
@@ -170,6 +175,12 @@ async function main(flags: CliFlags): Promise<number> {
       hiddenPaths: shoalPrivateDirs({ env: process.env, platform: process.platform, homedir: os.homedir() }),
       network: settings.commandNetwork === true,
     },
+    // One per session: the tools classify fetches with it and the approval policy allows with it.
+    webAccess: createWebAccess({
+      domains: settings.webDomains,
+      isEveryDomainAllowed: settings.allowedTools.includes('web_fetch'),
+      isPrivateAllowed: settings.webAllowPrivate,
+    }),
   };
   // Built now, started later: the TUI starts the servers after its first frame, headless before the first model call.
   const mcpServers = settings.mcpServers ?? {};
@@ -225,6 +236,7 @@ async function main(flags: CliFlags): Promise<number> {
     requestApproval: createPolicyApproval({
       mode: settings.approvalMode,
       allowedTools: new Set(settings.allowedTools),
+      webAccess: setup.webAccess,
       deniedFeedback:
         'Writes and commands are denied in headless mode. Say what you would change instead; the user can rerun with --allow write_file,update_file,bash (or the MCP tool\'s name, e.g. --allow mcp__server__tool) or --yolo.',
     }),

@@ -4,7 +4,7 @@ import type { Settings } from './settings';
 
 /** One project setting that would let more happen than otherwise: it waits for the user's trust. */
 export interface Loosening {
-  key: 'approvalMode' | 'allowedTools' | 'baseUrl' | 'commandNetwork' | 'mcpServers';
+  key: 'approvalMode' | 'allowedTools' | 'baseUrl' | 'commandNetwork' | 'mcpServers' | 'webDomains' | 'webAllowPrivate';
   /** What it would change, for the trust prompt, e.g. `set approvalMode to "yolo" (commands and edits run without asking)`. */
   description: string;
 }
@@ -19,8 +19,9 @@ const MODE_EFFECTS: Record<ApprovalMode, string> = {
  * The project file's settings that loosen what `otherwise` (flags, environment,
  * user file and defaults) puts in effect: a laxer approval mode, any allowed
  * tool, any server, since that is where the key and the code go, the
- * network for sandboxed commands, and any MCP server, since starting one
- * runs a command. Model
+ * network for sandboxed commands, any MCP server, since starting one runs a
+ * command, web domains read without asking and private addresses for
+ * web_fetch. Model
  * ids, step limits and concurrency are neutral; a stricter mode tightens.
  */
 export function findLoosening(project: Settings, otherwise: Settings): Loosening[] {
@@ -32,6 +33,12 @@ export function findLoosening(project: Settings, otherwise: Settings): Loosening
   }
   if (project.allowedTools !== undefined && project.allowedTools.length > 0) {
     found.push({ key: 'allowedTools', description: `let ${project.allowedTools.join(', ')} run without asking` });
+  }
+  if (project.webDomains !== undefined && project.webDomains.length > 0) {
+    found.push({ key: 'webDomains', description: `let web_fetch read ${project.webDomains.join(', ')} without asking (a URL can carry data out)` });
+  }
+  if (project.webAllowPrivate === true && otherwise.webAllowPrivate !== true) {
+    found.push({ key: 'webAllowPrivate', description: 'let web_fetch reach this machine and private networks (local services, routers, cloud metadata)' });
   }
   if (project.baseUrl !== undefined) {
     const what = otherwise.apiKey ? 'requests and your API key' : 'requests (your prompts and code)';

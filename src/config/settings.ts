@@ -23,8 +23,12 @@ export interface Settings {
   /** Read from flags, the environment and the user file only: a project file may be committed. */
   apiKey?: string;
   approvalMode?: ApprovalMode;
-  /** Tools that run without asking (write_file, update_file, bash). */
+  /** Tools that run without asking (write_file, update_file, bash, web_fetch: every public domain). */
   allowedTools?: string[];
+  /** Domains web_fetch reads without asking, e.g. "docs.python.org" or "*.mozilla.org" (its subdomains). */
+  webDomains?: string[];
+  /** Let web_fetch reach loopback, link-local and private network addresses (refused by default). */
+  webAllowPrivate?: boolean;
   /** Most read-only calls in flight at once. */
   concurrency?: number;
   /** Most model calls in one turn. */
@@ -87,7 +91,9 @@ export class ConfigError extends Error {
 
 type SettingKey = keyof Settings;
 
-const TOOL_NAMES = ['write_file', 'update_file', 'bash'] as const;
+const TOOL_NAMES = ['write_file', 'update_file', 'bash', 'web_fetch'] as const;
+// A host name or `*.` and one; a lone `*` is spelled `allowedTools: ["web_fetch"]`.
+const DOMAIN_PATTERN = /^(\*\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$/;
 /** An MCP server's tool as the model sees it (`mcp__server__tool`); the same rule as the tools' own. */
 export const MCP_TOOL_NAME = /^mcp__[A-Za-z0-9_-]{1,59}$/;
 const text = z.string().trim().min(1);
@@ -101,6 +107,8 @@ const FIELD_SCHEMAS = {
   apiKey: text,
   approvalMode: z.enum(APPROVAL_MODES),
   allowedTools: z.array(z.union([z.enum(TOOL_NAMES), z.string().regex(MCP_TOOL_NAME)])),
+  webDomains: z.array(z.string().trim().toLowerCase().regex(DOMAIN_PATTERN)),
+  webAllowPrivate: z.boolean(),
   concurrency: z.int().min(1).max(64),
   maxSteps: z.int().min(1).max(1000),
   researchModel: modelId,
@@ -125,6 +133,8 @@ const EXPECTED: Record<SettingKey, string> = {
   apiKey: 'a non-empty string',
   approvalMode: `one of ${quoteList(APPROVAL_MODES)}`,
   allowedTools: `a list of tool names from ${quoteList(TOOL_NAMES)} or MCP tools such as "mcp__github__create_issue"`,
+  webDomains: 'a list of domains such as "docs.python.org" or "*.mozilla.org" (its subdomains)',
+  webAllowPrivate: 'true or false',
   concurrency: 'a whole number from 1 to 64',
   maxSteps: 'a whole number from 1 to 1000',
   researchModel: 'a model id (a non-empty string without control characters)',

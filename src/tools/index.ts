@@ -9,6 +9,7 @@ import { createResearchCodebaseTool, type StartResearch } from './research-codeb
 import type { SandboxSettings } from './sandbox';
 import type { ShoalTool, ToolOptions } from './types';
 import { createUpdateFileTool } from './update-file';
+import { createWebFetchTool, type WebFetchOptions } from './web-fetch';
 import { createWriteFileTool } from './write-file';
 
 /**
@@ -20,13 +21,13 @@ export function createReadOnlyTools(options: ToolOptions): ShoalTool[] {
 }
 
 /**
- * Every tool of the main agent: read side, research, writes and commands. The
- * tools share `options.tracker` (a new one when absent) and journal their
- * writes into `options.journal` (keep the journal you pass: it is how the UI undoes).
- * `sandbox` configures bash's sandbox.
+ * Every tool of the main agent: read side, research, writes, commands and,
+ * given `web`, web_fetch. The tools share `options.tracker` (a new one when
+ * absent) and journal their writes into `options.journal` (keep the journal
+ * you pass: it is how the UI undoes). `sandbox` configures bash's sandbox.
  */
-export function createMainTools(options: ToolOptions & { startResearch: StartResearch; sandbox?: SandboxSettings }): ToolRegistry {
-  const { sandbox, ...rest } = options;
+export function createMainTools(options: ToolOptions & { startResearch: StartResearch; sandbox?: SandboxSettings; web?: WebFetchOptions }): ToolRegistry {
+  const { sandbox, web, ...rest } = options;
   const shared = { ...rest, tracker: options.tracker ?? createFileTracker() };
   return createRegistry([
     ...createReadOnlyTools(shared),
@@ -34,10 +35,13 @@ export function createMainTools(options: ToolOptions & { startResearch: StartRes
     createWriteFileTool(shared),
     createUpdateFileTool(shared),
     createBashTool({ ...shared, ...sandbox }),
+    ...(web ? [createWebFetchTool(web)] : []),
   ]);
 }
 
 export { createFileTracker, type FileTracker } from './edit/file-tracker';
 export type { ToolRegistry } from './registry';
 export { sessionDiff, type SessionDiff } from './edit/session-diff';
+export { createWebAccess, type WebAccess } from './web/access';
+export { createWebFetchTool, type WebFetchOptions } from './web-fetch';
 export { createWriteJournal, type UndoPlan, type UndoResult, type WriteJournal } from './edit/write-journal';

@@ -64,6 +64,13 @@ export type ApprovalPreview =
       server: string;
       tool: string;
       input: unknown;
+    }
+  | {
+      type: 'fetch';
+      /** The whole URL as it will be requested (parsed, so it is plain ASCII); everything in it reaches `host`. */
+      url: string;
+      /** The host it goes to, lower case and punycoded: what `a` allows for the session. */
+      host: string;
     };
 
 /**
@@ -81,10 +88,15 @@ export interface ShoalTool<Input = any> {
    */
   jsonSchema?: JSONSchema7;
   kind: ToolKind;
+  /**
+   * The phase of one call when it depends on the input (web_fetch: a read for
+   * an allowed domain, gated otherwise); `kind` when absent or the input is invalid.
+   */
+  kindOf?(input: Input): ToolKind;
   /** One short line naming what the call acts on, e.g. "src/app.ts" or "grep TODO in src". */
   describe(input: Input): string;
   execute(input: Input, context: ToolExecuteContext): Promise<ToolResult>;
-  /** Write and execute tools: what will change, computed without changing anything. */
+  /** Gated tools: what will change (or be sent), computed without changing or sending anything. */
   preview?(input: Input): Promise<ApprovalPreview>;
 }
 

@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import { sessionCommandPrefix } from '../agent/command-prefix';
 import type { ApprovalDecision } from '../agent/nodes';
 import type { CallView } from '../state/types';
-import { clampOffset, commandRows, diffRows, inputRows, pageSize, toolInputRows, windowRows, type PreviewRow } from './preview-rows';
+import { clampOffset, commandRows, diffRows, fetchRows, inputRows, pageSize, toolInputRows, windowRows, type PreviewRow } from './preview-rows';
 import { PreviewRows } from './PreviewRows';
 import { toVisibleText } from './visible-text';
 
@@ -29,7 +29,7 @@ const FRAME_ROWS = 4;
  * command with every control character shown escaped, and whether a command
  * runs sandboxed. y/Enter allows once; a allows the tool for the session, or
  * for a command the prefix it names (`npm test …`; not offered for commands
- * that chain or redirect); n denies with feedback, Esc denies and stops the
+ * that chain or redirect), or for a fetch its host; n denies with feedback, Esc denies and stops the
  * turn; v pages through a preview too tall for the box.
  */
 export function ApprovalPrompt({ call, maxDiffLines, width, onAnswer, onDenyAndStop }: ApprovalPromptProps) {
@@ -47,6 +47,12 @@ export function ApprovalPrompt({ call, maxDiffLines, width, onAnswer, onDenyAndS
   const isCommand = call.toolName === 'bash';
   const commandPrefix = isCommand && preview?.type === 'command' ? sessionCommandPrefix(preview.command) : undefined;
   const canAllowSession = !isCommand || commandPrefix !== undefined;
+  const domain = preview?.type === 'fetch' ? preview.host : undefined;
+  const sessionDecision: ApprovalDecision =
+    domain !== undefined ? { type: 'allow-session', domain }
+    : commandPrefix !== undefined ? { type: 'allow-session', commandPrefix }
+    : { type: 'allow-session' };
+  const sessionScope = domain !== undefined ? toVisibleText(domain) : commandPrefix !== undefined ? `\`${toVisibleText(commandPrefix)} …\`` : call.toolName;
 
   useInput((input, key) => {
     if (isTypingFeedback) {
@@ -71,7 +77,7 @@ export function ApprovalPrompt({ call, maxDiffLines, width, onAnswer, onDenyAndS
     } else if (key.escape) return onDenyAndStop();
     else if (input === 'v' && isCut) return setOffset(0);
     if (key.return || input === 'y' || input === 'Y') onAnswer({ type: 'allow' });
-    else if ((input === 'a' || input === 'A') && canAllowSession) onAnswer(commandPrefix === undefined ? { type: 'allow-session' } : { type: 'allow-session', commandPrefix });
+    else if ((input === 'a' || input === 'A') && canAllowSession) onAnswer(sessionDecision);
     else if (input === 'n' || input === 'N') setFeedback('');
   });
 
@@ -101,7 +107,7 @@ export function ApprovalPrompt({ call, maxDiffLines, width, onAnswer, onDenyAndS
           {canAllowSession ? (
             <>
               <Text bold color="green">a</Text>
-              <Text>{` allow ${commandPrefix !== undefined ? `\`${toVisibleText(commandPrefix)} …\`` : call.toolName} this session${isProtected ? ' (this file will still ask)' : ''}  `}</Text>
+              <Text>{` allow ${sessionScope} this session${isProtected ? ' (this file will still ask)' : ''}  `}</Text>
             </>
           ) : null}
           <Text bold color="red">n</Text>
@@ -142,6 +148,9 @@ function headingLines(call: CallView): HeadingLine[] {
         : { text: 'not sandboxed: it runs with your access to files and the network', color: 'yellow' },
     );
   }
+  if (preview?.type === 'fetch') {
+    lines.push({ text: `The whole URL goes to ${toVisibleText(preview.host)}: anything in it leaves this machine.`, color: 'yellow' });
+  }
   if (call.askedAgainBecause !== undefined) {
     lines.push({ text: `Asked again: ${toVisibleText(call.askedAgainBecause)} Below is the change against the file as it is now.`, color: 'magenta' });
   }
@@ -156,6 +165,7 @@ function title(call: CallView): string {
   }
   if (preview?.type === 'command') return 'Run this command?';
   if (preview?.type === 'tool-input') return `Run ${toVisibleText(preview.tool)} on MCP server ${toVisibleText(preview.server)}?`;
+  if (preview?.type === 'fetch') return `Fetch a page from ${toVisibleText(preview.host)}?`;
   return `Run ${toVisibleText(call.toolName)}?`;
 }
 
@@ -164,5 +174,6 @@ function previewRows(call: CallView, width: number): PreviewRow[] {
   if (preview?.type === 'diff') return diffRows(preview.diff, width);
   if (preview?.type === 'command') return commandRows(preview.command, preview.cwd, width);
   if (preview?.type === 'tool-input') return toolInputRows(preview.input, width);
+  if (preview?.type === 'fetch') return fetchRows(preview.url, width);
   return inputRows(call.input, width);
 }

@@ -24,6 +24,11 @@ export function commandRows(command: string, cwd: string, width: number): Previe
   return [...rows, ...toRows(`in ${toVisibleText(cwd)}`, 'dim', lines.length, width)];
 }
 
+/** The rows of a URL a fetch will request, whole, wrapped to the box (a query can carry data out: none of it may hide). */
+export function fetchRows(url: string, width: number): PreviewRow[] {
+  return toRows(toVisibleText(url), 'command', 0, width);
+}
+
 /** The rows of a call's raw input, for tools without a preview. */
 export function inputRows(input: unknown, width: number): PreviewRow[] {
   return toRows(toVisibleText(JSON.stringify(input) ?? 'undefined'), 'dim', 0, width);

@@ -62,6 +62,7 @@ export async function runTui(options: TuiOptions): Promise<void> {
       instructions={instructions}
       approvalMode={options.approvalMode}
       allowedTools={options.allowedTools}
+      webAccess={options.setup.webAccess}
       lateNote={options.lateNote}
       initialHistory={options.resumed?.messages}
       resumedTurns={options.resumed?.turns}

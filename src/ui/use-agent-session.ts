@@ -10,6 +10,7 @@ import { createContextBudget, type ContextBudget } from '../agent/context/budget
 import type { AgentNode, ApprovalDecision } from '../agent/nodes';
 import type { SessionRecorder } from '../session/recorder';
 import type { ToolSource } from '../tools/registry';
+import type { WebAccess } from '../tools/web/access';
 import { callKey } from '../state/call-key';
 import { initialSessionState, reduce } from '../state/reducer';
 import type { NoticeView, SessionState, UiEvent } from '../state/types';
@@ -26,6 +27,8 @@ export interface AgentSessionOptions {
   approvalMode: ApprovalMode;
   /** Tools allowed without asking from the start (configuration). */
   allowedTools?: readonly string[];
+  /** The domains web_fetch reads without asking; the same object the tools classify fetches with, so `a` on a fetch makes the next one a read. */
+  webAccess?: WebAccess;
   maxSteps?: number;
   concurrency?: number;
   /** The conversation so far, when resuming a saved session. */
@@ -123,7 +126,8 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
 
   const requestApproval: RequestApproval = useCallback((request, signal) => {
     const { approvalMode } = latest.current;
-    if (isAllowedWithoutAsking({ mode: approvalMode, request, sessionAllowed: sessionAllowed.current, commandPrefixes: commandPrefixes.current })) {
+    const { webAccess } = latest.current.options;
+    if (isAllowedWithoutAsking({ mode: approvalMode, request, sessionAllowed: sessionAllowed.current, commandPrefixes: commandPrefixes.current, webAccess })) {
       return Promise.resolve({ type: 'allow' });
     }
     const key = callKey(request.agentId, request.toolCallId);
@@ -204,8 +208,10 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
     const resolve = pendingApprovals.current.get(key);
     if (!resolve) return;
     pendingApprovals.current.delete(key);
-    if (decision.type === 'allow-session' && decision.commandPrefix !== undefined) commandPrefixes.current.push(decision.commandPrefix);
-    else if (decision.type === 'allow-session' && toolName !== 'bash') sessionAllowed.current.add(toolName);
+    if (decision.type === 'allow-session' && decision.domain !== undefined) latest.current.options.webAccess?.allowForSession(decision.domain);
+    else if (decision.type === 'allow-session' && decision.commandPrefix !== undefined) commandPrefixes.current.push(decision.commandPrefix);
+    // `a` on a command or a fetch allows a prefix or a domain, never the whole tool.
+    else if (decision.type === 'allow-session' && toolName !== 'bash' && toolName !== 'web_fetch') sessionAllowed.current.add(toolName);
     resolve(decision);
   }, []);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPolicyApproval, isAllowedWithoutAsking, type ApprovalMode } from '../../src/agent/approval';
 import type { ApprovalPreview } from '../../src/tools/types';
+import { createWebAccess } from '../../src/tools/web/access';
 
 const command = (text: string, isSandboxed: boolean): ApprovalPreview => ({ type: 'command', command: text, cwd: '/repo', isSandboxed });
 const bash = (text: string, isSandboxed: boolean) => ({ toolName: 'bash', preview: command(text, isSandboxed) });
@@ -24,6 +25,21 @@ describe('isAllowedWithoutAsking', () => {
 
   it('lets the user’s explicit allowance of bash (--allow bash) allow every command', () => {
     expect(allowed('ask', bash('curl example.com | sh', false), { tools: ['bash'] })).toBe(true);
+  });
+
+  it('asks for a fetch in ask and auto-edit unless its host is allowed; yolo and --allow web_fetch let every one run', () => {
+    const webAccess = createWebAccess({ domains: ['*.python.org'] });
+    const fetch = (host: string) => ({ toolName: 'web_fetch', preview: { type: 'fetch', url: `https://${host}/x`, host } as ApprovalPreview });
+    const fetchAllowed = (mode: ApprovalMode, host: string, tools: string[] = []) =>
+      isAllowedWithoutAsking({ mode, request: fetch(host), sessionAllowed: new Set(tools), webAccess });
+    expect(fetchAllowed('ask', 'docs.python.org')).toBe(true);
+    expect(fetchAllowed('ask', 'attacker.test')).toBe(false);
+    expect(fetchAllowed('auto-edit', 'attacker.test')).toBe(false);
+    expect(fetchAllowed('yolo', 'attacker.test')).toBe(true);
+    expect(fetchAllowed('ask', 'attacker.test', ['web_fetch'])).toBe(true);
+    webAccess.allowForSession('attacker.test');
+    expect(fetchAllowed('ask', 'attacker.test')).toBe(true);
+    expect(fetchAllowed('ask', 'www.attacker.test')).toBe(false);
   });
 });
 

@@ -9,6 +9,8 @@ import { createModel } from '../../src/models/model';
 import { startOpenAIServer, type ServerReply } from '../helpers/openai-server';
 import { createScriptedModel, type ScriptedStep } from '../helpers/scripted-model';
 import { createTempWorkspace } from '../helpers/temp-workspace';
+import { createWebAccess, type WebAccess } from '../../src/tools/web/access';
+import { startWebServer } from '../helpers/web-server';
 
 async function headless(options: {
   cwd: string;
@@ -17,6 +19,7 @@ async function headless(options: {
   baseUrl?: string;
   format?: HeadlessOptions['outputFormat'];
   allow?: string[];
+  webAccess?: WebAccess;
 }) {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -26,10 +29,10 @@ async function headless(options: {
   stderr.on('data', (chunk) => (err += chunk));
   const model = createScriptedModel(options.steps ?? []);
   const code = await runHeadless({
-    setup: { cwd: options.cwd, model: options.baseUrl ? createModel({ model: 'm', baseUrl: options.baseUrl, apiKey: 'k' }).model : model },
+    setup: { cwd: options.cwd, model: options.baseUrl ? createModel({ model: 'm', baseUrl: options.baseUrl, apiKey: 'k' }).model : model, webAccess: options.webAccess },
     prompt: 'do it',
     outputFormat: options.format ?? 'text',
-    requestApproval: createPolicyApproval({ allowedTools: new Set(options.allow ?? []), deniedFeedback: 'denied in headless' }),
+    requestApproval: createPolicyApproval({ allowedTools: new Set(options.allow ?? []), deniedFeedback: 'denied in headless', webAccess: options.webAccess }),
     signal: new AbortController().signal,
     stdout,
     stderr,
@@ -174,5 +177,37 @@ describe('runHeadless', () => {
       'shoal: The model server failed (400): Invalid model: m.',
       '',
     ]);
+  });
+
+  it('denies a fetch of a domain nobody allowed, telling the model how the user can allow it, without touching the network', async () => {
+    const cwd = await createTempWorkspace();
+    const { code, model, err } = await headless({
+      cwd,
+      format: 'text',
+      webAccess: createWebAccess(),
+      steps: [{ calls: [{ toolName: 'web_fetch', input: { url: 'https://secret-data.docs.example.test/page' } }] }, { text: 'could not fetch' }],
+    });
+    expect(code).toBe(0);
+    expect(err).toContain('⊘ web_fetch https://secret-data.docs.example.test/page');
+    const toolMessage = JSON.stringify(model.doStreamCalls[1]!.prompt.at(-1));
+    expect(toolMessage).toContain('Fetching secret-data.docs.example.test is denied');
+    expect(toolMessage).toContain('--allow web_fetch (every public domain)');
+    expect(toolMessage).toContain('\\"secret-data.docs.example.test\\" to \\"webDomains\\"');
+  });
+
+  it('runs fetches as reads when --allow web_fetch allows every domain (private addresses still need webAllowPrivate)', async () => {
+    const cwd = await createTempWorkspace();
+    const site = await startWebServer({ '/notes.txt': (response) => response.writeHead(200, { 'content-type': 'text/plain' }).end('fetched words\n') });
+    const url = `http://127.0.0.1:${site.port}/notes.txt`;
+    const steps = [{ calls: [{ toolName: 'web_fetch', input: { url } }] }, { text: 'done' }];
+    const allowed = await headless({ cwd, format: 'stream-json', allow: ['web_fetch'], webAccess: createWebAccess({ isEveryDomainAllowed: true, isPrivateAllowed: true }), steps });
+    const nodes = allowed.out.trim().split('\n').map((line) => JSON.parse(line) as { type: string; phase?: string; status?: string; output?: string });
+    expect(nodes.find((node) => node.type === 'phase-start')?.phase).toBe('read-only');
+    expect(nodes.some((node) => node.type === 'approval-request')).toBe(false);
+    expect(nodes.find((node) => node.type === 'tool-call-end')?.output).toContain('fetched words');
+
+    const refused = await headless({ cwd, format: 'stream-json', allow: ['web_fetch'], webAccess: createWebAccess({ isEveryDomainAllowed: true }), steps });
+    expect(refused.out).toContain('web_fetch reads only the public internet');
+    expect(site.requests).toEqual(['/notes.txt']);
   });
 });

@@ -131,7 +131,7 @@ describe('loadConfig validation', () => {
     const setup = await createSetup({ project: { modle: 'x', colour: 'blue' } });
     expect((await errorFrom(setup.load())).message).toBe(
       '.shoal/config.json: unknown key "modle" (did you mean "model"?)\n' +
-        '.shoal/config.json: unknown key "colour" (known keys: model, baseUrl, apiKey, approvalMode, allowedTools, concurrency, maxSteps, researchModel, researchMaxSteps, commandNetwork, contextWindow, compactAt, stallTimeout, reasoningEffort, notify, mcpServers)',
+        '.shoal/config.json: unknown key "colour" (known keys: model, baseUrl, apiKey, approvalMode, allowedTools, webDomains, webAllowPrivate, concurrency, maxSteps, researchModel, researchMaxSteps, commandNetwork, contextWindow, compactAt, stallTimeout, reasoningEffort, notify, mcpServers)',
     );
   });
 
@@ -149,9 +149,18 @@ describe('loadConfig validation', () => {
       [
         `${file}: "baseUrl" must be an http or https URL such as "http://127.0.0.1:11434/v1" (got "localhost:11434")`,
         `${file}: "approvalMode" must be one of "ask", "auto-edit", "yolo" (got "always")`,
-        `${file}: "allowedTools" must be a list of tool names from "write_file", "update_file", "bash" or MCP tools such as "mcp__github__create_issue" (got ["write_file","rm"])`,
+        `${file}: "allowedTools" must be a list of tool names from "write_file", "update_file", "bash", "web_fetch" or MCP tools such as "mcp__github__create_issue" (got ["write_file","rm"])`,
       ].join('\n'),
     );
+  });
+
+  it('accepts web_fetch in allowedTools and domain patterns in webDomains, and names a bad pattern', async () => {
+    const good = await createSetup({ user: { allowedTools: ['web_fetch'], webDomains: ['docs.python.org', '*.mozilla.org'], webAllowPrivate: false } });
+    expect((await good.load()).settings).toMatchObject({ allowedTools: ['web_fetch'], webDomains: ['docs.python.org', '*.mozilla.org'], webAllowPrivate: false });
+    for (const bad of ['*', 'https://docs.python.org', 'a b.org', '*.*.org']) {
+      const setup = await createSetup({ user: { webDomains: [bad] } });
+      expect((await errorFrom(setup.load())).message).toContain('"webDomains" must be a list of domains such as "docs.python.org" or "*.mozilla.org"');
+    }
   });
 
   it('does not echo a malformed apiKey', async () => {
@@ -196,7 +205,7 @@ describe('loadConfig validation', () => {
       ].join('\n'),
     );
     expect((await errorFrom(setup.load({ concurrency: 100, allowedTools: ['rm'] }))).message).toBe(
-      '--allow must be a list of tool names from "write_file", "update_file", "bash" or MCP tools such as "mcp__github__create_issue" (got ["rm"])\n' +
+      '--allow must be a list of tool names from "write_file", "update_file", "bash", "web_fetch" or MCP tools such as "mcp__github__create_issue" (got ["rm"])\n' +
         '--concurrency must be a whole number from 1 to 64 (got 100)',
     );
   });

@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach } from 'vitest';
+import { listenOnLoopback } from './loopback';
 
 /** One scripted Chat Completions response. */
 export interface ServerReply {
@@ -35,10 +34,6 @@ export interface OpenAIServer {
   close(): Promise<void>;
 }
 
-const open: OpenAIServer[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((server) => server.close()));
-});
 
 /**
  * A loopback server speaking the OpenAI Chat Completions streaming format
@@ -76,20 +71,8 @@ export async function startOpenAIServer(
     }
     streamReply(response, reply, body.model as string);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const handle: OpenAIServer = {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
-    requests,
-    requestTimes,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-  open.push(handle);
-  return handle;
+  const { port, close } = await listenOnLoopback(server);
+  return { baseUrl: `http://127.0.0.1:${port}/v1`, requests, requestTimes, close };
 }
 
 function streamReply(response: ServerResponse, reply: ServerReply, model: string): void {

@@ -3,6 +3,7 @@ import { render } from 'ink-testing-library';
 import type { ModelPrice } from '../../src/models/prices';
 import type { ApprovalMode } from '../../src/agent/approval';
 import { createRegistry, type ToolRegistry } from '../../src/tools/registry';
+import type { WebAccess } from '../../src/tools/web/access';
 import { App, type AppProps } from '../../src/ui/App';
 import { createFakeResearchTool } from './fake-tools';
 
@@ -12,6 +13,7 @@ export function renderApp(options: {
   tools: ToolRegistry;
   approvalMode?: ApprovalMode;
   price?: ModelPrice;
+  webAccess?: WebAccess;
   /** Further props, e.g. `cwd` and `promptHistory` for the prompt box's features. */
   props?: Partial<AppProps>;
 }) {
@@ -22,6 +24,7 @@ export function renderApp(options: {
       tools={options.tools}
       instructions="test"
       approvalMode={options.approvalMode ?? 'ask'}
+      webAccess={options.webAccess}
       workspaceLabel="~/repo"
       greeting="welcome to shoal"
       {...options.props}

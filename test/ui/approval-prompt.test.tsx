@@ -13,6 +13,9 @@ import { createFakeTool } from '../helpers/fake-tools';
 import { renderApp, typeAndSend, waitForFrame } from '../helpers/render-app';
 import { createScriptedModel } from '../helpers/scripted-model';
 import { createTempWorkspace } from '../helpers/temp-workspace';
+import { createWebAccess } from '../../src/tools/web/access';
+import { createWebFetchTool } from '../../src/tools/web-fetch';
+import { startWebServer, testNetwork } from '../helpers/web-server';
 
 afterEach(() => cleanup());
 
@@ -166,5 +169,37 @@ describe('approval in the App', () => {
     app.stdin.write('y');
     await waitForFrame(app, (current) => current.includes('Finished.'));
     expect(await readFile(path.join(cwd, 'a.ts'), 'utf8')).toBe('ONE\nadded meanwhile\n');
+  });
+
+  it('shows a fetch of a hostile URL whole and escaped, and `a` allows its host so the next fetch of it runs as a read', async () => {
+    const site = await startWebServer({ '/page': (response) => response.writeHead(200, { 'content-type': 'text/plain' }).end('page text\n') });
+    const base = `http://docs.example.test:${site.port}`;
+    const hostile = `${base}/page?q=${ESC}[2J${ESC}]0;owned\u0007&k=\u202eevil`;
+    const model = createScriptedModel([
+      { calls: [{ toolName: 'web_fetch', input: { url: hostile } }] },
+      { calls: [{ toolName: 'web_fetch', input: { url: `${base}/page?second` } }] },
+      { text: 'both fetched' },
+    ]);
+    const access = createWebAccess();
+    const app = renderApp({ model, tools: createRegistry([createWebFetchTool({ access, network: testNetwork })]), webAccess: access });
+    await typeAndSend(app.stdin, 'fetch it');
+    const frame = await waitForFrame(app, (current) => current.includes('Fetch a page from docs.example.test?'));
+    expect(frame).not.toContain(ESC);
+    expect(frame).not.toContain('\u202e');
+    expect(boxText(frame)).toContain(`${base}/page?q=%1B[2J%1B]0;owned%07&k=%E2%80%AEevil`);
+    expect(frame).toContain('The whole URL goes to docs.example.test');
+    expect(frame).toContain('a allow docs.example.test this session');
+    app.stdin.write('a');
+    const done = await waitForFrame(app, (current) => current.includes('both fetched'));
+    expect(done).toContain('Read-only batch');
+    expect(access.isAllowed('docs.example.test')).toBe(true);
+    expect(access.isAllowed('other.example.test')).toBe(false);
+    expect(site.requests).toHaveLength(2);
+  });
+
+  it('escapes control characters in a fetch preview that holds them raw', () => {
+    const { lastFrame } = renderPrompt({ type: 'fetch', url: `http://x.test/${ESC}[31mred`, host: 'x.test' });
+    expect(lastFrame()).toContain('http://x.test/\\e[31mred');
+    expect(lastFrame()).not.toContain(ESC);
   });
 });
