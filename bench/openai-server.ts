@@ -7,6 +7,9 @@ export interface Reply {
   toolCalls?: { id: string; name: string; arguments: string }[];
 }
 
+/** What shoal's compaction asks the model (src/agent/context/summarise.ts). */
+const SUMMARY_REQUEST = 'Summarise this conversation';
+
 /** A running loopback server; `requests` counts the completions it has answered. */
 export interface LoopbackServer {
   baseUrl: string;
@@ -22,12 +25,15 @@ export interface LoopbackServer {
 export async function startLoopbackServer(reply: (index: number) => Reply): Promise<LoopbackServer> {
   let requests = 0;
   const server = createServer((request, response) => {
-    request.resume();
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       if (!request.url?.endsWith('/chat/completions')) {
         response.writeHead(404).end();
         return;
       }
+      // A long session compacts: its summary requests are answered apart and not counted as the session's steps.
+      if (Buffer.concat(chunks).includes(SUMMARY_REQUEST)) return stream(response, { text: '## Goal\nRead every file.\n## Open work\nThe rest of the files.' });
       stream(response, reply(requests++));
     });
   });

@@ -84,7 +84,7 @@ async function sessionOnce(cwd: string, home: string): Promise<{ bytes: number; 
     const seconds = (performance.now() - started) / 1000;
     const calls = RESPONSES * CALLS_PER_RESPONSE;
     if (server.requests() !== RESPONSES + 1 || !new RegExp(`${calls} tool calls`).test(pty.output())) {
-      throw new Error(`The session did not run ${calls} calls in ${RESPONSES + 1} requests (${server.requests()} requests).`);
+      throw new Error(`The session did not run ${calls} calls in ${RESPONSES + 1} requests (${server.requests()} requests): ${pty.output().slice(-1500)}`);
     }
     await sleep(500);
     return { bytes: pty.residentBytes(), seconds };
