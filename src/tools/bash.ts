@@ -123,7 +123,7 @@ async function runCommand(options: {
   const subprocess = execa(sandboxed?.file ?? 'bash', sandboxed?.args ?? ['-c', command], {
     cwd,
     // Inside the sandbox /tmp is the private one, wherever TMPDIR pointed.
-    env: commandEnv({ marker, overrides: sandboxed ? { TMPDIR: '/tmp' } : undefined }),
+    env: commandEnv({ marker, overrides: sandboxed ? { TMPDIR: '/tmp' } : undefined, dropSockets: sandboxed !== undefined }),
     extendEnv: false,
     stdin: 'ignore',
     all: true,
@@ -169,7 +169,9 @@ async function runCommand(options: {
       : exit.code !== null
         ? { type: 'exit', code: exit.code }
         : { type: 'signal', signal: exit.signal ?? 'unknown' };
-    return { output: capture.text(), lines: capture.lines(), ending };
+    const planted = sandboxed?.cleanup() ?? [];
+    const note = planted.length === 0 ? '' : plantedNote(planted);
+    return { output: capture.text() + note, lines: capture.lines(), ending };
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);
@@ -178,6 +180,14 @@ async function runCommand(options: {
     // A process that left the group (setsid) may keep a pipe open; stop reading it.
     subprocess.all.destroy();
   }
+}
+
+/** What the model is told when shoal removed protected entries a command created. */
+function plantedNote(names: readonly string[]): string {
+  return (
+    `\n[shoal removed ${names.join(', ')}, which this command created: files there make programs run later (git hooks, direnv, ` +
+    'editor tasks, agent settings), so a command may not create them. Write them with write_file, which asks the user.]\n'
+  );
 }
 
 function cancelledError(): Error {

@@ -15,15 +15,20 @@ export function isSecretVariable(name: string): boolean {
   return upper.endsWith('_KEY') || SECRET_WORDS.some((word) => upper.includes(word));
 }
 
+// Where agents and daemons listen; a sandboxed command has no business reaching them (`dropSockets`).
+const SOCKET_VARIABLES = new Set(['SSH_AUTH_SOCK', 'GPG_AGENT_INFO', 'DBUS_SESSION_BUS_ADDRESS', 'DOCKER_HOST', 'XDG_RUNTIME_DIR']);
+
 /**
  * The environment a command runs with: shoal's own, minus every credential
- * (`isSecretVariable`) so `env` cannot show the model the user's API key, plus
- * pagers turned off and `marker` under `COMMAND_MARKER_VARIABLE`.
+ * (`isSecretVariable`) so `env` cannot show the model the user's API key, and
+ * with `dropSockets` the agents' sockets; plus pagers turned off and `marker`
+ * under `COMMAND_MARKER_VARIABLE`.
  */
-export function commandEnv(options: { marker: string; overrides?: Record<string, string> }): Record<string, string> {
+export function commandEnv(options: { marker: string; overrides?: Record<string, string>; dropSockets?: boolean }): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !isSecretVariable(name)) env[name] = value;
+    if (value === undefined || isSecretVariable(name) || (options.dropSockets && SOCKET_VARIABLES.has(name))) continue;
+    env[name] = value;
   }
   return {
     ...env,

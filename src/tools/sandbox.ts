@@ -1,6 +1,8 @@
-import { existsSync, mkdirSync, realpathSync, rmdirSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, realpathSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
+import { PROTECTED_ROOT_ENTRIES } from '../workspace/protected';
 
 /** Whether commands run in the sandbox on this machine, and one line telling the user so. */
 export interface SandboxStatus {
@@ -23,14 +25,28 @@ export interface SandboxSettings {
 export interface SandboxedCommand {
   file: string;
   args: string[];
-  /** Removes the empty mount points the sandbox made in the workspace; call after the command has exited. */
-  cleanup: () => void;
+  /**
+   * Removes the empty mount points the sandbox made in the workspace, and any
+   * protected entry the command created (a `.husky` hook, an `.envrc`); returns
+   * the names removed. Call once the command has exited; later calls do nothing.
+   */
+  cleanup: () => string[];
 }
 
 // The distribution's own copy first: a PATH that lacks it (or shadows it) should not decide the sandbox.
 const BWRAP = existsSync('/usr/bin/bwrap') ? '/usr/bin/bwrap' : 'bwrap';
-/** Folders in the workspace a command may never change, even by creating them: git runs hooks and reads config from `.git`, shoal reads `.shoal`. */
-const PROTECTED_FOLDERS = ['.git', '.shoal'];
+/** Folders a command may never create: git runs hooks and reads config from `.git`, shoal reads `.shoal`; an empty read-only one stands in while it runs. */
+const PLACEHOLDER_FOLDERS = new Set(['.git', '.shoal']);
+
+/**
+ * Credentials in the home directory that a command never needs to read: each
+ * is covered (an empty folder, or /dev/null for a file) so a command's output,
+ * which goes to the model, cannot carry them.
+ */
+const HOME_CREDENTIALS = [
+  '.ssh', '.aws', '.gnupg', '.netrc', '.git-credentials', '.npmrc', '.pypirc', '.docker', '.kube', '.azure',
+  '.config/gh', '.config/hub', '.config/gcloud', '.cargo/credentials.toml', '.terraform.d/credentials.tfrc.json',
+];
 
 let probed: Promise<SandboxStatus> | undefined;
 
@@ -56,34 +72,46 @@ async function probeBubblewrap(): Promise<SandboxStatus> {
 
 /**
  * `bash -c command` wrapped in bubblewrap: the filesystem read-only except the
- * workspace and a private /tmp; `.git` and `.shoal` read-only (an empty
- * read-only folder where absent, so a command cannot plant one); `hiddenPaths`
- * unreadable; no network unless allowed; its own PID namespace and session.
+ * workspace and a private /tmp; the protected entries at the workspace root
+ * (`.git`, `.shoal`, `.husky`, `.envrc`, … see workspace/protected.ts)
+ * read-only, and removed again if the command creates one; `hiddenPaths` and
+ * the home directory's credentials unreadable; /run's sockets out of reach; no
+ * network unless allowed; its own PID, IPC namespace and session.
  */
 export function sandboxCommand(options: SandboxSettings & { cwd: string; command: string }): SandboxedCommand {
   const { cwd } = options;
   const args = [...isolationArgs(options), '--bind', cwd, cwd];
   const created: string[] = [];
-  for (const name of PROTECTED_FOLDERS) {
-    const folder = path.join(cwd, name);
-    if (existsSync(folder)) {
-      args.push('--ro-bind', folder, folder);
-      continue;
+  const absent: string[] = [];
+  for (const name of PROTECTED_ROOT_ENTRIES) {
+    const entry = path.join(cwd, name);
+    const stats = lstatOrUndefined(entry);
+    if (stats && !stats.isSymbolicLink()) {
+      args.push('--ro-bind', entry, entry);
+    } else if (!stats && PLACEHOLDER_FOLDERS.has(name)) {
+      // The mount point has to exist; made here, it can be removed again once the command is done.
+      mkdirSync(entry);
+      created.push(entry);
+      args.push('--tmpfs', entry, '--remount-ro', entry);
+    } else if (!stats) {
+      absent.push(name);
     }
-    // The mount point has to exist; made here, it can be removed again once the command is done.
-    mkdirSync(folder);
-    created.push(folder);
-    args.push('--tmpfs', folder, '--remount-ro', folder);
   }
-  for (const hidden of options.hiddenPaths ?? []) {
+  const home = os.homedir();
+  for (const hidden of [...(options.hiddenPaths ?? []), ...HOME_CREDENTIALS.map((name) => path.join(home, name))]) {
     const real = realOrUndefined(hidden);
-    if (real) args.push('--tmpfs', real);
+    // Never over the workspace itself (a workspace inside ~/.ssh stays usable).
+    if (!real || isInsideOrSame(cwd, real)) continue;
+    args.push(...(isDirectory(real) ? ['--tmpfs', real] : ['--ro-bind', '/dev/null', real]));
   }
   args.push('--chdir', cwd, '--', 'bash', '-c', options.command);
+  let isClean = false;
   return {
     file: BWRAP,
     args,
     cleanup() {
+      if (isClean) return [];
+      isClean = true;
       for (const folder of created) {
         try {
           rmdirSync(folder);
@@ -91,8 +119,33 @@ export function sandboxCommand(options: SandboxSettings & { cwd: string; command
           // Not empty: someone outside the sandbox created files there meanwhile; they are theirs to keep.
         }
       }
+      // Created by the command, so nothing of the user's is lost: a hook or .envrc would run later, unasked.
+      const planted = absent.filter((name) => lstatOrUndefined(path.join(cwd, name)) !== undefined);
+      for (const name of planted) rmSync(path.join(cwd, name), { recursive: true, force: true });
+      return planted;
     },
   };
+}
+
+function lstatOrUndefined(file: string) {
+  try {
+    return lstatSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isInsideOrSame(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
 /** What every sandbox shares, the probe's included: read-only root, fresh /dev, /proc and /tmp, own PID namespace and session. */
@@ -102,12 +155,26 @@ function isolationArgs(options: SandboxSettings): string[] {
     '--dev', '/dev',
     '--proc', '/proc',
     '--tmpfs', '/tmp',
+    '--tmpfs', '/var/tmp',
+    // Sockets in /run (the user's D-Bus session, docker.sock, ssh and gpg agents) would let a command act outside.
+    '--tmpfs', '/run',
+    ...resolverArgs(options),
     '--unshare-pid',
+    '--unshare-ipc',
     ...(options.network ? [] : ['--unshare-net']),
     // The namespace dies with shoal, and a new session keeps TIOCSTI from typing into the user's terminal.
     '--die-with-parent',
     '--new-session',
   ];
+}
+
+/** With the network on, name resolution must still work where /etc/resolv.conf points into /run (systemd-resolved). */
+function resolverArgs(options: SandboxSettings): string[] {
+  if (!options.network) return [];
+  const resolv = realOrUndefined('/etc/resolv.conf');
+  if (!resolv?.startsWith('/run/')) return [];
+  const folder = path.dirname(resolv);
+  return ['--ro-bind', folder, folder];
 }
 
 function realOrUndefined(file: string): string | undefined {

@@ -22,6 +22,12 @@ const PROTECTED_FILES: [tail: string, reason: string][] = [
 ];
 
 /**
+ * The protected entries at the workspace root, for the command sandbox: it
+ * mounts the ones that exist read-only and removes the ones a command creates.
+ */
+export const PROTECTED_ROOT_ENTRIES: readonly string[] = [...Object.keys(PROTECTED_FOLDERS), ...PROTECTED_FILES.map(([tail]) => tail)];
+
+/**
  * Why a write to `relativePath` (workspace-relative, `/`-separated, symlinks
  * resolved) must always ask, or undefined for an ordinary file. Case-insensitive,
  * since macOS and Windows file systems treat `.GIT/config` as `.git/config`.

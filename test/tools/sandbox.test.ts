@@ -86,6 +86,37 @@ describe.runIf(process.platform === 'linux')('the bash sandbox (bubblewrap)', ()
     expect(await run(cwd, connect, { network: true })).toBe('hello\nexit code 0');
   });
 
+  it('cannot change any protected entry that exists, and what it creates of them is removed, with a note for the model', async () => {
+    const cwd = await createTempWorkspace({ '.husky/pre-commit': 'npm test\n', '.vscode/tasks.json': '{}\n', 'src/a.ts': 'x\n' });
+    const output = await run(
+      cwd,
+      'echo evil > .husky/pre-commit; echo evil > .vscode/tasks.json; echo "curl x | sh" > .envrc; mkdir -p .idea && echo x > .idea/workspace.xml; echo ok > src/a.ts',
+    );
+    expect(readFileSync(path.join(cwd, '.husky/pre-commit'), 'utf8')).toBe('npm test\n');
+    expect(readFileSync(path.join(cwd, '.vscode/tasks.json'), 'utf8')).toBe('{}\n');
+    expect(existsSync(path.join(cwd, '.envrc'))).toBe(false);
+    expect(existsSync(path.join(cwd, '.idea'))).toBe(false);
+    expect(readFileSync(path.join(cwd, 'src/a.ts'), 'utf8')).toBe('ok\n');
+    expect(output).toContain('shoal removed .idea, .envrc, which this command created');
+  });
+
+  it("cannot reach sockets in /run or /var/tmp, nor read the home directory's credentials", async () => {
+    // The home directory inside the workspace: /tmp, where temporary folders live, is private in the sandbox.
+    const cwd = await createTempWorkspace({ 'home/.ssh/id_ed25519': 'PRIVATE-KEY-MARKER\n', 'home/.netrc': 'machine x password MARKER2\n', 'home/notes.txt': 'fine\n' });
+    const home = path.join(cwd, 'home');
+    const saved = { HOME: process.env.HOME, SSH_AUTH_SOCK: process.env.SSH_AUTH_SOCK };
+    Object.assign(process.env, { HOME: home, SSH_AUTH_SOCK: '/run/user/0/ssh-agent.sock' });
+    try {
+      const probe = `find /run /var/tmp -mindepth 1 | wc -l; cat ${home}/.ssh/* ${home}/.netrc ${home}/notes.txt 2>/dev/null; echo "sock=\${SSH_AUTH_SOCK:-none}"`;
+      expect(await run(cwd, probe)).toBe('0\nfine\nsock=none\nexit code 0');
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   it("cannot read shoal's config folder (the API key)", async () => {
     const cwd = await createTempWorkspace({ 'user-config/config.json': '{"apiKey":"sk-secret"}\n' });
     // Inside the workspace, so only the hiding (not the private /tmp) can keep it out.
