@@ -5,10 +5,21 @@
  */
 const CONTROL_SYNTAX = /[;&|`<>\n\r]|\$\(/;
 
-/** Commands that run another command given as their arguments: allowing `bash …` or `sudo …` would allow everything. */
+/**
+ * Commands that run another command or program text given as their arguments:
+ * allowing `bash …`, `sudo …`, `node …` (`node -e`), `find …` (`-exec`) or
+ * `npx …` (any package) would allow everything.
+ */
 const RUNS_ANY_COMMAND = new Set([
   'bash', 'sh', 'zsh', 'dash', 'fish', 'ksh', 'env', 'sudo', 'doas', 'su', 'eval', 'exec', 'command', 'builtin',
   'source', '.', 'xargs', 'nohup', 'nice', 'timeout', 'time', 'watch', 'setsid', 'strace', 'parallel',
+  'node', 'nodejs', 'python', 'python3', 'perl', 'ruby', 'php', 'lua', 'deno', 'bun', 'bunx', 'npx', 'pnpx',
+  'awk', 'gawk', 'mawk', 'find', 'osascript', 'pwsh',
+]);
+
+/** Programs whose every flag only reads or prints, so `a` may allow them whatever follows. */
+const READ_ONLY_PROGRAMS = new Set([
+  'ls', 'cat', 'head', 'tail', 'wc', 'pwd', 'echo', 'grep', 'rg', 'tree', 'stat', 'file', 'du', 'df', 'which', 'date', 'diff', 'sort', 'uniq', 'cut', 'basename', 'dirname', 'realpath',
 ]);
 
 /** A word that names a subcommand (`test`, `run`, `status`), not a flag, path or argument. */
@@ -18,15 +29,20 @@ const PROGRAM = /^[\w@%+,./:-]+$/;
 
 /**
  * What `a` on a command's approval prompt allows for the rest of the session:
- * its first word, plus the second when that is a subcommand (`npm test`,
- * `git status`, `ls`). Undefined when no prefix is safe to offer: the command
- * chains or redirects (CONTROL_SYNTAX), or starts with one that runs any command (`bash -c`, `sudo`).
+ * the first word and a subcommand (`npm test`, `git status`), or a read-only
+ * program alone (`ls`, `cat`). Undefined when no prefix is safe to offer: the command chains
+ * or redirects (CONTROL_SYNTAX), starts with one that runs any command or
+ * program text (`bash -c`, `sudo`, `node -e`), or would cover flags of a
+ * program that can run things (`git -c`, `tar --to-command`).
  */
 export function sessionCommandPrefix(command: string): string | undefined {
   if (CONTROL_SYNTAX.test(command)) return undefined;
   const [program, second] = words(command);
   if (!program || !PROGRAM.test(program) || RUNS_ANY_COMMAND.has(program.split('/').pop()!)) return undefined;
-  return second !== undefined && SUBCOMMAND.test(second) ? `${program} ${second}` : program;
+  if (second !== undefined && SUBCOMMAND.test(second)) return `${program} ${second}`;
+  // The program alone covers every flag it takes: only for programs no flag makes run anything
+  // (`git --no-pager log` as `git` would allow `git -c core.pager=… log`).
+  return READ_ONLY_PROGRAMS.has(program) ? program : undefined;
 }
 
 /** True when `command` starts with the words of `prefix` (whole words: `npm test` does not cover `npm testing`) and has no CONTROL_SYNTAX. */

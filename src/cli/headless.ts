@@ -11,7 +11,7 @@ import type { SessionRecorder } from '../session/recorder';
 import type { ModelErrorClass } from '../models/model-errors';
 import { callKey } from '../state/call-key';
 import type { McpManager } from '../tools/mcp/client';
-import { toVisibleText } from '../ui/visible-text';
+import { toVisibleBlock, toVisibleText } from '../ui/visible-text';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'stream-json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -88,6 +88,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
     endsWithNewline = true;
   };
 
+  const isTerminal = (stdout as { isTTY?: boolean }).isTTY === true;
   for await (const node of runAgent({
     model: options.setup.model,
     instructions,
@@ -110,15 +111,16 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
     }
     if (options.outputFormat !== 'text') continue;
     if (node.type === 'text-delta' && node.agentId === 'main') {
-      stdout.write(node.text);
+      // A terminal obeys escape sequences: the model's are shown there, and passed on whole to a pipe.
+      stdout.write(isTerminal ? toVisibleBlock(node.text) : node.text);
       endsWithNewline = node.text.endsWith('\n');
     } else if (node.type === 'step-retry' && node.agentId === 'main') {
       endLine();
-      stderr.write(`shoal: ${node.reason} Retrying ${formatWait(node.delayMs)} (attempt ${node.attempt} of ${node.maxRetries}).\n`);
+      stderr.write(`shoal: ${toVisibleText(node.reason)} Retrying ${formatWait(node.delayMs)} (attempt ${node.attempt} of ${node.maxRetries}).\n`);
     } else if (node.type === 'phase-start') {
       for (const call of node.calls) descriptions.set(callKey(node.agentId, call.toolCallId), call.description);
     } else if (node.type === 'tool-call-end' || node.type === 'tool-call-invalid') {
-      stderr.write(`${formatToolLine(node, descriptions)}\n`);
+      stderr.write(`${toVisibleText(formatToolLine(node, descriptions))}\n`);
     } else if (node.type === 'step-end' && node.agentId === 'main') {
       endLine();
     }
@@ -131,7 +133,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
   if (options.outputFormat === 'json') stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   if (summary.reason === 'done') return 0;
   if (options.outputFormat === 'text') endLine();
-  stderr.write(`shoal: ${endMessage(summary)}\n`);
+  stderr.write(`shoal: ${toVisibleText(endMessage(summary))}\n`);
   return summary.reason === 'aborted' ? 130 : 1;
 }
 

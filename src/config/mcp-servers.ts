@@ -94,5 +94,12 @@ export async function readMcpJson(cwd: string): Promise<McpJsonRead> {
 
 /** "npx -y server-github" or the URL: what starting or reaching a server means, for people. */
 export function describeMcpServer(server: McpServerConfig): string {
-  return 'command' in server ? [server.command, ...(server.args ?? [])].join(' ') : server.url;
+  if (!('command' in server)) {
+    const headers = Object.keys(server.headers ?? {});
+    return headers.length === 0 ? server.url : `${server.url} with headers ${headers.join(', ')}`;
+  }
+  // The environment and folder change what the command does (NODE_OPTIONS=--require, PATH): shown with it.
+  const env = Object.entries(server.env ?? {}).map(([name, value]) => `${name}=${/KEY|TOKEN|SECRET|PASSW/i.test(name) ? '…' : value}`);
+  const where = server.cwd === undefined ? '' : ` in ${server.cwd}`;
+  return [...env, server.command, ...(server.args ?? [])].join(' ') + where;
 }

@@ -6,7 +6,7 @@ import { CompactionPanel } from './CompactionPanel';
 import { PhasePanel } from './PhasePanel';
 import { Reasoning } from './Reasoning';
 import { ToolRow } from './ToolRow';
-import { toVisibleLines } from './visible-text';
+import { toVisibleLines, toVisibleText } from './visible-text';
 
 export interface AgentStepProps {
   step: StepView;
@@ -42,7 +42,7 @@ export function AgentStep({ step, turn, isNested = false, maxTextLines, maxCallR
       {text ? (
         isNested ? (
           <Text dimColor wrap="truncate-end">
-            {text.split('\n').at(-1)}
+            {toVisibleText(text.split('\n').at(-1) ?? '')}
           </Text>
         ) : (
           <Box marginTop={1} flexDirection="column">

@@ -3,6 +3,7 @@ import { formatWindowSize } from '../models/context-window';
 import type { CompactionView } from '../state/types';
 import { formatDuration } from './format';
 import { Spinner } from './Spinner';
+import { toVisibleText } from './visible-text';
 
 export interface CompactionPanelProps {
   compaction: CompactionView;
@@ -34,7 +35,7 @@ export function CompactionPanel({ compaction, isNested = false }: CompactionPane
             : ` · ${before} → ${formatWindowSize(compaction.tokensAfter ?? compaction.tokensBefore)} tokens · ${method} · ${formatDuration(compaction.durationMs!)}`}
         </Text>
       </Text>
-      {compaction.error ? <Text color="yellow">{`  ${compaction.error}`}</Text> : null}
+      {compaction.error ? <Text color="yellow">{`  ${toVisibleText(compaction.error)}`}</Text> : null}
     </Box>
   );
 }

@@ -39,9 +39,9 @@ function TurnEnd({ turn }: { turn: TurnView }) {
     case 'aborted':
       return <Text color="yellow">{`⏹ interrupted · ${detail}`}</Text>;
     case 'error':
-      return <Text color="red">{`✗ ${main?.error ?? 'the turn failed'}`}</Text>;
+      return <Text color="red">{`✗ ${toVisibleBlock(main?.error ?? 'the turn failed')}`}</Text>;
     case 'repeated-call':
-      return <Text color="yellow">{`⏸ ${main?.error ?? 'stopped: the model repeated a call'}`}</Text>;
+      return <Text color="yellow">{`⏸ ${toVisibleBlock(main?.error ?? 'stopped: the model repeated a call')}`}</Text>;
     case 'step-limit':
       return <Text color="yellow">{`stopped at the step limit (${main?.steps.length ?? 0} model steps) · ${detail}`}</Text>;
     case 'done':

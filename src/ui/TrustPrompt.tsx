@@ -1,4 +1,5 @@
 import { Box, Text, useInput } from 'ink';
+import { toVisibleText } from './visible-text';
 import { useRef } from 'react';
 
 /** The user's answer: trust (apply and remember), distrust (ignore this run), quit (Ctrl+C). */
@@ -36,9 +37,9 @@ export function TrustPrompt({ fileLabel, folderLabel, changes, isChanged = false
   });
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
-      <Text bold color="yellow">{`${escapeControl(fileLabel)} in ${escapeControl(folderLabel)} wants to:`}</Text>
+      <Text bold color="yellow">{`${toVisibleText(fileLabel)} in ${toVisibleText(folderLabel)} wants to:`}</Text>
       {changes.map((change, index) => (
-        <Text key={index}>{`  • ${escapeControl(change)}`}</Text>
+        <Text key={index}>{`  • ${toVisibleText(change)}`}</Text>
       ))}
       {isChanged ? <Text>It has changed since you trusted it.</Text> : null}
       <Text dimColor>Trust it only if you trust whoever can commit to this repository.</Text>
@@ -56,8 +57,3 @@ export function TrustPrompt({ fileLabel, folderLabel, changes, isChanged = false
 
 // C0, DEL and C1 controls: ESC starts terminal sequences, and C1's CSI (U+009B) does too on some terminals.
 // A minimal private stand-in for the shared visible-text helper.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
-function escapeControl(text: string): string {
-  return text.replace(CONTROL, (character) => `\\x${character.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}

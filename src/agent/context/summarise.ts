@@ -1,5 +1,5 @@
 import { streamText, type LanguageModel, type ModelMessage } from 'ai';
-import { errorMessage } from '../../models/model-errors';
+import { describeModelError } from '../../models/model-errors';
 import { messageText, outputText } from './estimate';
 
 /** The first line of every compacted-history message, so a later compaction finds and keeps what it carries. */
@@ -53,11 +53,11 @@ export async function summariseConversation(options: {
     });
     let text = '';
     for await (const part of result.stream) if (part.type === 'text-delta') text += part.text;
-    if (failure !== undefined) return { error: errorMessage(failure) };
+    if (failure !== undefined) return { error: describeModelError(failure) };
     if (!text.trim()) return { error: 'the model returned an empty summary' };
     return { text: text.trim() };
   } catch (error) {
-    return { error: errorMessage(failure ?? error) };
+    return { error: describeModelError(failure ?? error) };
   }
 }
 
