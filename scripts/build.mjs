@@ -11,8 +11,8 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export function bundleOptions({ entryPoints, outdir, quiet = false, shebang = false }) {
   return {
     absWorkingDir: root,
-    // grep's worker threads load grep-worker.js from the top of the output directory (src/tools/grep/pool.ts).
-    entryPoints: { ...entryPoints, 'grep-worker': 'src/tools/grep/worker.ts' },
+    // Worker threads load grep-worker.js and web-worker.js from the top of the output directory (src/tools/worker-entry.ts).
+    entryPoints: { ...entryPoints, 'grep-worker': 'src/tools/grep/worker.ts', 'web-worker': 'src/tools/web/convert-worker.ts' },
     outdir,
     // Chunks let `--version` and `--help` skip loading the AI SDK and Ink, and keep
     // Ink's devtools (which import the absent react-devtools-core) in a chunk never loaded.

@@ -4,10 +4,13 @@ import type { ApprovalPreview, ShoalTool, ToolResult } from './types';
 import type { WebAccess } from './web/access';
 import { bareHost, nonPublicReason, privateAddressError, resolveCheckedAddress, systemNetwork, type WebNetwork } from './web/address';
 import { decodeBody, kindOfMediaType, mediaType, sniffKind } from './web/decode';
-import { htmlToMarkdown } from './web/html-to-markdown';
+import { convertHtml } from './web/convert';
 import { requestPinned } from './web/http';
 import { isIP } from 'node:net';
 
+
+/** HTML past this many characters is cut before conversion: its time grows with the page. */
+const MAX_HTML_CHARS = 1024 * 1024;
 /** Most characters of markdown returned by default, and at most. */
 export const WEB_FETCH_MAX_CHARS = 100_000;
 /** Most bytes of a body read (after decompression); the rest of a larger page is never downloaded. */
@@ -184,6 +187,7 @@ function parseRedirect(location: string, from: URL): URL {
 
 async function readPage(options: {
   input: WebFetchInput;
+  signal: AbortSignal;
   requested: URL;
   url: URL;
   hops: string[];
@@ -210,11 +214,17 @@ async function readPage(options: {
   const kind = declared ?? sniffKind(body.bytes);
   if (kind === 'binary') throw binaryError(url, type || 'untyped binary data', body.isCut ? Number.NaN : body.bytes.length);
   const text = decodeBody(body.bytes, { contentType, kind });
-  const page = kind === 'html' ? htmlToMarkdown(text, url.href) : { title: '', markdown: text, isArticle: false };
+  // About 2 s of CPU per MB of HTML, on a thread of its own: a bigger page is cut first.
+  const isHtmlCut = kind === 'html' && text.length > MAX_HTML_CHARS;
+  const page =
+    kind === 'html'
+      ? await convertHtml({ html: isHtmlCut ? text.slice(0, MAX_HTML_CHARS) : text, url: url.href, signal: options.signal })
+      : { title: '', markdown: text, isArticle: false };
 
   const notes: string[] = [];
   if (options.hops.length > 0) notes.push(`[Redirected from ${options.hops[0]} to ${url.href}]`);
   if (body.isCut) notes.push(`[Only the first ${formatBytes(maxBodyBytes)} of the page were read]`);
+  if (isHtmlCut) notes.push(`[Only the first ${formatBytes(MAX_HTML_CHARS)} of the page's HTML were converted]`);
   if (kind === 'html' && !page.isArticle) notes.push('[No main article found: this is the whole page]');
   const maxChars = options.input.maxChars ?? WEB_FETCH_MAX_CHARS;
   const isCut = page.markdown.length > maxChars;

@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../worker-entry';
 import type { SearchJob, SearchJobResult } from './search';
 import type { WorkerRequest, WorkerResponse } from './worker';
 
@@ -51,7 +50,7 @@ export function createSearchPool(options: { size: number; idleMs?: number }): Se
   };
 
   const start = (): Worker => {
-    const worker = new Worker(workerEntry());
+    const worker = new Worker(searchWorkerEntry());
     live.add(worker);
     worker.on('exit', () => forget(worker));
     // A failure mid-job is reported by execute(); an idle worker that fails simply exits.
@@ -162,19 +161,12 @@ export function createSearchPool(options: { size: number; idleMs?: number }): Se
   };
 }
 
-/**
- * Tests run the TypeScript source, which Node loads with its types stripped;
- * a bundle has grep-worker.js at the top of its output directory, beside the
- * entry or above the chunk that holds this code.
- */
-function workerEntry(): URL {
-  const candidates = ['./worker.ts', './grep-worker.js', '../grep-worker.js'];
-  for (const candidate of candidates) {
-    const url = new URL(candidate, import.meta.url);
-    if (existsSync(url)) return url;
-  }
-  throw new Error(
-    `shoal's search thread is missing (no ${candidates.join(' or ')} beside ${fileURLToPath(import.meta.url)}). ` +
-      'Reinstall shoal, or install ripgrep (rg), which grep uses when it is on PATH.',
-  );
+/** The search thread's entry: the TypeScript source in tests, grep-worker.js in a bundle. */
+function searchWorkerEntry(): URL {
+  return workerEntry({
+    source: './worker.ts',
+    bundled: 'grep-worker.js',
+    from: import.meta.url,
+    missing: "shoal's search thread is missing: reinstall shoal, or install ripgrep (rg), which grep uses when it is on PATH",
+  });
 }

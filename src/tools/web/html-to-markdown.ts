@@ -22,7 +22,8 @@ export function htmlToMarkdown(html: string, pageUrl: string): PageMarkdown {
   let article: ReturnType<Readability['parse']> = null;
   try {
     // Readability changes the document it reads; the original stays for the fallback.
-    article = new Readability(document.cloneNode(true) as unknown as Document).parse();
+    // Past this many elements Readability throws (and the whole body is converted): its time grows fast with the page.
+    article = new Readability(document.cloneNode(true) as unknown as Document, { maxElemsToParse: 20_000 }).parse();
   } catch {
     article = null;
   }
