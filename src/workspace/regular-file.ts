@@ -68,3 +68,26 @@ export function describeKind(stats: {
   if (stats.isSymbolicLink()) return 'a symlink';
   return 'a special file';
 }
+
+/**
+ * The bytes of the regular file at `absolute`, or undefined when there is
+ * none. Throws for a FIFO, socket, device or directory (without waiting on
+ * it), and for a file over `maxBytes`, which is never read.
+ */
+export async function readRegularFile(absolute: string, maxBytes: number): Promise<Buffer | undefined> {
+  let opened: OpenedFile;
+  try {
+    opened = await openRegularFile(absolute);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  if (!opened.isRegular) throw new Error(`it is ${opened.kind}, not a regular file`);
+  try {
+    if (opened.stats.size > maxBytes) throw new Error(`it is over ${Math.round(maxBytes / 1024 / 1024)} MiB`);
+    return await readHead(opened.handle, opened.stats.size);
+  } finally {
+    await opened.handle.close();
+  }
+}
+

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readRegularFile } from '../../workspace/regular-file';
 import { decodeText } from '../../workspace/text-encoding';
-import { diffEdit } from './file-edit';
+import { diffEdit, MAX_EDIT_BYTES } from './file-edit';
 import type { WriteJournal } from './write-journal';
 
 /** What this session's file edits changed, from each file's first-known contents to what is on disk now. */
@@ -26,12 +26,10 @@ export async function sessionDiff(journal: WriteJournal): Promise<SessionDiff> {
     }
     let now: Uint8Array | undefined;
     try {
-      now = await readFile(target.absolute).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return undefined;
-        throw error;
-      });
+      // A FIFO swapped in by a command must not hang /diff; a file grown huge is not diffed.
+      now = await readRegularFile(target.absolute, MAX_EDIT_BYTES);
     } catch (error) {
-      result.notes.push(`${shown}: cannot be read now (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      result.notes.push(`${shown}: cannot be read now (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
       continue;
     }
     if (now === undefined && before === undefined) continue;

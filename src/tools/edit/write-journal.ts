@@ -1,10 +1,11 @@
-import { readFile, rmdir, unlink } from 'node:fs/promises';
+import { rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { toWriteError, writeFileAtomic } from './file-edit';
+import { MAX_EDIT_BYTES, toWriteError, writeFileAtomic } from './file-edit';
 import { hashBytes } from './file-tracker';
 import { plural } from '../output-cap';
 import type { ToolPath } from '../../workspace/tool-path';
 import { isInside, resolveInWorkspace } from '../../workspace/paths';
+import { readRegularFile } from '../../workspace/regular-file';
 
 /** How many batches the journal keeps by default; older ones can no longer be undone. */
 export const DEFAULT_MAX_BATCHES = 20;
@@ -213,10 +214,12 @@ async function whyChanged(file: FileHistory): Promise<string | undefined> {
   if ((await resolveInWorkspace(root, absolute).catch(() => undefined)) !== absolute) {
     return 'its path now leads somewhere else (a symlink changed)';
   }
-  const current = await readFile(absolute).catch((error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  });
+  let current: Buffer | undefined;
+  try {
+    current = await readRegularFile(absolute, MAX_EDIT_BYTES);
+  } catch (error) {
+    return `it is no longer a file shoal can read back (${(error as Error).message})`;
+  }
   if (current === undefined) return 'it was deleted after shoal wrote it';
   if (hashBytes(current) !== file.afterHash) return 'it changed after shoal wrote it (edited since); left as it is';
   return undefined;

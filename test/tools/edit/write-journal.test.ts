@@ -60,6 +60,22 @@ describe('undo journal', () => {
     expect(await text(session, 'b.txt')).toBe('b1 + user\n');
   });
 
+  it('never waits on a FIFO a command put where a written file was: undo and /diff skip it with a reason', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { sessionDiff } = await import('../../../src/tools/edit/session-diff');
+    const session = await createToolSession({ 'a.txt': 'a0\n' });
+    await session.run('write_file', { path: 'a.txt', content: 'a1\n' });
+    await rm(session.path('a.txt'));
+    execFileSync('mkfifo', [session.path('a.txt')]);
+    const started = performance.now();
+    expect((await sessionDiff(session.journal)).notes).toEqual(['a.txt: cannot be read now (it is a FIFO, not a regular file)']);
+    expect(await session.journal.undoLastBatch()).toMatchObject({
+      restored: [],
+      skipped: [{ path: 'a.txt', reason: 'it is no longer a file shoal can read back (it is a FIFO, not a regular file)' }],
+    });
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+
   it('goes one batch further back on each undo', async () => {
     const session = await createToolSession({ 'a.txt': 'v0\n' });
     await session.run('write_file', { path: 'a.txt', content: 'v1\n' }, 'main:1');
