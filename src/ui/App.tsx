@@ -140,9 +140,13 @@ export function App(props: AppProps) {
 
   useInput((input, key) => {
     if (key.tab && key.shift) session.setApprovalMode(nextApprovalMode(session.approvalMode));
-    else if (key.escape && session.isRunning && !pending) session.interrupt();
-    else if (key.escape && shell.isRunning) shell.stop();
   });
+  // Esc reaches here only through the prompt box, once its picker or search did not take it:
+  // one key, one meaning. While an approval waits, the prompt owns Esc (deny and stop).
+  const onEscape = () => {
+    if (session.isRunning) session.interrupt();
+    else if (shell.isRunning) shell.stop();
+  };
 
   /** A prompt to the model: sent now, or queued for the next step while a turn runs. */
   const sendOrQueue = (prompt: string): boolean => {
@@ -322,6 +326,7 @@ export function App(props: AppProps) {
           history={props.promptHistory}
           editPrompt={props.editPrompt}
           width={columns}
+          onEscape={onEscape}
         />
         <StatusBar
           modelId={modelChoice.modelId}
