@@ -13,7 +13,8 @@ const TYPED = ['pkg-12/src/mod-05/file-001', 'mod05file12', 'render', 'ts', 'x']
 
 /**
  * The `@` picker on 20,000 files: the walk and matcher build (once per opening,
- * off the keypress path), and the filter each key costs, median over every key typed.
+ * off the keypress path), and the filter each key costs: the median over every
+ * key typed, and the 90th percentile, which the broad one- and two-letter queries set.
  */
 export async function measurePicker(): Promise<Row[]> {
   return withTempDir('picker', async (cwd) => {
@@ -41,9 +42,16 @@ export async function measurePicker(): Promise<Row[]> {
       {
         group: 'picker',
         figure: `@ picker: filter per key on ${paths.length.toLocaleString('en')} files`,
-        value: `${formatMs(perKey)} median of ${times.length} keys (90th percentile ${formatMs(p90)})`,
+        value: `${formatMs(perKey)} median of ${times.length} keys`,
         target: `< ${TARGET_MS} ms`,
         isMet: perKey < TARGET_MS,
+      },
+      {
+        group: 'picker',
+        figure: `@ picker: filter per key on ${paths.length.toLocaleString('en')} files, 90th percentile`,
+        value: `${formatMs(p90)} (slowest ${formatMs(times.at(-1)!)})`,
+        target: `< ${TARGET_MS} ms`,
+        isMet: p90 < TARGET_MS,
       },
       { group: 'picker', figure: '@ picker: list files and build the matcher (once per opening, off the keys)', value: formatMs(loadMs), target: '(report)' },
     ];

@@ -128,6 +128,7 @@ async function main(flags: CliFlags): Promise<number> {
   const { maskUrlsIn } = await import('../models/mask-url');
   let startup;
   let session;
+  let projectCommands;
   const trustNotes: string[] = [];
   try {
     const config = await settleProjectTrust({
@@ -139,6 +140,7 @@ async function main(flags: CliFlags): Promise<number> {
       notes: trustNotes,
     });
     if (!config) return 130;
+    projectCommands = config.project?.isApplied ? config.project.commands : [];
     startup = await resolveStartup(startupFlags, config);
     session = resolveSession({ cwd, modelId: startup.main.modelId, isContinue: flags.continue, resumeId: flags.resume });
   } catch (error) {
@@ -212,6 +214,7 @@ async function main(flags: CliFlags): Promise<number> {
       compactAt: settings.compactAt,
       notify: settings.notify,
       mcp,
+      projectCommands,
     });
     return 0;
   }

@@ -4,7 +4,7 @@ import type { Settings } from './settings';
 
 /** One project setting that would let more happen than otherwise: it waits for the user's trust. */
 export interface Loosening {
-  key: 'approvalMode' | 'allowedTools' | 'baseUrl' | 'commandNetwork' | 'mcpServers' | 'webDomains' | 'webAllowPrivate';
+  key: 'approvalMode' | 'allowedTools' | 'baseUrl' | 'commandNetwork' | 'mcpServers' | 'webDomains' | 'webAllowPrivate' | 'commands';
   /** What it would change, for the trust prompt, e.g. `set approvalMode to "yolo" (commands and edits run without asking)`. */
   description: string;
 }
@@ -53,4 +53,10 @@ export function findLoosening(project: Settings, otherwise: Settings): Loosening
     found.push({ key: 'mcpServers', description: what });
   }
   return found;
+}
+
+/** The project's slash commands as a loosening: each one sends a prompt the repository wrote, in your name. */
+export function commandsLoosening(names: readonly string[], folder: string): Loosening[] {
+  if (names.length === 0) return [];
+  return [{ key: 'commands', description: `add slash commands ${names.map((name) => `/${name}`).join(', ')} from ${folder}` }];
 }

@@ -3,7 +3,8 @@ import os from 'node:os';
 import { z } from 'zod';
 import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
 import { readOwnFile } from '../workspace/own-file';
-import { findLoosening, type Loosening } from './loosening';
+import { commandsTrustBytes, PROJECT_COMMANDS_DIR, readProjectCommands, type CommandFile } from './commands';
+import { commandsLoosening, findLoosening, type Loosening } from './loosening';
 import { MCP_JSON_FILE, parseMcpServers, readMcpJson, type McpServerConfig } from './mcp-servers';
 import { displayPath, nonEmpty, PROJECT_CONFIG_FILE, projectConfigPath, shoalDir, userConfigPath } from './paths';
 import { projectTrust, type TrustStatus, type TrustSubject } from './trust';
@@ -81,6 +82,8 @@ export interface ProjectConfig {
   loosening: Loosening[];
   /** The loosening values themselves, kept aside until trust. */
   withheld: Settings;
+  /** The project's `.shoal/commands/*.md`, offered as slash commands only when `isApplied`. */
+  commands: CommandFile[];
   isApplied: boolean;
 }
 
@@ -202,13 +205,16 @@ export async function loadConfig(options: {
   const resolved: ResolvedConfig = { settings: {}, sources: {}, files, notes: [] };
   for (const layer of layers) mergeLayer(resolved, layer);
 
-  const [projectFile, mcpJson] = await Promise.all([
+  const [projectFile, mcpJson, projectCommands] = await Promise.all([
     readProjectFile(options.cwd, { display: show(files.project), userDisplay: show(files.user) }),
     readMcpJson(options.cwd),
+    readProjectCommands(options.cwd),
   ]);
   if (mcpJson.status === 'ignored') resolved.notes.push(`ignoring ${MCP_JSON_FILE}: ${mcpJson.reason}`);
+  resolved.notes.push(...projectCommands.notes);
   const mcpJsonRead = mcpJson.status === 'read' && Object.keys(mcpJson.servers).length > 0 ? mcpJson : undefined;
-  if (!projectFile && !mcpJsonRead) return resolved;
+  const commands = projectCommands.files;
+  if (!projectFile && !mcpJsonRead && commands.length === 0) return resolved;
   const layer = projectFile?.layer ?? { settings: {}, sourceOf: (): SettingSource => ({ kind: 'file', path: files.project }) };
   // Only what no higher layer set can take effect; of that, the loosening part waits for trust.
   const candidates = Object.fromEntries(
@@ -219,14 +225,21 @@ export async function loadConfig(options: {
     Object.entries({ ...mcpJsonRead?.servers, ...layer.settings.mcpServers }).filter(([name]) => !Object.hasOwn(resolved.settings.mcpServers ?? {}, name)),
   );
   if (Object.keys(projectServers).length > 0) candidates.mcpServers = projectServers;
-  const loosening = findLoosening(candidates, resolved.settings);
-  const withheld = Object.fromEntries(loosening.map(({ key }) => [key, candidates[key]])) as Settings;
+  const loosening = [...findLoosening(candidates, resolved.settings), ...commandsLoosening(commands.map(({ name }) => name), PROJECT_COMMANDS_DIR)];
+  const withheld = Object.fromEntries(loosening.flatMap(({ key }) => (key === 'commands' ? [] : [[key, candidates[key]]]))) as Settings;
   const applied = Object.fromEntries(Object.entries(candidates).filter(([key]) => !(key in withheld))) as Settings;
   mergeLayer(resolved, { settings: applied, sourceOf: layer.sourceOf });
 
-  // Trust covers both files: a changed .mcp.json asks again. JSON holds no NUL, so the joined bytes are unambiguous.
-  const bytes = mcpJsonRead ? Buffer.concat([projectFile?.bytes ?? Buffer.alloc(0), Buffer.from(`\0${MCP_JSON_FILE}\0`), mcpJsonRead.bytes]) : projectFile!.bytes;
-  const display = [projectFile ? show(files.project) : undefined, mcpJsonRead ? MCP_JSON_FILE : undefined].filter(Boolean).join(' and ');
+  // Trust covers every file: a changed .mcp.json or command asks again. JSON holds no NUL, and each
+  // command carries its name and length, so the joined bytes are unambiguous.
+  const bytes = Buffer.concat([
+    projectFile?.bytes ?? Buffer.alloc(0),
+    ...(mcpJsonRead ? [Buffer.from(`\0${MCP_JSON_FILE}\0`), mcpJsonRead.bytes] : []),
+    commandsTrustBytes(commands),
+  ]);
+  const display = [projectFile ? show(files.project) : undefined, mcpJsonRead ? MCP_JSON_FILE : undefined, commands.length > 0 ? PROJECT_COMMANDS_DIR : undefined]
+    .filter(Boolean)
+    .join(' and ');
   const subject: TrustSubject = { cwd: options.cwd, fileBytes: bytes, stateDir: shoalDir('state', pathOptions) };
   let trust: ProjectConfig['trust'] = 'untrusted';
   if (options.isTrustGiven) trust = 'given';
@@ -235,7 +248,7 @@ export async function loadConfig(options: {
     trust = check.status;
     resolved.notes.push(...check.notes);
   }
-  resolved.project = { display, subject, trust, loosening, withheld, isApplied: false };
+  resolved.project = { display, subject, trust, loosening, withheld, commands, isApplied: false };
   return trust === 'trusted' || trust === 'given' ? applyProjectTrust(resolved) : resolved;
 }
 

@@ -18,7 +18,10 @@ import {
 } from '../state/selectors';
 import { ApprovalPrompt } from './ApprovalPrompt';
 import { toVisibleBlock, toVisibleText } from './visible-text';
+import type { CommandFolderRead } from '../config/commands';
 import { diffText, helpText, mcpText, parseSlashCommand, reasoningText, statsText, undoText } from './commands';
+import { customHelpLines } from './custom-commands';
+import { useCustomCommands } from './use-custom-commands';
 import { Composer, type ComposerProps } from './Composer';
 import { resumedResearchText, showCallText, showListText } from './show-command';
 import type { McpManager } from '../tools/mcp/client';
@@ -71,6 +74,8 @@ export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerO
   editPrompt?: ComposerProps['editPrompt'];
   /** The session's MCP servers, for /mcp and a line when one is ready or fails. */
   mcp?: Pick<McpManager, 'servers' | 'subscribe'>;
+  /** Reads the user's (and a trusted project's) command files, after the first frame. Contract: never rejects. */
+  loadCommands?: () => Promise<CommandFolderRead>;
 }
 
 /** The interactive UI: the settled transcript in Static, the live step, approvals, the prompt box and the status bar. */
@@ -93,6 +98,8 @@ export function App(props: AppProps) {
   const { state } = session;
   const shell = useShellCommand({ tools: props.tools, notify: session.notify, tellModel: session.tellModel });
   const sendPrompt = useSendPrompt({ cwd: props.cwd, session });
+  const customCommands = useCustomCommands({ load: props.loadCommands, onNote: (note) => session.notify(note) });
+  const submitRef = useRef<(text: string) => boolean>(() => false);
   const transcript = useMemo(() => selectTranscript(state), [state.turns, state.notices]);
   const liveTurn = selectLiveTurn(state);
   const pending = selectPendingApproval(state);
@@ -133,35 +140,55 @@ export function App(props: AppProps) {
 
   useInput((input, key) => {
     if (key.tab && key.shift) session.setApprovalMode(nextApprovalMode(session.approvalMode));
-    else if (key.escape && session.isRunning && !pending) session.interrupt();
-    else if (key.escape && shell.isRunning) shell.stop();
   });
+  // Esc reaches here only through the prompt box, once its picker or search did not take it:
+  // one key, one meaning. While an approval waits, the prompt owns Esc (deny and stop).
+  const onEscape = () => {
+    if (session.isRunning) session.interrupt();
+    else if (shell.isRunning) shell.stop();
+  };
+
+  /** A prompt to the model: sent now, or queued for the next step while a turn runs. */
+  const sendOrQueue = (prompt: string): boolean => {
+    if (shell.isRunning) {
+      session.notify('A command is still running: wait for it, or press Esc to stop it.');
+      return false;
+    }
+    if (!session.isRunning) return sendPrompt(prompt);
+    if (session.queueMessage(prompt)) return true;
+    session.notify(`${MAX_QUEUED_MESSAGES} messages are already queued: edit one with Up, or wait for the next step.`, 'error');
+    return false;
+  };
+
+  const runShell = (text: string): boolean => {
+    if (shell.isRunning) {
+      session.notify('A command is still running: wait for it, or press Esc to stop it.');
+      return false;
+    }
+    if (session.isRunning) {
+      session.notify('Your own commands run between turns: wait for this one, or press Esc to interrupt it.');
+      return false;
+    }
+    const shellCommand = text.slice(1).trim();
+    if (shellCommand) shell.run(shellCommand);
+    else session.notify('Type a command after !, e.g. !git status', 'error');
+    return Boolean(shellCommand);
+  };
 
   const submit = (text: string): boolean => {
-    const command = parseSlashCommand(text);
-    if (!command) {
-      if (shell.isRunning) {
-        session.notify('A command is still running: wait for it, or press Esc to stop it.');
-        return false;
-      }
-      if (session.isRunning) {
-        if (text.startsWith('!')) {
-          session.notify('Your own commands run between turns: wait for this one, or press Esc to interrupt it.');
-          return false;
-        }
-        if (session.queueMessage(text)) return true;
-        session.notify(`${MAX_QUEUED_MESSAGES} messages are already queued: edit one with Up, or wait for the next step.`, 'error');
-        return false;
-      }
-      if (!text.startsWith('!')) return sendPrompt(text);
-      const shellCommand = text.slice(1).trim();
-      if (shellCommand) shell.run(shellCommand);
-      else session.notify('Type a command after !, e.g. !git status', 'error');
-      return Boolean(shellCommand);
+    if (text.startsWith('/') && !customCommands.isLoaded()) {
+      // Typed before the command files were read (a few ms after the first frame): take it once they are.
+      void customCommands.loaded.then(() => submitRef.current(text));
+      return true;
     }
+    // Never a shell command or another slash command: a command file's body is always a prompt.
+    const expanded = customCommands.expand(text);
+    if (expanded !== undefined) return sendOrQueue(expanded);
+    const command = parseSlashCommand(text);
+    if (!command) return text.startsWith('!') ? runShell(text) : sendOrQueue(text);
     switch (command.type) {
       case 'help':
-        session.notify(helpText());
+        session.notify(helpText(customHelpLines(customCommands.set)));
         break;
       case 'clear':
         session.clear();
@@ -233,6 +260,7 @@ export function App(props: AppProps) {
     }
     return true;
   };
+  submitRef.current = submit;
 
   return (
     <SpinnerClock isActive={session.isRunning}>
@@ -298,6 +326,7 @@ export function App(props: AppProps) {
           history={props.promptHistory}
           editPrompt={props.editPrompt}
           width={columns}
+          onEscape={onEscape}
         />
         <StatusBar
           modelId={modelChoice.modelId}

@@ -25,6 +25,8 @@ export interface ComposerProps {
   editPrompt?: (text: string) => EditorResult;
   /** Columns available, for the picker's rows. */
   width?: number;
+  /** Esc that neither the picker nor Ctrl+R's search took (they close on it): the App's to interrupt a turn with. */
+  onEscape?: () => void;
 }
 
 const EXIT_WINDOW_MS = 2000;
@@ -36,7 +38,7 @@ const EXIT_WINDOW_MS = 2000;
  * pasted text keeps its newlines. Ctrl+C clears the box, and a second Ctrl+C
  * within two seconds exits, as does Ctrl+D on an empty box.
  */
-export function Composer({ onSubmit, onExit, isActive, placeholder, onRecallQueued, cwd, history, editPrompt, width = 80 }: ComposerProps) {
+export function Composer({ onSubmit, onExit, isActive, placeholder, onRecallQueued, cwd, history, editPrompt, width = 80, onEscape }: ComposerProps) {
   const composer = useComposer();
   const lastCtrlC = useRef(0);
   const [hint, setHint] = useState<string | undefined>(undefined);
@@ -69,10 +71,12 @@ export function Composer({ onSubmit, onExit, isActive, placeholder, onRecallQueu
         if (!key.ctrl && !key.meta && input && !key.tab) return search.type(input);
         return;
       }
+      // Closing the picker is all Esc does then, even while its files load: it must not also stop the turn.
+      if (picker.isOpen && key.escape) return picker.dismiss();
+      if (key.escape) return onEscape?.();
       if (picker.isOpen && picker.files.status === 'ready') {
         if (key.upArrow) return picker.move(-1);
         if (key.downArrow) return picker.move(1);
-        if (key.escape) return picker.dismiss();
         const picked = key.tab || key.return ? picker.pick() : undefined;
         if (picked) return composer.setValue(picked.value, picked.cursor);
       }

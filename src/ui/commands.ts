@@ -56,6 +56,13 @@ export const KEY_HELP: readonly [string, string][] = [
   ['Ctrl+C twice, or Ctrl+D', 'exit'],
 ];
 
+const BUILTIN_NAMES = new Set(['help', 'clear', 'model', 'approval', 'stats', 'sessions', 'undo', 'compact', 'reasoning', 'show', 'diff', 'mcp', 'exit', 'quit']);
+
+/** Whether `/name` is shoal's own command, which a custom command of that name never replaces. */
+export function isBuiltinCommand(name: string): boolean {
+  return BUILTIN_NAMES.has(name);
+}
+
 /** Parses `/name args`; undefined when the text is not a command. */
 export function parseSlashCommand(text: string): SlashCommand | undefined {
   if (!text.startsWith('/')) return undefined;
@@ -93,11 +100,11 @@ export function parseSlashCommand(text: string): SlashCommand | undefined {
   }
 }
 
-/** The help text of /help. */
-export function helpText(): string {
+/** The help text of /help; `customLines` lists the user's and the project's own commands after the built-ins. */
+export function helpText(customLines: readonly string[] = []): string {
   const width = Math.max(...[...COMMAND_HELP, ...KEY_HELP].map(([name]) => name.length)) + 2;
   const lines = (rows: readonly [string, string][]) => rows.map(([name, help]) => `  ${name.padEnd(width)}${help}`);
-  return ['Commands', ...lines(COMMAND_HELP), 'Keys', ...lines(KEY_HELP)].join('\n');
+  return ['Commands', ...lines(COMMAND_HELP), ...customLines, 'Keys', ...lines(KEY_HELP)].join('\n');
 }
 
 /** What /undo did, for the transcript; the same text tells the model. */

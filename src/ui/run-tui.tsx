@@ -7,6 +7,7 @@ import { createAgentTools, type AgentSetup } from '../agent/create-agent';
 import type { ContextWindow } from '../models/context-window';
 import type { ModelChoice } from '../models/model';
 import { loadAgentsMd, mainInstructions } from '../agent/prompts';
+import { readUserCommands, type CommandFile } from '../config/commands';
 import { shoalDir } from '../config/paths';
 import { createPromptHistoryStore } from '../session/prompt-history';
 import type { ResumedTurn, SessionRecorder } from '../session/recorder';
@@ -42,6 +43,8 @@ export interface TuiOptions {
   notify?: NotifyMode;
   /** The configured MCP servers: started after the first frame, stopped when the UI exits. */
   mcp?: McpManager;
+  /** A trusted project's `.shoal/commands` files, as read when trust was decided (nothing for an untrusted folder). */
+  projectCommands?: readonly CommandFile[];
 }
 
 /** Opens the Ink UI and resolves when the user exits. */
@@ -49,10 +52,13 @@ export async function runTui(options: TuiOptions): Promise<void> {
   const journal = createWriteJournal();
   const tools = createAgentTools({ ...options.setup, journal, mcp: options.mcp });
   const instructions = mainInstructions({ cwd: options.setup.cwd, agentsMd: await loadAgentsMd(options.setup.cwd) });
-  const promptHistory = createPromptHistoryStore({
-    stateDir: shoalDir('state', { env: process.env, platform: process.platform, homedir: os.homedir() }),
-    workspace: options.setup.cwd,
-  });
+  const pathOptions = { env: process.env, platform: process.platform, homedir: os.homedir() };
+  const promptHistory = createPromptHistoryStore({ stateDir: shoalDir('state', pathOptions), workspace: options.setup.cwd });
+  const userCommands = path.join(shoalDir('config', pathOptions), 'commands');
+  const loadCommands = async () => {
+    const user = await readUserCommands(userCommands, homeRelative(userCommands));
+    return { files: [...user.files, ...(options.projectCommands ?? [])], notes: user.notes };
+  };
   const greeting = [`shoal ${options.version} · /help for commands and keys`, ...(options.notes ?? [])].join('\n');
   const instance = render(
     <App
@@ -80,6 +86,7 @@ export async function runTui(options: TuiOptions): Promise<void> {
       cwd={options.setup.cwd}
       promptHistory={promptHistory}
       mcp={options.mcp}
+      loadCommands={loadCommands}
     />,
     // Ink turns itself non-interactive (final frame only) when CI is set; a person at a
     // terminal should get the live UI whatever their environment says.

@@ -1,12 +1,14 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { settleProjectTrust, type TrustQuestion } from '../../src/cli/trust-decision';
-import { loadConfig } from '../../src/config/settings';
+import { loadConfig, type ResolvedConfig } from '../../src/config/settings';
+import { createRegistry } from '../../src/tools/registry';
 import { projectTrust } from '../../src/config/trust';
 import { TrustPrompt, type TrustAnswer } from '../../src/ui/TrustPrompt';
-import { waitForFrame } from '../helpers/render-app';
+import { renderApp, typeAndSend, waitForFrame } from '../helpers/render-app';
+import { createScriptedModel } from '../helpers/scripted-model';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
 afterEach(() => cleanup());
@@ -68,5 +70,52 @@ describe('settleProjectTrust', () => {
   it('quits when the user presses Ctrl+C at the prompt', async () => {
     const project = await createProject();
     expect(await settleProjectTrust({ config: project.config, isInteractive: true, folderLabel: '~', ask: askWithKey('\u0003').ask, notes: [] })).toBeUndefined();
+  });
+});
+
+describe("a project's slash commands", () => {
+  async function commandsProject() {
+    const root = await createTempWorkspace({
+      'project/.shoal/commands/review.md': '---\ndescription: Review the diff\n---\nReview $ARGUMENTS',
+      'project/.shoal/commands/fix-tests.md': 'Fix the failing tests',
+    });
+    const cwd = path.join(root, 'project');
+    const env = { SHOAL_CONFIG_DIR: path.join(root, 'user'), SHOAL_STATE_DIR: path.join(root, 'state') };
+    const load = () => loadConfig({ flags: {}, env, cwd, platform: 'linux', homedir: root });
+    return { cwd, load };
+  }
+
+  /** The App as the TUI builds it: a project's commands are offered only once trust applied them. */
+  function renderWith(config: ResolvedConfig) {
+    const model = createScriptedModel([{ text: 'Reviewing.' }]);
+    const files = config.project?.isApplied ? config.project.commands : [];
+    return { model, app: renderApp({ model, tools: createRegistry([]), props: { loadCommands: async () => ({ files, notes: [] }) } }) };
+  }
+
+  it('in an untrusted folder: not offered, and one line says which commands were ignored and why', async () => {
+    const project = await commandsProject();
+    const notes: string[] = [];
+    const config = (await settleProjectTrust({ config: await project.load(), isInteractive: true, folderLabel: '~/app', ask: askWithKey('n').ask, notes }))!;
+    expect(notes).toEqual(['ignoring slash commands /fix-tests, /review from .shoal/commands (untrusted folder; you will be asked again next run)']);
+    const { app, model } = renderWith(config);
+    await typeAndSend(app.stdin, '/review src');
+    await waitForFrame(app, (frame) => frame.includes('Unknown command /review'));
+    expect(model.doStreamCalls).toHaveLength(0);
+  });
+
+  it('a folder with commands and no config file can be trusted: the prompt lists them, and trust is remembered until one changes', async () => {
+    const project = await commandsProject();
+    const { ask, seen } = askWithKey('y');
+    const config = (await settleProjectTrust({ config: await project.load(), isInteractive: true, folderLabel: '~/app', ask, notes: [] }))!;
+    expect(seen.frame).toContain('.shoal/commands in ~/app wants to:');
+    expect(seen.frame).toContain('add slash commands /fix-tests, /review from .shoal/commands');
+    const { app, model } = renderWith(config);
+    await typeAndSend(app.stdin, '/review src/a.ts');
+    await waitForFrame(app, (frame) => frame.includes('Reviewing.'));
+    expect(JSON.stringify(model.doStreamCalls[0]!.prompt)).toContain('Review src/a.ts');
+
+    expect((await project.load()).project).toMatchObject({ trust: 'trusted', isApplied: true });
+    await writeFile(path.join(project.cwd, '.shoal', 'commands', 'fix-tests.md'), 'Delete the failing tests');
+    expect((await project.load()).project).toMatchObject({ trust: 'changed', isApplied: false });
   });
 });

@@ -25,8 +25,7 @@ describe('out of the box, with no key', () => {
       rows: 60,
     });
     await terminal.waitFor((screen) => screen.includes('offline demo model: set OPENAI_API_KEY or --base-url'));
-    await terminal.sendText('how are loans made?');
-    await terminal.sendKeys('Enter');
+    await terminal.submit('how are loans made?');
 
     const researching = await terminal.waitFor((screen) => /running [23] research agents/.test(screen));
     expect(researching).toMatch(/Read-only batch · 3 calls in parallel/);

@@ -9,6 +9,9 @@ import { startTmux } from '../helpers/tmux';
 
 let cli: string;
 
+/** A research sub-agent's request: its own instructions, not the main agent's. */
+const isSubagent = (body: Record<string, any>) => JSON.stringify(body.messages[0]).includes('research sub-agent');
+
 beforeAll(async () => {
   cli = await buildCliForTest();
 }, 60_000);
@@ -36,9 +39,7 @@ describe('the TUI in a real terminal', () => {
     expect(answered).toMatch(/attached src\/cli\/main\.ts \(29 bytes\)/);
     expect(JSON.stringify(server.requests[0]!.messages)).toContain('<file path=\\"src/cli/main.ts\\">\\nexport const entry');
 
-    await terminal.sendText('!cat notes.txt');
-    await terminal.waitFor((screen) => screen.includes('shell mode'));
-    await terminal.sendKeys('Enter');
+    await terminal.submit('!cat notes.txt');
     await terminal.waitFor((screen) => screen.includes('shell sees me') && screen.includes('exit code 0'));
 
     await terminal.sendText('draft');
@@ -72,8 +73,7 @@ describe('the TUI in a real terminal', () => {
     });
 
     await terminal.waitFor((screen) => screen.includes('/help for commands'));
-    await terminal.sendText('summarise the sources');
-    await terminal.sendKeys('Enter');
+    await terminal.submit('summarise the sources');
 
     const asking = await terminal.waitFor((screen) => screen.includes('Create NOTES.md?'));
     expect(asking).toMatch(/Read-only batch · 3 calls in parallel/);
@@ -107,8 +107,7 @@ describe('the TUI in a real terminal', () => {
     const started = await first.waitFor((screen) => screen.includes('/help for commands'));
     expect(started).toMatch(/yolo/);
     // The main UI takes keys after the prompt's own Ink instance let go of the terminal.
-    await first.sendText('/approval');
-    await first.sendKeys('Enter');
+    await first.submit('/approval');
     await first.waitFor((screen) => screen.includes('Approval mode: yolo'));
     expect(existsSync(path.join(home, 'state', 'trusted-folders.json'))).toBe(true);
 
@@ -117,4 +116,37 @@ describe('the TUI in a real terminal', () => {
     expect(again).not.toContain('wants to:');
     expect(again).toMatch(/yolo/);
   }, 60_000);
+
+  it('delivers a message typed during a slow command at the next step, and expands a research report with /show N', async () => {
+    const cwd = await createTempWorkspace({ 'src/loans.ts': 'export function lendBook() {}\n' });
+    const mainReplies = [
+      { toolCalls: [{ id: 'c1', name: 'bash', arguments: '{"command":"sleep 3"}' }] },
+      { toolCalls: [{ id: 'c2', name: 'research_codebase', arguments: '{"question":"Where are books lent?"}' }] },
+      { text: 'Research summarised.' },
+    ];
+    let mainIndex = 0;
+    const server = await startOpenAIServer((body) => (isSubagent(body) ? { text: 'Books are lent in src/loans.ts by lendBook.' } : mainReplies[mainIndex++]!));
+    const home = await createTempWorkspace();
+    const terminal = await startTmux([process.execPath, cli, '--base-url', server.baseUrl, '--model', 'e2e-model', '--allow', 'bash', '--cwd', cwd], {
+      env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '', SHOAL_MODEL: '', TERM: 'xterm-256color', SHOAL_STATE_DIR: path.join(home, 'state'), SHOAL_CONFIG_DIR: path.join(home, 'config') },
+      rows: 50,
+    });
+    await terminal.waitFor((screen) => screen.includes('/help for commands'));
+    await terminal.submit('wait a moment');
+    await terminal.waitFor((screen) => /bash sleep 3/.test(screen));
+    await terminal.submit('also look at the loans');
+    await terminal.waitFor((screen) => screen.includes('Research summarised.'));
+    // Queued while the command slept, it went out with the request after the command's result.
+    const userTexts = (request: Record<string, any>) => JSON.stringify(request.messages.filter((message: { role: string }) => message.role === 'user'));
+    const main = server.requests.filter((request) => !isSubagent(request));
+    expect(userTexts(main[0]!)).not.toContain('also look at the loans');
+    expect(userTexts(main[1]!)).toContain('also look at the loans');
+
+    await terminal.submit('/show');
+    const listed = /(\d+) \S+ research_codebase Where are books lent/;
+    const number = listed.exec(await terminal.waitFor((screen) => listed.test(screen)))![1]!;
+    await terminal.submit(`/show ${number}`);
+    const report = await terminal.waitFor((screen) => screen.includes('report:') && screen.includes('Books are lent in src/loans.ts by lendBook.'));
+    expect(report).toContain('sub-agent:');
+  }, 90_000);
 });

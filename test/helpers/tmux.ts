@@ -16,8 +16,17 @@ export interface TmuxSession {
   sendText: (text: string) => Promise<void>;
   /** The visible screen plus scrollback, as plain text. */
   capture: () => Promise<string>;
+  /** Polls the screen until `predicate` holds; generous by default, since the machine may be busy. */
   waitFor: (predicate: (screen: string) => boolean, timeoutMs?: number) => Promise<string>;
+  /**
+   * Types `text`, waits until the screen shows it, then presses Enter on its own
+   * (text and Enter in one burst can read as a paste, where Enter is a newline),
+   * pressing it again if the screen does not change.
+   */
+  submit: (text: string) => Promise<void>;
 }
+
+const DEFAULT_WAIT_MS = 30_000;
 
 /** Starts `command` in a detached tmux session of the given size; killed after the test. */
 export async function startTmux(command: string[], options: { env: Record<string, string>; columns?: number; rows?: number }): Promise<TmuxSession> {
@@ -32,24 +41,42 @@ export async function startTmux(command: string[], options: { env: Record<string
   ]);
   sessions.push(name);
   const capture = async () => (await run('tmux', ['capture-pane', '-p', '-J', '-S', '-2000', '-t', name])).stdout;
-  return {
-    sendKeys: async (...keys) => {
-      await run('tmux', ['send-keys', '-t', name, ...keys]);
-    },
-    sendText: async (text) => {
-      await run('tmux', ['send-keys', '-t', name, '-l', text]);
-    },
-    capture,
-    waitFor: async (predicate, timeoutMs = 15_000) => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const screen = await capture().catch(() => '');
-        if (predicate(screen)) return screen;
-        if (Date.now() > deadline) throw new Error(`The screen never matched:\n${screen}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
+  const sendKeys = async (...keys: string[]) => {
+    await run('tmux', ['send-keys', '-t', name, ...keys]);
   };
+  const sendText = async (text: string) => {
+    await run('tmux', ['send-keys', '-t', name, '-l', text]);
+  };
+  const waitFor = async (predicate: (screen: string) => boolean, timeoutMs = DEFAULT_WAIT_MS) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const screen = await capture().catch(() => '');
+      if (predicate(screen)) return screen;
+      if (Date.now() > deadline) throw new Error(`The screen never matched:\n${screen}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const submit = async (text: string) => {
+    await sendText(text);
+    // The box may wrap a long line: its last characters are what must be on screen.
+    const tail = text.slice(-20);
+    await waitFor((screen) => promptRow(screen).includes(tail));
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await sendKeys('Enter');
+      // Taken once the prompt box no longer holds it (spinners change the rest of the screen anyway).
+      const isTaken = await waitFor((screen) => !promptRow(screen).includes(tail), 5000).then(() => true, () => false);
+      if (isTaken) return;
+    }
+    throw new Error(`Enter never took ${JSON.stringify(text)}:\n${await capture()}`);
+  };
+  return { sendKeys, sendText, capture, waitFor, submit };
+}
+
+/** The prompt box's rows: from its last top border down (the status bar sits below it). */
+function promptRow(screen: string): string {
+  const lines = screen.trimEnd().split('\n');
+  const top = lines.findLastIndex((line) => line.startsWith('╭'));
+  return top === -1 ? '' : lines.slice(top).join('\n');
 }
 
 function quote(argument: string): string {

@@ -8,6 +8,7 @@ import { createPromptHistoryStore, promptHistoryPath } from '../../src/session/p
 import { renderApp, waitForFrame } from '../helpers/render-app';
 import { createScriptedModel } from '../helpers/scripted-model';
 import { createTempWorkspace } from '../helpers/temp-workspace';
+import { createFakeTool } from '../helpers/fake-tools';
 
 afterEach(() => cleanup());
 
@@ -197,3 +198,39 @@ describe('the prompt box', () => {
   });
 });
 
+
+describe('Esc while a turn runs', () => {
+  async function startSlowTurn() {
+    const cwd = await createTempWorkspace({ 'a.ts': 'a\n' });
+    const model = createScriptedModel([{ calls: [{ toolName: 'read_file', input: { label: 'slow' } }] }, { text: 'Finished the turn.' }]);
+    const app = renderApp({ model, tools: createRegistry([createFakeTool({ name: 'read_file', kind: 'read-only', latencyMs: 1200 })]), props: { cwd } });
+    await tick();
+    app.stdin.write('go');
+    await tick();
+    app.stdin.write(ENTER);
+    await waitForFrame(app, (frame) => frame.includes('read_file slow'));
+    return { app, model };
+  }
+
+  it('that closes the @ picker leaves the turn running; the next Esc interrupts it', async () => {
+    const { app } = await startSlowTurn();
+    app.stdin.write('@');
+    await waitForFrame(app, (frame) => frame.includes('› a.ts'));
+    app.stdin.write('\u001B');
+    await waitForFrame(app, (frame) => !frame.includes('› a.ts'));
+    await tick(100);
+    expect(app.lastFrame()).not.toContain('interrupted');
+    app.stdin.write('\u001B');
+    await waitForFrame(app, (frame) => frame.includes('interrupted'));
+  });
+
+  it('that cancels the Ctrl+R search leaves the turn running to its end', async () => {
+    const { app } = await startSlowTurn();
+    app.stdin.write('\u0012');
+    await waitForFrame(app, (frame) => frame.includes('search:'));
+    app.stdin.write('\u001B');
+    await waitForFrame(app, (frame) => !frame.includes('search:'));
+    const done = await waitForFrame(app, (frame) => frame.includes('Finished the turn.'));
+    expect(done).not.toContain('interrupted');
+  });
+});
