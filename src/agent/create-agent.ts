@@ -61,8 +61,12 @@ export function createStartResearch(setup: AgentSetup, tracker: FileTracker, web
   const builtIn = [...createReadOnlyTools({ cwd: setup.cwd, tracker }), createWebFetchTool({ access: webAccess, isAskingPossible: false })];
   const tools = withMcpTools(builtIn, setup.mcp, (tool) => tool.kind === 'read-only');
   const instructions = researchInstructions({ cwd: setup.cwd });
-  return ({ question, paths, toolCallId, signal }) =>
-    runAgent({
+  // Some servers number tool calls per response (call_0 in every step): an agent id must still be unique.
+  const runsOfCall = new Map<string, number>();
+  return ({ question, paths, toolCallId, signal }) => {
+    const run = (runsOfCall.get(toolCallId) ?? 0) + 1;
+    runsOfCall.set(toolCallId, run);
+    return runAgent({
       model: setup.researchModel ?? setup.model,
       instructions,
       messages: [{ role: 'user', content: paths?.length ? `${question}\n\nStart from: ${paths.join(', ')}` : question }],
@@ -70,7 +74,7 @@ export function createStartResearch(setup: AgentSetup, tracker: FileTracker, web
       signal,
       // The research agent has no write tools; nothing can ask.
       requestApproval: denyAll,
-      agentId: `research:${toolCallId}`,
+      agentId: run === 1 ? `research:${toolCallId}` : `research:${toolCallId}#${run}`,
       parentToolCallId: toolCallId,
       maxSteps: setup.researchMaxSteps ?? DEFAULT_RESEARCH_MAX_STEPS,
       concurrency: setup.concurrency,
@@ -79,6 +83,7 @@ export function createStartResearch(setup: AgentSetup, tracker: FileTracker, web
       maxRetries: setup.maxRetries,
       context: setup.contextWindow ? createContextBudget({ window: setup.contextWindow, compactAt: setup.compactAt }) : undefined,
     });
+  };
 }
 
 /**

@@ -54,9 +54,12 @@ export function listSessions(options: { dir: string; cwd?: string }): SessionSum
   const summaries: SessionSummary[] = [];
   for (const name of names) {
     if (!sessionIdOfFile(name)) continue;
+    const file = path.join(options.dir, name);
+    // The header (first line) names the workspace: another workspace's session is not read further.
+    if (cwd !== undefined && headerCwd(file) !== cwd) continue;
     let summary: SessionSummary;
     try {
-      summary = readSession(path.join(options.dir, name), { withMessages: false }).summary;
+      summary = readSession(file, { withMessages: false }).summary;
     } catch {
       continue;
     }
@@ -101,6 +104,22 @@ interface ReadResult {
 // most of a file, so their lines are only looked at for their `time`, which
 // the writer puts last.
 const MESSAGES_LINE = /^\{"type":"messages",.*"time":"([^"]+)"\}$/;
+
+/** A header line is short; more than this and it is not one. */
+const MAX_HEADER_BYTES = 64 * 1024;
+
+/** The workspace a session file's header names, resolved; undefined when the header cannot be read. */
+function headerCwd(file: string): string | undefined {
+  const read = readRegularFileSync(file, { maxBytes: MAX_HEADER_BYTES });
+  if (read.status !== 'read') return undefined;
+  const firstLine = read.text.slice(0, read.text.indexOf('\n') >>> 0);
+  try {
+    const header = JSON.parse(firstLine) as { type?: unknown; cwd?: unknown };
+    return header.type === 'session' && typeof header.cwd === 'string' ? path.resolve(header.cwd) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** A session file larger than this is not read (a string of it, split in lines, would not fit in memory). */
 export const MAX_SESSION_BYTES = 128 * 1024 * 1024;

@@ -68,3 +68,32 @@ describe('research_codebase through the shared loop', () => {
     ]);
   });
 });
+
+describe('research calls with ids a server reuses from step to step', () => {
+  it('gives each sub-agent its own id, so both reports arrive and the state folds cleanly', async () => {
+    const { initialSessionState, reduce } = await import('../../src/state/reducer');
+    const cwd = await createTempWorkspace({ 'a.ts': 'export const a = 1;\n' });
+    const main = createScriptedModel([
+      { calls: [{ toolName: 'research_codebase', input: { question: 'first' }, id: 'call_0' }] },
+      { calls: [{ toolName: 'research_codebase', input: { question: 'second' }, id: 'call_0' }] },
+      { text: 'Both done.' },
+    ]);
+    const research = createScriptedModel((options) => ({ text: `report: ${JSON.stringify(options.prompt.find((message) => message.role === 'user')).includes('first') ? 'first' : 'second'}` }));
+    const nodes = await collect(
+      runAgent({
+        model: main,
+        instructions: 'main',
+        messages: [{ role: 'user', content: 'research twice' }],
+        tools: createAgentTools({ cwd, model: main, researchModel: research }),
+        signal: new AbortController().signal,
+        requestApproval: async () => ({ type: 'deny' }),
+      }),
+    );
+    const agents = ofType(nodes, 'run-start').map((node) => node.agentId);
+    expect(agents).toEqual(['main', 'research:call_0', 'research:call_0#2']);
+    expect(ofType(nodes, 'tool-call-end').map((node) => node.output)).toEqual(['report: first', 'report: second']);
+    let state = reduce(initialSessionState, { type: 'turn-start', prompt: 'research twice', time: 0 });
+    for (const node of nodes) state = reduce(state, node);
+    expect(state.problems).toEqual([]);
+  });
+});
