@@ -14,7 +14,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   ui: ['state', 'agent', 'models', 'tools', 'workspace', 'session', 'config'],
   state: ['agent'],
   session: ['agent', 'config', 'workspace'],
-  config: ['agent', 'workspace'],
+  config: ['agent', 'models', 'workspace'],
   agent: ['tools', 'models', 'workspace'],
   models: [],
   tools: ['workspace'],

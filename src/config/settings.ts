@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { z } from 'zod';
+import { REASONING_EFFORTS, type ReasoningEffort } from '../models/reasoning-effort';
 import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
 import { readOwnFile } from '../workspace/own-file';
 import { commandsTrustBytes, PROJECT_COMMANDS_DIR, readProjectCommands, type CommandFile } from './commands';
@@ -53,8 +54,6 @@ export interface Settings {
 }
 
 // The models' own list (config may not import models); the CLI hands this to createModel, whose type checks it.
-const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high'] as const;
-type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
 
 /** Where one resolved value came from, so the UI can say "model gpt-x from SHOAL_MODEL". */
 export type SettingSource = { kind: 'flag' } | { kind: 'env'; name: string } | { kind: 'file'; path: string } | { kind: 'default' };

@@ -15,11 +15,6 @@ export function mcpToolName(server: string, tool: string): string {
   return `${name.slice(0, MAX_NAME_LENGTH - hash.length - 1)}_${hash}`;
 }
 
-/** True when `name` has the shape of an MCP tool's name (for `--allow` and `allowedTools`). */
-export function isMcpToolName(name: string): boolean {
-  return /^mcp__[A-Za-z0-9_-]+$/.test(name) && name.length <= MAX_NAME_LENGTH;
-}
-
 function sanitise(part: string): string {
   return part.replace(/[^A-Za-z0-9_-]/g, '_') || '_';
 }
