@@ -54,6 +54,7 @@ export interface RunAgentOptions {
   takeQueuedMessages?: () => string[];
 }
 
+/** Model calls one run may make when the caller does not say. */
 export const DEFAULT_MAX_STEPS = 50;
 
 // Numbers runs within the process, so batch ids ("run 3, main, step 2") never repeat across turns.

@@ -111,14 +111,17 @@ export function endCall(options: Pick<RunCallOptions, 'call' | 'step' | 'emit'>,
   return outcome;
 }
 
+/** The outcome of a call stopped by an interrupt before it finished. */
 export function cancelledOutcome(): CallOutcome {
   return { status: 'cancelled', output: 'Cancelled: the user interrupted this call before it finished.', summary: 'cancelled' };
 }
 
+/** The outcome of a call that failed; `message` tells the model what went wrong. */
 export function errorOutcome(message: string): CallOutcome {
   return { status: 'error', output: message, summary: firstLine(message) };
 }
 
+/** The outcome of a call the user denied, with what they said to the model, if anything. */
 export function deniedOutcome(feedback: string | undefined): CallOutcome {
   const output = feedback
     ? `The user denied this call and said: ${feedback}`

@@ -54,6 +54,7 @@ export interface Startup {
 /** A start-up problem the user can fix; its message is shown as is. */
 export class StartupError extends Error {}
 
+/** The line every run on the offline demo model shows. */
 export const DEMO_NOTE = 'offline demo model: set OPENAI_API_KEY or --base-url to use a real model';
 
 /**

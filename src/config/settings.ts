@@ -13,7 +13,9 @@ import { projectTrust, type TrustStatus, type TrustSubject } from './trust';
 export { userConfigPath } from './paths';
 
 /** How shoal tells the user a turn ended or an approval waits: nothing, the terminal bell, a desktop notification, or what the terminal supports. */
+/** How a finished turn or a waiting approval is announced: not at all, the bell, or a desktop notification (OSC 9 or 777), or chosen by the terminal. */
 export const NOTIFY_MODES = ['off', 'bell', 'osc9', 'osc777', 'auto'] as const;
+/** One of NOTIFY_MODES. */
 export type NotifyMode = (typeof NOTIFY_MODES)[number];
 
 /** What shoal can be configured with; every field is optional and defaults are the caller's to apply. */

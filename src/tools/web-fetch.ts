@@ -20,6 +20,7 @@ export const WEB_FETCH_TIMEOUT_MS = 20_000;
 /** Most redirects followed in one fetch. */
 export const WEB_FETCH_MAX_REDIRECTS = 5;
 
+/** Input of the `web_fetch` tool. */
 export const webFetchInput = z.object({
   url: z.string().min(1).max(8192).describe('One absolute http:// or https:// URL.'),
   maxChars: z
@@ -29,6 +30,7 @@ export const webFetchInput = z.object({
     .optional()
     .describe(`Most characters of the page to return (default and most ${WEB_FETCH_MAX_CHARS}).`),
 });
+/** Input of the `web_fetch` tool. */
 export type WebFetchInput = z.infer<typeof webFetchInput>;
 
 /** What web_fetch is built with. */

@@ -5,6 +5,7 @@ import { useRef } from 'react';
 /** The user's answer: trust (apply and remember), distrust (ignore this run), quit (Ctrl+C). */
 export type TrustAnswer = 'trust' | 'distrust' | 'quit';
 
+/** What the trust prompt shows and where the answer goes. */
 export interface TrustPromptProps {
   /** The project file as the user knows it, e.g. ".shoal/config.json". */
   fileLabel: string;

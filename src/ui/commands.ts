@@ -42,6 +42,7 @@ export const COMMAND_HELP: readonly [string, string][] = [
   ['/exit', 'quit shoal'],
 ];
 
+/** Every key with its one-line help, for /help. */
 export const KEY_HELP: readonly [string, string][] = [
   ['Enter', 'send'],
   ['Ctrl+J, or \\ then Enter', 'new line'],
