@@ -4,8 +4,7 @@ import type { ApprovalPreview, ShoalTool, ToolResult } from './types';
 import type { WebAccess } from './web/access';
 import { bareHost, nonPublicReason, privateAddressError, resolveCheckedAddress, systemNetwork, type WebNetwork } from './web/address';
 import { decodeBody, kindOfMediaType, mediaType, sniffKind } from './web/decode';
-import { htmlToMarkdown } from './web/html-to-markdown';
-import { requestPinned } from './web/http';
+import type { PinnedResponse } from './web/http';
 import { isIP } from 'node:net';
 
 /** Most characters of markdown returned by default, and at most. */
@@ -151,6 +150,8 @@ async function followRedirects(options: WebFetchOptions & { input: WebFetchInput
   let url = options.requested;
   for (;;) {
     const address = await resolveCheckedAddress({ url, network, isPrivateAllowed: access.isPrivateAllowed, signal });
+    // Loaded on the first fetch: importing node:http builds its ESM facade, which loads undici (tens of ms before the first frame).
+    const { requestPinned } = await import('./web/http');
     const response = await requestPinned({ url, address, network, signal });
     const location = response.headers.location;
     if (!REDIRECT_STATUSES.has(response.status) || location === undefined) {
@@ -188,7 +189,7 @@ async function readPage(options: {
   url: URL;
   hops: string[];
   maxBodyBytes?: number;
-  response: Awaited<ReturnType<typeof requestPinned>>;
+  response: PinnedResponse;
 }): Promise<ToolResult> {
   const { response, url } = options;
   const contentType = firstHeader(response.headers['content-type']);
@@ -210,7 +211,8 @@ async function readPage(options: {
   const kind = declared ?? sniffKind(body.bytes);
   if (kind === 'binary') throw binaryError(url, type || 'untyped binary data', body.isCut ? Number.NaN : body.bytes.length);
   const text = decodeBody(body.bytes, { contentType, kind });
-  const page = kind === 'html' ? htmlToMarkdown(text, url.href) : { title: '', markdown: text, isArticle: false };
+  // linkedom, Readability and Turndown are a megabyte of code: loaded by the first HTML page, not at start-up.
+  const page = kind === 'html' ? (await import('./web/html-to-markdown')).htmlToMarkdown(text, url.href) : { title: '', markdown: text, isArticle: false };
 
   const notes: string[] = [];
   if (options.hops.length > 0) notes.push(`[Redirected from ${options.hops[0]} to ${url.href}]`);
