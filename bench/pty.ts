@@ -13,6 +13,8 @@ export interface PtyProcess {
   type: (text: string) => void;
   /** The resident memory of the program itself (not `script`), from /proc. */
   residentBytes: () => number;
+  /** Resolves once `script` (and so the program) has exited. */
+  waitForExit: (timeoutMs?: number) => Promise<void>;
   /** Kills the program and `script`. */
   kill: () => void;
 }
@@ -131,6 +133,15 @@ export function spawnInPty(
       if (!match) throw new Error(`No VmRSS for process ${pid}.`);
       return Number(match[1]) * 1024;
     },
+    waitForExit: (timeoutMs = 10_000) =>
+      new Promise((resolve, reject) => {
+        if (hasExited) return resolve();
+        const timer = setTimeout(() => reject(new Error(`The program did not exit within ${timeoutMs} ms.`)), timeoutMs);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
     kill,
   };
 }

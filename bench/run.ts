@@ -4,6 +4,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { measureBatch } from './batch';
 import { measureContext } from './context';
+import { measureHeadless } from './headless';
 import { onCleanup, runCleanups } from './cleanup';
 import { measureMcp } from './mcp';
 import { measureOverhead } from './overhead';
@@ -31,6 +32,7 @@ const MEASUREMENTS: Measurement[] = [
   { name: 'tui', run: measureTui, timeoutMs: 60_000 },
   { name: 'picker', run: measurePicker, timeoutMs: 60_000 },
   { name: 'startup', run: measureStartup, timeoutMs: 60_000 },
+  { name: 'headless', run: measureHeadless, timeoutMs: 60_000 },
   { name: 'mcp', run: measureMcp, timeoutMs: 90_000 },
 ];
 

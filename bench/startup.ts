@@ -9,7 +9,8 @@ import { spawnInPty, typeLine } from './pty';
 import type { Row } from './table';
 
 const CLI = path.resolve('dist/shoal.js');
-const RUNS = 7;
+// Eleven starts: on a shared 2-core machine a median of seven still flipped verdicts near the targets.
+const RUNS = 11;
 const SESSION_RUNS = 3;
 const RESPONSES = 50;
 const CALLS_PER_RESPONSE = 10;
@@ -41,6 +42,22 @@ export async function startOnce(cwd: string, home: string): Promise<{ firstFrame
     const greetingMs = await pty.waitFor(new RegExp(`shoal ${packageJson.version.replace(/\./g, '\\.')}`));
     await sleep(SETTLE_MS);
     return { firstFrameMs, greetingMs, idleBytes: pty.residentBytes() };
+  } finally {
+    pty.kill();
+  }
+}
+
+/**
+ * Starts the TUI and quits it with Ctrl+D, as a user ends a session: the
+ * normal exit saves Node's compile cache, so the measured starts are a user's
+ * second start, not the first after an install.
+ */
+async function startAndQuit(cwd: string, home: string): Promise<void> {
+  const pty = spawnInPty([process.execPath, CLI, '--cwd', cwd], { cwd, env: homeEnv(home) });
+  try {
+    await pty.waitFor(new RegExp(`shoal ${packageJson.version.replace(/\./g, '\\.')}`));
+    pty.type('\x04');
+    await pty.waitForExit();
   } finally {
     pty.kill();
   }
@@ -115,7 +132,7 @@ export async function measureStartup(): Promise<Row[]> {
     const versions: number[] = [];
     const bareExits: number[] = [];
     await timeExit([CLI, '--version']);
-    await startOnce(cwd, home);
+    await startAndQuit(cwd, home);
     for (let run = 0; run < RUNS; run++) {
       bare.push(await bareNodeOnce(cwd));
       starts.push(await startOnce(cwd, home));
@@ -127,6 +144,7 @@ export async function measureStartup(): Promise<Row[]> {
 
     const firstFrame = median(starts.map((start) => start.firstFrameMs));
     const version = median(versions);
+    const bareExit = median(bareExits);
     const idle = median(starts.map((start) => start.idleBytes));
     const afterSession = median(sessions.map((session) => session.bytes));
     return [
@@ -134,29 +152,29 @@ export async function measureStartup(): Promise<Row[]> {
         group: 'startup',
         figure: 'start-up: spawn → first frame (pty, demo model)',
         value: `${formatMs(firstFrame)} (greeting ${formatMs(median(starts.map((start) => start.greetingMs)))}; bare node ${formatMs(median(bare))})`,
-        target: '< 400 ms',
-        isMet: firstFrame < 400,
+        target: '< 250 ms',
+        isMet: firstFrame < 250,
       },
       {
         group: 'startup',
         figure: 'shoal --version',
-        value: `${formatMs(version)} (bare node -e '' ${formatMs(median(bareExits))})`,
-        target: '< 150 ms',
-        isMet: version < 150,
+        value: `${formatMs(version)} (bare node -e '' ${formatMs(bareExit)})`,
+        target: `≤ bare node + 15 ms (${formatMs(bareExit + 15)})`,
+        isMet: version <= bareExit + 15,
       },
       {
         group: 'startup',
         figure: `memory: RSS idle, ${SETTLE_MS / 1000} s after start`,
         value: formatMegabytes(idle),
-        target: '< 150 MB',
-        isMet: idle < 150 * 1024 * 1024,
+        target: '< 120 MB',
+        isMet: idle < 120 * 1024 * 1024,
       },
       {
         group: 'startup',
         figure: `memory: RSS after a ${RESPONSES * CALLS_PER_RESPONSE}-call session (TUI, loopback)`,
         value: `${formatMegabytes(afterSession)} (session ${median(sessions.map((session) => session.seconds)).toFixed(1)} s)`,
-        target: '< 250 MB',
-        isMet: afterSession < 250 * 1024 * 1024,
+        target: '< 200 MB',
+        isMet: afterSession < 200 * 1024 * 1024,
       },
     ];
   });

@@ -2,10 +2,27 @@
 // resolving hundreds of modules (the first frame has to land under 400 ms).
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+// Yoga (Ink's layout engine) carries its wasm as a base64 data: URL and loads it with fetch() when
+// fetch exists, which in Node loads all of undici before the first frame (~25 ms). Without fetch it
+// decodes the base64 itself; this makes it take that path. The build fails if Yoga's code changes shape.
+const YOGA_FETCH_TEST = '"function"!=typeof fetch';
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(build) {
+    build.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const count = source.split(YOGA_FETCH_TEST).length - 1;
+      if (count !== 2) throw new Error(`yoga-without-fetch: expected 2 fetch tests in ${args.path}, found ${count}; update the plugin.`);
+      return { contents: source.replaceAll(YOGA_FETCH_TEST, 'true'), loader: 'js' };
+    });
+  },
+};
 
 /** The esbuild options every shoal bundle shares (the CLI's, the benchmark's). */
 export function bundleOptions({ entryPoints, outdir, quiet = false, shebang = false }) {
@@ -28,6 +45,7 @@ export function bundleOptions({ entryPoints, outdir, quiet = false, shebang = fa
     // React and Ink in production mode.
     define: { 'process.env.NODE_ENV': '"production"' },
     external: ['react-devtools-core'],
+    plugins: [yogaWithoutFetch],
     banner: {
       // Bundled CommonJS dependencies call require(); give them one.
       js: `${shebang ? '#!/usr/bin/env node\n' : ''}import { createRequire as __shoalCreateRequire } from 'node:module';\nconst require = __shoalCreateRequire(import.meta.url);`,
@@ -35,12 +53,12 @@ export function bundleOptions({ entryPoints, outdir, quiet = false, shebang = fa
   };
 }
 
-/** Builds `src/cli/main.ts` into `outdir` (default dist/), entry `shoal.js`. */
+/** Builds `src/cli/entry.ts` (which loads `src/cli/main.ts`) into `outdir` (default dist/), entry `shoal.js`. */
 export async function buildCli({ outdir = path.join(root, 'dist'), quiet = false } = {}) {
   const started = performance.now();
   // Chunk names carry content hashes: clear old ones so dist/ holds one build.
   rmSync(outdir, { recursive: true, force: true });
-  await build(bundleOptions({ entryPoints: { shoal: 'src/cli/main.ts' }, outdir, quiet, shebang: true }));
+  await build(bundleOptions({ entryPoints: { shoal: 'src/cli/entry.ts' }, outdir, quiet, shebang: true }));
   if (!quiet) console.log(`built ${path.relative(root, outdir) || '.'}/shoal.js in ${Math.round(performance.now() - started)} ms`);
 }
 

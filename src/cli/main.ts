@@ -161,7 +161,8 @@ async function main(flags: CliFlags): Promise<number> {
     import('../tools/web/access'),
   ]);
   // Said once at start: where there is no sandbox, commands run as the user, with the user's access.
-  const sandboxNote = await sandboxStatus().then((status) => (status.isAvailable ? undefined : status.note));
+  // Probing runs bwrap (tens of ms), so the TUI asks after its first frame and headless alongside its other probes.
+  const sandboxNote = () => sandboxStatus().then((status) => (status.isAvailable ? undefined : status.note));
   const setup = {
     cwd,
     model: mainModel.model,
@@ -193,6 +194,7 @@ async function main(flags: CliFlags): Promise<number> {
   const { probeLocalServer } = await import('../models/local-server');
   // Offered, never picked on its own: only when nothing is configured.
   const probe = async () => (startup.isDemo ? probeLocalServer() : undefined);
+  const lateNotes = async () => (await Promise.all([sandboxNote(), probe()])).filter(Boolean).join('\n') || undefined;
 
   if (isInteractive) {
     const { runTui } = await import('../ui/run-tui');
@@ -204,8 +206,8 @@ async function main(flags: CliFlags): Promise<number> {
       allowedTools: settings.allowedTools,
       maxSteps: settings.maxSteps,
       version: packageJson.version,
-      notes: [...new Set([startup.modelLine, ...trustNotes, ...startup.notes, ...session.notes, ...(sandboxNote ? [sandboxNote] : [])])],
-      lateNote: probe,
+      notes: [...new Set([startup.modelLine, ...trustNotes, ...startup.notes, ...session.notes])],
+      lateNote: lateNotes,
       resumed: session.resumed,
       createRecorder: session.createRecorder,
       describeSessions: session.describeSessions,
@@ -224,8 +226,13 @@ async function main(flags: CliFlags): Promise<number> {
     import('../agent/approval'),
     import('../agent/context/budget'),
   ]);
-  const [localServer] = await Promise.all([probe(), startup.probeContextWindow(mainModel.modelId), startup.probeContextWindow(researchModelId)]);
-  for (const note of [...trustNotes, ...startup.notes, ...session.notes, sandboxNote, localServer]) if (note) process.stderr.write(`shoal: ${note}\n`);
+  const [localServer, sandbox] = await Promise.all([
+    probe(),
+    sandboxNote(),
+    startup.probeContextWindow(mainModel.modelId),
+    startup.probeContextWindow(researchModelId),
+  ]);
+  for (const note of [...trustNotes, ...startup.notes, ...session.notes, sandbox, localServer]) if (note) process.stderr.write(`shoal: ${note}\n`);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort(new Error('Interrupted')));
   const code = await runHeadless({
@@ -250,7 +257,15 @@ async function main(flags: CliFlags): Promise<number> {
   });
   // Stdio servers are child processes: stop them, or they would keep shoal alive.
   await mcp?.close();
-  return code;
+  // The session file is written and synced entry by entry, so once the output is flushed nothing is left to do:
+  // exit now rather than wait for idle keep-alive sockets, the stale temp-file walk and the heap's teardown.
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
+}
+
+/** Resolves once everything written to `stream` so far has been handed to the system (pipes are asynchronous on macOS). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
 }
 
 function resolveWorkspace(dir: string): string | undefined {

@@ -132,12 +132,20 @@ export async function resolveStartup(flags: StartupFlags, config: ResolvedConfig
     notes.push(`recording model responses to ${record}`);
   }
   const probed = new Map<string, ContextWindow>();
+  // One probe per model, however many ask at once: headless asks for the main and research model, often the same one.
+  const probing = new Map<string, Promise<void>>();
   const contextWindowOf = (modelId: string): ContextWindow =>
     modelId === DEMO_MODEL_ID ? DEMO_WINDOW : chooseContextWindow({ modelId, setting: settings.contextWindow, probed: probed.get(modelId) });
   const probeWindow = async (modelId: string) => {
-    if (!settings.baseUrl || settings.contextWindow || flags.replay || probed.has(modelId)) return;
-    const found = await probeContextWindow({ baseUrl: settings.baseUrl, modelId, apiKey: settings.apiKey });
-    if (found) probed.set(modelId, found);
+    const baseUrl = settings.baseUrl;
+    if (!baseUrl || settings.contextWindow || flags.replay || probed.has(modelId)) return;
+    const running =
+      probing.get(modelId) ??
+      probeContextWindow({ baseUrl, modelId, apiKey: settings.apiKey }).then((found) => {
+        if (found) probed.set(modelId, found);
+      });
+    probing.set(modelId, running);
+    await running;
   };
   return {
     settings: resolved,

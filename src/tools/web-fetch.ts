@@ -5,7 +5,7 @@ import type { WebAccess } from './web/access';
 import { bareHost, nonPublicReason, privateAddressError, resolveCheckedAddress, systemNetwork, type WebNetwork } from './web/address';
 import { decodeBody, kindOfMediaType, mediaType, sniffKind } from './web/decode';
 import { convertHtml } from './web/convert';
-import { requestPinned } from './web/http';
+import type { PinnedResponse } from './web/http';
 import { isIP } from 'node:net';
 
 
@@ -156,6 +156,8 @@ async function followRedirects(options: WebFetchOptions & { input: WebFetchInput
   let url = options.requested;
   for (;;) {
     const address = await resolveCheckedAddress({ url, network, isPrivateAllowed: access.isPrivateAllowed, signal });
+    // Loaded on the first fetch: importing node:http builds its ESM facade, which loads undici (tens of ms before the first frame).
+    const { requestPinned } = await import('./web/http');
     const response = await requestPinned({ url, address, network, signal });
     const location = response.headers.location;
     if (!REDIRECT_STATUSES.has(response.status) || location === undefined) {
@@ -194,7 +196,7 @@ async function readPage(options: {
   url: URL;
   hops: string[];
   maxBodyBytes?: number;
-  response: Awaited<ReturnType<typeof requestPinned>>;
+  response: PinnedResponse;
 }): Promise<ToolResult> {
   const { response, url } = options;
   const contentType = firstHeader(response.headers['content-type']);

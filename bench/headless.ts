@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { formatMs, median, withTempDir } from './measure';
+import { startLoopbackServer, type Reply } from './openai-server';
+import { homeEnv } from './startup';
+import type { Row } from './table';
+
+const CLI = path.resolve('dist/shoal.js');
+const RUNS = 15;
+const READS = 4;
+const ANSWER = 'All four files hold constants; nothing stands out.';
+
+/** One headless run's times: spawn → exit, and the last byte on stdout (the answer's end) → exit. */
+interface HeadlessRun {
+  totalMs: number;
+  tailMs: number;
+}
+
+/** The n-th reply of a two-step run: four reads, then the answer (the server numbers requests across runs). */
+function twoStepReply(index: number): Reply {
+  if (index % 2 === 1) return { text: ANSWER };
+  return {
+    text: 'Reading the files.',
+    toolCalls: Array.from({ length: READS }, (_, call) => ({
+      id: `call-${index}-${call}`,
+      name: 'read_file',
+      arguments: JSON.stringify({ path: `src/file-${call}.ts` }),
+    })),
+  };
+}
+
+/** The environment of a user with no key, no config and no CI: only what the flags say. */
+function cleanEnv(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(OPENAI_|SHOAL_|NODE_OPTIONS$)/.test(key)) env[key] = value;
+  }
+  return { ...env, ...homeEnv(home) };
+}
+
+/** Runs `shoal -p` once against `baseUrl`, timing it from spawn to exit and from its last stdout byte to exit. */
+async function runOnce(options: { cwd: string; home: string; baseUrl: string }): Promise<HeadlessRun> {
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [CLI, '-p', 'read the four files in src', '--cwd', options.cwd, '--base-url', options.baseUrl, '--model', 'bench-model'],
+    { cwd: options.cwd, env: cleanEnv(options.home), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  let lastByteAt = Number.NaN;
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    stdout += chunk;
+    lastByteAt = performance.now();
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (exitCode) => resolve(exitCode));
+  });
+  const exitedAt = performance.now();
+  if (code !== 0 || !stdout.includes(ANSWER) || (stderr.match(/✓ read_file/g) ?? []).length !== READS) {
+    throw new Error(`The headless run did not read ${READS} files and answer (exit ${code}): ${stdout.slice(-300)} ${stderr.slice(-600)}`);
+  }
+  return { totalMs: exitedAt - started, tailMs: exitedAt - lastByteAt };
+}
+
+/** The session files the runs saved must each end with the answer: a fast exit may not cut them short. */
+function checkSessionsComplete(home: string, runs: number): void {
+  const dir = path.join(home, 'state', 'sessions');
+  const files = existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.jsonl')) : [];
+  if (files.length !== runs) throw new Error(`Expected ${runs} saved sessions, found ${files.length} in ${dir}.`);
+  for (const file of files) {
+    const text = readFileSync(path.join(dir, file), 'utf8');
+    if (!text.endsWith('\n') || !text.includes(ANSWER)) throw new Error(`Session ${file} does not end with the answer: ${text.slice(-300)}`);
+  }
+}
+
+/**
+ * Headless `shoal -p` against an instant loopback server: a two-step run (one
+ * turn of four reads, then the answer) from spawn to exit, and how long the
+ * process lives after the answer's last byte.
+ */
+export async function measureHeadless(): Promise<Row[]> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build (npm run bench builds it first).`);
+  return withTempDir('headless', async (dir) => {
+    const cwd = path.join(dir, 'workspace');
+    const home = path.join(dir, 'home');
+    await mkdir(path.join(cwd, 'src'), { recursive: true });
+    for (let file = 0; file < READS; file++) await writeFile(path.join(cwd, 'src', `file-${file}.ts`), `export const value = ${file};\n`);
+    const server = await startLoopbackServer(twoStepReply);
+    try {
+      // The first run fills Node's compile cache, as any earlier start on a user's machine has.
+      await runOnce({ cwd, home, baseUrl: server.baseUrl });
+      const runs: HeadlessRun[] = [];
+      for (let run = 0; run < RUNS; run++) runs.push(await runOnce({ cwd, home, baseUrl: server.baseUrl }));
+      checkSessionsComplete(home, RUNS + 1);
+      const total = median(runs.map((run) => run.totalMs));
+      const tail = median(runs.map((run) => run.tailMs));
+      return [
+        {
+          group: 'headless',
+          figure: `headless: two-step run, spawn → exit (-p, ${READS} reads, loopback)`,
+          value: `${formatMs(total)} (median of ${RUNS})`,
+          target: '< 250 ms',
+          isMet: total < 250,
+        },
+        {
+          group: 'headless',
+          figure: 'headless: last answer byte → process exit',
+          value: `${formatMs(tail)} (median of ${RUNS}; sessions complete)`,
+          target: '< 30 ms',
+          isMet: tail < 30,
+        },
+      ];
+    } finally {
+      await server.close();
+    }
+  });
+}
