@@ -24,6 +24,25 @@ const yogaWithoutFetch = {
   },
 };
 
+// cli-highlight (under marked-terminal) requires all of highlight.js: 191 grammars, megabytes resident
+// once the markdown renderer loads. Code blocks are in a few dozen languages; the rest show plain.
+const highlightSubset = {
+  name: 'highlight-subset',
+  setup(build) {
+    build.onResolve({ filter: /^highlight\.js$/ }, () => ({ path: path.join(root, 'src', 'ui', 'highlight-languages.cjs') }));
+  },
+};
+
+// marked-terminal imports node-emoji (320 KB of emoji tables) even with emoji: false, as shoal sets it;
+// only emoji.get is called, and only when emoji are on.
+const noEmoji = {
+  name: 'no-emoji',
+  setup(build) {
+    build.onResolve({ filter: /^node-emoji$/ }, () => ({ path: 'node-emoji', namespace: 'no-emoji' }));
+    build.onLoad({ filter: /.*/, namespace: 'no-emoji' }, () => ({ contents: 'export function get() { return undefined; }', loader: 'js' }));
+  },
+};
+
 /** The esbuild options every shoal bundle shares (the CLI's, the benchmark's). */
 export function bundleOptions({ entryPoints, outdir, quiet = false, shebang = false }) {
   return {
@@ -45,7 +64,7 @@ export function bundleOptions({ entryPoints, outdir, quiet = false, shebang = fa
     // React and Ink in production mode.
     define: { 'process.env.NODE_ENV': '"production"' },
     external: ['react-devtools-core'],
-    plugins: [yogaWithoutFetch],
+    plugins: [yogaWithoutFetch, highlightSubset, noEmoji],
     banner: {
       // Bundled CommonJS dependencies call require(); give them one.
       js: `${shebang ? '#!/usr/bin/env node\n' : ''}import { createRequire as __shoalCreateRequire } from 'node:module';\nconst require = __shoalCreateRequire(import.meta.url);`,
