@@ -97,6 +97,7 @@ export function createMcpManager(options: {
     const stderr = lastLine(connection.stderrTail);
     connection.state = { status: 'failed', reason: stderr && !reason.includes(stderr) ? `${reason} (stderr: ${stderr})` : reason };
     void connection.client?.close().catch(() => {});
+    if (connection.pid) safeKill(connection.pid);
     publish({ type: 'failed', server: connection.name, reason: connection.state.reason });
   };
 
@@ -105,14 +106,17 @@ export function createMcpManager(options: {
     const client = new Client({ name: 'shoal', version: options.version ?? '0.0.0' });
     connection.client = client;
     const timeout = AbortSignal.timeout(startTimeoutMs);
+    let transport: Transport | undefined;
     try {
-      const transport = createTransport(connection, options.cwd);
+      transport = createTransport(connection, options.cwd);
       client.onclose = () => fail(connection, connection.state.status === 'starting' ? 'the connection closed while starting' : 'the server stopped');
       client.onerror = () => {}; // a bad message is not fatal; a closed connection arrives through onclose
       await client.connect(transport, { timeout: startTimeoutMs, signal: timeout });
       if (transport instanceof StdioClientTransport) connection.pid = transport.pid ?? undefined;
       infos = await listAllTools(client, { timeout: startTimeoutMs, signal: timeout });
     } catch (error) {
+      // A server that never answered is still running: known by its pid, it is stopped with the failure.
+      if (transport instanceof StdioClientTransport) connection.pid ??= transport.pid ?? undefined;
       const reason = timeout.aborted ? `did not start within ${seconds(startTimeoutMs)}` : describeError(error);
       return fail(connection, reason);
     }

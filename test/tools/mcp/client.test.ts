@@ -84,9 +84,15 @@ describe('MCP servers', () => {
 
   it('fails a server that does not answer within the start timeout, without hanging', async () => {
     // A process that never speaks MCP: `node -e` waiting forever.
-    const manager = await started({ mute: { command: process.execPath, args: ['-e', 'setInterval(() => {}, 1000)'] } }, { startTimeoutMs: 500 });
+    const marker = `mute-${process.pid}-${Date.now()}`;
+    const manager = await started({ mute: { command: process.execPath, args: ['-e', `setInterval(() => {}, 1000) // ${marker}`] } }, { startTimeoutMs: 500 });
     const state = manager.servers()[0]!.state;
     expect(state.status === 'failed' && state.reason).toMatch(/did not start within/);
+    // The server that never answered is stopped with its failure, not left running for good.
+    const { execFileSync } = await import('node:child_process');
+    const isRunning = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes(marker);
+    for (const deadline = Date.now() + 3000; isRunning() && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(isRunning()).toBe(false);
   });
 
   it('makes names the providers accept, whatever the server calls things', () => {
