@@ -226,9 +226,11 @@ async function main(flags: CliFlags): Promise<number> {
     import('../agent/approval'),
     import('../agent/context/budget'),
   ]);
+  // Headless, a command can run only where the mode or --allow lets it: only then does the sandbox matter here.
+  const canRunCommands = settings.approvalMode !== 'ask' || settings.allowedTools.includes('bash');
   const [localServer, sandbox] = await Promise.all([
     probe(),
-    sandboxNote(),
+    canRunCommands ? sandboxNote() : undefined,
     startup.probeContextWindow(mainModel.modelId),
     startup.probeContextWindow(researchModelId),
   ]);

@@ -53,7 +53,7 @@ export function createSessionWriter(options: SessionWriterOptions & { cwd: strin
       time: createdAt.toISOString(),
     };
     try {
-      createDurably(path, `${JSON.stringify(header)}\n`);
+      create(path, `${JSON.stringify(header)}\n`);
       // A fresh id: nobody else can hold its lock, but a --continue elsewhere must see it taken.
       const lock = acquireSessionLock(sessionLockPath(options.dir, id)!);
       return makeWriter({ id, path, now, onError: options.onError, release: lock.isAcquired ? lock.release : () => {} });
@@ -75,7 +75,7 @@ export function openSessionWriter(options: SessionWriterOptions & { id: string }
   const lock = acquireSessionLock(sessionLockPath(options.dir, options.id)!);
   if (!lock.isAcquired) throw sessionInUseError(options.id, lock.pid);
   // Appending a newline never changes a complete line; it only closes a cut one.
-  if (!endsWithNewline(path)) appendDurably(path, '\n');
+  if (!endsWithNewline(path)) append(path, '\n', { isSynced: true });
   return makeWriter({ id: options.id, path, now: options.now ?? (() => new Date()), onError: options.onError, release: lock.release });
 }
 
@@ -97,7 +97,8 @@ function makeWriter({ id, path, now, onError, release }: WriterParts): SessionWr
       const { type, ...fields } = event;
       const line = `${JSON.stringify({ type, ...fields, time: now().toISOString() })}\n`;
       try {
-        appendDurably(path, line);
+        // What reaches the kernel survives a killed shoal; a turn's end is also synced, against a power cut.
+        append(path, line, { isSynced: type === 'turn-end' });
       } catch (error) {
         if (!onError) throw error;
         onError(error instanceof Error ? error : new Error(String(error)));
@@ -106,23 +107,26 @@ function makeWriter({ id, path, now, onError, release }: WriterParts): SessionWr
   };
 }
 
-/** Appends `text` and syncs it; opening per entry costs little next to a model step and leaves no descriptor to leak. */
-function appendDurably(path: string, text: string): void {
-  writeAndSync(openSync(path, 'a', 0o600), text);
+/**
+ * Appends `text`, synced to disk when `isSynced`; opening per entry costs
+ * little next to a model step and leaves no descriptor to leak.
+ */
+function append(path: string, text: string, options: { isSynced: boolean }): void {
+  write(openSync(path, 'a', 0o600), text, options);
 }
 
 /** Creates `path` with `text`, failing with EEXIST if it already exists, so two shoals never share a file. */
-function createDurably(path: string, text: string): void {
-  writeAndSync(openSync(path, 'wx', 0o600), text);
+function create(path: string, text: string): void {
+  write(openSync(path, 'wx', 0o600), text, { isSynced: false });
 }
 
-function writeAndSync(fd: number, text: string): void {
+function write(fd: number, text: string, options: { isSynced: boolean }): void {
   try {
     const bytes = Buffer.from(text, 'utf8');
     let offset = 0;
     while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
-    // A killed process keeps what reached the kernel; the sync also survives a power cut.
-    fdatasyncSync(fd);
+    // A killed process keeps what reached the kernel; a sync (milliseconds a time) is for a power cut.
+    if (options.isSynced) fdatasyncSync(fd);
   } finally {
     closeSync(fd);
   }
