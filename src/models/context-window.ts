@@ -79,9 +79,11 @@ export function chooseContextWindow(options: { modelId: string; setting?: number
 }
 
 /**
- * Asks an OpenAI-compatible server how large the model's window is, trying
- * each server's own way at once: vLLM's and OpenRouter's model list, LM
- * Studio's, llama.cpp's `/props`, Ollama's `/api/ps` and `/api/show`.
+ * Asks an OpenAI-compatible server how large the model's window is: its
+ * model list (vLLM's `max_model_len`, OpenRouter's `context_length`), and
+ * when the list says who serves it, that server's own way (llama.cpp's
+ * `/props`, Ollama's `/api/ps` and `/api/show`, LM Studio's `/api/v0`). A
+ * server without a model list is not asked further.
  * Contract: never rejects; undefined when no server answered in time.
  */
 export async function probeContextWindow(options: {
@@ -106,20 +108,22 @@ export async function probeContextWindow(options: {
     if (typeof tokens !== 'number' || !Number.isFinite(tokens) || tokens < 256) throw new Error('no window');
     return { tokens: Math.floor(tokens), source, isKnown: true };
   };
-  const attempts: Promise<ContextWindow>[] = [
-    getJson(`${base}/models`).then((body) => {
-      const model = (body?.data ?? []).find((entry: any) => entry?.id === id);
-      if (typeof model?.max_model_len === 'number') return found(model.max_model_len, 'vLLM max_model_len');
-      return found(model?.context_length ?? model?.top_provider?.context_length, 'the server’s model list');
-    }),
-    getJson(`${origin}/api/v0/models/${encodeURIComponent(id)}`).then((body) =>
-      found(body?.loaded_context_length ?? body?.max_context_length, 'LM Studio'),
-    ),
-    getJson(`${origin}/props`).then((body) => found(body?.default_generation_settings?.n_ctx ?? body?.n_ctx, 'llama.cpp n_ctx')),
-    ollamaWindow(getJson, origin, id).then((tokens) => found(tokens, 'Ollama')),
-  ];
+  const lmStudio = () =>
+    getJson(`${origin}/api/v0/models/${encodeURIComponent(id)}`).then((body) => found(body?.loaded_context_length ?? body?.max_context_length, 'LM Studio'));
+  const llamaCpp = () => getJson(`${origin}/props`).then((body) => found(body?.default_generation_settings?.n_ctx ?? body?.n_ctx, 'llama.cpp n_ctx'));
+  const ollama = () => ollamaWindow(getJson, origin, id).then((tokens) => found(tokens, 'Ollama'));
   try {
-    return await Promise.any(attempts);
+    // Every one of these servers lists its models; the list says the window (vLLM, OpenRouter) or who is serving.
+    const list = await getJson(`${base}/models`);
+    const model = (list?.data ?? []).find((entry: any) => entry?.id === id);
+    if (typeof model?.max_model_len === 'number') return found(model.max_model_len, 'vLLM max_model_len');
+    const listed = model?.context_length ?? model?.top_provider?.context_length;
+    if (typeof listed === 'number') return found(listed, 'the server’s model list');
+    const owner = String(model?.owned_by ?? list?.data?.[0]?.owned_by ?? '');
+    if (owner === 'llamacpp') return await llamaCpp();
+    if (owner === 'library' || owner === 'ollama') return await ollama();
+    if (owner === 'organization_owner') return await lmStudio();
+    return await Promise.any([lmStudio(), llamaCpp(), ollama()]);
   } catch {
     return undefined;
   }

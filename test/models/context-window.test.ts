@@ -50,7 +50,7 @@ describe("asking each server for the window (their own formats)", () => {
 
   it("llama.cpp: n_ctx in /props", async () => {
     const origin = await serve({
-      'GET /v1/models': { object: 'list', data: [{ id: 'model.gguf', object: 'model', meta: { n_ctx_train: 131072 } }] },
+      'GET /v1/models': { object: 'list', data: [{ id: 'model.gguf', object: 'model', owned_by: 'llamacpp', meta: { n_ctx_train: 131072 } }] },
       'GET /props': { default_generation_settings: { n_ctx: 8192 }, total_slots: 1 },
     });
     expect(await probeContextWindow({ baseUrl: `${origin}/v1`, modelId: 'model.gguf' })).toMatchObject({ tokens: 8192 });
@@ -58,11 +58,13 @@ describe("asking each server for the window (their own formats)", () => {
 
   it('Ollama: the loaded context length from /api/ps, else num_ctx, else its 4096 default', async () => {
     const show = { parameters: 'stop "<|im_end|>"', model_info: { 'qwen3.context_length': 40960 } };
-    const loaded = await serve({ 'POST /api/show': show, 'GET /api/ps': { models: [{ name: 'qwen3:8b', model: 'qwen3:8b', context_length: 16384 }] } });
+    // Ollama's OpenAI-compatible model list names no window, and "library" as the owner.
+    const list = { 'GET /v1/models': { object: 'list', data: [{ id: 'qwen3:8b', object: 'model', created: 1, owned_by: 'library' }] } };
+    const loaded = await serve({ ...list, 'POST /api/show': show, 'GET /api/ps': { models: [{ name: 'qwen3:8b', model: 'qwen3:8b', context_length: 16384 }] } });
     expect(await probeContextWindow({ baseUrl: `${loaded}/v1`, modelId: 'qwen3:8b' })).toMatchObject({ tokens: 16384, source: 'Ollama' });
-    const configured = await serve({ 'POST /api/show': { ...show, parameters: 'num_ctx 12288\nstop "x"' }, 'GET /api/ps': { models: [] } });
+    const configured = await serve({ ...list, 'POST /api/show': { ...show, parameters: 'num_ctx 12288\nstop "x"' }, 'GET /api/ps': { models: [] } });
     expect((await probeContextWindow({ baseUrl: `${configured}/v1`, modelId: 'qwen3:8b' }))?.tokens).toBe(12288);
-    const fresh = await serve({ 'POST /api/show': show, 'GET /api/ps': { models: [] } });
+    const fresh = await serve({ ...list, 'POST /api/show': show, 'GET /api/ps': { models: [] } });
     expect((await probeContextWindow({ baseUrl: `${fresh}/v1`, modelId: 'qwen3:8b' }))?.tokens).toBe(4096);
   });
 
@@ -77,6 +79,11 @@ describe("asking each server for the window (their own formats)", () => {
       'GET /api/v0/models/qwen2.5-7b-instruct': { id: 'qwen2.5-7b-instruct', state: 'loaded', max_context_length: 32768, loaded_context_length: 4096 },
     });
     expect((await probeContextWindow({ baseUrl: `${origin}/v1`, modelId: 'qwen2.5-7b-instruct' }))?.tokens).toBe(4096);
+  });
+
+  it('asks a server that names no owner every other way at once', async () => {
+    const origin = await serve({ 'GET /v1/models': { data: [{ id: 'm' }] }, 'GET /props': { default_generation_settings: { n_ctx: 6144 } } });
+    expect((await probeContextWindow({ baseUrl: `${origin}/v1`, modelId: 'm' }))?.tokens).toBe(6144);
   });
 
   it('says nothing, quickly, when no server answers', async () => {
