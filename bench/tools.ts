@@ -7,7 +7,8 @@ import { buildRipgrepArgs } from '../src/tools/grep/ripgrep';
 import type { ShoalTool, ToolExecuteContext } from '../src/tools/types';
 import { formatMs, formatRatio, median, withTempDir } from './measure';
 import type { Row } from './table';
-import { generateTree, PLANTED_PATTERN } from './tree';
+import { measureSearchTurn } from './search-turn';
+import { generateTree, type GeneratedTree, PLANTED_PATTERN } from './tree';
 
 const run = promisify(execFile);
 
@@ -63,6 +64,14 @@ export async function measureTools(): Promise<Row[]> {
 async function measureOnTree(rg: string | undefined): Promise<Row[]> {
   return withTempDir('tree', async (cwd) => {
     const tree = await generateTree(cwd, { files: FILES, totalBytes: TOTAL_BYTES });
+    const singles = await measureSingleSearches(cwd, tree, rg);
+    return [...singles, ...(await measureSearchTurn(cwd, rg !== undefined))];
+  });
+}
+
+/** One search at a time: each backend, the walk and glob against one rg process. */
+async function measureSingleSearches(cwd: string, tree: GeneratedTree, rg: string | undefined): Promise<Row[]> {
+  {
     const grepInput = { pattern: PLANTED_PATTERN, maxResults: 2000 };
     // Case-insensitive: no literal to rule files out by their bytes, so every file is decoded and run through the regex.
     const caselessInput = { ...grepInput, ignoreCase: true };
@@ -173,5 +182,5 @@ async function measureOnTree(rg: string | undefined): Promise<Row[]> {
         target: '(report)',
       },
     ];
-  });
+  }
 }
