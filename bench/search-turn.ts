@@ -4,7 +4,7 @@ import { createGrepTool, type GrepInput } from '../src/tools/grep';
 import { createRegistry } from '../src/tools/registry';
 import { ofType } from '../test/helpers/collect';
 import { createScriptedModel, type ScriptedStep } from '../test/helpers/scripted-model';
-import { formatMs, formatRatio, median, now, runLoop } from './measure';
+import { formatMs, formatRatio, median, medianRatio, now, runLoop } from './measure';
 import type { Row } from './table';
 import { PLANTED_PATTERN } from './tree';
 
@@ -25,7 +25,7 @@ export const TURN_SEARCHES: GrepInput[] = [
   { pattern: 'registry\\.on\\(', include: '*.tsx' },
 ];
 
-const RUNS = 9;
+const RUNS = 11;
 const RG_TARGET = 1.1;
 const BUILTIN_TARGET = 2;
 
@@ -82,20 +82,27 @@ export async function measureSearchTurn(cwd: string, hasRipgrep: boolean): Promi
   const times = { rg: [] as number[], auto: [] as number[], builtin: [] as number[] };
   let summaries: string[] = [];
   for (let round = -1; round < RUNS; round++) {
-    const builtin = await timeTurn(cwd, 'builtin');
-    summaries = builtin.summaries;
-    if (round >= 0) times.builtin.push(builtin.ms);
-    if (!hasRipgrep) continue;
-    const rg = await timeFourRipgreps(cwd);
-    const auto = await timeTurn(cwd, 'auto');
-    if (round >= 0) {
-      times.rg.push(rg);
-      times.auto.push(auto.ms);
+    const measured: Partial<Record<keyof typeof times, number>> = {};
+    const contenders: (keyof typeof times)[] = hasRipgrep ? ['rg', 'auto', 'builtin'] : ['builtin'];
+    // The order flips every round and auto stays next to rg, so neither side always runs after the other.
+    if (round % 2 !== 0) contenders.reverse();
+    for (const contender of contenders) {
+      if (contender === 'rg') {
+        measured.rg = await timeFourRipgreps(cwd);
+        continue;
+      }
+      const turn = await timeTurn(cwd, contender);
+      measured[contender] = turn.ms;
+      if (contender === 'builtin') summaries = turn.summaries;
     }
+    if (round < 0) continue;
+    for (const contender of contenders) times[contender].push(measured[contender]!);
   }
   const rg = median(times.rg);
   const auto = median(times.auto);
   const builtin = median(times.builtin);
+  const autoRatio = medianRatio(times.auto, times.rg);
+  const builtinRatio = medianRatio(times.builtin, times.rg);
   const found = summaries.join('; ');
   if (!hasRipgrep) {
     return [
@@ -107,16 +114,16 @@ export async function measureSearchTurn(cwd: string, hasRipgrep: boolean): Promi
     {
       group: 'tools',
       figure: 'turn of 4 searches through the loop, rg on PATH',
-      value: `${formatMs(auto)} = ${formatRatio(auto / rg)} 4 rg (${found})`,
+      value: `${formatMs(auto)}, ${formatRatio(autoRatio)} 4 rg (median ratio of ${RUNS} rounds; ${found})`,
       target: `≤ ${RG_TARGET} × 4 rg in parallel`,
-      isMet: auto <= RG_TARGET * rg,
+      isMet: autoRatio <= RG_TARGET,
     },
     {
       group: 'tools',
       figure: 'turn of 4 searches through the loop, no rg (built-in)',
-      value: `${formatMs(builtin)} = ${formatRatio(builtin / rg)} 4 rg`,
+      value: `${formatMs(builtin)}, ${formatRatio(builtinRatio)} 4 rg (median ratio of ${RUNS} rounds)`,
       target: `≤ ${BUILTIN_TARGET} × 4 rg in parallel`,
-      isMet: builtin <= BUILTIN_TARGET * rg,
+      isMet: builtinRatio <= BUILTIN_TARGET,
     },
   ];
 }
