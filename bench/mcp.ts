@@ -11,16 +11,45 @@ import { startOnce } from './startup';
 import type { Row } from './table';
 
 const RUNS = 7;
+/** First-frame rounds: each starts shoal once with no servers and once with three, back to back. */
+const FRAME_ROUNDS = 11;
 const SERVER_SCRIPT = path.resolve('test/helpers/mcp-test-server.mjs');
 
-/** Median first frame of the TUI, with `servers` MCP servers in the user's config. */
-async function firstFrame(dir: string, servers: number): Promise<number> {
+/** A home whose config lists `servers` MCP servers. */
+async function createHome(dir: string, servers: number): Promise<string> {
   const home = path.join(dir, `home-${servers}`);
   await mkdir(path.join(home, 'config'), { recursive: true });
   const mcpServers = Object.fromEntries(Array.from({ length: servers }, (_, index) => [`s${index}`, { command: process.execPath, args: [SERVER_SCRIPT] }]));
   await writeFile(path.join(home, 'config', 'config.json'), JSON.stringify({ mcpServers }));
-  const frames = await repeat(RUNS, async () => (await startOnce(dir, home)).firstFrameMs);
-  return median(frames);
+  return home;
+}
+
+/**
+ * First frames of the TUI with no MCP server and with three, started in
+ * alternating order round by round, so a burst of load from elsewhere falls
+ * on one pair rather than on all of one side; the verdict takes each round's
+ * excess over the target and its median.
+ */
+async function firstFrames(dir: string): Promise<{ none: number; three: number; excess: number }> {
+  const homes = { none: await createHome(dir, 0), three: await createHome(dir, 3) };
+  const none: number[] = [];
+  const three: number[] = [];
+  const excess: number[] = [];
+  await repeat(FRAME_ROUNDS, async (round) => {
+    const order = round % 2 === 0 ? (['none', 'three'] as const) : (['three', 'none'] as const);
+    const frames = { none: 0, three: 0 };
+    for (const side of order) frames[side] = (await startOnce(dir, homes[side])).firstFrameMs;
+    if (round < 0) return;
+    none.push(frames.none);
+    three.push(frames.three);
+    excess.push(frames.three - frameTarget(frames.none));
+  });
+  return { none: median(none), three: median(three), excess: median(excess) };
+}
+
+/** "≤ 1.1 × none + 10 ms". */
+function frameTarget(none: number): number {
+  return none * 1.1 + 10;
 }
 
 /**
@@ -42,9 +71,7 @@ async function batchOverhead(tools: Parameters<typeof runLoop>[0]['tools'], tool
 /** MCP figures: first frame with three servers against none, and an MCP read's overhead in the batch against a built-in read's. */
 export async function measureMcp(): Promise<Row[]> {
   return withTempDir('mcp', async (dir) => {
-    const none = await firstFrame(dir, 0);
-    const three = await firstFrame(dir, 3);
-    const frameTarget = none * 1.1 + 10;
+    const { none, three, excess } = await firstFrames(dir);
     const mcp = createMcpManager({ servers: { bench: { command: process.execPath, args: [SERVER_SCRIPT] } }, cwd: dir });
     try {
       mcp.start();
@@ -56,9 +83,10 @@ export async function measureMcp(): Promise<Row[]> {
         {
           group: 'mcp',
           figure: 'first frame with three MCP servers configured',
-          value: `${formatMs(three)} (none: ${formatMs(none)})`,
-          target: `≤ 1.1 × none + 10 ms (${formatMs(frameTarget)})`,
-          isMet: three <= frameTarget,
+          value: `${formatMs(three)} (none: ${formatMs(none)}; median of ${FRAME_ROUNDS} paired rounds ${formatMs(Math.abs(excess))} ${excess <= 0 ? 'under' : 'over'} the target)`,
+          // No figure from the medians here: the verdict is per round, and the two could disagree on a close call.
+          target: '≤ 1.1 × none + 10 ms, per round',
+          isMet: excess <= 0,
         },
         {
           group: 'mcp',

@@ -21,6 +21,15 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/**
+ * The median of round-by-round ratios `numerators[i] / denominators[i]`: each
+ * pair was measured back to back, so a burst of load from another process
+ * lands on both sides of one ratio rather than on one side of the medians.
+ */
+export function medianRatio(numerators: readonly number[], denominators: readonly number[]): number {
+  return median(numerators.map((value, index) => value / denominators[index]!));
+}
+
 /** Runs `run` once to warm up, then `runs` times in a row, and returns the measured results. */
 export async function repeat<T>(runs: number, run: (index: number) => Promise<T>): Promise<T[]> {
   await run(-1);

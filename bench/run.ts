@@ -29,7 +29,7 @@ const MEASUREMENTS: Measurement[] = [
   { name: 'overhead', run: measureOverhead, timeoutMs: 30_000 },
   { name: 'context', run: measureContext, timeoutMs: 60_000 },
   { name: 'tools', run: measureTools, timeoutMs: 90_000 },
-  { name: 'tui', run: measureTui, timeoutMs: 60_000 },
+  { name: 'tui', run: measureTui, timeoutMs: 90_000 },
   { name: 'picker', run: measurePicker, timeoutMs: 60_000 },
   { name: 'startup', run: measureStartup, timeoutMs: 60_000 },
   { name: 'headless', run: measureHeadless, timeoutMs: 60_000 },

@@ -5,15 +5,16 @@ import { createGlobTool } from '../src/tools/glob';
 import { createGrepTool } from '../src/tools/grep';
 import { buildRipgrepArgs } from '../src/tools/grep/ripgrep';
 import type { ShoalTool, ToolExecuteContext } from '../src/tools/types';
-import { formatMs, formatRatio, median, withTempDir } from './measure';
+import { formatMs, formatRatio, median, medianRatio, withTempDir } from './measure';
 import type { Row } from './table';
-import { generateTree, PLANTED_PATTERN } from './tree';
+import { measureSearchTurn } from './search-turn';
+import { generateTree, type GeneratedTree, PLANTED_PATTERN } from './tree';
 
 const run = promisify(execFile);
 
 const FILES = 20_000;
 const TOTAL_BYTES = 200 * 1024 * 1024;
-const RUNS = 5;
+const RUNS = 9;
 const GLOB_PATTERN = '**/*.ts';
 /** "A few ms of process overhead" allowed on top of 1.1 × rg for grep through rg. */
 const PROCESS_ALLOWANCE_MS = 5;
@@ -63,6 +64,14 @@ export async function measureTools(): Promise<Row[]> {
 async function measureOnTree(rg: string | undefined): Promise<Row[]> {
   return withTempDir('tree', async (cwd) => {
     const tree = await generateTree(cwd, { files: FILES, totalBytes: TOTAL_BYTES });
+    const singles = await measureSingleSearches(cwd, tree, rg);
+    return [...singles, ...(await measureSearchTurn(cwd, rg !== undefined))];
+  });
+}
+
+/** One search at a time: each backend, the walk and glob against one rg process. */
+async function measureSingleSearches(cwd: string, tree: GeneratedTree, rg: string | undefined): Promise<Row[]> {
+  {
     const grepInput = { pattern: PLANTED_PATTERN, maxResults: 2000 };
     // Case-insensitive: no literal to rule files out by their bytes, so every file is decoded and run through the regex.
     const caselessInput = { ...grepInput, ignoreCase: true };
@@ -93,8 +102,11 @@ async function measureOnTree(rg: string | undefined): Promise<Row[]> {
       await findFiles({ root: cwd, directory: cwd, pattern: '**/*', signal: context.signal, withStats: false });
       record(round, 'walk', performance.now() - walkStarted);
       if (!rg) continue;
+      // Back to back, in an order that flips every round: their ratio is the verdict (see medianRatio).
+      const timeRg = () => timeCommand('rg', ['--line-number', '--no-heading', '--color=never', PLANTED_PATTERN, '.'], cwd);
+      const rgFirst = round % 2 === 0 ? await timeRg() : undefined;
       const autoRun = await timeTool(auto, grepInput);
-      const rgRun = await timeCommand('rg', ['--line-number', '--no-heading', '--color=never', PLANTED_PATTERN, '.'], cwd);
+      const rgRun = rgFirst ?? (await timeRg());
       const rgSortedRun = await timeCommand('rg', sortedArgs, cwd);
       const rgFilesRun = await timeCommand('rg', ['--files', '--glob', '*.ts'], cwd);
       const rgCaselessRun = await timeCommand('rg', ['-i', '--line-number', '--no-heading', '--color=never', PLANTED_PATTERN, '.'], cwd);
@@ -126,6 +138,8 @@ async function measureOnTree(rg: string | undefined): Promise<Row[]> {
       ];
     }
     const autoLimit = 1.1 * medians.rg + PROCESS_ALLOWANCE_MS;
+    const autoRatio = medianRatio(times.auto, times.rg);
+    const builtinRatio = medianRatio(times.builtin, times.rg);
     return [
       { ...treeRow, value: `${treeRow.value}; ${rg}` },
       {
@@ -137,9 +151,9 @@ async function measureOnTree(rg: string | undefined): Promise<Row[]> {
       {
         group: 'tools',
         figure: 'grep built-in (backend builtin)',
-        value: `${formatMs(medians.builtin)} = ${formatRatio(medians.builtin / medians.rg)} rg (${summaries.builtin})`,
+        value: `${formatMs(medians.builtin)}, ${formatRatio(builtinRatio)} rg (median ratio; ${summaries.builtin})`,
         target: '≤ 2 × rg',
-        isMet: medians.builtin <= 2 * medians.rg,
+        isMet: builtinRatio <= 2,
       },
       {
         group: 'tools',
@@ -156,9 +170,10 @@ async function measureOnTree(rg: string | undefined): Promise<Row[]> {
       {
         group: 'tools',
         figure: 'grep auto (rg on PATH)',
-        value: `${formatMs(medians.auto)} = ${formatRatio(medians.auto / medians.rg)} rg (${summaries.auto})`,
-        target: `≤ 1.1 × rg + ${PROCESS_ALLOWANCE_MS} ms (${formatMs(autoLimit)})`,
-        isMet: medians.auto <= autoLimit,
+        value: `${formatMs(medians.auto)}, ${formatRatio(autoRatio)} rg (median ratio; ${summaries.auto})`,
+        target: `≤ 1.1 × rg + ${PROCESS_ALLOWANCE_MS} ms (${formatRatio(autoLimit / medians.rg)})`,
+        // The allowance is fixed milliseconds: as a ratio it is taken against the median rg run.
+        isMet: autoRatio <= autoLimit / medians.rg,
       },
       {
         group: 'tools',
@@ -173,5 +188,5 @@ async function measureOnTree(rg: string | undefined): Promise<Row[]> {
         target: '(report)',
       },
     ];
-  });
+  }
 }

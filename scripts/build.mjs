@@ -72,12 +72,13 @@ export function bundleOptions({ entryPoints, outdir, quiet = false, shebang = fa
   };
 }
 
-/** Builds `src/cli/entry.ts` (which loads `src/cli/main.ts`) into `outdir` (default dist/), entry `shoal.js`. */
+/** Builds `src/cli/shoal.ts` (the version check, then main.ts) into `outdir` (default dist/), entry `shoal.js`. */
 export async function buildCli({ outdir = path.join(root, 'dist'), quiet = false } = {}) {
   const started = performance.now();
   // Chunk names carry content hashes: clear old ones so dist/ holds one build.
   rmSync(outdir, { recursive: true, force: true });
-  await build(bundleOptions({ entryPoints: { shoal: 'src/cli/entry.ts' }, outdir, quiet, shebang: true }));
+  // The entry checks the Node version and then imports main.ts, which lands in a chunk of its own.
+  await build(bundleOptions({ entryPoints: { shoal: 'src/cli/shoal.ts' }, outdir, quiet, shebang: true }));
   if (!quiet) console.log(`built ${path.relative(root, outdir) || '.'}/shoal.js in ${Math.round(performance.now() - started)} ms`);
 }
 

@@ -1,6 +1,6 @@
 import { chmod, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { comparePaths } from '../../src/workspace/find-files';
 import { createGrepTool, type GrepInput } from '../../src/tools/grep';
 import type { GrepQuery } from '../../src/tools/grep/query';
@@ -345,6 +345,32 @@ describe('grep (ripgrep backend)', () => {
     const few = await searchWithRipgrep({ root, searchPath: '.', query: { ...query, maxResults: 30 }, signal: context.signal, command });
     expect(few.lines.map((line) => line.path).slice(0, 3)).toEqual(['f00.ts', 'f01.ts', 'f02.ts']);
     expect((await readFile(path.join(fake, 'runs.txt'), 'utf8')).trimEnd().split('\n')).toHaveLength(3);
+  });
+
+  it('stops a running rg when the signal aborts, and rejects with its reason', async () => {
+    const root = await createTempWorkspace();
+    const fake = await createTempWorkspace();
+    const command = path.join(fake, 'rg');
+    // Hangs as rg on a huge tree would; the pid file shows whether it was stopped.
+    await writeFile(command, `#!/bin/sh\necho $$ > "${fake}/pid"\nexec sleep 30\n`);
+    await chmod(command, 0o755);
+    const controller = new AbortController();
+    const search = searchWithRipgrep({ root, searchPath: '.', query, signal: controller.signal, command });
+    await vi.waitFor(() => readFile(path.join(fake, 'pid'), 'utf8'));
+    const started = performance.now();
+    controller.abort(new Error('user pressed escape'));
+    await expect(search).rejects.toThrow('user pressed escape');
+    expect(performance.now() - started).toBeLessThan(2000);
+    const pid = Number(await readFile(path.join(fake, 'pid'), 'utf8'));
+    expect(() => process.kill(pid, 0)).toThrow();
+  });
+
+  it('keeps a character whole when rg\'s output splits it between two reads', async () => {
+    const root = await createTempWorkspace();
+    // 70,000 bytes of ASCII before the é put it across the pipe's 64 KiB boundary.
+    const fake = await createFakeRipgrep(`a.ts\x001:${'x'.repeat(70_000)}\nb.ts\x002:${'y'.repeat(65_520)}é!\n`, 0);
+    const result = await searchWithRipgrep({ root, searchPath: '.', query, signal: context.signal, command: fake.command });
+    expect(result.lines.map((line) => line.text.slice(-2))).toEqual(['xx', 'é!']);
   });
 
   it('treats exit code 1 as no matches and exit code 2 as an error with rg message', async () => {

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { comparePaths } from '../../workspace/find-files';
@@ -117,52 +118,76 @@ export function isWaitingOnFifo(pid: number): boolean {
   }
 }
 
-/** Reads one rg run's lines until more than `matchLimit` matches (`isCut`) or its end. */
+/** The most of rg's stderr kept for an error message. */
+const MAX_STDERR_CHARS = 8 * 1024;
+
+/**
+ * Reads one rg run's lines until more than `matchLimit` matches (`isCut`) or
+ * its end. Plain `spawn` and a split on each chunk rather than execa's line
+ * iterator: execa doubled the CPU this thread spends per rg run (measured: 4
+ * runs 43 ms against 21 ms), time a turn of parallel searches takes from rg
+ * on a machine with few cores.
+ */
 async function readRipgrep(
   options: { root: string; query: GrepQuery; signal: AbortSignal; command?: string },
   args: string[],
   matchLimit: number,
 ): Promise<{ lines: GrepLine[]; isCut: boolean }> {
-  const subprocess = execa(options.command ?? 'rg', args, {
-    cwd: options.root,
-    cancelSignal: options.signal,
-    reject: false,
-    stdin: 'ignore',
-    buffer: { stdout: false },
-  });
+  const { signal } = options;
+  signal.throwIfAborted();
+  const child = spawn(options.command ?? 'rg', args, { cwd: options.root, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: GrepLine[] = [];
   let matchCount = 0;
   let isCut = false;
   let isBlocked = false;
-  const watch = setInterval(() => {
-    if (subprocess.pid === undefined || !isWaitingOnFifo(subprocess.pid)) return;
-    isBlocked = true;
-    subprocess.kill('SIGKILL');
-  }, WATCH_INTERVAL_MS);
-  try {
-    for await (const raw of subprocess) {
-      const line = parseRipgrepLine(raw);
-      if (!line) continue;
-      lines.push(line);
-      if (line.isMatch && ++matchCount > matchLimit) {
-        isCut = true;
-        break;
-      }
+  let rest = '';
+  let stderr = '';
+  const stop = () => child.kill('SIGKILL');
+  const onLine = (raw: string) => {
+    const line = parseRipgrepLine(raw);
+    if (!line) return;
+    lines.push(line);
+    if (line.isMatch && ++matchCount > matchLimit) {
+      isCut = true;
+      stop();
     }
-  } catch (error) {
-    if (!isBlocked) throw error;
-  } finally {
-    clearInterval(watch);
-  }
-  subprocess.kill();
-  const result = await subprocess;
-  options.signal.throwIfAborted();
+  };
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    if (isCut) return;
+    const parts = (rest + chunk).split('\n');
+    rest = parts.pop()!;
+    for (const raw of parts) {
+      onLine(raw);
+      if (isCut) return;
+    }
+  });
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    if (stderr.length < MAX_STDERR_CHARS) stderr += chunk;
+  });
+  const watch = setInterval(() => {
+    if (child.pid === undefined || !isWaitingOnFifo(child.pid)) return;
+    isBlocked = true;
+    stop();
+  }, WATCH_INTERVAL_MS);
+  signal.addEventListener('abort', stop, { once: true });
+  // 'close' comes after the output has been read to its end; 'error' alone when rg could not start.
+  const exit = await new Promise<{ code: number | null; error?: NodeJS.ErrnoException }>((resolve) => {
+    child.once('error', (error: NodeJS.ErrnoException) => resolve({ code: null, error }));
+    child.once('close', (code: number | null) => resolve({ code }));
+  });
+  clearInterval(watch);
+  signal.removeEventListener('abort', stop);
+  if (!isCut && rest !== '') onLine(rest);
+  signal.throwIfAborted();
   if (isBlocked) throw new RipgrepBlockedError('rg waited on a FIFO in the workspace');
-  if (result.code === 'ENOENT') {
+  if (exit.error?.code === 'ENOENT') {
     throw new Error('ripgrep (rg) is not on PATH; install it or run grep with the built-in backend.');
   }
-  if (result.exitCode === 2 && lines.length === 0) {
-    const message = String(result.stderr ?? '').trim() || `exit code ${result.exitCode}`;
+  if (exit.error) throw new Error(`rg failed: ${exit.error.message}`);
+  if (exit.code === 2 && lines.length === 0) {
+    const message = stderr.trim() || `exit code ${exit.code}`;
     if (message.includes('regex parse error')) {
       throw new Error(`Invalid regex ${JSON.stringify(options.query.pattern)} (ripgrep syntax): ${message}`);
     }
