@@ -1,8 +1,5 @@
 import path from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ShoalTool } from '../types';
 import type { McpCallResult } from './result';
@@ -103,20 +100,21 @@ export function createMcpManager(options: {
 
   async function connect(connection: Connection): Promise<void> {
     let infos: McpToolInfo[];
-    const client = new Client({ name: 'shoal', version: options.version ?? '0.0.0' });
+    const sdk = await loadSdk();
+    const client = new sdk.Client({ name: 'shoal', version: options.version ?? '0.0.0' });
     connection.client = client;
     const timeout = AbortSignal.timeout(startTimeoutMs);
     let transport: Transport | undefined;
     try {
-      transport = createTransport(connection, options.cwd);
+      transport = createTransport({ connection, cwd: options.cwd, sdk });
       client.onclose = () => fail(connection, connection.state.status === 'starting' ? 'the connection closed while starting' : 'the server stopped');
       client.onerror = () => {}; // a bad message is not fatal; a closed connection arrives through onclose
       await client.connect(transport, { timeout: startTimeoutMs, signal: timeout });
-      if (transport instanceof StdioClientTransport) connection.pid = transport.pid ?? undefined;
+      if (transport instanceof sdk.StdioClientTransport) connection.pid = transport.pid ?? undefined;
       infos = await listAllTools(client, { timeout: startTimeoutMs, signal: timeout });
     } catch (error) {
       // A server that never answered is still running: known by its pid, it is stopped with the failure.
-      if (transport instanceof StdioClientTransport) connection.pid ??= transport.pid ?? undefined;
+      if (transport instanceof sdk.StdioClientTransport) connection.pid ??= transport.pid ?? undefined;
       const reason = timeout.aborted ? `did not start within ${seconds(startTimeoutMs)}` : describeError(error);
       return fail(connection, reason);
     }
@@ -189,18 +187,36 @@ export function createMcpManager(options: {
   };
 }
 
-function createTransport(connection: Connection, cwd: string): Transport {
+/** The MCP SDK's client and transports, loaded when the first server starts: after the first frame, never before it. */
+type McpSdk = Awaited<ReturnType<typeof importSdk>>;
+let sdkLoading: Promise<McpSdk> | undefined;
+
+function loadSdk(): Promise<McpSdk> {
+  return (sdkLoading ??= importSdk());
+}
+
+async function importSdk() {
+  const [{ Client }, { SSEClientTransport }, { StdioClientTransport }, { StreamableHTTPClientTransport }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('@modelcontextprotocol/sdk/client/sse.js'),
+    import('@modelcontextprotocol/sdk/client/stdio.js'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+  ]);
+  return { Client, SSEClientTransport, StdioClientTransport, StreamableHTTPClientTransport };
+}
+
+function createTransport({ connection, cwd, sdk }: { connection: Connection; cwd: string; sdk: McpSdk }): Transport {
   const spec = connection.spec;
   if ('command' in spec) {
     // stderr piped and kept, never printed: it would draw over the TUI.
-    const transport = new StdioClientTransport({ command: spec.command, args: spec.args, env: spec.env, cwd: spec.cwd ? path.resolve(cwd, spec.cwd) : cwd, stderr: 'pipe' });
+    const transport = new sdk.StdioClientTransport({ command: spec.command, args: spec.args, env: spec.env, cwd: spec.cwd ? path.resolve(cwd, spec.cwd) : cwd, stderr: 'pipe' });
     transport.stderr?.on('data', (chunk: Buffer) => {
       connection.stderrTail = (connection.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
     });
     return transport;
   }
   const requestInit = spec.headers ? { headers: spec.headers } : undefined;
-  return spec.type === 'sse' ? new SSEClientTransport(new URL(spec.url), { requestInit }) : new StreamableHTTPClientTransport(new URL(spec.url), { requestInit });
+  return spec.type === 'sse' ? new sdk.SSEClientTransport(new URL(spec.url), { requestInit }) : new sdk.StreamableHTTPClientTransport(new URL(spec.url), { requestInit });
 }
 
 async function listAllTools(client: Client, options: { timeout: number; signal: AbortSignal }): Promise<McpToolInfo[]> {
