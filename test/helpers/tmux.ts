@@ -2,11 +2,15 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach } from 'vitest';
 
+// A tmux server of this test process's own: sessions on a shared server race with other test files
+// (one file killing its last session ends the server while another starts one: "server exited unexpectedly").
+const SOCKET = `shoal-test-${process.pid}`;
+
 const run = promisify(execFile);
 const sessions: string[] = [];
 
 afterEach(async () => {
-  await Promise.all(sessions.splice(0).map((name) => run('tmux', ['kill-session', '-t', name]).catch(() => {})));
+  await Promise.all(sessions.splice(0).map((name) => run('tmux', ['-L', SOCKET, 'kill-session', '-t', name]).catch(() => {})));
 });
 
 /** A program running in a real pseudo-terminal under tmux, driven by keys like a person would. */
@@ -33,19 +37,19 @@ export async function startTmux(command: string[], options: { env: Record<string
   const name = `shoal-test-${process.pid}-${sessions.length}-${Date.now()}`;
   // CI=true always: CI runs these tests with it set, and shoal must stay interactive in a terminal anyway.
   const environment = Object.entries({ CI: 'true', ...options.env }).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
-  await run('tmux', [
+  await run('tmux', ['-L', SOCKET, 
     'new-session', '-d', '-s', name,
     '-x', String(options.columns ?? 120), '-y', String(options.rows ?? 40),
     ...environment,
     command.map(quote).join(' '),
   ]);
   sessions.push(name);
-  const capture = async () => (await run('tmux', ['capture-pane', '-p', '-J', '-S', '-2000', '-t', name])).stdout;
+  const capture = async () => (await run('tmux', ['-L', SOCKET, 'capture-pane', '-p', '-J', '-S', '-2000', '-t', name])).stdout;
   const sendKeys = async (...keys: string[]) => {
-    await run('tmux', ['send-keys', '-t', name, ...keys]);
+    await run('tmux', ['-L', SOCKET, 'send-keys', '-t', name, ...keys]);
   };
   const sendText = async (text: string) => {
-    await run('tmux', ['send-keys', '-t', name, '-l', text]);
+    await run('tmux', ['-L', SOCKET, 'send-keys', '-t', name, '-l', text]);
   };
   const waitFor = async (predicate: (screen: string) => boolean, timeoutMs = DEFAULT_WAIT_MS) => {
     const deadline = Date.now() + timeoutMs;
