@@ -48,10 +48,26 @@ export async function terminateTree(tree: CommandTree): Promise<void> {
   }
 }
 
-/** SIGKILLs the tree at once; synchronous, for exit and signal handlers. */
+/** An exit or signal handler sweeps for escaped processes at least this often, and at most MAX_SWEEPS times, a moment apart. */
+const MIN_SWEEPS = 3;
+const MAX_SWEEPS = 10;
+const SWEEP_PAUSE_MS = 20;
+
+/**
+ * SIGKILLs the tree at once; synchronous, for exit and signal handlers. The
+ * escaped processes are swept more than once, a brief pause apart: one in
+ * the middle of exec has an environment /proc cannot read yet, and one that
+ * was forking leaves a child the first sweep could not see.
+ */
 function killTreeNow(tree: CommandTree): void {
   signalGroup(tree.pid, 'SIGKILL');
-  signalMarked(tree, 'SIGKILL');
+  // In the sandbox the PID namespace dies with bwrap: nothing can have escaped.
+  if (tree.isSandboxed) return;
+  for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+    const found = signalMarked(tree, 'SIGKILL');
+    if (!found && sweep + 1 >= MIN_SWEEPS) return;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SWEEP_PAUSE_MS);
+  }
 }
 
 /** False when the group no longer exists (ESRCH) or may not be signalled. */
