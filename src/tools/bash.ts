@@ -169,9 +169,7 @@ async function runCommand(options: {
       : exit.code !== null
         ? { type: 'exit', code: exit.code }
         : { type: 'signal', signal: exit.signal ?? 'unknown' };
-    const planted = sandboxed?.cleanup() ?? [];
-    const note = planted.length === 0 ? '' : plantedNote(planted);
-    return { output: capture.text() + note, lines: capture.lines(), ending };
+    return { output: capture.text(), lines: capture.lines(), ending };
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);
@@ -180,14 +178,6 @@ async function runCommand(options: {
     // A process that left the group (setsid) may keep a pipe open; stop reading it.
     subprocess.all.destroy();
   }
-}
-
-/** What the model is told when shoal removed protected entries a command created. */
-function plantedNote(names: readonly string[]): string {
-  return (
-    `\n[shoal removed ${names.join(', ')}, which this command created: files there make programs run later (git hooks, direnv, ` +
-    'editor tasks, agent settings), so a command may not create them. Write them with write_file, which asks the user.]\n'
-  );
 }
 
 function cancelledError(): Error {

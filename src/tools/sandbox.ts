@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, realpathSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, realpathSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -26,17 +26,15 @@ export interface SandboxedCommand {
   file: string;
   args: string[];
   /**
-   * Removes the empty mount points the sandbox made in the workspace, and any
-   * protected entry the command created (a `.husky` hook, an `.envrc`); returns
-   * the names removed. Call once the command has exited; later calls do nothing.
+   * Removes the empty stand-ins the sandbox made in the workspace (unless
+   * someone outside the sandbox has filled one meanwhile). Call once the
+   * command has exited; later calls do nothing.
    */
-  cleanup: () => string[];
+  cleanup: () => void;
 }
 
 // The distribution's own copy first: a PATH that lacks it (or shadows it) should not decide the sandbox.
 const BWRAP = existsSync('/usr/bin/bwrap') ? '/usr/bin/bwrap' : 'bwrap';
-/** Folders a command may never create: git runs hooks and reads config from `.git`, shoal reads `.shoal`; an empty read-only one stands in while it runs. */
-const PLACEHOLDER_FOLDERS = new Set(['.git', '.shoal']);
 
 /**
  * Credentials in the home directory that a command never needs to read: each
@@ -74,28 +72,43 @@ async function probeBubblewrap(): Promise<SandboxStatus> {
  * `bash -c command` wrapped in bubblewrap: the filesystem read-only except the
  * workspace and a private /tmp; the protected entries at the workspace root
  * (`.git`, `.shoal`, `.husky`, `.envrc`, … see workspace/protected.ts)
- * read-only, and removed again if the command creates one; `hiddenPaths` and
+ * read-only, and an empty read-only stand-in for each that does not exist, so
+ * a command cannot create one either (a hook that would run later); `hiddenPaths` and
  * the home directory's credentials unreadable; /run's sockets out of reach; no
  * network unless allowed; its own PID, IPC namespace and session.
  */
 export function sandboxCommand(options: SandboxSettings & { cwd: string; command: string }): SandboxedCommand {
   const { cwd } = options;
   const args = [...isolationArgs(options), '--bind', cwd, cwd];
-  const created: string[] = [];
-  const absent: string[] = [];
-  for (const name of PROTECTED_ROOT_ENTRIES) {
+  // Mount points have to exist: stand-ins made here are removed again once the command is done.
+  const folders: string[] = [];
+  const files: { path: string; ino: number }[] = [];
+  const guard = (name: string, kind: 'folder' | 'file') => {
     const entry = path.join(cwd, name);
     const stats = lstatOrUndefined(entry);
-    if (stats && !stats.isSymbolicLink()) {
-      args.push('--ro-bind', entry, entry);
-    } else if (!stats && PLACEHOLDER_FOLDERS.has(name)) {
-      // The mount point has to exist; made here, it can be removed again once the command is done.
-      mkdirSync(entry);
-      created.push(entry);
-      args.push('--tmpfs', entry, '--remount-ro', entry);
-    } else if (!stats) {
-      absent.push(name);
+    if (stats?.isSymbolicLink()) return;
+    if (stats) return void args.push('--ro-bind', entry, entry);
+    // A file whose folder is missing is covered by a read-only stand-in for the folder.
+    if (kind === 'file' && lstatOrUndefined(path.dirname(entry)) === undefined) return guard(path.dirname(name), 'folder');
+    try {
+      if (kind === 'folder') {
+        mkdirSync(entry);
+        folders.push(entry);
+        args.push('--tmpfs', entry, '--remount-ro', entry);
+      } else {
+        closeSync(openSync(entry, 'wx', 0o644));
+        files.push({ path: entry, ino: lstatSync(entry).ino });
+        args.push('--ro-bind', '/dev/null', entry);
+      }
+    } catch {
+      // Created outside meanwhile (EEXIST): guard it as the existing entry it now is.
+      if (lstatOrUndefined(entry)?.isSymbolicLink() === false) args.push('--ro-bind', entry, entry);
     }
+  };
+  for (const name of PROTECTED_ROOT_ENTRIES.folders) guard(name, 'folder');
+  for (const name of PROTECTED_ROOT_ENTRIES.files) {
+    // A folder stand-in already covers its files.
+    if (!folders.includes(path.join(cwd, path.dirname(name)))) guard(name, 'file');
   }
   const home = os.homedir();
   for (const hidden of [...(options.hiddenPaths ?? []), ...HOME_CREDENTIALS.map((name) => path.join(home, name))]) {
@@ -110,19 +123,20 @@ export function sandboxCommand(options: SandboxSettings & { cwd: string; command
     file: BWRAP,
     args,
     cleanup() {
-      if (isClean) return [];
+      if (isClean) return;
       isClean = true;
-      for (const folder of created) {
+      // Outside the sandbox the stand-ins are ordinary: what someone (an editor) put in one is theirs to keep.
+      for (const file of files) {
+        const stats = lstatOrUndefined(file.path);
+        if (stats?.isFile() && stats.size === 0 && stats.ino === file.ino) rmSync(file.path, { force: true });
+      }
+      for (const folder of folders.reverse()) {
         try {
           rmdirSync(folder);
         } catch {
-          // Not empty: someone outside the sandbox created files there meanwhile; they are theirs to keep.
+          // Not empty: kept.
         }
       }
-      // Created by the command, so nothing of the user's is lost: a hook or .envrc would run later, unasked.
-      const planted = absent.filter((name) => lstatOrUndefined(path.join(cwd, name)) !== undefined);
-      for (const name of planted) rmSync(path.join(cwd, name), { recursive: true, force: true });
-      return planted;
     },
   };
 }

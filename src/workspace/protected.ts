@@ -22,10 +22,10 @@ const PROTECTED_FILES: [tail: string, reason: string][] = [
 ];
 
 /**
- * The protected entries at the workspace root, for the command sandbox: it
- * mounts the ones that exist read-only and removes the ones a command creates.
+ * The protected entries at the workspace root, for the command sandbox, which
+ * keeps a command from writing or creating any of them.
  */
-export const PROTECTED_ROOT_ENTRIES: readonly string[] = [...Object.keys(PROTECTED_FOLDERS), ...PROTECTED_FILES.map(([tail]) => tail)];
+export const PROTECTED_ROOT_ENTRIES = { folders: Object.keys(PROTECTED_FOLDERS), files: PROTECTED_FILES.map(([tail]) => tail) } as const;
 
 /**
  * Why a write to `relativePath` (workspace-relative, `/`-separated, symlinks

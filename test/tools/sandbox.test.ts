@@ -86,7 +86,7 @@ describe.runIf(process.platform === 'linux')('the bash sandbox (bubblewrap)', ()
     expect(await run(cwd, connect, { network: true })).toBe('hello\nexit code 0');
   });
 
-  it('cannot change any protected entry that exists, and what it creates of them is removed, with a note for the model', async () => {
+  it('cannot change any protected entry that exists, nor create one that does not', async () => {
     const cwd = await createTempWorkspace({ '.husky/pre-commit': 'npm test\n', '.vscode/tasks.json': '{}\n', 'src/a.ts': 'x\n' });
     const output = await run(
       cwd,
@@ -97,7 +97,23 @@ describe.runIf(process.platform === 'linux')('the bash sandbox (bubblewrap)', ()
     expect(existsSync(path.join(cwd, '.envrc'))).toBe(false);
     expect(existsSync(path.join(cwd, '.idea'))).toBe(false);
     expect(readFileSync(path.join(cwd, 'src/a.ts'), 'utf8')).toBe('ok\n');
-    expect(output).toContain('shoal removed .idea, .envrc, which this command created');
+    expect(output).toContain('Read-only file system');
+    // The stand-ins that kept them from being created are gone again.
+    expect(existsSync(path.join(cwd, '.gitmodules'))).toBe(false);
+    expect(existsSync(path.join(cwd, '.mcp.json'))).toBe(false);
+  });
+
+  it('never removes what someone outside the sandbox wrote into a stand-in while the command ran', async () => {
+    const { writeFile } = await import('node:fs/promises');
+    const cwd = await createTempWorkspace();
+    const running = run(cwd, 'sleep 1');
+    // An editor outside the sandbox creates .envrc and a JetBrains folder meanwhile.
+    for (let attempt = 0; attempt < 100 && !existsSync(path.join(cwd, '.envrc')); attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await writeFile(path.join(cwd, '.envrc'), 'export A=1\n');
+    await writeFile(path.join(cwd, '.idea', 'workspace.xml'), '<project/>\n');
+    await running;
+    expect(readFileSync(path.join(cwd, '.envrc'), 'utf8')).toBe('export A=1\n');
+    expect(readFileSync(path.join(cwd, '.idea', 'workspace.xml'), 'utf8')).toBe('<project/>\n');
   });
 
   it("cannot reach sockets in /run or /var/tmp, nor read the home directory's credentials", async () => {
