@@ -3,14 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
+import { ALLOWABLE_TOOLS, MCP_TOOL_NAME } from '../config/tool-names';
 
 // Heavy modules (the AI SDK, Ink) are imported only by the paths that need
 // them, so `--version` and `--help` stay instant.
 
-// web_fetch here allows every public domain, as Claude Code's `--allowedTools WebFetch` does; `webDomains` in the config allows some.
-const WRITE_TOOLS = ['write_file', 'update_file', 'bash', 'web_fetch'];
-// An MCP server's tool as the model sees it; the same rule as config's allowedTools.
-const MCP_TOOL_NAME = /^mcp__[A-Za-z0-9_-]{1,59}$/;
+// web_fetch in --allow lets every public domain be read, as Claude Code's `--allowedTools WebFetch` does; `webDomains` in the config allows some.
+const WRITE_TOOLS: readonly string[] = ALLOWABLE_TOOLS;
 
 /** The CLI's parsed flags; undefined means "not given", so config files and the environment can fill it. */
 interface CliFlags {

@@ -6,6 +6,7 @@ import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
 import { readOwnFile } from '../workspace/own-file';
 import { commandsTrustBytes, PROJECT_COMMANDS_DIR, readProjectCommands, type CommandFile } from './commands';
 import { commandsLoosening, findLoosening, type Loosening } from './loosening';
+import { ALLOWABLE_TOOLS, MCP_TOOL_NAME } from './tool-names';
 import { MCP_JSON_FILE, parseMcpServers, readMcpJson, type McpServerConfig } from './mcp-servers';
 import { displayPath, nonEmpty, PROJECT_CONFIG_FILE, projectConfigPath, shoalDir, userConfigPath } from './paths';
 import { projectTrust, type TrustStatus, type TrustSubject } from './trust';
@@ -95,11 +96,8 @@ export class ConfigError extends Error {
 
 type SettingKey = keyof Settings;
 
-const TOOL_NAMES = ['write_file', 'update_file', 'bash', 'web_fetch'] as const;
 // A host name or `*.` and one; a lone `*` is spelled `allowedTools: ["web_fetch"]`.
 const DOMAIN_PATTERN = /^(\*\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$/;
-/** An MCP server's tool as the model sees it (`mcp__server__tool`); the same rule as the tools' own. */
-export const MCP_TOOL_NAME = /^mcp__[A-Za-z0-9_-]{1,59}$/;
 const text = z.string().trim().min(1);
 // A model id is shown in the greeting and the status bar: control characters (a project file's escape
 // sequences) are refused, not printed.
@@ -110,7 +108,7 @@ const FIELD_SCHEMAS = {
   baseUrl: z.url({ protocol: /^https?$/ }),
   apiKey: text,
   approvalMode: z.enum(APPROVAL_MODES),
-  allowedTools: z.array(z.union([z.enum(TOOL_NAMES), z.string().regex(MCP_TOOL_NAME)])),
+  allowedTools: z.array(z.union([z.enum(ALLOWABLE_TOOLS), z.string().regex(MCP_TOOL_NAME)])),
   webDomains: z.array(z.string().trim().toLowerCase().regex(DOMAIN_PATTERN)),
   webAllowPrivate: z.boolean(),
   concurrency: z.int().min(1).max(64),
@@ -136,7 +134,7 @@ const EXPECTED: Record<SettingKey, string> = {
   baseUrl: 'an http or https URL such as "http://127.0.0.1:11434/v1"',
   apiKey: 'a non-empty string',
   approvalMode: `one of ${quoteList(APPROVAL_MODES)}`,
-  allowedTools: `a list of tool names from ${quoteList(TOOL_NAMES)} or MCP tools such as "mcp__github__create_issue"`,
+  allowedTools: `a list of tool names from ${quoteList(ALLOWABLE_TOOLS)} or MCP tools such as "mcp__github__create_issue"`,
   webDomains: 'a list of domains such as "docs.python.org" or "*.mozilla.org" (its subdomains)',
   webAllowPrivate: 'true or false',
   concurrency: 'a whole number from 1 to 64',
