@@ -67,9 +67,17 @@ function ThinkingLabel({ since }: { since: number }) {
   return <Text dimColor>{`${MARK} thinking ${Math.max(0, Math.floor((now() - since) / 1000))}s`}</Text>;
 }
 
+// The live step redraws on every flush while its answer streams: its reasoning's words are counted once.
+let counted = { reasoning: '', words: 0 };
+
+function wordCount(reasoning: string): number {
+  if (counted.reasoning !== reasoning) counted = { reasoning, words: reasoning.trim().split(/\s+/).length };
+  return counted.words;
+}
+
 /** "thought for 12.0 s · 340 words". */
 function thoughtFor(step: StepView): string {
   const span = step.reasoningSpan!;
-  const words = step.reasoning.trim().split(/\s+/).length;
+  const words = wordCount(step.reasoning);
   return `thought for ${formatDuration(span.lastAt - span.startedAt)} · ${words} ${words === 1 ? 'word' : 'words'}`;
 }
