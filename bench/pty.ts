@@ -13,6 +13,8 @@ export interface PtyProcess {
   type: (text: string) => void;
   /** The resident memory of the program itself (not `script`), from /proc. */
   residentBytes: () => number;
+  /** The most resident memory the program has had so far (its high-water mark), from /proc. */
+  peakResidentBytes: () => number;
   /** Resolves once `script` (and so the program) has exited. */
   waitForExit: (timeoutMs?: number) => Promise<void>;
   /** Kills the program and `script`. */
@@ -99,6 +101,14 @@ export function spawnInPty(
       // Already gone.
     }
   });
+  /** A memory figure of the program from /proc/PID/status, in bytes. */
+  const statusBytes = (field: 'VmRSS' | 'VmHWM') => {
+    const pid = program();
+    if (pid === undefined) throw new Error(`No process running ${needle} under script.`);
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    if (!match) throw new Error(`No ${field} for process ${pid}.`);
+    return Number(match[1]) * 1024;
+  };
   let hasExited = false;
   child.on('exit', () => {
     hasExited = true;
@@ -126,13 +136,8 @@ export function spawnInPty(
     type: (text) => {
       child.stdin!.write(text);
     },
-    residentBytes: () => {
-      const pid = program();
-      if (pid === undefined) throw new Error(`No process running ${needle} under script.`);
-      const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (!match) throw new Error(`No VmRSS for process ${pid}.`);
-      return Number(match[1]) * 1024;
-    },
+    residentBytes: () => statusBytes('VmRSS'),
+    peakResidentBytes: () => statusBytes('VmHWM'),
     waitForExit: (timeoutMs = 10_000) =>
       new Promise((resolve, reject) => {
         if (hasExited) return resolve();

@@ -50,7 +50,7 @@ function mountApp(options: { model: MockLanguageModelV4; tools: ToolRegistry; co
   const instance = render(
     <App
       initialModel={{ modelId: 'bench', model: options.model }}
-      selectModel={(name) => ({ modelId: name, model: options.model })}
+      selectModel={async (name) => ({ modelId: name, model: options.model })}
       tools={options.tools}
       instructions="bench"
       approvalMode="ask"

@@ -105,7 +105,7 @@ async function main(flags: CliFlags): Promise<number> {
   }
 
   const { loadStartupConfig, resolveStartup, resolveSession, StartupError } = await import('./startup');
-  const [{ ConfigError }, { displayPath }, { settleProjectTrust }] = await Promise.all([
+  const [{ ConfigError }, { displayPath, shoalDir }, { settleProjectTrust }] = await Promise.all([
     import('../config/settings'),
     import('../config/paths'),
     import('./trust-decision'),
@@ -148,8 +148,12 @@ async function main(flags: CliFlags): Promise<number> {
     process.stderr.write(`shoal: ${maskUrlsIn(error.message)}\n`);
     return 2;
   }
-  // Temp files a killed shoal left mid-write; walked after the first frame, never awaited.
-  const cleanUp = () => void import('../tools/edit/temp-files').then(({ cleanStaleTempFiles }) => cleanStaleTempFiles({ root: cwd, signal: AbortSignal.timeout(30_000) }));
+  // Temp files a killed shoal left mid-write: this run leaves a marker until it exits, and only a killed
+  // run's marker makes a start walk the workspace for them (after the first frame, never awaited).
+  const runMarkers = path.join(shoalDir('state', { env: process.env, platform: process.platform, homedir: os.homedir() }), 'runs');
+  const { markRun, cleanAfterKilledRuns } = await import('../tools/edit/temp-files');
+  markRun({ markers: runMarkers, root: cwd });
+  const cleanUp = () => void cleanAfterKilledRuns({ markers: runMarkers, root: cwd, signal: AbortSignal.timeout(30_000) });
   if (isInteractive) setTimeout(cleanUp, 1000).unref();
   else cleanUp();
   const { settings, main: mainModel } = startup;
@@ -196,7 +200,7 @@ async function main(flags: CliFlags): Promise<number> {
   const lateNotes = async () => (await Promise.all([sandboxNote(), probe()])).filter(Boolean).join('\n') || undefined;
 
   if (isInteractive) {
-    const { runTui } = await import('../ui/run-tui');
+    const [{ runTui }, { createIdleMemoryRelease }] = await Promise.all([import('../ui/run-tui'), import('./idle-memory')]);
     await runTui({
       setup,
       initialModel: mainModel,
@@ -216,6 +220,7 @@ async function main(flags: CliFlags): Promise<number> {
       notify: settings.notify,
       mcp,
       projectCommands,
+      onTurnEnd: createIdleMemoryRelease(),
     });
     return 0;
   }

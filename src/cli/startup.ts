@@ -39,7 +39,7 @@ export interface Startup {
   /** The research model's price, when shoal knows it. */
   researchPrice?: ModelPrice;
   /** Builds the model for /model NAME, against the same server. */
-  selectModel: (name: string) => ModelChoice;
+  selectModel: (name: string) => Promise<ModelChoice>;
   /** One line saying which model runs where, for the TUI's greeting. */
   modelLine: string;
   /** Lines every run should show: the demo model, recording, replay. */
@@ -80,16 +80,16 @@ export async function resolveStartup(flags: StartupFlags, config: ResolvedConfig
   const notes: string[] = [...config.notes];
   let modelLine: string;
   const isConfigured = Boolean(settings.baseUrl || settings.apiKey);
-  const build = (model: string): ModelChoice => ({
+  const build = async (model: string): Promise<ModelChoice> => ({
     modelId: model,
-    ...createModel({
+    ...(await createModel({
       model,
       baseUrl: settings.baseUrl,
       apiKey: settings.apiKey,
       isPaced: flags.isInteractive,
       stallTimeoutMs: settings.stallTimeout === undefined ? undefined : settings.stallTimeout * 1000,
       reasoningEffort: settings.reasoningEffort,
-    }),
+    })),
   });
 
   let main: ModelChoice;
@@ -108,8 +108,8 @@ export async function resolveStartup(flags: StartupFlags, config: ResolvedConfig
         `model ${settings.model} needs a server: set OPENAI_API_KEY to use OpenAI, or pass --base-url (or set OPENAI_BASE_URL) for an OpenAI-compatible server such as Ollama (http://127.0.0.1:11434/v1). --model demo runs offline.`,
       );
     }
-    main = build(isConfigured ? (settings.model ?? DEFAULT_MODEL) : DEMO_MODEL_ID);
-    if (settings.researchModel) ({ model: researchModel, price: researchPrice } = build(settings.researchModel));
+    main = await build(isConfigured ? (settings.model ?? DEFAULT_MODEL) : DEMO_MODEL_ID);
+    if (settings.researchModel) ({ model: researchModel, price: researchPrice } = await build(settings.researchModel));
     modelLine = settings.baseUrl ? `model ${main.modelId} at ${maskUrl(settings.baseUrl)}` : `model ${main.modelId} on OpenAI`;
     if (main.modelId === DEMO_MODEL_ID) {
       modelLine = DEMO_NOTE;
@@ -128,7 +128,7 @@ export async function resolveStartup(flags: StartupFlags, config: ResolvedConfig
     const wrap = (choice: ModelChoice): ModelChoice => ({ ...choice, model: createRecordingModel(choice.model as LanguageModelV4, record) });
     main = wrap(main);
     if (researchModel) researchModel = createRecordingModel(researchModel as LanguageModelV4, record);
-    selectModel = (name) => wrap(build(name));
+    selectModel = async (name) => wrap(await build(name));
     notes.push(`recording model responses to ${record}`);
   }
   const probed = new Map<string, ContextWindow>();

@@ -1,5 +1,3 @@
-import { createOpenAI } from '@ai-sdk/openai';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel, streamText } from 'ai';
 import { requestRulesFor } from './chat-request';
 import { createDemoModel, DEMO_MODEL_ID } from './demo/model';
@@ -42,9 +40,10 @@ const COMPATIBLE_PROVIDER = 'compatible';
 /**
  * Creates the language model and the provider options that ask it for
  * parallel tool calls ("demo" is shoal's offline model). OpenAI and compatible servers both speak Chat
- * Completions here, the one API every local server implements.
+ * Completions here, the one API every local server implements. Only the
+ * client in use is loaded: OpenAI's alone is half a megabyte of code to start.
  */
-export function createModel(settings: ModelSettings): { model: LanguageModel; providerOptions: ProviderOptions; price?: ModelPrice } {
+export async function createModel(settings: ModelSettings): Promise<{ model: LanguageModel; providerOptions: ProviderOptions; price?: ModelPrice }> {
   if (settings.model === DEMO_MODEL_ID) {
     return { model: createDemoModel({ pacing: settings.isPaced === false ? false : undefined }), providerOptions: {} };
   }
@@ -58,6 +57,7 @@ export function createModel(settings: ModelSettings): { model: LanguageModel; pr
   const price = priceFor({ modelId: settings.model, baseUrl: settings.baseUrl });
   if (provider === 'openai-compatible') {
     if (!settings.baseUrl) throw new Error('An OpenAI-compatible provider needs a base URL.');
+    const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
     const compatible = createOpenAICompatible({
       name: COMPATIBLE_PROVIDER,
       baseURL: settings.baseUrl,
@@ -72,6 +72,7 @@ export function createModel(settings: ModelSettings): { model: LanguageModel; pr
       ...(price ? { price } : {}),
     };
   }
+  const { createOpenAI } = await import('@ai-sdk/openai');
   const openai = createOpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl, fetch });
   return {
     model: openai.chat(settings.model),

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { execa } from 'execa';
 import { z } from 'zod';
 import { commandEnv } from './command-env';
 import { plural } from './output-cap';
@@ -117,6 +116,8 @@ async function runCommand(options: {
   signal: AbortSignal;
 }): Promise<CommandRun> {
   const { signal, cwd, command } = options;
+  // execa loads with the first command, not with the tool list.
+  const { execa } = await import('execa');
   if (signal.aborted) throw cancelledError();
   const marker = randomUUID();
   const sandboxed = options.sandbox && sandboxCommand({ ...options.sandbox, cwd, command });

@@ -1,7 +1,6 @@
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, realpathSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { PROTECTED_ROOT_ENTRIES } from '../workspace/protected';
 
 /** Whether commands run in the sandbox on this machine, and one line telling the user so. */
@@ -56,6 +55,8 @@ async function probeBubblewrap(): Promise<SandboxStatus> {
   if (process.platform !== 'linux') return without(`the sandbox needs Linux with bubblewrap, and this is ${process.platform}`);
   // bwrap can be installed yet refused by the kernel or a container (no user namespaces), so try it for real.
   // An absolute shell, so the probe tests bwrap rather than the PATH.
+  // execa loads on first use: a run that never probes (headless with no command allowed) never pays for it.
+  const { execa } = await import('execa');
   const result = await execa(BWRAP, [...isolationArgs({ network: false }), '--', '/bin/sh', '-c', 'exit 0'], {
     reject: false,
     stdin: 'ignore',

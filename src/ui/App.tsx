@@ -37,11 +37,12 @@ import type { NotifyMode } from './notification';
 import { useNotifications } from './use-notifications';
 import { useSendPrompt } from './use-send-prompt';
 import { useShellCommand } from './use-shell-command';
+import { useTurnEnd } from './use-turn-end';
 
 export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerOptions' | 'price'> {
   initialModel: ModelChoice;
-  /** Contract: builds the model for /model NAME; throws with a message the user can act on. */
-  selectModel: (name: string) => ModelChoice;
+  /** Contract: builds the model for /model NAME; rejects with a message the user can act on. */
+  selectModel: (name: string) => Promise<ModelChoice>;
   /** Shown in the status bar, e.g. "~/src/app". */
   workspaceLabel: string;
   /** Lines shown once at start. */
@@ -64,6 +65,8 @@ export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerO
   notifyAfterMs?: number;
   /** Called after the user asks to exit. */
   onExit?: () => void;
+  /** Called once a turn has ended and no other began at once: the process can give the turn's memory back. */
+  onTurnEnd?: () => void;
   /** Asks the server for a model's window, after the first frame and after /model. */
   probeContextWindow?: (modelId: string) => Promise<void>;
   /** The workspace root: `@` mentions pick and attach its files. */
@@ -110,6 +113,7 @@ export function App(props: AppProps) {
     write: props.writeTerminal ?? ((bytes) => process.stdout.write(bytes)),
     afterMs: props.notifyAfterMs,
   });
+  useTurnEnd(session.isRunning, props.onTurnEnd);
   const isReasoningExpanded = useReasoningToggle({
     onToggle: (isExpanded) => session.notify(isExpanded ? `Reasoning shown in full from now on (${REASONING_KEY} folds it).` : 'Reasoning folded to one line.'),
   });
@@ -247,12 +251,13 @@ export function App(props: AppProps) {
           session.notify(`Model: ${modelChoice.modelId}`);
           break;
         }
-        try {
-          setModelChoice(props.selectModel(command.name));
-          session.notify(`Model: ${command.name}`);
-        } catch (error) {
-          session.notify((error as Error).message, 'error');
-        }
+        void props.selectModel(command.name).then(
+          (choice) => {
+            setModelChoice(choice);
+            session.notify(`Model: ${command.name}`);
+          },
+          (error: Error) => session.notify(error.message, 'error'),
+        );
         break;
       case 'invalid':
         session.notify(command.message, 'error');

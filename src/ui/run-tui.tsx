@@ -21,7 +21,7 @@ import { loadMarkdown } from './Markdown';
 export interface TuiOptions {
   setup: AgentSetup;
   initialModel: ModelChoice;
-  selectModel: (name: string) => ModelChoice;
+  selectModel: (name: string) => Promise<ModelChoice>;
   approvalMode: ApprovalMode;
   /** Tools the configuration lets run without asking. */
   allowedTools?: readonly string[];
@@ -45,6 +45,8 @@ export interface TuiOptions {
   mcp?: McpManager;
   /** A trusted project's `.shoal/commands` files, as read when trust was decided (nothing for an untrusted folder). */
   projectCommands?: readonly CommandFile[];
+  /** Called once a turn has ended and no other began at once (main gives the turn's memory back). */
+  onTurnEnd?: () => void;
 }
 
 /** Opens the Ink UI and resolves when the user exits. */
@@ -87,6 +89,7 @@ export async function runTui(options: TuiOptions): Promise<void> {
       promptHistory={promptHistory}
       mcp={options.mcp}
       loadCommands={loadCommands}
+      onTurnEnd={options.onTurnEnd}
     />,
     // Ink turns itself non-interactive (final frame only) when CI is set; a person at a
     // terminal should get the live UI whatever their environment says.

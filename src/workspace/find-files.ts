@@ -1,9 +1,13 @@
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import fg from 'fast-glob';
 import { loadGitignore, type Gitignore } from './gitignore';
 import { isInside, toWorkspacePath } from './paths';
 import { describeKind } from './regular-file';
+
+/** fast-glob, loaded with the first walk: a run that only reads files never pays its start-up. */
+async function loadFastGlob() {
+  return (await import('fast-glob')).default;
+}
 
 /** One file found by `findFiles`. */
 export interface FoundFile {
@@ -52,6 +56,7 @@ export async function findFiles(options: FindFilesOptions): Promise<FoundFile[]>
   await assertPatternInside(options);
   const base = toWorkspacePath(options.root, options.directory);
   const gitignore = options.gitignore ?? (await loadGitignore({ root: options.root, base, signal: options.signal }));
+  const fg = await loadFastGlob();
   const entries = await fg(options.pattern, {
     cwd: options.directory,
     dot: true,
@@ -99,6 +104,7 @@ export async function assertPatternInside(options: { root: string; directory: st
   // Node's fs throws on a NUL synchronously, inside fast-glob's walk, where no caller can catch it.
   if (options.pattern.includes('\0')) throw new Error(`The pattern ${JSON.stringify(options.pattern)} contains a NUL byte; remove it.`);
   let realRoot: string | undefined;
+  const fg = await loadFastGlob();
   for (const task of fg.generateTasks(options.pattern, { cwd: options.directory, dot: true })) {
     if (task.base === '.') continue;
     const absolute = path.resolve(options.directory, task.base);

@@ -28,7 +28,7 @@ describe.each(['openai', 'openai-compatible'] as const)('a session through netwo
       { toolCalls: [{ id: 'call_ok', name: 'read_file', arguments: '{"path":"notes.txt"}' }] },
       { text: 'It says to remember the milk.' },
     ]);
-    const { model, providerOptions } = createModel({ model: 'm', baseUrl: server.baseUrl, apiKey: 'k', provider });
+    const { model, providerOptions } = await createModel({ model: 'm', baseUrl: server.baseUrl, apiKey: 'k', provider });
     const tools = createRegistry(createReadOnlyTools({ cwd }));
     const history: ModelMessage[] = [];
     const turn = async (prompt: string) => {

@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { access, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { access, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -154,14 +154,19 @@ describe('configuration, recording and replay through the CLI', () => {
     expect(missing.stderr).toContain('nope.jsonl');
   });
 
-  it('clears the temp files a killed shoal left mid-write at the next start', async () => {
+  it('clears the temp files a killed shoal left mid-write at the next start, and leaves no marker of its own run', async () => {
     const dead = spawnSync(process.execPath, ['-e', '']).pid!;
     const orphan = `.a.ts.shoal-${dead}-0123456789ab.tmp`;
-    const cwd = await createTempWorkspace({ 'a.ts': 'export const a = 1;\n', [orphan]: 'half a write', '.mine.tmp': 'user file' });
-    const result = await shoal(['-p', 'hi', '--cwd', cwd, '--model', 'demo']);
+    const cwd = realpathSync(await createTempWorkspace({ 'a.ts': 'export const a = 1;\n', [orphan]: 'half a write', '.mine.tmp': 'user file' }));
+    const stateDir = path.join(await createTempWorkspace(), 'state');
+    // What the killed run left: its marker, naming this workspace.
+    mkdirSync(path.join(stateDir, 'runs'), { recursive: true });
+    await writeFile(path.join(stateDir, 'runs', String(dead)), cwd);
+    const result = await shoal(['-p', 'hi', '--cwd', cwd, '--model', 'demo'], { SHOAL_STATE_DIR: stateDir });
     expect(result.exitCode).toBe(0);
     expect(existsSync(path.join(cwd, orphan))).toBe(false);
     expect(existsSync(path.join(cwd, '.mine.tmp'))).toBe(true);
+    expect(await readdir(path.join(stateDir, 'runs'))).toEqual([]);
   });
 
   it('refuses a --record path it cannot write at once, in one line, instead of hanging', async () => {

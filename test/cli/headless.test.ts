@@ -29,7 +29,7 @@ async function headless(options: {
   stderr.on('data', (chunk) => (err += chunk));
   const model = createScriptedModel(options.steps ?? []);
   const code = await runHeadless({
-    setup: { cwd: options.cwd, model: options.baseUrl ? createModel({ model: 'm', baseUrl: options.baseUrl, apiKey: 'k' }).model : model, webAccess: options.webAccess },
+    setup: { cwd: options.cwd, model: options.baseUrl ? (await createModel({ model: 'm', baseUrl: options.baseUrl, apiKey: 'k' })).model : model, webAccess: options.webAccess },
     prompt: 'do it',
     outputFormat: options.format ?? 'text',
     requestApproval: createPolicyApproval({ allowedTools: new Set(options.allow ?? []), deniedFeedback: 'denied in headless', webAccess: options.webAccess }),

@@ -21,7 +21,7 @@ const GPT_41_COST = (12 * 2 + 30 * 0.5 + 7 * 8) / 1_000_000;
 
 async function headlessJson(price?: typeof GPT_41): Promise<HeadlessSummary> {
   const server = await startOpenAIServer([CACHED_REPLY]);
-  const { model } = createModel({ model: 'gpt-4.1', baseUrl: server.baseUrl, apiKey: 'k' });
+  const { model } = await createModel({ model: 'gpt-4.1', baseUrl: server.baseUrl, apiKey: 'k' });
   const stdout = new PassThrough();
   let out = '';
   stdout.on('data', (chunk) => (out += chunk));
@@ -56,7 +56,7 @@ describe('cached tokens and cost in the JSON summary', () => {
 describe('cached tokens and cost in the TUI', () => {
   it('shows cached tokens and the cost with its source in /stats, and the cost on the turn-end line', async () => {
     const server = await startOpenAIServer([CACHED_REPLY]);
-    const { model } = createModel({ model: 'gpt-4.1', baseUrl: server.baseUrl, apiKey: 'k' });
+    const { model } = await createModel({ model: 'gpt-4.1', baseUrl: server.baseUrl, apiKey: 'k' });
     const app = renderApp({ model, tools: createRegistry([]), price: GPT_41 });
     await typeAndSend(app.stdin, 'go');
     const done = await waitForFrame(app, (frame) => frame.includes('done in'));
@@ -70,7 +70,7 @@ describe('cached tokens and cost in the TUI', () => {
 
   it('says the cost is unknown, not zero, when the model has no price', async () => {
     const server = await startOpenAIServer([CACHED_REPLY]);
-    const { model } = createModel({ model: 'llama3', baseUrl: server.baseUrl, apiKey: 'k' });
+    const { model } = await createModel({ model: 'llama3', baseUrl: server.baseUrl, apiKey: 'k' });
     const app = renderApp({ model, tools: createRegistry([]) });
     await typeAndSend(app.stdin, 'go');
     const done = await waitForFrame(app, (frame) => frame.includes('done in'));

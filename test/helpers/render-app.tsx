@@ -20,7 +20,7 @@ export function renderApp(options: {
   const instance = render(
     <App
       initialModel={{ modelId: 'scripted', model: options.model, price: options.price }}
-      selectModel={(name) => ({ modelId: name, model: options.model })}
+      selectModel={async (name) => ({ modelId: name, model: options.model })}
       tools={options.tools}
       instructions="test"
       approvalMode={options.approvalMode ?? 'ask'}

@@ -21,7 +21,7 @@ describe.each(['openai', 'openai-compatible'] as const)('the %s provider over HT
       { text: 'All three read.' },
     ]);
     const log: Interval[] = [];
-    const { model, providerOptions } = createModel({ model: 'test-model', baseUrl: server.baseUrl, apiKey: 'test-key', provider });
+    const { model, providerOptions } = await createModel({ model: 'test-model', baseUrl: server.baseUrl, apiKey: 'test-key', provider });
     const nodes = await collect(
       runAgent({
         model,
@@ -57,14 +57,14 @@ describe.each(['openai', 'openai-compatible'] as const)('the %s provider over HT
 });
 
 /** One turn of a tool-less agent against `model`, collected. */
-function runOnce(model: ReturnType<typeof createModel>['model'], maxRetries?: number) {
+function runOnce(model: Awaited<ReturnType<typeof createModel>>['model'], maxRetries?: number) {
   return runTurn({ model, maxRetries });
 }
 
 describe('model errors over HTTP', () => {
   it('names the setting to fix when the server refuses the key', async () => {
     const server = await startOpenAIServer([{ status: 401 }]);
-    const { model } = createModel({ model: 'test-model', baseUrl: server.baseUrl, apiKey: 'bad', provider: 'openai' });
+    const { model } = await createModel({ model: 'test-model', baseUrl: server.baseUrl, apiKey: 'bad', provider: 'openai' });
     const [end] = ofType(await runOnce(model, 0), 'run-end');
     expect(end!.reason).toBe('error');
     expect(end!.error).toContain('OPENAI_API_KEY');
@@ -74,7 +74,7 @@ describe('model errors over HTTP', () => {
     const server = await startOpenAIServer([]);
     const baseUrl = server.baseUrl;
     await server.close();
-    const { model } = createModel({ model: 'm', baseUrl, apiKey: 'k' });
+    const { model } = await createModel({ model: 'm', baseUrl, apiKey: 'k' });
     const nodes = await runOnce(model);
     expect(ofType(nodes, 'step-retry')).toEqual([]);
     const [end] = ofType(nodes, 'run-end');
@@ -86,7 +86,7 @@ describe('model errors over HTTP', () => {
 describe('reasoning over HTTP', () => {
   it('streams reasoning_content into reasoning-delta nodes, apart from the answer text', async () => {
     const server = await startOpenAIServer([{ reasoning: 'The user says hi; greet back.', text: 'Hello.' }]);
-    const { model, providerOptions } = createModel({ model: 'deepseek-r1', baseUrl: server.baseUrl, apiKey: 'k' });
+    const { model, providerOptions } = await createModel({ model: 'deepseek-r1', baseUrl: server.baseUrl, apiKey: 'k' });
     const nodes = await runTurn({ model, providerOptions, maxRetries: 0 });
     expect(ofType(nodes, 'reasoning-delta').map((node) => node.text).join('')).toBe('The user says hi; greet back.');
     expect(ofType(nodes, 'text-delta').map((node) => node.text).join('')).toBe('Hello.');

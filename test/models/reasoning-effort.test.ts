@@ -8,7 +8,7 @@ import { runTurn } from '../helpers/run-turn';
 /** The body of the one request a turn against `settings` sends to a loopback server. */
 async function sentBody(settings: Omit<Parameters<typeof createModel>[0], 'baseUrl' | 'apiKey'>) {
   const server = await startOpenAIServer([{ text: 'ok' }]);
-  const { model, providerOptions } = createModel({ ...settings, baseUrl: server.baseUrl, apiKey: 'k' });
+  const { model, providerOptions } = await createModel({ ...settings, baseUrl: server.baseUrl, apiKey: 'k' });
   const nodes = await runTurn({ model, providerOptions, maxRetries: 0 });
   expect(ofType(nodes, 'run-end')[0]!.reason).toBe('done');
   return server.requests[0]!;

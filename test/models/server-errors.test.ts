@@ -231,7 +231,7 @@ const CASES: { server: string; status: number; body: string; says: string; isOve
 /** One turn of a tool-less agent against a loopback server scripted with `replies`. */
 async function runAgainst(replies: ServerReply[], retryPolicy: RetryPolicy = { maxRetries: 0, baseDelayMs: 5, maxDelayMs: 1000 }) {
   const server = await startOpenAIServer(replies);
-  const { model, providerOptions } = createModel({ model: 'm', baseUrl: server.baseUrl, apiKey: 'k' });
+  const { model, providerOptions } = await createModel({ model: 'm', baseUrl: server.baseUrl, apiKey: 'k' });
   const nodes = await runTurn({ model, providerOptions, retryPolicy });
   return { server, nodes, end: ofType(nodes, 'run-end')[0]! };
 }

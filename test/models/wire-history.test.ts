@@ -33,7 +33,7 @@ const foreignHistory: ModelMessage[] = [
 
 async function continueOn(options: { model: string; replies: (body: Record<string, any>, index: number) => ServerReply }) {
   const server = await startOpenAIServer(options.replies);
-  const { model, providerOptions } = createModel({ model: options.model, baseUrl: server.baseUrl, apiKey: 'k' });
+  const { model, providerOptions } = await createModel({ model: options.model, baseUrl: server.baseUrl, apiKey: 'k' });
   const nodes = await runTurn({
     model,
     providerOptions,
@@ -135,7 +135,7 @@ describe('history any server accepts', () => {
 describe('a stalled stream', () => {
   async function runWithStall(replies: ServerReply[]) {
     const server = await startOpenAIServer(replies);
-    const { model } = createModel({ model: 'm', baseUrl: server.baseUrl, apiKey: 'k', stallTimeoutMs: 200 });
+    const { model } = await createModel({ model: 'm', baseUrl: server.baseUrl, apiKey: 'k', stallTimeoutMs: 200 });
     const started = performance.now();
     const nodes = await runTurn({ model, retryPolicy: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 1000 } });
     return { nodes, elapsedMs: performance.now() - started };

@@ -236,7 +236,7 @@ describe('App', () => {
     const app = render(
       <App
         initialModel={{ modelId: 'first-model', model: first }}
-        selectModel={(name) => ({ modelId: name, model: second })}
+        selectModel={async (name) => ({ modelId: name, model: second })}
         tools={createRegistry([])}
         instructions="test"
         approvalMode="ask"
@@ -257,7 +257,7 @@ describe('App', () => {
     const app = render(
       <App
         initialModel={{ modelId: 'scripted', model }}
-        selectModel={() => ({ modelId: 'scripted', model })}
+        selectModel={async () => ({ modelId: 'scripted', model })}
         tools={createRegistry([])}
         instructions="test"
         approvalMode="ask"
@@ -293,7 +293,7 @@ describe('App', () => {
     const app = render(
       <App
         initialModel={{ modelId: 'scripted', model }}
-        selectModel={() => ({ modelId: 'scripted', model })}
+        selectModel={async () => ({ modelId: 'scripted', model })}
         tools={createRegistry([createUpdateFileTool({ cwd, journal }), createWriteFileTool({ cwd, journal })])}
         instructions="test"
         approvalMode="auto-edit"

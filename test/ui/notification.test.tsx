@@ -3,6 +3,7 @@ import { loadMarkdown } from '../../src/ui/Markdown';
 import { cleanup } from 'ink-testing-library';
 import { createRegistry } from '../../src/tools/registry';
 import { notificationSequence, resolveNotifyMode } from '../../src/ui/notification';
+import { TURN_END_SETTLE_MS } from '../../src/ui/use-turn-end';
 import { createFakeTool } from '../helpers/fake-tools';
 import { renderApp, typeAndSend, waitForFrame } from '../helpers/render-app';
 import { createScriptedModel } from '../helpers/scripted-model';
@@ -42,5 +43,20 @@ describe('notifications', () => {
     expect(resolveNotifyMode('auto', { TERM: 'xterm-kitty' })).toBe('osc777');
     expect(resolveNotifyMode('auto', { TERM_PROGRAM: 'iTerm.app', TMUX: '/tmp/t' })).toBe('bell');
     expect(resolveNotifyMode('auto', { TERM: 'xterm-256color' })).toBe('bell');
+  });
+});
+
+describe('turn end', () => {
+  it('calls onTurnEnd once after a turn of several steps has ended, not while it runs', async () => {
+    let ends = 0;
+    const model = createScriptedModel([{ calls: [{ toolName: 'read_file', input: { label: 'a' } }], delayMs: 150 }, { text: 'Read it.', delayMs: 150 }]);
+    const tools = createRegistry([createFakeTool({ name: 'read_file', kind: 'read-only' })]);
+    const app = renderApp({ model, tools, props: { onTurnEnd: () => ends++ } });
+    await new Promise((resolve) => setTimeout(resolve, TURN_END_SETTLE_MS * 2));
+    expect(ends).toBe(0);
+    await typeAndSend(app.stdin, 'read a');
+    await waitForFrame(app, (frame) => frame.includes('Read it.'));
+    await new Promise((resolve) => setTimeout(resolve, TURN_END_SETTLE_MS * 3));
+    expect(ends).toBe(1);
   });
 });

@@ -64,7 +64,7 @@ describe('the UI under strain', () => {
     const instance = render(
       <App
         initialModel={{ modelId: 'scripted', model }}
-        selectModel={() => ({ modelId: 'scripted', model })}
+        selectModel={async () => ({ modelId: 'scripted', model })}
         tools={createRegistry([createFakeTool({ name: 'read_file', kind: 'read-only', latencyMs: 20 })])}
         instructions="test"
         approvalMode="ask"
@@ -114,7 +114,7 @@ describe('the UI under strain', () => {
     const instance = render(
       <App
         initialModel={{ modelId: 'scripted', model }}
-        selectModel={() => ({ modelId: 'scripted', model })}
+        selectModel={async () => ({ modelId: 'scripted', model })}
         tools={createRegistry([createFakeTool({ name: 'read_file', kind: 'read-only', latencyMs: 400 })])}
         instructions="test"
         approvalMode="ask"

@@ -104,7 +104,7 @@ describe('a resumed session', () => {
     const app = render(
       <App
         initialModel={{ modelId: 'scripted', model }}
-        selectModel={() => ({ modelId: 'scripted', model })}
+        selectModel={async () => ({ modelId: 'scripted', model })}
         tools={slowReads(0)}
         instructions="test"
         approvalMode="ask"
@@ -144,7 +144,7 @@ describe('/diff', () => {
     const app = render(
       <App
         initialModel={{ modelId: 'scripted', model }}
-        selectModel={() => ({ modelId: 'scripted', model })}
+        selectModel={async () => ({ modelId: 'scripted', model })}
         tools={createRegistry([createUpdateFileTool({ cwd, journal })])}
         instructions="test"
         approvalMode="ask"

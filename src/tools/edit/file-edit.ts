@@ -3,7 +3,7 @@ import { access, chmod, mkdir, rename, unlink, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch, type StructuredPatch } from 'diff';
 import { formatBytes } from '../output-cap';
-import { tempPathFor } from './temp-files';
+import { tempPathFor, withTempFile } from './temp-files';
 import { openRegularFile, readHead } from '../../workspace/regular-file';
 import { decodeText, encodeText, notUtf8Message } from '../../workspace/text-encoding';
 import { toFsError, type ToolPath } from '../../workspace/tool-path';
@@ -204,16 +204,18 @@ export async function writeFileAtomic(absolute: string, bytes: Uint8Array, mode:
   const directory = path.dirname(absolute);
   const temp = tempPathFor(absolute);
   const createdDirectory = await mkdir(directory, { recursive: true });
-  try {
-    await writeFile(temp, bytes, { flag: 'wx' });
-    // writeFile's own mode option passes through the umask; chmod sets the bits exactly.
-    if (mode !== undefined) await chmod(temp, mode);
-    await rename(temp, absolute);
-    return createdDirectory;
-  } catch (error) {
-    await unlink(temp).catch(() => {});
-    throw error;
-  }
+  return withTempFile(temp, async () => {
+    try {
+      await writeFile(temp, bytes, { flag: 'wx' });
+      // writeFile's own mode option passes through the umask; chmod sets the bits exactly.
+      if (mode !== undefined) await chmod(temp, mode);
+      await rename(temp, absolute);
+      return createdDirectory;
+    } catch (error) {
+      await unlink(temp).catch(() => {});
+      throw error;
+    }
+  });
 }
 
 const WRITE_MESSAGES: Record<string, (shownPath: string) => string> = {

