@@ -18,14 +18,23 @@ const TONE_STYLE: Record<RowTone, { color?: string; dimColor?: boolean; bold?: b
   plain: {},
 };
 
-/** Rows of an approval preview (diff, command or raw input), coloured by tone. */
+/** Rows of an approval preview (diff, command or raw input), coloured by tone, escapes of hidden characters in inverse video. */
 export function PreviewRows({ rows }: PreviewRowsProps) {
   return (
     <Box flexDirection="column">
       {rows.map((row, index) => (
         // Rows are pre-wrapped to the width; "wrap" still keeps a misjudged wide character from being cut.
         <Text key={index} wrap="wrap" {...TONE_STYLE[row.tone]}>
-          {row.text}
+          {row.parts.map((part, partIndex) =>
+            // A hidden character's escape in inverse video: typed text (a literal \e) can never look like it.
+            part.isEscape ? (
+              <Text key={partIndex} inverse>
+                {part.text}
+              </Text>
+            ) : (
+              part.text
+            ),
+          )}
         </Text>
       ))}
     </Box>

@@ -1,4 +1,4 @@
-import { toVisibleLines, toVisibleText, wrapRow } from './visible-text';
+import { toVisibleParts, wrapParts, type VisiblePart } from './visible-text';
 
 /** How a row of an approval preview is coloured. */
 export type RowTone = 'added' | 'removed' | 'hunk' | 'header' | 'note' | 'command' | 'dim' | 'plain';
@@ -6,6 +6,8 @@ export type RowTone = 'added' | 'removed' | 'hunk' | 'header' | 'note' | 'comman
 /** One screen row of a preview: made visible, wrapped to the box's width, and the source line it belongs to. */
 export interface PreviewRow {
   text: string;
+  /** `text` in parts, the escapes of hidden characters marked, to be drawn apart from typed text. */
+  parts: VisiblePart[];
   tone: RowTone;
   /** 0-based index of the source line, so cut notes can count lines rather than rows. */
   line: number;
@@ -13,25 +15,25 @@ export interface PreviewRow {
 
 /** The rows of a unified diff, coloured per line; long lines wrap whole. */
 export function diffRows(diff: string, width: number): PreviewRow[] {
-  const lines = toVisibleLines(diff.replace(/\n$/, '')).filter((line) => !line.startsWith('Index: ') && !/^={10,}$/.test(line));
-  return lines.flatMap((line, index) => toRows(line, diffTone(line), index, width));
+  const lines = visibleLines(diff.replace(/\n$/, '')).filter((line) => !textOf(line).startsWith('Index: ') && !/^={10,}$/.test(textOf(line)));
+  return lines.flatMap((line, index) => toRows(line, diffTone(textOf(line)), index, width));
 }
 
 /** The rows of a command (`$ ` before its first line) and the folder it runs in. */
 export function commandRows(command: string, cwd: string, width: number): PreviewRow[] {
-  const lines = toVisibleLines(command);
-  const rows = lines.flatMap((line, index) => toRows(`${index === 0 ? '$ ' : '  '}${line}`, 'command', index, width));
-  return [...rows, ...toRows(`in ${toVisibleText(cwd)}`, 'dim', lines.length, width)];
+  const lines = visibleLines(command);
+  const rows = lines.flatMap((line, index) => toRows([typed(index === 0 ? '$ ' : '  '), ...line], 'command', index, width));
+  return [...rows, ...toRows([typed('in '), ...toVisibleParts(cwd)], 'dim', lines.length, width)];
 }
 
 /** The rows of a URL a fetch will request, whole, wrapped to the box (a query can carry data out: none of it may hide). */
 export function fetchRows(url: string, width: number): PreviewRow[] {
-  return toRows(toVisibleText(url), 'command', 0, width);
+  return toRows(toVisibleParts(url), 'command', 0, width);
 }
 
 /** The rows of a call's raw input, for tools without a preview. */
 export function inputRows(input: unknown, width: number): PreviewRow[] {
-  return toRows(toVisibleText(JSON.stringify(input) ?? 'undefined'), 'dim', 0, width);
+  return toRows(toVisibleParts(JSON.stringify(input) ?? 'undefined'), 'dim', 0, width);
 }
 
 /**
@@ -39,7 +41,7 @@ export function inputRows(input: unknown, width: number): PreviewRow[] {
  * string escaped, long lines wrapped rather than cut, so nothing sent is hidden.
  */
 export function toolInputRows(input: unknown, width: number): PreviewRow[] {
-  const lines = toVisibleLines(JSON.stringify(input, null, 2) ?? 'undefined');
+  const lines = visibleLines(JSON.stringify(input, null, 2) ?? 'undefined');
   return lines.flatMap((line, index) => toRows(line, 'plain', index, width));
 }
 
@@ -48,8 +50,22 @@ export function lineCount(rows: readonly PreviewRow[]): number {
   return rows.length === 0 ? 0 : rows.at(-1)!.line + 1;
 }
 
-function toRows(line: string, tone: RowTone, index: number, width: number): PreviewRow[] {
-  return wrapRow(line === '' ? ' ' : line, width).map((text) => ({ text, tone, line: index }));
+/** Multi-line text made visible line by line (as `toVisibleLines`), in parts. */
+function visibleLines(text: string): VisiblePart[][] {
+  return text.split(/\r?\n/).map(toVisibleParts);
+}
+
+function typed(text: string): VisiblePart {
+  return { text, isEscape: false };
+}
+
+function textOf(parts: readonly VisiblePart[]): string {
+  return parts.map((part) => part.text).join('');
+}
+
+function toRows(line: VisiblePart[], tone: RowTone, index: number, width: number): PreviewRow[] {
+  const parts = textOf(line) === '' ? [typed(' ')] : line;
+  return wrapParts(parts, width).map((rowParts) => ({ text: textOf(rowParts), parts: rowParts, tone, line: index }));
 }
 
 function diffTone(line: string): RowTone {

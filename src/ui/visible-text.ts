@@ -14,12 +14,39 @@ const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028
 
 /** `text` with every control, bidi and zero-width character replaced by a visible escape (`\e`, `\x07`, `\u{202e}`). */
 export function toVisibleText(text: string): string {
-  return text.replace(HIDDEN, (character) => {
-    const named = NAMED[character];
-    if (named !== undefined) return named;
-    const code = character.codePointAt(0)!;
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
-  });
+  return text.replace(HIDDEN, escapeOf);
+}
+
+/** A piece of visible text: as it was, or the escape standing for a hidden character. */
+export interface VisiblePart {
+  text: string;
+  isEscape: boolean;
+}
+
+/**
+ * `text` made visible as `toVisibleText` does, in parts that say which are
+ * escapes, so an approval box can draw them apart from typed text: a real ESC
+ * and the two characters `\e` a command may contain read the same otherwise.
+ * Tabs become spaces as in `toVisibleLines`; `text` is one line.
+ */
+export function toVisibleParts(text: string): VisiblePart[] {
+  const line = expandTabs(text);
+  const parts: VisiblePart[] = [];
+  let last = 0;
+  for (const match of line.matchAll(HIDDEN)) {
+    if (match.index > last) parts.push({ text: line.slice(last, match.index), isEscape: false });
+    parts.push({ text: escapeOf(match[0]), isEscape: true });
+    last = match.index + match[0].length;
+  }
+  if (last < line.length || parts.length === 0) parts.push({ text: line.slice(last), isEscape: false });
+  return parts;
+}
+
+function escapeOf(character: string): string {
+  const named = NAMED[character];
+  if (named !== undefined) return named;
+  const code = character.codePointAt(0)!;
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
 }
 
 /**
@@ -73,18 +100,42 @@ export function charWidth(codePoint: number): number {
  * wraps whole instead of losing its tail at the screen edge. Always at least one row.
  */
 export function wrapRow(line: string, width: number): string[] {
-  const rows: string[] = [];
-  let row = '';
+  return wrapParts([{ text: line, isEscape: false }], width).map((row) => row.map((part) => part.text).join(''));
+}
+
+/**
+ * `wrapRow` for a line in parts: rows of parts, a part cut where a row ends.
+ * An escape is never cut, unless it alone is wider than a row.
+ */
+export function wrapParts(parts: readonly VisiblePart[], width: number): VisiblePart[][] {
+  const limit = Math.max(1, width);
+  const rows: VisiblePart[][] = [];
+  let row: VisiblePart[] = [];
   let used = 0;
-  for (const character of line) {
-    const columns = charWidth(character.codePointAt(0)!);
-    if (used + columns > Math.max(1, width) && row !== '') {
-      rows.push(row);
-      row = '';
-      used = 0;
+  const endRow = () => {
+    rows.push(row);
+    row = [];
+    used = 0;
+  };
+  for (const part of parts) {
+    if (part.isEscape) {
+      if (used + part.text.length > limit && row.length > 0) endRow();
+      row.push(part);
+      used += part.text.length;
+      continue;
     }
-    row += character;
-    used += columns;
+    let piece = '';
+    for (const character of part.text) {
+      const columns = charWidth(character.codePointAt(0)!);
+      if (used + columns > limit && (row.length > 0 || piece !== '')) {
+        if (piece !== '') row.push({ text: piece, isEscape: false });
+        piece = '';
+        endRow();
+      }
+      piece += character;
+      used += columns;
+    }
+    if (piece !== '') row.push({ text: piece, isEscape: false });
   }
   rows.push(row);
   return rows;

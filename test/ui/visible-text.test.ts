@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toVisibleLines, toVisibleText, wrapRow } from '../../src/ui/visible-text';
+import { toVisibleLines, toVisibleParts, toVisibleText, wrapParts, wrapRow } from '../../src/ui/visible-text';
 
 describe('toVisibleText', () => {
   it.each([
@@ -62,6 +62,40 @@ describe('escape sequences from a hostile model, server or project file', () => 
       expect(frame).not.toContain('\u001b[8m');
       expect(frame).not.toContain('\u0007');
       expect(frame).toContain('\\e[8mhidden');
+    }
+  });
+});
+
+describe('escapes drawn apart from typed text', () => {
+  it('marks which parts are escapes, so a real ESC and a typed \\e differ', () => {
+    expect(toVisibleParts("printf '\\e[31m' \u001b[31m\tend")).toEqual([
+      { text: "printf '\\e[31m' ", isEscape: false },
+      { text: '\\e', isEscape: true },
+      { text: '[31m   end', isEscape: false },
+    ]);
+    expect(toVisibleParts('')).toEqual([{ text: '', isEscape: false }]);
+  });
+
+  it('wraps parts like wrapRow, never cutting an escape', () => {
+    const rows = wrapParts(toVisibleParts('abcdefg\u202ehij'), 10);
+    expect(rows.map((row) => row.map((part) => part.text).join(''))).toEqual(['abcdefg', '\\u{202e}hi', 'j']);
+    expect(rows[1]![0]).toEqual({ text: '\\u{202e}', isEscape: true });
+  });
+
+  it('draws an escape in inverse video in the approval preview, and a typed \\e as typed', async () => {
+    const { render } = await import('ink-testing-library');
+    const { default: chalk } = await import('chalk');
+    const React = await import('react');
+    const { PreviewRows } = await import('../../src/ui/PreviewRows');
+    const { commandRows } = await import('../../src/ui/preview-rows');
+    const level = chalk.level;
+    chalk.level = 1;
+    try {
+      const rows = commandRows("printf '\\e]52;c;x\\a' > note.txt; printf '\u001b]52;c;x\u0007'", '/repo', 100);
+      const frame = render(React.createElement(PreviewRows, { rows })).lastFrame()!;
+      expect(frame).toContain("printf '\\e]52;c;x\\a' > note.txt; printf '\u001b[7m\\e\u001b[27m]52;c;x\u001b[7m\\x07\u001b[27m'");
+    } finally {
+      chalk.level = level;
     }
   });
 });
