@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { commandEnv } from './command-env';
 import { plural } from './output-cap';
 import { terminateTree, trackTree } from './process-tree';
-import { sandboxCommand, sandboxStatus, type SandboxProbe, type SandboxSettings } from './sandbox';
+import { nestedGitEntries, sandboxCommand, sandboxStatus, type SandboxProbe, type SandboxSettings } from './sandbox';
 import type { ShoalTool, ToolOptions } from './types';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -70,11 +70,16 @@ export function createBashTool(options: BashToolOptions): ShoalTool<BashInput> {
       return rest.length > 0 ? `${first} …` : first;
     },
     async preview(input) {
-      return { type: 'command', command: input.command, cwd: options.cwd, isSandboxed: (await probe()).isAvailable };
+      const isSandboxed = (await probe()).isAvailable;
+      // Walked while the user decides, so the command need not wait for it.
+      if (isSandboxed) void nestedGitEntries(options.cwd);
+      return { type: 'command', command: input.command, cwd: options.cwd, isSandboxed };
     },
     async execute(input, { signal }) {
       const timeoutMs = Math.min(input.timeout_ms ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS);
-      const sandbox = (await probe()).isAvailable ? { hiddenPaths: options.hiddenPaths, network: options.network } : undefined;
+      const sandbox = (await probe()).isAvailable
+        ? { hiddenPaths: options.hiddenPaths, network: options.network, nestedGitEntries: await nestedGitEntries(options.cwd) }
+        : undefined;
       const run = await runCommand({ command: input.command, cwd: options.cwd, sandbox, timeoutMs, maxOutputBytes, signal });
       const body = run.output.replace(/\n$/, '');
       const seconds = `${formatSeconds(timeoutMs)} s`;

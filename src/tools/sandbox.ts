@@ -1,4 +1,5 @@
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, realpathSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PROTECTED_ROOT_ENTRIES } from '../workspace/protected';
@@ -18,6 +19,8 @@ export interface SandboxSettings {
   hiddenPaths?: readonly string[];
   /** Let the command use the network; off unless a setting turns it on. */
   network?: boolean;
+  /** `.git` entries below the workspace root (see `nestedGitEntries`), bound read-only like the root's. */
+  nestedGitEntries?: readonly string[];
 }
 
 /** A command ready to spawn inside bubblewrap, and what to tidy once it has exited. */
@@ -111,6 +114,11 @@ export function sandboxCommand(options: SandboxSettings & { cwd: string; command
     // A folder stand-in already covers its files.
     if (!folders.includes(path.join(cwd, path.dirname(name)))) guard(name, 'file');
   }
+  for (const entry of options.nestedGitEntries ?? []) {
+    // Checked again now: a symlink put in its place since the walk must not carry the bind elsewhere.
+    const stats = lstatOrUndefined(entry);
+    if (stats && !stats.isSymbolicLink() && isInsideOrSame(entry, cwd)) args.push('--ro-bind', entry, entry);
+  }
   const home = os.homedir();
   for (const hidden of [...(options.hiddenPaths ?? []), ...HOME_CREDENTIALS.map((name) => path.join(home, name))]) {
     const real = realOrUndefined(hidden);
@@ -140,6 +148,52 @@ export function sandboxCommand(options: SandboxSettings & { cwd: string; command
       }
     },
   };
+}
+
+/** How long the walk for nested `.git` entries may take; what it found by then is protected. */
+const NESTED_GIT_WALK_MS = 1000;
+/** Folders read at once by that walk. */
+const NESTED_GIT_READS = 16;
+const nestedGitWalks = new Map<string, Promise<string[]>>();
+
+/**
+ * The `.git` entries below the workspace root (nested or vendored
+ * repositories, a submodule's gitlink file), found once per workspace and
+ * process. The sandbox binds each read-only, as it does the root's, so a
+ * command cannot plant a hook that runs when the user next uses git there.
+ * `node_modules` is not walked (packages, not repositories the user works
+ * in), nor any `.git` folder's inside. Contract: never rejects.
+ */
+export function nestedGitEntries(root: string): Promise<string[]> {
+  let walk = nestedGitWalks.get(root);
+  if (!walk) {
+    walk = findNestedGitEntries(root);
+    nestedGitWalks.set(root, walk);
+  }
+  return walk;
+}
+
+async function findNestedGitEntries(root: string): Promise<string[]> {
+  const found: string[] = [];
+  const deadline = Date.now() + NESTED_GIT_WALK_MS;
+  // Breadth first, a batch of folders at a time (libuv reads them side by side): shallow repositories come first.
+  let folders = [root];
+  while (folders.length > 0 && Date.now() < deadline) {
+    const batch = folders.slice(0, NESTED_GIT_READS);
+    folders = folders.slice(NESTED_GIT_READS);
+    const listings = await Promise.all(batch.map((folder) => readdir(folder, { withFileTypes: true }).catch(() => [])));
+    listings.forEach((entries, index) => {
+      for (const entry of entries) {
+        const full = path.join(batch[index]!, entry.name);
+        if (entry.name === '.git') {
+          if (batch[index] !== root && !entry.isSymbolicLink()) found.push(full);
+        } else if (entry.isDirectory() && entry.name !== 'node_modules') {
+          folders.push(full);
+        }
+      }
+    });
+  }
+  return found.sort();
 }
 
 function lstatOrUndefined(file: string) {

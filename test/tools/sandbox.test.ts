@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shoalDir } from '../../src/config/paths';
 import { createBashTool, type BashToolOptions } from '../../src/tools/bash';
-import { sandboxStatus } from '../../src/tools/sandbox';
+import { nestedGitEntries, sandboxStatus } from '../../src/tools/sandbox';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
 const context = { signal: new AbortController().signal, toolCallId: 'call-1', batchId: 'main:1', emit: () => {} };
@@ -68,6 +68,33 @@ describe.runIf(process.platform === 'linux')('the bash sandbox (bubblewrap)', ()
     const cwd = await createTempWorkspace({ '.shoal/config.json': '{}\n' });
     expect(await run(cwd, 'echo \'{"approvalMode":"yolo"}\' > .shoal/config.json')).toMatch(/Read-only file system\nexit code 1$/);
     expect(readFileSync(path.join(cwd, '.shoal/config.json'), 'utf8')).toBe('{}\n');
+  });
+
+  it('cannot change a nested repository\'s .git or a submodule\'s gitlink, but can change the files beside them', async () => {
+    const cwd = await createTempWorkspace({
+      'vendor/lib/.git/config': '[core]\n',
+      'vendor/lib/.git/hooks/.keep': '',
+      'vendor/lib/index.js': 'old\n',
+      'modules/sub/.git': 'gitdir: ../../.git/modules/sub\n',
+      'node_modules/pkg/.git/config': '[core]\n',
+    });
+    const output = await run(
+      cwd,
+      [
+        'echo "[core] fsmonitor = evil" >> vendor/lib/.git/config',
+        'touch vendor/lib/.git/hooks/pre-commit',
+        'echo "gitdir: /tmp/evil" > modules/sub/.git',
+        'echo new > vendor/lib/index.js',
+        'echo done',
+      ].join('; '),
+    );
+    expect(output).toMatch(/done\nexit code 0$/);
+    expect(readFileSync(path.join(cwd, 'vendor/lib/.git/config'), 'utf8')).toBe('[core]\n');
+    expect(existsSync(path.join(cwd, 'vendor/lib/.git/hooks/pre-commit'))).toBe(false);
+    expect(readFileSync(path.join(cwd, 'modules/sub/.git'), 'utf8')).toBe('gitdir: ../../.git/modules/sub\n');
+    expect(readFileSync(path.join(cwd, 'vendor/lib/index.js'), 'utf8')).toBe('new\n');
+    // node_modules is not walked: its packages are not repositories the user works in.
+    expect(await nestedGitEntries(cwd)).toEqual([path.join(cwd, 'modules/sub/.git'), path.join(cwd, 'vendor/lib/.git')].sort());
   });
 
   it('cannot create .shoal or .git where there is none, and leaves no trace of trying', async () => {
