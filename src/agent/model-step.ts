@@ -1,9 +1,10 @@
-import { jsonSchema, streamText, tool, zodSchema, type LanguageModel, type LanguageModelUsage, type ModelMessage, type Tool } from 'ai';
+import { jsonSchema, streamText, tool, zodSchema, type LanguageModel, type ModelMessage, type Tool } from 'ai';
 import type { ToolRegistry } from '../tools/registry';
 import { classifyModelError, describeModelError, EmptyResponseError, errorMessage, type ModelErrorClass } from '../models/model-errors';
 import type { ProviderOptions } from '../models/model';
-import { costOf, type ModelPrice } from '../models/prices';
+import type { ModelPrice } from '../models/prices';
 import { askedRetryDelayMs, DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from '../models/retry-policy';
+import { pricedUsage, usageOfCall } from './call-usage';
 import type { NodeBody, ToolCallInfo, Usage } from './nodes';
 
 // The SDK would otherwise print warnings to the console and wreck the TUI.
@@ -81,7 +82,7 @@ async function* attemptModelStep(options: ModelStepOptions): AsyncGenerator<Node
     responseMessages: [],
     text: '',
     finishReason: 'other',
-    usage: stepUsage({ inputTokens: 0, outputTokens: 0 }, options.price),
+    usage: pricedUsage({ inputTokens: 0, outputTokens: 0 }, options.price),
   };
   let failure: unknown;
   const stream = streamText({
@@ -116,15 +117,7 @@ async function* attemptModelStep(options: ModelStepOptions): AsyncGenerator<Node
         }
         case 'finish-step':
           result.finishReason = part.finishReason;
-          result.usage = stepUsage(
-            {
-              inputTokens: part.usage.inputTokens ?? 0,
-              outputTokens: part.usage.outputTokens ?? 0,
-              cachedInputTokens: cachedInputTokensOf(part.usage),
-              reasoningTokens: part.usage.outputTokenDetails.reasoningTokens,
-            },
-            options.price,
-          );
+          result.usage = usageOfCall(part.usage, options.price);
           break;
         case 'error':
           failure ??= part.error;
@@ -138,23 +131,6 @@ async function* attemptModelStep(options: ModelStepOptions): AsyncGenerator<Node
     failure ??= error;
   }
   return { result, failure };
-}
-
-/** `usage` without the counts the server did not give, and with its cost when the price is known. */
-function stepUsage(usage: Usage, price: ModelPrice | undefined): Usage {
-  const known = Object.fromEntries(Object.entries(usage).filter(([, value]) => value !== undefined)) as Usage;
-  return price ? { ...known, costUsd: costOf(known, price) } : known;
-}
-
-/**
- * Cached input tokens as the SDK reads them (`prompt_tokens_details.cached_tokens`), else
- * DeepSeek's own `prompt_cache_hit_tokens`, so its cache hits are not billed at the full price.
- */
-function cachedInputTokensOf(usage: LanguageModelUsage): number | undefined {
-  const cached = usage.inputTokenDetails.cacheReadTokens;
-  if (cached) return cached;
-  const hits = usage.raw?.prompt_cache_hit_tokens;
-  return typeof hits === 'number' ? hits : cached;
 }
 
 /** The step's failure, saying so when the server asked for a longer wait than shoal accepts. */
