@@ -89,10 +89,11 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
   /** Compacts `messages` in place; true when it changed. */
   async function* compact(reason: CompactOptions['reason'], focus?: string): AsyncGenerator<AgentNode, boolean> {
     if (!budget) return false;
-    const compacted = yield* stampAll(
-      compactHistory({ ...options, messages, budget, reason, step, focus, toolCount: tools.size }),
-      stamp,
-    );
+    const compacted = yield* stampAll(compactHistory({ ...options, messages, budget, reason, step, focus, toolCount: tools.size }), (body) => {
+      // The summary is a model call like a step: the run's usage counts it.
+      if (body.type === 'compaction-end' && body.usage) usage = addUsage(usage, body.usage);
+      return stamp(body);
+    });
     if (!compacted) return false;
     messages.splice(0, messages.length, ...compacted);
     yield stamp({ type: 'history-replace', messages: compacted });

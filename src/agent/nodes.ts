@@ -109,8 +109,11 @@ export type AgentNode = NodeBase &
     | { type: 'context-size'; step: number; tokens: number; window: number }
     /** `step`: the step the compaction runs before (0 for /compact between turns). */
     | { type: 'compaction-start'; step: number; reason: CompactionReason; tokensBefore: number; window: number }
-    /** `method`: old tool outputs cleared, or older messages summarised; `error` when it fell short. */
-    | { type: 'compaction-end'; step: number; method: CompactionMethod; tokensBefore: number; tokensAfter: number; error?: string }
+    /**
+     * `method`: old tool outputs cleared, or older messages summarised; `error` when it fell short.
+     * `usage`: the summary's model call, when one was made and the server counted it (a failed one too).
+     */
+    | { type: 'compaction-end'; step: number; method: CompactionMethod; tokensBefore: number; tokensAfter: number; error?: string; usage?: Usage }
     /**
      * A message the user sent while the run worked, delivered after `step`'s tool results; the run
      * has appended `{ role: 'user', content: text }` to its history, and consumers keeping one do the same.

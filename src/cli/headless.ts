@@ -152,6 +152,10 @@ function countNode(summary: HeadlessSummary, node: AgentNode): void {
     case 'step-end':
       summary.usage = addUsage(summary.usage, node.usage);
       return;
+    case 'compaction-end':
+      // The summary was a model call too, billed like a step.
+      if (node.usage) summary.usage = addUsage(summary.usage, node.usage);
+      return;
     case 'tool-call-end':
     case 'tool-call-invalid': {
       const status = node.type === 'tool-call-end' ? node.status : 'error';

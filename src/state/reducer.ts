@@ -1,4 +1,4 @@
-import type { AgentNode, NodeOf, ToolCallStatus } from '../agent/nodes';
+import type { AgentNode, NodeOf, ToolCallStatus, Usage } from '../agent/nodes';
 import { addUsage, ZERO_USAGE } from '../agent/usage';
 import { callKey } from './call-key';
 import { getOwn, withEntry } from './records';
@@ -88,8 +88,14 @@ function reduceNode(
   if (node.type === 'compaction-end' && node.agentId === 'main' && state.context && !node.error) {
     state = { ...state, context: { ...state.context, tokens: node.tokensAfter } };
   }
-  const usage = node.type === 'step-end' ? addUsage(state.usage, node.usage) : state.usage;
+  const counted = usageOf(node);
+  const usage = counted ? addUsage(state.usage, counted) : state.usage;
   return { ...state, usage, turns: [...state.turns.slice(0, -1), result] };
+}
+
+/** The model call a node reports: a step's, or a compaction's summary (every agent's, sub-agents included). */
+function usageOf(node: AgentNode): Usage | undefined {
+  return node.type === 'step-end' || node.type === 'compaction-end' ? node.usage : undefined;
 }
 
 /** The turn after `node`, or why the node cannot apply. */
@@ -196,13 +202,16 @@ function reduceTurn(
         step.compaction && step.compaction.durationMs === undefined ? 'a compaction is already running' : { ...step, compaction },
       );
     }
-    case 'compaction-end':
-      return updateStep(turn, node, (step) => {
+    case 'compaction-end': {
+      const updated = updateStep(turn, node, (step) => {
         const open = step.compaction;
         if (!open || open.durationMs !== undefined) return 'no compaction is running';
         const ended = { ...open, method: node.method, tokensAfter: node.tokensAfter, durationMs: node.time - open.startedAt, error: node.error };
         return { ...step, compaction: ended };
       });
+      if (typeof updated === 'string' || !node.usage) return updated;
+      return { ...updated, usage: addUsage(turn.usage, node.usage) };
+    }
     case 'user-message':
       return updateStep(turn, node, (step) => ({ ...step, userMessages: [...(step.userMessages ?? []), node.text] }));
     case 'tool-call-end':

@@ -19,8 +19,8 @@ export interface ServerReply {
   hang?: boolean;
   /** Answer 200 with a stream holding no content and no tool calls (LM Studio's answer to an over-full prompt). */
   empty?: boolean;
-  /** Counts the usage chunk carries beyond 42 prompt and 7 completion tokens (OpenAI's detail fields). */
-  usage?: { cachedTokens?: number; reasoningTokens?: number };
+  /** The usage chunk's counts: 42 prompt and 7 completion tokens unless given, and OpenAI's detail fields when given. */
+  usage?: { promptTokens?: number; completionTokens?: number; cachedTokens?: number; reasoningTokens?: number };
   /** Answer with exactly this status, headers and body (a real server's error page), instead of a stream. */
   raw?: { status: number; headers?: Record<string, string>; body: string };
 }
@@ -119,10 +119,12 @@ function streamReply(response: ServerResponse, reply: ServerReply, model: string
     });
   }
   chunk({}, calls.length > 0 ? 'tool_calls' : 'stop');
+  const promptTokens = reply.usage?.promptTokens ?? 42;
+  const completionTokens = reply.usage?.completionTokens ?? 7;
   const usage = {
-    prompt_tokens: 42,
-    completion_tokens: 7,
-    total_tokens: 49,
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
     ...(reply.usage?.cachedTokens === undefined ? {} : { prompt_tokens_details: { cached_tokens: reply.usage.cachedTokens } }),
     ...(reply.usage?.reasoningTokens === undefined ? {} : { completion_tokens_details: { reasoning_tokens: reply.usage.reasoningTokens } }),
   };

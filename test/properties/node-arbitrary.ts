@@ -94,6 +94,7 @@ const BODIES: Record<AgentNode['type'], fc.Arbitrary<object>> = {
     tokensBefore: count,
     tokensAfter: count,
     error: fc.option(text, { nil: undefined }),
+    usage: fc.option(usage, { nil: undefined }),
   }),
   'history-replace': fc.record({ type: fc.constant('history-replace'), messages: fc.constant([]) }),
   'approval-request': fc.record({ type: fc.constant('approval-request'), step, preview, ...callInfo }),

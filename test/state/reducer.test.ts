@@ -212,6 +212,52 @@ describe('reduce', () => {
   });
 });
 
+describe('usage', () => {
+  const usage = (inputTokens: number, outputTokens: number, costUsd: number) => ({ inputTokens, outputTokens, cachedInputTokens: inputTokens / 2, reasoningTokens: 1, costUsd });
+  /** A main step whose compaction summarised, and a research sub-agent that compacted too. */
+  const compactedRun = [
+    { type: 'turn-start' as const, prompt: 'go', time: 0 },
+    node('run-start', { modelId: 'm', maxSteps: 5 }),
+    node('step-start', { step: 1 }),
+    node('compaction-start', { step: 1, reason: 'threshold', tokensBefore: 9000, window: 10_000 }),
+    node('compaction-end', { step: 1, method: 'summary', tokensBefore: 9000, tokensAfter: 2000, usage: usage(800, 100, 0.5) }),
+    node('phase-start', { step: 1, phase: 'research', calls: [{ toolCallId: 'r1', toolName: 'research_codebase', input: {}, description: 'q' }] }),
+    node('tool-call-start', { step: 1, phase: 'research', toolCallId: 'r1', toolName: 'research_codebase', input: {}, description: 'q' }),
+    node('run-start', { modelId: 'm', maxSteps: 5, parentToolCallId: 'r1' }, 'research:r1'),
+    node('step-start', { step: 1, parentToolCallId: 'r1' }, 'research:r1'),
+    node('compaction-start', { step: 1, reason: 'overflow', tokensBefore: 9000, window: 10_000, parentToolCallId: 'r1' }, 'research:r1'),
+    // A failed summary the server still billed.
+    node('compaction-end', { step: 1, method: 'cleared-outputs', tokensBefore: 9000, tokensAfter: 9000, error: 'the summary failed', usage: usage(600, 20, 0.25), parentToolCallId: 'r1' }, 'research:r1'),
+    node('step-end', { step: 1, finishReason: 'stop', usage: usage(40, 10, 0.125), toolCalls: 0, durationMs: 5, parentToolCallId: 'r1' }, 'research:r1'),
+    node('run-end', { reason: 'done', text: 'r', usage: usage(640, 30, 0.375), steps: 1, parentToolCallId: 'r1' }, 'research:r1'),
+    node('tool-call-end', { step: 1, toolCallId: 'r1', toolName: 'research_codebase', status: 'ok', durationMs: 5, summary: '', output: 'r' }),
+    node('phase-end', { step: 1, phase: 'research', durationMs: 5 }),
+    node('step-end', { step: 1, finishReason: 'tool-calls', usage: usage(20, 4, 0.0625), toolCalls: 1, durationMs: 9 }),
+  ];
+
+  it('counts every compaction’s summary call, a sub-agent’s and a failed one included, with the steps in the turn, the session and /stats', () => {
+    const state = fold(compactedRun);
+    expect(state.problems).toEqual([]);
+    const expected = { inputTokens: 1460, outputTokens: 134, cachedInputTokens: 730, reasoningTokens: 4, costUsd: 0.9375 };
+    expect(state.usage).toEqual(expected);
+    expect(state.turns[0]!.usage).toEqual(expected);
+    expect(selectStats(state).usage).toEqual(expected);
+  });
+
+  it('leaves the totals alone for a compaction that made no model call', () => {
+    const state = fold([
+      { type: 'turn-start', prompt: 'go', time: 0 },
+      node('run-start', { modelId: 'm', maxSteps: 5 }),
+      node('step-start', { step: 1 }),
+      node('compaction-start', { step: 1, reason: 'threshold', tokensBefore: 9000, window: 10_000 }),
+      node('compaction-end', { step: 1, method: 'cleared-outputs', tokensBefore: 9000, tokensAfter: 4000 }),
+    ]);
+    expect(state.problems).toEqual([]);
+    expect(state.usage).toEqual({ inputTokens: 0, outputTokens: 0 });
+    expect(state.turns[0]!.usage).toEqual({ inputTokens: 0, outputTokens: 0 });
+  });
+});
+
 describe('a response that runs the same phase twice (reads placed after a write)', () => {
   it('keeps both read batches, in order, each with its own duration', () => {
     const call = (id: string, toolName: string) => ({ toolCallId: id, toolName, input: {}, description: id });

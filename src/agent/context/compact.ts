@@ -1,5 +1,6 @@
 import type { LanguageModel, ModelMessage } from 'ai';
-import type { CompactionMethod, CompactionReason, NodeBody } from '../nodes';
+import type { ModelPrice } from '../../models/prices';
+import type { CompactionMethod, CompactionReason, NodeBody, Usage } from '../nodes';
 import { compactionThreshold, outputReserve, type ContextBudget } from './budget';
 import { clearOldToolOutputs, tailStart } from './prune';
 import { compactedMessage, summariseConversation, userMessagesOf } from './summarise';
@@ -16,6 +17,8 @@ export interface CompactOptions {
   step: number;
   /** What the user asked to keep (/compact TEXT). */
   focus?: string;
+  /** The model's price, when known: the summary's usage then carries its cost, as a step's does. */
+  price?: ModelPrice;
   signal: AbortSignal;
 }
 
@@ -30,8 +33,9 @@ const CHARS_PER_TOKEN = 3.8;
  * outputs the model has used (marked, so it can read them again), and if that
  * is not enough (or the user asked), summarise the older part with the model,
  * keeping every user message verbatim and the recent messages whole.
- * Yields `compaction-start` and `compaction-end`; returns the new history, or
- * undefined when nothing could be saved.
+ * Yields `compaction-start` and `compaction-end` (with the summary call's
+ * usage, when one was made); returns the new history, or undefined when
+ * nothing could be saved.
  * Contract: never rejects.
  */
 export async function* compactHistory(options: CompactOptions): AsyncGenerator<NodeBody, ModelMessage[] | undefined> {
@@ -42,13 +46,14 @@ export async function* compactHistory(options: CompactOptions): AsyncGenerator<N
   const tokensBefore = tokensOf(messages);
   const target = Math.floor((window - outputReserve(window)) * TARGET_SHARE);
   yield { type: 'compaction-start', step: options.step, reason: options.reason, tokensBefore, window };
-  const end = (method: CompactionMethod, result: ModelMessage[] | undefined, error?: string): NodeBody => ({
+  const end = (method: CompactionMethod, result: ModelMessage[] | undefined, error?: string, usage?: Usage): NodeBody => ({
     type: 'compaction-end',
     step: options.step,
     method,
     tokensBefore,
     tokensAfter: result ? tokensOf(result) : tokensBefore,
     ...(error ? { error } : {}),
+    ...(usage ? { usage } : {}),
   });
 
   // Asked for (/compact), it frees what it can: only the latest exchange stays whole.
@@ -74,11 +79,12 @@ export async function* compactHistory(options: CompactOptions): AsyncGenerator<N
     messages: older,
     maxInputChars: Math.floor((window * 0.6 - 1000) * CHARS_PER_TOKEN),
     focus: options.focus,
+    price: options.price,
     signal: options.signal,
   });
   if ('error' in summary) {
     const isSmaller = clearedTokens < tokensBefore;
-    yield end('cleared-outputs', isSmaller ? cleared : undefined, `the summary failed: ${summary.error}`);
+    yield end('cleared-outputs', isSmaller ? cleared : undefined, `the summary failed: ${summary.error}`, summary.usage);
     return isSmaller ? cleared : undefined;
   }
   const recent = cleared.slice(keepFrom);
@@ -93,6 +99,6 @@ export async function* compactHistory(options: CompactOptions): AsyncGenerator<N
     ...recent,
   ];
   if (tokensOf(compacted) > compactionThreshold(budget)) compacted = clearOldToolOutputs(compacted, compacted.length);
-  yield end('summary', compacted);
+  yield end('summary', compacted, undefined, summary.usage);
   return compacted;
 }

@@ -1,5 +1,8 @@
 import { streamText, type LanguageModel, type ModelMessage } from 'ai';
 import { describeModelError } from '../../models/model-errors';
+import type { ModelPrice } from '../../models/prices';
+import { usageOfCall } from '../call-usage';
+import type { Usage } from '../nodes';
 import { messageText, outputText } from './estimate';
 
 /** The first line of every compacted-history message, so a later compaction finds and keeps what it carries. */
@@ -27,7 +30,9 @@ Be specific and concise. Do not invent anything that is not in the conversation.
 /**
  * Asks `model` to summarise `messages` (the older part of a conversation),
  * with `focus` (what the user asked to keep with /compact) given priority.
- * Returns the summary text, or an error message.
+ * Returns the summary text, or an error message; with either, the call's
+ * `usage` (priced when `price` is known) whenever the server reported it, as
+ * a failed or empty summary may still have been billed.
  * Contract: never rejects.
  */
 export async function summariseConversation(options: {
@@ -35,11 +40,14 @@ export async function summariseConversation(options: {
   messages: readonly ModelMessage[];
   maxInputChars: number;
   focus?: string;
+  price?: ModelPrice;
   signal: AbortSignal;
-}): Promise<{ text: string } | { error: string }> {
+}): Promise<({ text: string } | { error: string }) & { usage?: Usage }> {
   const transcript = transcriptOf(options.messages, options.maxInputChars);
   const focus = options.focus ? `\n\nThe user asked that the summary keep especially: ${options.focus}` : '';
   let failure: unknown;
+  let usage: Usage | undefined;
+  const withUsage = <T extends object>(result: T) => (usage ? { ...result, usage } : result);
   try {
     const result = streamText({
       model: options.model,
@@ -52,12 +60,15 @@ export async function summariseConversation(options: {
       },
     });
     let text = '';
-    for await (const part of result.stream) if (part.type === 'text-delta') text += part.text;
-    if (failure !== undefined) return { error: describeModelError(failure) };
-    if (!text.trim()) return { error: 'the model returned an empty summary' };
-    return { text: text.trim() };
+    for await (const part of result.stream) {
+      if (part.type === 'text-delta') text += part.text;
+      else if (part.type === 'finish-step') usage = usageOfCall(part.usage, options.price);
+    }
+    if (failure !== undefined) return withUsage({ error: describeModelError(failure) });
+    if (!text.trim()) return withUsage({ error: 'the model returned an empty summary' });
+    return withUsage({ text: text.trim() });
   } catch (error) {
-    return { error: describeModelError(failure ?? error) };
+    return withUsage({ error: describeModelError(failure ?? error) });
   }
 }
 

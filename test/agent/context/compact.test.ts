@@ -6,7 +6,9 @@ import { estimateTextTokens } from '../../../src/agent/context/estimate';
 import { COMPACTED_HEADER } from '../../../src/agent/context/summarise';
 import { runAgent, type RunAgentOptions } from '../../../src/agent/loop';
 import type { AgentNode } from '../../../src/agent/nodes';
+import { addUsage, ZERO_USAGE } from '../../../src/agent/usage';
 import { createModel } from '../../../src/models/model';
+import { costOf, type ModelPrice } from '../../../src/models/prices';
 import { createRegistry } from '../../../src/tools/registry';
 import { collect, ofType } from '../../helpers/collect';
 import { createFakeTool } from '../../helpers/fake-tools';
@@ -25,7 +27,7 @@ const bigReads = () =>
     },
   ]);
 
-type RunOverrides = Pick<RunAgentOptions, 'model' | 'context' | 'compactOnly' | 'maxRetries'> & { messages?: ModelMessage[] };
+type RunOverrides = Pick<RunAgentOptions, 'model' | 'context' | 'compactOnly' | 'maxRetries' | 'price'> & { messages?: ModelMessage[] };
 
 function run({ messages = [{ role: 'user', content: FIRST_INSTRUCTION }], ...options }: RunOverrides): Promise<AgentNode[]> {
   const agentOptions: RunAgentOptions = {
@@ -151,6 +153,77 @@ describe('compaction in the loop', () => {
     expect(promptText(model, 0)).toContain('keep especially: the API notes');
     expect(ofType(nodes, 'compaction-start')[0]).toMatchObject({ reason: 'requested', step: 0 });
     expect(ofType(nodes, 'compaction-end')[0]!.method).toBe('summary');
+  });
+});
+
+const PRICE: ModelPrice = { input: 2, cachedInput: 0.5, output: 8, source: 'test' };
+/** A conversation /compact summarises: an older exchange, then the latest one. */
+const TWO_EXCHANGES: ModelMessage[] = [
+  { role: 'user', content: FIRST_INSTRUCTION },
+  { role: 'assistant', content: 'Working on it.' },
+  { role: 'user', content: 'Go on.' },
+  { role: 'assistant', content: 'Done.' },
+];
+
+describe('the summary call in the usage', () => {
+  it('puts the summary call’s usage, priced like a step’s, on compaction-end and in the run’s usage', async () => {
+    const talk = (index: number) => ({ text: big(`thinking aloud ${index}`, 3000), calls: [{ toolName: 'read', input: { label: `f${index}` } }] });
+    const model = createScriptedModel((options, index) =>
+      JSON.stringify(options.prompt).includes('Summarise this conversation') ? { text: '## Goal\nRename Invoice to Bill.' } : index < 6 ? talk(index) : { text: 'Fini.' },
+    );
+    const context = createContextBudget({ window: { tokens: 8000, source: 'test', isKnown: true } });
+    const nodes = await run({ model, context, price: PRICE });
+
+    // The scripted model reports 10 input and 5 output tokens for every call: the summary's reads like a step's.
+    const summary = ofType(nodes, 'compaction-end').find((node) => node.method === 'summary');
+    expect(summary?.usage).toMatchObject({ inputTokens: 10, outputTokens: 5, costUsd: costOf({ inputTokens: 10, outputTokens: 5 }, PRICE) });
+    expect(summary?.usage).toEqual(ofType(nodes, 'step-end')[0]!.usage);
+    const calls = [...ofType(nodes, 'step-end'), ...ofType(nodes, 'compaction-end')].flatMap((node) => (node.usage ? [node.usage] : []));
+    expect(calls.length).toBe(model.doStreamCalls.length);
+    const end = ofType(nodes, 'run-end')[0]!;
+    expect(end.usage).toEqual(calls.reduce(addUsage, ZERO_USAGE));
+    expect(end.usage.inputTokens).toBe(10 * model.doStreamCalls.length);
+  });
+
+  it('puts no usage on a compaction that made no model call', async () => {
+    const steps = Array.from({ length: 8 }, (_, index) => ({ calls: [{ toolName: 'read', input: { label: `file-${index}` } }] }));
+    const model = createScriptedModel([...steps, { text: 'Fini.' }]);
+    const context = createContextBudget({ window: { tokens: 6000, source: 'test', isKnown: true } });
+    const ends = ofType(await run({ model, context, price: PRICE }), 'compaction-end');
+    expect(ends.length).toBeGreaterThan(0);
+    expect(ends.every((node) => node.method === 'cleared-outputs' && node.usage === undefined)).toBe(true);
+  });
+
+  it('counts a summary that failed after the server reported its usage', async () => {
+    // A stream that answers, then reports an error in the stream, then still sends its usage chunk.
+    const chunk = (fields: object) => `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 0, model: 'local', ...fields })}\n\n`;
+    const body = [
+      chunk({ choices: [{ index: 0, delta: { role: 'assistant', content: '## Goal\nRename' }, finish_reason: null }] }),
+      `data: ${JSON.stringify({ error: { message: 'upstream provider disconnected', code: 502 } })}\n\n`,
+      chunk({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }),
+      chunk({ choices: [], usage: { prompt_tokens: 900, completion_tokens: 30, total_tokens: 930 } }),
+      'data: [DONE]\n\n',
+    ].join('');
+    const server = await startOpenAIServer([{ raw: { status: 200, headers: { 'content-type': 'text/event-stream' }, body } }]);
+    const { model } = await createModel({ model: 'local', baseUrl: server.baseUrl });
+    const context = createContextBudget({ window: { tokens: 100_000, source: 'test', isKnown: true } });
+    const nodes = await run({ model, context, compactOnly: {}, maxRetries: 0, price: PRICE, messages: TWO_EXCHANGES });
+
+    const [end] = ofType(nodes, 'compaction-end');
+    expect(end!.error).toMatch(/the summary failed/);
+    expect(end!.usage).toMatchObject({ inputTokens: 900, outputTokens: 30, costUsd: costOf({ inputTokens: 900, outputTokens: 30 }, PRICE) });
+    expect(ofType(nodes, 'run-end')[0]!.usage).toMatchObject({ inputTokens: 900, outputTokens: 30 });
+  });
+
+  it('puts no usage on a summary refused before the server counted anything', async () => {
+    const server = await startOpenAIServer([{ status: 400 }]);
+    const { model } = await createModel({ model: 'local', baseUrl: server.baseUrl });
+    const context = createContextBudget({ window: { tokens: 100_000, source: 'test', isKnown: true } });
+    const nodes = await run({ model, context, compactOnly: {}, maxRetries: 0, price: PRICE, messages: TWO_EXCHANGES });
+    const [end] = ofType(nodes, 'compaction-end');
+    expect(end!.error).toMatch(/the summary failed/);
+    expect(end!.usage).toBeUndefined();
+    expect(ofType(nodes, 'run-end')[0]!.usage).toEqual({ inputTokens: 0, outputTokens: 0 });
   });
 });
 
