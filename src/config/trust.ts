@@ -6,8 +6,8 @@ import path from 'node:path';
 /**
  * Folder trust: whether the user has said that a workspace's own files may
  * loosen what shoal does (run commands unasked, send requests elsewhere).
- * Trust is tied to the file's bytes, so an edited file is asked about again.
- * Project config uses it today; project commands and MCP servers can later.
+ * Trust is tied to the file's bytes, so an edited file is asked about again,
+ * and forgetting a folder's record makes the next start ask again.
  */
 
 /** trusted: a record for this folder and these bytes; changed: a record for other bytes; untrusted: no record. */
@@ -69,8 +69,48 @@ export async function projectTrust(subject: TrustSubject): Promise<TrustCheck> {
 export async function trustProject(subject: TrustSubject, now: Date = new Date()): Promise<void> {
   const { store } = await readStore(subject.stateDir);
   store.folders[folderKey(subject.cwd)] = { sha256: contentHash(subject.fileBytes), trustedAt: now.toISOString() };
-  await mkdir(subject.stateDir, { recursive: true, mode: 0o700 });
-  const target = trustStorePath(subject.stateDir);
+  await writeStore(subject.stateDir, store);
+}
+
+/** What forgetting a folder's trust did: removed its record, found none, or could not (the reason names the file). */
+export type ForgetResult = { status: 'forgotten' | 'not-trusted' } | { status: 'failed'; reason: string };
+
+/**
+ * Removes this folder's trust record, keeping every other folder's, so the
+ * next start asks again. A store it cannot read is left as it is.
+ * Contract: never rejects.
+ */
+export async function forgetProjectTrust(folder: Pick<TrustSubject, 'cwd' | 'stateDir'>): Promise<ForgetResult> {
+  const { store, problem } = await readStore(folder.stateDir);
+  // Rewriting a store we could not read would drop every other folder's decision.
+  if (problem) return { status: 'failed', reason: `${problem}; it was left as it is` };
+  const key = folderKey(folder.cwd);
+  if (!Object.hasOwn(store.folders, key)) return { status: 'not-trusted' };
+  delete store.folders[key];
+  try {
+    await writeStore(folder.stateDir, store);
+  } catch (error) {
+    return { status: 'failed', reason: `${trustStorePath(folder.stateDir)} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+  }
+  return { status: 'forgotten' };
+}
+
+/** One line saying what `forgetProjectTrust` did for the folder the user knows as `folderLabel`. */
+export function forgetResultLine(result: ForgetResult, folderLabel: string): string {
+  switch (result.status) {
+    case 'forgotten':
+      return `Forgot the trust of ${folderLabel}: the next start asks again before applying its project settings.`;
+    case 'not-trusted':
+      return `${folderLabel} is not trusted: nothing to forget.`;
+    case 'failed':
+      return `Could not forget the trust of ${folderLabel}: ${result.reason}.`;
+  }
+}
+
+/** Replaces the store atomically (temp file, then rename), mode 0600, so no reader ever sees half of it. */
+async function writeStore(stateDir: string, store: TrustStore): Promise<void> {
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const target = trustStorePath(stateDir);
   const temporary = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     await writeFile(temporary, `${JSON.stringify(store, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
@@ -90,7 +130,8 @@ function folderKey(cwd: string): string {
   }
 }
 
-async function readStore(stateDir: string): Promise<{ store: TrustStore; notes: string[] }> {
+/** The store, empty when missing; `problem` says why one that exists could not be used. */
+async function readStore(stateDir: string): Promise<{ store: TrustStore; problem?: string; notes: string[] }> {
   const file = trustStorePath(stateDir);
   const empty = (): TrustStore => ({ version: 1, folders: {} });
   let text: string;
@@ -98,11 +139,13 @@ async function readStore(stateDir: string): Promise<{ store: TrustStore; notes: 
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { store: empty(), notes: [] };
-    return { store: empty(), notes: [`${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'}): no folder is trusted this run`] };
+    const problem = `${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`;
+    return { store: empty(), problem, notes: [`${problem}: no folder is trusted this run`] };
   }
   const store = text.length <= MAX_STORE_BYTES ? parseStore(text) : undefined;
   if (store) return { store, notes: [] };
-  return { store: empty(), notes: [`${file} is not a trust store shoal wrote: no folder is trusted this run (trusting one rewrites it)`] };
+  const problem = `${file} is not a trust store shoal wrote`;
+  return { store: empty(), problem, notes: [`${problem}: no folder is trusted this run (trusting one rewrites it)`] };
 }
 
 function parseStore(text: string): TrustStore | undefined {

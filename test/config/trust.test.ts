@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, type Settings } from '../../src/config/settings';
-import { contentHash, projectTrust, trustProject, trustStorePath } from '../../src/config/trust';
+import { contentHash, forgetProjectTrust, forgetResultLine, projectTrust, trustProject, trustStorePath } from '../../src/config/trust';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
 /** A workspace `project/` with the given `.shoal/config.json`, and a private state directory for trust decisions. */
@@ -54,6 +54,55 @@ describe('projectTrust and trustProject', () => {
     expect((await projectTrust({ cwd, stateDir, fileBytes: Buffer.from('x') })).notes[0]).toMatch(/trusted-folders\.json is not a trust store shoal wrote/);
     await trustProject({ cwd, stateDir, fileBytes: Buffer.from('x') });
     expect(await projectTrust({ cwd, stateDir, fileBytes: Buffer.from('x') })).toEqual({ status: 'trusted', notes: [] });
+  });
+});
+
+describe('forgetProjectTrust', () => {
+  it('removes this folder’s record only, atomically and privately, so the next check asks again', async () => {
+    const { root, cwd, stateDir } = await createProject(undefined);
+    const other = path.join(root, 'other');
+    await mkdir(other);
+    await trustProject({ cwd, stateDir, fileBytes: Buffer.from('x') }, new Date('2026-01-02T03:04:05Z'));
+    await trustProject({ cwd: other, stateDir, fileBytes: Buffer.from('y') }, new Date('2026-01-02T03:04:05Z'));
+
+    expect(await forgetProjectTrust({ cwd, stateDir })).toEqual({ status: 'forgotten' });
+    expect((await projectTrust({ cwd, stateDir, fileBytes: Buffer.from('x') })).status).toBe('untrusted');
+    const store = JSON.parse(await readFile(trustStorePath(stateDir), 'utf8'));
+    expect(store).toEqual({ version: 1, folders: { [other]: { sha256: contentHash(Buffer.from('y')), trustedAt: '2026-01-02T03:04:05.000Z' } } });
+    expect((await stat(trustStorePath(stateDir))).mode & 0o777).toBe(0o600);
+    expect(await readdir(stateDir)).toEqual(['trusted-folders.json']);
+
+    expect(await forgetProjectTrust({ cwd, stateDir })).toEqual({ status: 'not-trusted' });
+  });
+
+  it('forgets through a symlink the record of the real folder', async () => {
+    const { root, cwd, stateDir } = await createProject(undefined);
+    await trustProject({ cwd, stateDir, fileBytes: Buffer.from('x') });
+    await symlink(cwd, path.join(root, 'link'));
+    expect(await forgetProjectTrust({ cwd: path.join(root, 'link'), stateDir })).toEqual({ status: 'forgotten' });
+  });
+
+  it('finds nothing to forget without a store, and creates none', async () => {
+    const { cwd, stateDir } = await createProject(undefined);
+    expect(await forgetProjectTrust({ cwd, stateDir })).toEqual({ status: 'not-trusted' });
+    await expect(stat(stateDir)).rejects.toThrow();
+  });
+
+  it('leaves a store it cannot read as it is, and says why in one line', async () => {
+    const { cwd, stateDir } = await createProject(undefined);
+    await mkdir(stateDir, { recursive: true });
+    await writeFile(trustStorePath(stateDir), 'garbage');
+    const corrupt = await forgetProjectTrust({ cwd, stateDir });
+    expect(corrupt).toEqual({ status: 'failed', reason: `${trustStorePath(stateDir)} is not a trust store shoal wrote; it was left as it is` });
+    expect(await readFile(trustStorePath(stateDir), 'utf8')).toBe('garbage');
+    expect(forgetResultLine(corrupt, '~/app')).toBe(`Could not forget the trust of ~/app: ${trustStorePath(stateDir)} is not a trust store shoal wrote; it was left as it is.`);
+
+    const { cwd: elsewhere, stateDir: directoryStore } = await createProject(undefined);
+    await mkdir(trustStorePath(directoryStore), { recursive: true });
+    expect(await forgetProjectTrust({ cwd: elsewhere, stateDir: directoryStore })).toEqual({
+      status: 'failed',
+      reason: `${trustStorePath(directoryStore)} cannot be read (EISDIR); it was left as it is`,
+    });
   });
 });
 
