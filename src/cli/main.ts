@@ -29,6 +29,7 @@ interface CliFlags {
   continue?: boolean;
   resume?: string;
   trust?: boolean;
+  forgetTrust?: boolean;
   reasoningEffort?: 'none' | 'minimal' | 'low' | 'medium' | 'high';
 }
 
@@ -70,6 +71,7 @@ const program = new Command()
   .option('--record <file>', 'write every model response to a JSONL file, for replay or a bug report')
   .option('--replay <file>', 'play recorded model responses back instead of calling a model (offline, deterministic)')
   .option('--trust', 'apply the settings of .shoal/config.json that need folder trust (approval, allowed tools, server, web domains) for this run only')
+  .addOption(new Option('--forget-trust', 'stop trusting this folder (the next start asks again), print one line and exit').conflicts(['prompt', 'trust']))
   .option('-c, --continue', "continue this workspace's latest saved session")
   .option('-r, --resume <id>', 'continue the saved session with this id (see /sessions)')
   .showHelpAfterError('(run shoal --help for every flag)')
@@ -94,6 +96,7 @@ await program.parseAsync(process.argv);
 async function main(flags: CliFlags): Promise<number> {
   const cwd = resolveWorkspace(flags.cwd);
   if (!cwd) return 2;
+  if (flags.forgetTrust) return forgetTrust(cwd);
   if (flags.prompt !== undefined && flags.prompt.trim() === '') {
     process.stderr.write('shoal: -p needs a task, e.g. shoal -p "explain src/cli/main.ts".\n');
     return 2;
@@ -128,6 +131,7 @@ async function main(flags: CliFlags): Promise<number> {
   let startup;
   let session;
   let projectCommands;
+  let project;
   const trustNotes: string[] = [];
   try {
     const config = await settleProjectTrust({
@@ -140,6 +144,7 @@ async function main(flags: CliFlags): Promise<number> {
     });
     if (!config) return 130;
     projectCommands = config.project?.isApplied ? config.project.commands : [];
+    project = config.project;
     startup = await resolveStartup(startupFlags, config);
     session = resolveSession({ cwd, modelId: startup.main.modelId, isContinue: flags.continue, resumeId: flags.resume });
   } catch (error) {
@@ -220,6 +225,7 @@ async function main(flags: CliFlags): Promise<number> {
       notify: settings.notify,
       mcp,
       projectCommands,
+      project,
       onTurnEnd: createIdleMemoryRelease(),
     });
     return 0;
@@ -267,6 +273,20 @@ async function main(flags: CliFlags): Promise<number> {
   // exit now rather than wait for idle keep-alive sockets, the stale temp-file walk and the heap's teardown.
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   process.exit(code);
+}
+
+/** --forget-trust: removes this folder's trust record; 0 whether or not there was one, 1 when the store cannot be changed. */
+async function forgetTrust(cwd: string): Promise<number> {
+  const [{ forgetProjectTrust, forgetResultLine }, { displayPath, shoalDir }] = await Promise.all([import('../config/trust'), import('../config/paths')]);
+  const homedir = os.homedir();
+  const result = await forgetProjectTrust({ cwd, stateDir: shoalDir('state', { env: process.env, platform: process.platform, homedir }) });
+  const line = forgetResultLine(result, displayPath(cwd, { cwd, homedir }));
+  if (result.status === 'failed') {
+    process.stderr.write(`shoal: ${line}\n`);
+    return 1;
+  }
+  process.stdout.write(`${line}\n`);
+  return 0;
 }
 
 /** Resolves once everything written to `stream` so far has been handed to the system (pipes are asynchronous on macOS). */

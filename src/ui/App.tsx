@@ -24,6 +24,7 @@ import { customHelpLines } from './custom-commands';
 import { useCustomCommands } from './use-custom-commands';
 import { Composer, type ComposerProps } from './Composer';
 import { resumedResearchText, showCallText, showListText } from './show-command';
+import { forgetTrustText, trustStatusText, type FolderTrust } from './trust-command';
 import type { McpManager } from '../tools/mcp/client';
 import { ErrorBoundary } from './ErrorBoundary';
 import { LiveTurn } from './LiveTurn';
@@ -79,6 +80,8 @@ export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerO
   mcp?: Pick<McpManager, 'servers' | 'subscribe'>;
   /** Reads the user's (and a trusted project's) command files, after the first frame. Contract: never rejects. */
   loadCommands?: () => Promise<CommandFolderRead>;
+  /** This folder's trust as the start settled it, for /trust; without it /trust says it is not available. */
+  folderTrust?: FolderTrust;
 }
 
 /** The interactive UI: the settled transcript in Static, the live step, approvals, the prompt box and the status bar. */
@@ -233,6 +236,11 @@ export function App(props: AppProps) {
         break;
       case 'mcp':
         session.notify(mcpText(props.mcp?.servers() ?? []));
+        break;
+      case 'trust':
+        if (!props.folderTrust) session.notify('Folder trust is not available in this run.');
+        else if (!command.isForget) void trustStatusText(props.folderTrust).then((text) => session.notify(text));
+        else void forgetTrustText(props.folderTrust).then(({ text, isError }) => session.notify(text, isError ? 'error' : 'info'));
         break;
       case 'exit':
         quit();

@@ -22,6 +22,7 @@ export type SlashCommand =
   | { type: 'show'; number?: number }
   | { type: 'diff' }
   | { type: 'mcp' }
+  | { type: 'trust'; isForget: boolean }
   | { type: 'exit' }
   | { type: 'invalid'; message: string };
 
@@ -39,6 +40,7 @@ export const COMMAND_HELP: readonly [string, string][] = [
   ['/diff', 'what this session changed on disk with its file edits (not what bash commands changed)'],
   ['/show [N]', "list the last turn's tool calls; /show N prints one's full output or research report"],
   ['/mcp', 'MCP servers, their state and their tools'],
+  ['/trust [forget]', "whether this folder's project settings are trusted and what they change; forget: stop trusting it (the next start asks again)"],
   ['/exit', 'quit shoal'],
 ];
 
@@ -57,7 +59,7 @@ export const KEY_HELP: readonly [string, string][] = [
   ['Ctrl+C twice, or Ctrl+D', 'exit'],
 ];
 
-const BUILTIN_NAMES = new Set(['help', 'clear', 'model', 'approval', 'stats', 'sessions', 'undo', 'compact', 'reasoning', 'show', 'diff', 'mcp', 'exit', 'quit']);
+const BUILTIN_NAMES = new Set(['help', 'clear', 'model', 'approval', 'stats', 'sessions', 'undo', 'compact', 'reasoning', 'show', 'diff', 'mcp', 'trust', 'exit', 'quit']);
 
 /** Whether `/name` is shoal's own command, which a custom command of that name never replaces. */
 export function isBuiltinCommand(name: string): boolean {
@@ -86,6 +88,9 @@ export function parseSlashCommand(text: string): SlashCommand | undefined {
       return { type: 'model', name: argument };
     case 'compact':
       return { type: 'compact', focus: argument };
+    case 'trust':
+      if (argument === undefined || argument === 'forget') return { type: 'trust', isForget: argument === 'forget' };
+      return { type: 'invalid', message: `/trust takes nothing or forget, not ${argument}: /trust says whether this folder is trusted, /trust forget stops trusting it.` };
     case 'show':
       if (argument === undefined) return { type: 'show' };
       return /^[1-9]\d{0,3}$/.test(argument)

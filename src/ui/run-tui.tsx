@@ -14,6 +14,7 @@ import type { ResumedTurn, SessionRecorder } from '../session/recorder';
 import { createWriteJournal } from '../tools';
 import type { McpManager } from '../tools/mcp/client';
 import { App } from './App';
+import type { FolderTrust } from './trust-command';
 import type { NotifyMode } from './notification';
 import { loadMarkdown } from './Markdown';
 
@@ -45,6 +46,8 @@ export interface TuiOptions {
   mcp?: McpManager;
   /** A trusted project's `.shoal/commands` files, as read when trust was decided (nothing for an untrusted folder). */
   projectCommands?: readonly CommandFile[];
+  /** The project's files that wait for folder trust and what start-up decided about them, for /trust. */
+  project?: FolderTrust['project'];
   /** Called once a turn has ended and no other began at once (main gives the turn's memory back). */
   onTurnEnd?: () => void;
 }
@@ -55,7 +58,8 @@ export async function runTui(options: TuiOptions): Promise<void> {
   const tools = createAgentTools({ ...options.setup, journal, mcp: options.mcp });
   const instructions = mainInstructions({ cwd: options.setup.cwd, agentsMd: await loadAgentsMd(options.setup.cwd) });
   const pathOptions = { env: process.env, platform: process.platform, homedir: os.homedir() };
-  const promptHistory = createPromptHistoryStore({ stateDir: shoalDir('state', pathOptions), workspace: options.setup.cwd });
+  const stateDir = shoalDir('state', pathOptions);
+  const promptHistory = createPromptHistoryStore({ stateDir, workspace: options.setup.cwd });
   const userCommands = path.join(shoalDir('config', pathOptions), 'commands');
   const loadCommands = async () => {
     const user = await readUserCommands(userCommands, homeRelative(userCommands));
@@ -89,6 +93,7 @@ export async function runTui(options: TuiOptions): Promise<void> {
       promptHistory={promptHistory}
       mcp={options.mcp}
       loadCommands={loadCommands}
+      folderTrust={{ folderLabel: homeRelative(options.setup.cwd), cwd: options.setup.cwd, stateDir, project: options.project }}
       onTurnEnd={options.onTurnEnd}
     />,
     // Ink turns itself non-interactive (final frame only) when CI is set; a person at a

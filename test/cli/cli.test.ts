@@ -38,7 +38,7 @@ describe('the built CLI', () => {
     expect(version.exitCode).toBe(0);
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+$/);
     const help = await shoal(['--help']);
-    for (const flag of ['--prompt', '--cwd', '--model', '--base-url', '--output-format', '--allow', '--yolo', '--trust']) {
+    for (const flag of ['--prompt', '--cwd', '--model', '--base-url', '--output-format', '--allow', '--yolo', '--trust', '--forget-trust']) {
       expect(help.stdout).toContain(flag);
     }
   });
@@ -233,6 +233,49 @@ describe('folder trust through the CLI', () => {
     } finally {
       await rm(stateDir, { recursive: true, force: true });
     }
+  });
+
+  it('--forget-trust stops trusting this folder only, so the next run ignores its settings; one line, exit 0, either way', async () => {
+    const cwd = await createTempWorkspace({ '.shoal/config.json': '{"approvalMode":"yolo"}' });
+    const other = await createTempWorkspace();
+    const stateDir = path.join(cwd, '..', `${path.basename(cwd)}-state`);
+    const env = { SHOAL_STATE_DIR: stateDir };
+    await trustProject({ cwd, stateDir, fileBytes: await readFile(path.join(cwd, '.shoal', 'config.json')) });
+    await trustProject({ cwd: other, stateDir, fileBytes: Buffer.from('{}') });
+    try {
+      expect((await runBash(cwd, [], env)).ran).toBe(true);
+
+      const forgot = await shoal(['--forget-trust', '--cwd', cwd], env);
+      expect(forgot).toMatchObject({ exitCode: 0, stderr: '', stdout: `Forgot the trust of ${cwd}: the next start asks again before applying its project settings.` });
+      const store = JSON.parse(await readFile(path.join(stateDir, 'trusted-folders.json'), 'utf8'));
+      expect(Object.keys(store.folders)).toEqual([other]);
+      const after = await runBash(cwd, [], env);
+      expect(after.ran).toBe(false);
+      expect(after.stderr).toContain('shoal: ignoring approvalMode from .shoal/config.json (untrusted folder; pass --trust to apply them)');
+
+      const again = await shoal(['--forget-trust', '--cwd', cwd], env);
+      expect(again).toMatchObject({ exitCode: 0, stderr: '', stdout: `${cwd} is not trusted: nothing to forget.` });
+    } finally {
+      await rm(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  it('--forget-trust says in one line that there is no store, or that a corrupt one was left alone, and runs alone', async () => {
+    const cwd = await createTempWorkspace();
+    const missing = await shoal(['--forget-trust', '--cwd', cwd]);
+    expect(missing).toMatchObject({ exitCode: 0, stderr: '', stdout: `${cwd} is not trusted: nothing to forget.` });
+
+    const stateDir = await createTempWorkspace({ 'trusted-folders.json': '{"version":1,"folders":' });
+    const store = path.join(stateDir, 'trusted-folders.json');
+    const corrupt = await shoal(['--forget-trust', '--cwd', cwd], { SHOAL_STATE_DIR: stateDir });
+    expect(corrupt).toMatchObject({ exitCode: 1, stdout: '' });
+    expect(corrupt.stderr).toBe(`shoal: Could not forget the trust of ${cwd}: ${store} is not a trust store shoal wrote; it was left as it is.`);
+    expect(await readFile(store, 'utf8')).toBe('{"version":1,"folders":');
+
+    const mixed = await shoal(['--forget-trust', '-p', 'hi', '--cwd', cwd]);
+    expect(mixed.exitCode).not.toBe(0);
+    expect(mixed.stderr).toContain("option '--forget-trust' cannot be used with option '-p, --prompt <task>'");
+    noStack(mixed.stderr);
   });
 
   it('refuses a FIFO .shoal/config.json with one line, quickly', async () => {
