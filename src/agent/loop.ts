@@ -86,7 +86,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
   // One registry per step: the calls of a response run against the tools the model was shown.
   let tools = currentTools(options.tools);
   const requestTokens = () => budget?.estimate({ instructions: options.instructions, messages, toolCount: tools.size }) ?? 0;
-  /** Compacts `messages` in place; true when it changed. */
+  /** Compacts `messages` in place; true when it changed, or when /compact found it short enough as it is. */
   async function* compact(reason: CompactOptions['reason'], focus?: string): AsyncGenerator<AgentNode, boolean> {
     if (!budget) return false;
     const compacted = yield* stampAll(compactHistory({ ...options, messages, budget, reason, step, focus, toolCount: tools.size }), (body) => {
@@ -95,6 +95,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
       return stamp(body);
     });
     if (!compacted) return false;
+    if (compacted === 'unchanged') return true;
     messages.splice(0, messages.length, ...compacted);
     yield stamp({ type: 'history-replace', messages: compacted });
     return true;

@@ -21,18 +21,22 @@ export function CompactionPanel({ compaction, isNested = false }: CompactionPane
   const before = formatWindowSize(compaction.tokensBefore);
   const isRunning = compaction.durationMs === undefined;
   const method = compaction.method === 'summary' ? 'older messages summarised' : 'old tool outputs cleared';
+  // A compaction that fell short and changed nothing says so, rather than "compacted … → the same".
+  const isUnchanged = compaction.error !== undefined && (compaction.tokensAfter ?? compaction.tokensBefore) === compaction.tokensBefore;
   return (
     <Box marginTop={isNested ? 0 : 1} flexDirection="column">
       <Text>
         {isRunning ? <Spinner /> : null}
         {isRunning ? ' ' : ''}
         <Text color="magenta" bold>
-          {isRunning ? 'Compacting context' : 'Compacted context'}
+          {isRunning ? 'Compacting context' : isUnchanged ? 'Context left as it was' : 'Compacted context'}
         </Text>
         <Text dimColor>
           {isRunning
             ? ` · ${before} tokens of ${formatWindowSize(compaction.window)} · ${REASON[compaction.reason]}`
-            : ` · ${before} → ${formatWindowSize(compaction.tokensAfter ?? compaction.tokensBefore)} tokens · ${method} · ${formatDuration(compaction.durationMs!)}`}
+            : isUnchanged
+              ? ` · ${before} tokens · ${formatDuration(compaction.durationMs!)}`
+              : ` · ${before} → ${formatWindowSize(compaction.tokensAfter ?? compaction.tokensBefore)} tokens · ${method} · ${formatDuration(compaction.durationMs!)}`}
         </Text>
       </Text>
       {compaction.error ? <Text color="yellow">{`  ${toVisibleText(compaction.error)}`}</Text> : null}

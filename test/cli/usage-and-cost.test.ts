@@ -146,23 +146,27 @@ describe('cached tokens and cost in the TUI', () => {
 
   it('counts the summary call of /compact in /stats and the status bar, tokens and cost', async () => {
     // The summary's usage chunk: 42 prompt tokens (10 cached), 7 completion tokens (3 reasoning).
-    const server = await startOpenAIServer([CACHED_REPLY, { text: '## Goal\nSay go.', usage: { cachedTokens: 10, reasoningTokens: 3 } }]);
+    // A long first exchange, which the summary replaces, and a short latest one, kept whole.
+    const longReply = { ...CACHED_REPLY, text: `Done. ${'Checked every module and its tests. '.repeat(60)}` };
+    const server = await startOpenAIServer([longReply, CACHED_REPLY, { text: '## Goal\nSay go.', usage: { cachedTokens: 10, reasoningTokens: 3 } }]);
     const { model } = await createModel({ model: 'gpt-4.1', baseUrl: server.baseUrl, apiKey: 'k' });
     const app = renderApp({ model, tools: createRegistry([]), price: GPT_41, props: { contextWindowOf: () => WINDOW } });
     await typeAndSend(app.stdin, 'go');
     await waitForFrame(app, (frame) => frame.includes('done in'));
+    await typeAndSend(app.stdin, 'again');
+    await waitForFrame(app, (frame) => /done in[^]*done in/.test(frame));
     await typeAndSend(app.stdin, '/compact');
-    const compacted = await waitForFrame(app, (frame) => frame.includes('older messages summarised') && /done in[^\n]*\n[^]*done in/.test(frame));
-    expect(server.requests[1]!.messages.at(-1).content).toContain(SUMMARY_REQUEST);
+    const compacted = await waitForFrame(app, (frame) => frame.includes('older messages summarised') && /done in[^]*done in[^]*done in/.test(frame));
+    expect(server.requests[2]!.messages.at(-1).content).toContain(SUMMARY_REQUEST);
     // The /compact turn's own line, then the status bar's session total.
     expect(compacted).toMatch(/older messages summarised.*\ndone in .* · 49 tokens · \$0\.0001/);
-    expect(compacted).toMatch(/ready .* · 98 tokens/);
+    expect(compacted).toMatch(/ready .* · 147 tokens/);
     await typeAndSend(app.stdin, '/stats');
     const stats = await waitForFrame(app, (frame) => frame.includes('Session stats'));
-    expect(stats).toMatch(/input tokens +84 \(40 cached\)/);
-    expect(stats).toMatch(/output tokens +14 \(8 reasoning\)/);
+    expect(stats).toMatch(/input tokens +126 \(70 cached\)/);
+    expect(stats).toMatch(/output tokens +21 \(13 reasoning\)/);
     const summaryCost = (32 * 2 + 10 * 0.5 + 7 * 8) / 1_000_000;
-    expect(stats).toContain(`cost                    $${(GPT_41_COST + summaryCost).toFixed(4)}`);
+    expect(stats).toContain(`cost                    $${(2 * GPT_41_COST + summaryCost).toFixed(4)}`);
   });
 
   it('says the cost is unknown, not zero, when the model has no price', async () => {

@@ -34,11 +34,11 @@ const CHARS_PER_TOKEN = 3.8;
  * is not enough (or the user asked), summarise the older part with the model,
  * keeping every user message verbatim and the recent messages whole.
  * Yields `compaction-start` and `compaction-end` (with the summary call's
- * usage, when one was made); returns the new history, or undefined when
- * nothing could be saved.
+ * usage, when one was made); returns the new history, 'unchanged' when
+ * /compact found nothing worth changing, or undefined when nothing could be saved.
  * Contract: never rejects.
  */
-export async function* compactHistory(options: CompactOptions): AsyncGenerator<NodeBody, ModelMessage[] | undefined> {
+export async function* compactHistory(options: CompactOptions): AsyncGenerator<NodeBody, ModelMessage[] | 'unchanged' | undefined> {
   const { budget, messages } = options;
   const window = budget.window().tokens;
   const tokensOf = (list: readonly ModelMessage[]) =>
@@ -99,6 +99,12 @@ export async function* compactHistory(options: CompactOptions): AsyncGenerator<N
     ...recent,
   ];
   if (tokensOf(compacted) > compactionThreshold(budget)) compacted = clearOldToolOutputs(compacted, compacted.length);
+  // A short conversation can come out longer as a summary (/compact early in a session): keep it as it was.
+  // Asked for, that is the answer (the same history back); needed, it is a compaction that failed.
+  if (tokensOf(compacted) >= tokensBefore) {
+    yield end('summary', undefined, 'the conversation is already shorter than a summary of it; nothing was changed', summary.usage);
+    return options.reason === 'requested' ? 'unchanged' : undefined;
+  }
   yield end('summary', compacted, undefined, summary.usage);
   return compacted;
 }

@@ -154,6 +154,18 @@ describe('compaction in the loop', () => {
     expect(ofType(nodes, 'compaction-start')[0]).toMatchObject({ reason: 'requested', step: 0 });
     expect(ofType(nodes, 'compaction-end')[0]!.method).toBe('summary');
   });
+
+  it('/compact keeps a conversation that is shorter than its summary as it was', async () => {
+    const model = createScriptedModel([{ text: `## Goal\n${big('the goal, at length')}` }]);
+    const context = createContextBudget({ window: { tokens: 100_000, source: 'test', isKnown: true } });
+    const nodes = await run({ model, context, compactOnly: {}, messages: TWO_EXCHANGES });
+    const end = ofType(nodes, 'compaction-end')[0]!;
+    expect(end.error).toContain('already shorter than a summary');
+    expect(end.tokensAfter).toBe(end.tokensBefore);
+    expect(ofType(nodes, 'history-replace')).toEqual([]);
+    // Asked for and answered: not an error.
+    expect(ofType(nodes, 'run-end')[0]!.reason).toBe('done');
+  });
 });
 
 const PRICE: ModelPrice = { input: 2, cachedInput: 0.5, output: 8, source: 'test' };
