@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
+import type { McpServerConfig } from '../config/mcp-servers';
 import { ALLOWABLE_TOOLS, MCP_TOOL_NAME } from '../config/tool-names';
 
 // Heavy modules (the AI SDK, Ink) are imported only by the paths that need
@@ -195,10 +196,7 @@ async function main(flags: CliFlags): Promise<number> {
   };
   // Built now, started later: the TUI starts the servers after its first frame, headless before the first model call.
   const mcpServers = settings.mcpServers ?? {};
-  const mcp =
-    Object.keys(mcpServers).length > 0
-      ? (await import('../tools/mcp/client')).createMcpManager({ servers: mcpServers, cwd, version: packageJson.version })
-      : undefined;
+  const mcp = Object.keys(mcpServers).length > 0 ? await createMcp(mcpServers, cwd) : undefined;
   const { probeLocalServer } = await import('../models/local-server');
   // Offered, never picked on its own: only when nothing is configured.
   const probe = async () => (startup.isDemo ? probeLocalServer() : undefined);
@@ -316,4 +314,10 @@ function parsePositiveInteger(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('expected a whole number of 1 or more.');
   return number;
+}
+
+/** The session's MCP servers, each expanding its `${VAR}`s only as it starts: the trust prompt and /mcp show them as written. */
+async function createMcp(servers: Record<string, McpServerConfig>, cwd: string) {
+  const [{ createMcpManager }, { expandMcpServer }] = await Promise.all([import('../tools/mcp/client'), import('../config/mcp-expansion')]);
+  return createMcpManager({ servers, cwd, version: packageJson.version, resolve: (server) => expandMcpServer(server, process.env) });
 }

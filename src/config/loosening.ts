@@ -1,5 +1,6 @@
 import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
-import { describeMcpServer } from './mcp-servers';
+import { listReferences, mcpServerVariables } from './mcp-expansion';
+import { describeMcpServer, type McpServerConfig } from './mcp-servers';
 import type { Settings } from './settings';
 
 /** One project setting that would let more happen than otherwise: it waits for the user's trust. */
@@ -50,9 +51,15 @@ export function findLoosening(project: Settings, otherwise: Settings): Loosening
   // Starting a server runs its command; a remote one gets what its tools are sent.
   for (const [name, server] of Object.entries(project.mcpServers ?? {})) {
     const what = 'command' in server ? `start MCP server "${name}": ${describeMcpServer(server)}` : `connect to MCP server "${name}" at ${server.url}`;
-    found.push({ key: 'mcpServers', description: what });
+    found.push({ key: 'mcpServers', description: `${what}${fromEnvironment(server)}` });
   }
   return found;
+}
+
+/** " (with ${GITHUB_TOKEN} from your environment)": a header or URL can carry a variable of yours to the server. Names only, never values. */
+function fromEnvironment(server: McpServerConfig): string {
+  const names = mcpServerVariables(server);
+  return names.length === 0 ? '' : ` (with ${listReferences(names)} from your environment)`;
 }
 
 /** The project's slash commands as a loosening: each one sends a prompt the repository wrote, in your name. */

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { readOwnFile } from '../workspace/own-file';
+import { hasReference } from './mcp-expansion';
 
 /**
  * One MCP server as users already write them (Claude Desktop, Cursor, Claude
  * Code's `.mcp.json`): a command to start over stdio, or a URL to connect to.
+ * Kept as written, `${VAR}`s and all: they are expanded only as the server starts.
  */
 export type McpServerConfig =
   | { command: string; args?: string[]; env?: Record<string, string>; cwd?: string }
@@ -17,14 +19,16 @@ const text = z.string().trim().min(1);
 const stringMap = z.record(z.string(), z.string());
 // Unknown keys (another client's `disabled`, `autoApprove`) are dropped, not refused: the file is shared with other tools.
 const stdioSchema = z.object({ type: z.literal('stdio').optional(), command: text, args: z.array(z.string()).optional(), env: stringMap.optional(), cwd: text.optional() });
-const remoteSchema = z.object({ type: z.enum(['http', 'streamable-http', 'sse']).optional(), url: z.url({ protocol: /^https?$/ }), headers: stringMap.optional() });
+// A URL with a `${VAR}` in it is checked once expanded, when its server starts: `${API_BASE}/mcp` is no URL before.
+const url = z.union([z.url({ protocol: /^https?$/ }), z.string().refine(hasReference)]);
+const remoteSchema = z.object({ type: z.enum(['http', 'streamable-http', 'sse']).optional(), url, headers: stringMap.optional() });
 
 const FIELD_EXPECTED: Record<string, string> = {
   command: 'a program to start (a non-empty string)',
   args: 'a list of strings',
   env: 'an object of string values',
   cwd: 'a folder (a non-empty string)',
-  url: 'an http or https URL',
+  url: 'an http or https URL (it may use ${VAR})',
   headers: 'an object of string values',
   type: '"stdio", "http" or "sse"',
 };

@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { trustProject } from '../../src/config/trust';
 import { buildCliForTest } from '../helpers/built-cli';
+import { TEST_SERVER_SCRIPT } from '../helpers/mcp-servers';
 import { startOpenAIServer } from '../helpers/openai-server';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
@@ -129,6 +130,17 @@ describe('configuration, recording and replay through the CLI', () => {
     const refused = await shoal(['-p', 'where is a?', '--cwd', cwd, '--output-format', 'json', '--model', 'gpt-5.4'], env);
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toContain('model gpt-5.4 needs a server');
+  });
+
+  it('starts a trusted .mcp.json’s servers with their ${VAR}s expanded, and names an unset one without stopping the run', async () => {
+    const script = TEST_SERVER_SCRIPT;
+    const mcpJson = { mcpServers: { good: { command: '${SHOAL_TEST_NODE}', args: [script] }, github: { command: process.execPath, args: [script], env: { GITHUB_TOKEN: '${SHOAL_TEST_UNSET_TOKEN}' } } } };
+    const cwd = await createTempWorkspace({ '.mcp.json': JSON.stringify(mcpJson), 'a.ts': 'export const a = 1;\n' });
+    const result = await shoal(['-p', 'where is a?', '--cwd', cwd, '--output-format', 'json', '--trust'], { SHOAL_CONFIG_DIR: path.join(cwd, 'no-user-config'), SHOAL_TEST_NODE: process.execPath });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain('shoal: MCP server github failed: ${SHOAL_TEST_UNSET_TOKEN} is not set');
+    expect(result.stderr).not.toContain('MCP server good');
+    noStack(result.stderr);
   });
 
   it('records a session and replays it to the same answer, offline', async () => {

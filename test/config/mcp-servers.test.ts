@@ -79,4 +79,15 @@ describe('mcpServers configuration', () => {
     expect(config.notes).toContain('ignoring .mcp.json: it is not valid JSON');
     expect(config.project).toBeUndefined();
   });
+
+  it('keeps ${VAR}s as written, and the trust prompt names the variables a project server would be given', async () => {
+    const docs = { url: '${DOCS_URL:-https://example.com}/mcp', headers: { Authorization: 'Bearer ${DOCS_TOKEN}' } };
+    const setup = await createSetup({ 'project/.mcp.json': { mcpServers: { docs, gh: { command: 'npx', env: { GITHUB_TOKEN: '${GITHUB_TOKEN}' } } } } });
+    const untrusted = await setup.load();
+    expect(untrusted.project?.loosening.map((item) => item.description)).toEqual([
+      'connect to MCP server "docs" at ${DOCS_URL:-https://example.com}/mcp (with ${DOCS_URL}, ${DOCS_TOKEN} from your environment)',
+      'start MCP server "gh": GITHUB_TOKEN=… npx (with ${GITHUB_TOKEN} from your environment)',
+    ]);
+    expect((await setup.load(true)).settings.mcpServers?.docs).toEqual(docs);
+  });
 });

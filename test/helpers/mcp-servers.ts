@@ -6,9 +6,12 @@ import type { McpServerSpec } from '../../src/tools/mcp/client';
 // @ts-expect-error: a plain script, so that it runs under node without a build step.
 import { createTestServer } from './mcp-test-server.mjs';
 
+/** The test server's script, run with node to serve over stdio. */
+export const TEST_SERVER_SCRIPT = path.join(import.meta.dirname, 'mcp-test-server.mjs');
+
 /** The stdio test server, started with this very node. */
 export function stdioTestServer(env: Record<string, string> = {}): McpServerSpec {
-  return { command: process.execPath, args: [path.join(import.meta.dirname, 'mcp-test-server.mjs')], env };
+  return { command: process.execPath, args: [TEST_SERVER_SCRIPT], env };
 }
 
 const servers: Server[] = [];

@@ -38,6 +38,11 @@ export function createTestServer({ isHostile = false } = {}) {
       { type: 'image', data: Buffer.alloc(3000).toString('base64'), mimeType: 'image/png' },
     ],
   }));
+  // What the process was started with, so a test can see how its config was expanded.
+  server.registerTool('started_with', { description: 'Reports its arguments and MCP_TEST_ environment', annotations: { readOnlyHint: true } }, async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('MCP_TEST_')));
+    return { content: [{ type: 'text', text: JSON.stringify({ args: process.argv.slice(2), env }) }] };
+  });
   server.registerTool('failing', { description: 'Reports an error', annotations: { readOnlyHint: true } }, async () => ({
     content: [{ type: 'text', text: 'no such key' }],
     isError: true,

@@ -70,6 +70,11 @@ export function createMcpManager(options: {
   version?: string;
   startTimeoutMs?: number;
   callTimeoutMs?: number;
+  /**
+   * The server to connect to for a configured one (shoal expands its `${VAR}`s); `/mcp` keeps showing the configured one.
+   * Contract: returns, or throws an Error whose one-line message says why the server cannot start, e.g. `${TOKEN} is not set`.
+   */
+  resolve?: (spec: McpServerSpec) => McpServerSpec;
 }): McpManager {
   const connections = Object.entries(options.servers).map(([name, spec]): Connection => ({ name, spec, state: { status: 'starting' }, tools: [], stderrTail: '' }));
   const listeners = new Set<(event: McpEvent) => void>();
@@ -106,7 +111,8 @@ export function createMcpManager(options: {
     const timeout = AbortSignal.timeout(startTimeoutMs);
     let transport: Transport | undefined;
     try {
-      transport = createTransport({ connection, cwd: options.cwd, sdk });
+      const spec = options.resolve ? options.resolve(connection.spec) : connection.spec;
+      transport = createTransport({ connection, spec, cwd: options.cwd, sdk });
       client.onclose = () => fail(connection, connection.state.status === 'starting' ? 'the connection closed while starting' : 'the server stopped');
       client.onerror = () => {}; // a bad message is not fatal; a closed connection arrives through onclose
       await client.connect(transport, { timeout: startTimeoutMs, signal: timeout });
@@ -205,8 +211,7 @@ async function importSdk() {
   return { Client, SSEClientTransport, StdioClientTransport, StreamableHTTPClientTransport };
 }
 
-function createTransport({ connection, cwd, sdk }: { connection: Connection; cwd: string; sdk: McpSdk }): Transport {
-  const spec = connection.spec;
+function createTransport({ connection, spec, cwd, sdk }: { connection: Connection; spec: McpServerSpec; cwd: string; sdk: McpSdk }): Transport {
   if ('command' in spec) {
     // stderr piped and kept, never printed: it would draw over the TUI.
     const transport = new sdk.StdioClientTransport({ command: spec.command, args: spec.args, env: spec.env, cwd: spec.cwd ? path.resolve(cwd, spec.cwd) : cwd, stderr: 'pipe' });

@@ -1,15 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { expandMcpServer } from '../../../src/config/mcp-expansion';
 import { createMcpManager, type McpManager, type McpServerSpec } from '../../../src/tools/mcp/client';
 import { mcpToolName } from '../../../src/tools/mcp/names';
 import type { ShoalTool } from '../../../src/tools/types';
-import { startHttpTestServer, stdioTestServer } from '../../helpers/mcp-servers';
+import { startHttpTestServer, stdioTestServer, TEST_SERVER_SCRIPT } from '../../helpers/mcp-servers';
 
 const managers: McpManager[] = [];
 afterEach(async () => {
   await Promise.all(managers.splice(0).map((manager) => manager.close()));
 });
 
-async function started(servers: Record<string, McpServerSpec>, options: { callTimeoutMs?: number; startTimeoutMs?: number } = {}) {
+async function started(servers: Record<string, McpServerSpec>, options: Partial<Parameters<typeof createMcpManager>[0]> = {}) {
   const manager = createMcpManager({ servers, cwd: process.cwd(), ...options });
   managers.push(manager);
   manager.start();
@@ -100,5 +101,33 @@ describe('MCP servers', () => {
     const long = mcpToolName('s'.repeat(40), 't'.repeat(40));
     expect(long).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
     expect(long).not.toBe(mcpToolName('s'.repeat(40), `${'t'.repeat(39)}u`));
+  });
+
+  it('starts a stdio server with ${VAR} and ${VAR:-default} expanded, while /mcp shows what was written', async () => {
+    const script = TEST_SERVER_SCRIPT;
+    const env = { SHOAL_TEST_NODE: process.execPath, SHOAL_TEST_HOME: '/home/x', SHOAL_TEST_EMPTY: '' };
+    const written = {
+      command: '${SHOAL_TEST_NODE}',
+      args: [script, '--home=${SHOAL_TEST_HOME}', '${SHOAL_TEST_UNSET:-fallback}', '$SHOAL_TEST_HOME'],
+      env: { MCP_TEST_TOKEN: 'tok-${SHOAL_TEST_HOME}', MCP_TEST_EMPTY: '${SHOAL_TEST_EMPTY:-unused}', MCP_TEST_URL: '${SHOAL_TEST_UNSET:-http://a:-b}' },
+    };
+    const manager = await started({ srv: written }, { resolve: (spec) => expandMcpServer(spec, env) });
+    const result = await toolOf(manager, 'mcp__srv__started_with').execute({}, context());
+    expect(JSON.parse(result.output)).toEqual({
+      args: ['--home=/home/x', 'fallback', '$SHOAL_TEST_HOME'],
+      env: { MCP_TEST_TOKEN: 'tok-/home/x', MCP_TEST_EMPTY: '', MCP_TEST_URL: 'http://a:-b' },
+    });
+    expect(manager.servers()[0]!.target).toBe(`\${SHOAL_TEST_NODE} ${script} --home=\${SHOAL_TEST_HOME} \${SHOAL_TEST_UNSET:-fallback} $SHOAL_TEST_HOME`);
+  });
+
+  it('fails a server whose config names an unset variable with one line, and starts the others', async () => {
+    const manager = await started(
+      { github: { ...stdioTestServer(), env: { GITHUB_TOKEN: '${SHOAL_TEST_UNSET_TOKEN}' } }, other: stdioTestServer() },
+      { resolve: (spec) => expandMcpServer(spec, {}) },
+    );
+    const [github, other] = manager.servers();
+    expect(github!.state).toEqual({ status: 'failed', reason: '${SHOAL_TEST_UNSET_TOKEN} is not set' });
+    expect(other!.state).toEqual({ status: 'ready' });
+    expect((await toolOf(manager, 'mcp__other__lookup').execute({ key: 'a' }, context())).output).toBe('value of a');
   });
 });
