@@ -64,9 +64,18 @@ export function parseMcpServers(value: unknown): { servers: Record<string, McpSe
       continue;
     }
     const { type, ...rest } = result.data as { type?: string };
-    servers[name] = (type === 'sse' ? { ...rest, type } : rest) as McpServerConfig;
+    servers[name] = (remoteType(type) ? { ...rest, type: remoteType(type) } : rest) as McpServerConfig;
   }
   return { servers, problems: [...new Set(problems)] };
+}
+
+/**
+ * A remote server's stated transport: "streamable-http" is another client's
+ * name for "http". It is kept, since only a URL without one falls back to SSE.
+ */
+function remoteType(type: string | undefined): 'http' | 'sse' | undefined {
+  if (type === 'http' || type === 'streamable-http') return 'http';
+  return type === 'sse' ? type : undefined;
 }
 
 /** What `.mcp.json` holds: its servers and bytes (for the trust hash), or why it is ignored. */

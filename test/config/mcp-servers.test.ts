@@ -25,6 +25,12 @@ describe('mcpServers configuration', () => {
     expect(config.settings.mcpServers).toEqual({ github, docs: { url: 'https://example.com/mcp', headers: { A: 'b' } } });
   });
 
+  it('keeps a remote server’s stated transport, since only a URL without one falls back to SSE', async () => {
+    const servers = { a: { url: 'https://a.example/mcp', type: 'streamable-http' }, b: { url: 'https://b.example/mcp', type: 'http' }, c: { url: 'https://c.example/sse' }, d: { command: 'd', type: 'stdio' } };
+    const config = await (await createSetup({ 'user/config.json': { mcpServers: servers } })).load();
+    expect(config.settings.mcpServers).toEqual({ a: { url: 'https://a.example/mcp', type: 'http' }, b: { url: 'https://b.example/mcp', type: 'http' }, c: { url: 'https://c.example/sse' }, d: { command: 'd' } });
+  });
+
   it('refuses a bad server with one line naming the file, the server and the key', async () => {
     const setup = await createSetup({ 'user/config.json': { mcpServers: { github: { command: 'npx', args: 'oops' }, both: { command: 'x', url: 'http://a' } } } });
     const error = await setup.load().then(() => undefined, (reason: unknown) => reason);

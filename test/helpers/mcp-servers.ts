@@ -1,5 +1,6 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
+import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { afterEach } from 'vitest';
 import type { McpServerSpec } from '../../src/tools/mcp/client';
@@ -16,12 +17,13 @@ export function stdioTestServer(env: Record<string, string> = {}): McpServerSpec
 
 const servers: Server[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+  // An SSE stream stays open until its client goes: ended here, so that close does not wait for it.
+  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve)))));
 });
 
 /** The test server over streamable HTTP on loopback (stateless: one server per request), closed after the test. */
-export async function startHttpTestServer(): Promise<McpServerSpec> {
-  const http = createServer(async (request, response) => {
+export async function startHttpTestServer(): Promise<{ url: string }> {
+  return listen('/mcp', async (request, response) => {
     const server = createTestServer();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     response.on('close', () => void transport.close());
@@ -30,8 +32,44 @@ export async function startHttpTestServer(): Promise<McpServerSpec> {
     for await (const chunk of request) body += chunk;
     await transport.handleRequest(request, response, body ? JSON.parse(body) : undefined);
   });
+}
+
+/**
+ * The test server over the old HTTP+SSE transport only, as servers written
+ * before streamable HTTP are: a stream from GET /sse, messages to POST
+ * /messages, and 404 for anything else (a POST to /sse too). Closed after the test.
+ */
+export async function startSseTestServer(): Promise<{ url: string }> {
+  const sessions = new Map<string, SSEServerTransport>();
+  return listen('/sse', async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (request.method === 'GET' && url.pathname === '/sse') {
+      const transport = new SSEServerTransport('/messages', response);
+      sessions.set(transport.sessionId, transport);
+      response.on('close', () => sessions.delete(transport.sessionId));
+      await createTestServer().connect(transport);
+      return;
+    }
+    const session = request.method === 'POST' && url.pathname === '/messages' ? sessions.get(url.searchParams.get('sessionId') ?? '') : undefined;
+    if (session) await session.handlePostMessage(request, response);
+    else response.writeHead(404).end('Not Found');
+  });
+}
+
+/** An HTTP server on a free loopback port, closed after the test; returns its URL at `pathname`. */
+async function listen(pathname: string, handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>): Promise<{ url: string }> {
+  const http = createServer((request, response) => void handle(request, response));
   servers.push(http);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const address = http.address() as { port: number };
-  return { url: `http://127.0.0.1:${address.port}/mcp` };
+  return { url: `http://127.0.0.1:${address.port}${pathname}` };
+}
+
+/** A loopback URL where nothing listens: a port just given back. */
+export async function closedPortUrl(): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return `http://127.0.0.1:${port}/mcp`;
 }

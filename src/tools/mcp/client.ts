@@ -106,23 +106,13 @@ export function createMcpManager(options: {
   async function connect(connection: Connection): Promise<void> {
     let infos: McpToolInfo[];
     const sdk = await loadSdk();
-    const client = new sdk.Client({ name: 'shoal', version: options.version ?? '0.0.0' });
-    connection.client = client;
     const timeout = AbortSignal.timeout(startTimeoutMs);
-    let transport: Transport | undefined;
     try {
       const spec = options.resolve ? options.resolve(connection.spec) : connection.spec;
-      transport = createTransport({ connection, spec, cwd: options.cwd, sdk });
-      client.onclose = () => fail(connection, connection.state.status === 'starting' ? 'the connection closed while starting' : 'the server stopped');
-      client.onerror = () => {}; // a bad message is not fatal; a closed connection arrives through onclose
-      await client.connect(transport, { timeout: startTimeoutMs, signal: timeout });
-      if (transport instanceof sdk.StdioClientTransport) connection.pid = transport.pid ?? undefined;
+      const client = await open({ connection, spec, sdk, signal: timeout });
       infos = await listAllTools(client, { timeout: startTimeoutMs, signal: timeout });
     } catch (error) {
-      // A server that never answered is still running: known by its pid, it is stopped with the failure.
-      if (transport instanceof sdk.StdioClientTransport) connection.pid ??= transport.pid ?? undefined;
-      const reason = timeout.aborted ? `did not start within ${seconds(startTimeoutMs)}` : describeError(error);
-      return fail(connection, reason);
+      return fail(connection, timeout.aborted ? `did not start within ${seconds(startTimeoutMs)}` : describeStartError(error, sdk));
     }
     if (isClosed || connection.state.status === 'failed') return;
     const seen = new Set<string>();
@@ -135,6 +125,42 @@ export function createMcpManager(options: {
     });
     connection.state = { status: 'ready' };
     publish({ type: 'ready', server: connection.name, toolCount: connection.tools.length });
+  }
+
+  /**
+   * Connects over the server's transport. A URL without a type that gets an HTTP 4xx over
+   * streamable HTTP is tried once more over SSE: the MCP spec's advice for servers older than it.
+   */
+  async function open({ connection, spec, sdk, signal }: { connection: Connection; spec: McpServerSpec; sdk: McpSdk; signal: AbortSignal }): Promise<Client> {
+    const [kind, fallback] = transportsFor(spec);
+    const attempt = (over: TransportKind) => connectClient({ connection, transport: createTransport({ connection, spec, kind: over, cwd: options.cwd, sdk }), sdk, signal });
+    try {
+      return await attempt(kind);
+    } catch (error) {
+      if (!isHttpClientError(error, sdk) || isClosed) throw error;
+      // "type": "http" was asked for: no second guess, but the way out is named.
+      if (!fallback) throw new Error(`${describeStartError(error, sdk)}; if it is an older SSE server, set "type": "sse"`);
+      try {
+        return await attempt(fallback);
+      } catch (fallbackError) {
+        throw new Error(`${describeStartError(error, sdk)}, and over SSE: ${describeStartError(fallbackError, sdk)}`);
+      }
+    }
+  }
+
+  async function connectClient({ connection, transport, sdk, signal }: { connection: Connection; transport: Transport; sdk: McpSdk; signal: AbortSignal }): Promise<Client> {
+    const client = new sdk.Client({ name: 'shoal', version: options.version ?? '0.0.0' });
+    connection.client = client;
+    client.onerror = () => {}; // a bad message is not fatal; a closed connection arrives through onclose
+    try {
+      await client.connect(transport, { timeout: startTimeoutMs, signal });
+    } finally {
+      // A server that never answered is still running: known by its pid, it is stopped with the failure.
+      if (transport instanceof sdk.StdioClientTransport) connection.pid ??= transport.pid ?? undefined;
+    }
+    // Only once connected: a failed attempt closes its connection too, and that says less than its error (or is followed by SSE).
+    client.onclose = () => fail(connection, connection.state.status === 'starting' ? 'the connection closed while starting' : 'the server stopped');
+    return client;
   }
 
   async function callTool(connection: Connection, request: Parameters<CallMcpTool>[0]) {
@@ -202,16 +228,30 @@ function loadSdk(): Promise<McpSdk> {
 }
 
 async function importSdk() {
-  const [{ Client }, { SSEClientTransport }, { StdioClientTransport }, { StreamableHTTPClientTransport }] = await Promise.all([
+  const [{ Client }, { SSEClientTransport }, { StdioClientTransport }, { StreamableHTTPClientTransport, StreamableHTTPError }, { ErrorCode, McpError }] = await Promise.all([
     import('@modelcontextprotocol/sdk/client/index.js'),
     import('@modelcontextprotocol/sdk/client/sse.js'),
     import('@modelcontextprotocol/sdk/client/stdio.js'),
     import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+    import('@modelcontextprotocol/sdk/types.js'),
   ]);
-  return { Client, SSEClientTransport, StdioClientTransport, StreamableHTTPClientTransport };
+  return { Client, SSEClientTransport, StdioClientTransport, StreamableHTTPClientTransport, StreamableHTTPError, ErrorCode, McpError };
 }
 
-function createTransport({ connection, spec, cwd, sdk }: { connection: Connection; spec: McpServerSpec; cwd: string; sdk: McpSdk }): Transport {
+type TransportKind = 'stdio' | 'http' | 'sse';
+
+/** The transports to try, in order: a URL without a type (Cursor's and Claude Desktop's shape) may be an older SSE-only server. */
+function transportsFor(spec: McpServerSpec): [TransportKind, TransportKind?] {
+  if ('command' in spec) return ['stdio'];
+  return spec.type ? [spec.type] : ['http', 'sse'];
+}
+
+/** An HTTP 4xx from a streamable HTTP attempt: the server is there but does not speak it (404, 405), so SSE is worth a try. */
+function isHttpClientError(error: unknown, sdk: McpSdk): boolean {
+  return error instanceof sdk.StreamableHTTPError && error.code !== undefined && error.code >= 400 && error.code < 500;
+}
+
+function createTransport({ connection, spec, kind, cwd, sdk }: { connection: Connection; spec: McpServerSpec; kind: TransportKind; cwd: string; sdk: McpSdk }): Transport {
   if ('command' in spec) {
     // stderr piped and kept, never printed: it would draw over the TUI.
     const transport = new sdk.StdioClientTransport({ command: spec.command, args: spec.args, env: spec.env, cwd: spec.cwd ? path.resolve(cwd, spec.cwd) : cwd, stderr: 'pipe' });
@@ -221,7 +261,7 @@ function createTransport({ connection, spec, cwd, sdk }: { connection: Connectio
     return transport;
   }
   const requestInit = spec.headers ? { headers: spec.headers } : undefined;
-  return spec.type === 'sse' ? new sdk.SSEClientTransport(new URL(spec.url), { requestInit }) : new sdk.StreamableHTTPClientTransport(new URL(spec.url), { requestInit });
+  return kind === 'sse' ? new sdk.SSEClientTransport(new URL(spec.url), { requestInit }) : new sdk.StreamableHTTPClientTransport(new URL(spec.url), { requestInit });
 }
 
 async function listAllTools(client: Client, options: { timeout: number; signal: AbortSignal }): Promise<McpToolInfo[]> {
@@ -238,6 +278,17 @@ async function listAllTools(client: Client, options: { timeout: number; signal: 
 
 function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
+
+/** Why a server did not start, said as what it means here: the SDK's "Connection closed", an HTTP status by its number. */
+function describeStartError(error: unknown, sdk: McpSdk): string {
+  if (error instanceof sdk.McpError && error.code === sdk.ErrorCode.ConnectionClosed) return 'the connection closed while starting';
+  if (error instanceof sdk.StreamableHTTPError && error.code !== undefined && error.code > 0) {
+    return `the server answered ${error.code} over streamable HTTP (${describeError(error).replace(/^Streamable HTTP error: /, '')})`;
+  }
+  // fetch says only "fetch failed"; its cause says why (ECONNREFUSED, ENOTFOUND).
+  if (error instanceof Error && error.cause instanceof Error) return `${describeError(error)}: ${describeError(error.cause)}`;
+  return describeError(error);
 }
 
 function describeError(error: unknown): string {

@@ -3,7 +3,7 @@ import { expandMcpServer } from '../../../src/config/mcp-expansion';
 import { createMcpManager, type McpManager, type McpServerSpec } from '../../../src/tools/mcp/client';
 import { mcpToolName } from '../../../src/tools/mcp/names';
 import type { ShoalTool } from '../../../src/tools/types';
-import { startHttpTestServer, stdioTestServer, TEST_SERVER_SCRIPT } from '../../helpers/mcp-servers';
+import { closedPortUrl, startHttpTestServer, startSseTestServer, stdioTestServer, TEST_SERVER_SCRIPT } from '../../helpers/mcp-servers';
 
 const managers: McpManager[] = [];
 afterEach(async () => {
@@ -129,5 +129,28 @@ describe('MCP servers', () => {
     expect(github!.state).toEqual({ status: 'failed', reason: '${SHOAL_TEST_UNSET_TOKEN} is not set' });
     expect(other!.state).toEqual({ status: 'ready' });
     expect((await toolOf(manager, 'mcp__other__lookup').execute({ key: 'a' }, context())).output).toBe('value of a');
+  });
+
+  it('falls back to SSE for a URL without a type whose server refuses streamable HTTP, and never for "type": "http"', async () => {
+    const old = await startSseTestServer();
+    const manager = await started({ old, strict: { ...old, type: 'http' } });
+    const [fallen, strict] = manager.servers();
+    expect(fallen!.state).toEqual({ status: 'ready' });
+    expect((await toolOf(manager, 'mcp__old__lookup').execute({ key: 'c' }, context())).output).toBe('value of c');
+    expect(strict!.state).toEqual({
+      status: 'failed',
+      reason: 'the server answered 404 over streamable HTTP (Error POSTing to endpoint: Not Found); if it is an older SSE server, set "type": "sse"',
+    });
+    expect(manager.tools().some((tool) => tool.name.startsWith('mcp__strict__'))).toBe(false);
+  });
+
+  it('says why a URL failed both ways, and tries no SSE where nothing answers', async () => {
+    const old = await startSseTestServer();
+    const manager = await started({ lost: { url: `${new URL(old.url).origin}/nothing` }, refused: { url: await closedPortUrl() } });
+    const [lost, refused] = manager.servers();
+    expect(lost!.state.status === 'failed' && lost!.state.reason).toBe(
+      'the server answered 404 over streamable HTTP (Error POSTing to endpoint: Not Found), and over SSE: SSE error: Non-200 status code (404)',
+    );
+    expect(refused!.state.status === 'failed' && refused!.state.reason).toMatch(/^fetch failed: connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
   });
 });
