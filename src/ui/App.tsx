@@ -17,9 +17,9 @@ import {
   selectTranscript,
 } from '../state/selectors';
 import { ApprovalPrompt } from './ApprovalPrompt';
-import { toVisibleBlock, toVisibleText } from './visible-text';
+import { toVisibleBlock } from './visible-text';
 import type { CommandFolderRead } from '../config/commands';
-import { diffText, helpText, mcpText, parseSlashCommand, reasoningText, statsText, undoText } from './commands';
+import { diffText, helpText, mcpEventText, mcpText, parseSlashCommand, reasoningText, statsText, undoText } from './commands';
 import { customHelpLines } from './custom-commands';
 import { useCustomCommands } from './use-custom-commands';
 import { Composer, type ComposerProps } from './Composer';
@@ -130,11 +130,7 @@ export function App(props: AppProps) {
     }
     // After the first frame: finding the line may take a network round trip.
     void props.lateNote?.().then((note) => note && session.notify(note));
-    return props.mcp?.subscribe((event) => {
-      const name = toVisibleText(event.server);
-      if (event.type === 'failed') session.notify(`MCP server ${name} failed: ${toVisibleText(event.reason)}`, 'error');
-      else session.notify(`MCP server ${name} ready: ${event.toolCount} ${event.toolCount === 1 ? 'tool' : 'tools'} (/mcp lists them)`);
-    });
+    return props.mcp?.subscribe((event) => session.notify(mcpEventText(event), event.type === 'failed' ? 'error' : undefined));
   }, []);
   // Off the first frame's path: the answer only matters once the conversation grows.
   useEffect(() => void props.probeContextWindow?.(modelChoice.modelId), [modelChoice.modelId]);

@@ -1,7 +1,7 @@
 import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
 import type { SessionStats } from '../state/selectors';
 import type { SessionDiff, UndoResult } from '../tools';
-import type { McpServerView } from '../tools/mcp/client';
+import type { McpEvent, McpServerView } from '../tools/mcp/client';
 import { knownCost } from '../agent/usage';
 import { formatCost, type ModelPrice } from '../models/prices';
 import { formatDuration, formatTokens } from './format';
@@ -160,6 +160,14 @@ export function statsText(stats: SessionStats, price?: ModelPrice): string {
 export function reasoningText(reasoning: string | undefined): string {
   if (reasoning === undefined) return `No reasoning yet: this model has not shown any (not every model or server sends it).`;
   return ['Reasoning of the last step', ...toVisibleLines(reasoning).map((line) => `  ${line}`)].join('\n');
+}
+
+/** The line for an MCP server that became ready, failed or changed its tools; names and reasons escaped. */
+export function mcpEventText(event: McpEvent): string {
+  const name = toVisibleText(event.server);
+  if (event.type === 'failed') return `MCP server ${name} failed: ${toVisibleText(event.reason)}`;
+  const tools = `${event.toolCount} ${event.toolCount === 1 ? 'tool' : 'tools'}`;
+  return event.type === 'ready' ? `MCP server ${name} ready: ${tools} (/mcp lists them)` : `MCP server ${name} changed its tools: ${tools} now (/mcp lists them)`;
 }
 
 /** The text of /mcp: each server, its state, and its tools (read-only ones run in the batch, the rest ask). */

@@ -32,7 +32,7 @@ export function createTestServer({ isHostile = false } = {}) {
     process.exit(1);
   });
   server.registerTool('hang', { description: 'Never answers', annotations: { readOnlyHint: true } }, () => new Promise(() => {}));
-  server.registerTool('picture', { description: 'Returns an image', annotations: { readOnlyHint: true } }, async () => ({
+  const picture = server.registerTool('picture', { description: 'Returns an image', annotations: { readOnlyHint: true } }, async () => ({
     content: [
       { type: 'text', text: 'a red square' },
       { type: 'image', data: Buffer.alloc(3000).toString('base64'), mimeType: 'image/png' },
@@ -43,6 +43,17 @@ export function createTestServer({ isHostile = false } = {}) {
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('MCP_TEST_')));
     return { content: [{ type: 'text', text: JSON.stringify({ args: process.argv.slice(2), env }) }] };
   });
+  // Changes the tool list as a server may at any time; the SDK then sends notifications/tools/list_changed.
+  const removable = new Map([['picture', picture]]);
+  server.registerTool(
+    'change_tools',
+    { description: 'Adds a tool and removes one', inputSchema: { add: z.string().optional(), remove: z.string().optional() }, annotations: { readOnlyHint: true } },
+    async ({ add, remove }) => {
+      if (add) server.registerTool(add, { description: 'Added later', annotations: { readOnlyHint: true } }, async () => ({ content: [{ type: 'text', text: `${add} was added` }] }));
+      if (remove) removable.get(remove)?.remove();
+      return { content: [{ type: 'text', text: 'changed' }] };
+    },
+  );
   server.registerTool('failing', { description: 'Reports an error', annotations: { readOnlyHint: true } }, async () => ({
     content: [{ type: 'text', text: 'no such key' }],
     isError: true,

@@ -2,7 +2,7 @@ import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallView } from '../../src/state/types';
 import { ApprovalPrompt } from '../../src/ui/ApprovalPrompt';
-import { mcpText, parseSlashCommand } from '../../src/ui/commands';
+import { mcpEventText, mcpText, parseSlashCommand } from '../../src/ui/commands';
 
 afterEach(() => cleanup());
 
@@ -38,5 +38,11 @@ describe('MCP in the TUI', () => {
     expect(text).toContain('bad  failed: exited a\\e[2J');
     expect(text).toContain('slow  starting');
     expect(text).not.toMatch(/\u001b|\u0007|\u202e/);
+  });
+
+  it('says when a server is ready, fails or changes its tools, escaping what it chose', () => {
+    expect(mcpEventText({ type: 'ready', server: 'gh', toolCount: 1 })).toBe('MCP server gh ready: 1 tool (/mcp lists them)');
+    expect(mcpEventText({ type: 'tools-changed', server: 'gh', toolCount: 3 })).toBe('MCP server gh changed its tools: 3 tools now (/mcp lists them)');
+    expect(mcpEventText({ type: 'failed', server: 'gh', reason: `\${TOKEN} is not set${HOSTILE}` })).toMatch(/^MCP server gh failed: \$\{TOKEN\} is not seta\\e\[2J/);
   });
 });

@@ -22,8 +22,11 @@ export interface McpServerView {
   tools: { name: string; serverName: string; isReadOnly: boolean }[];
 }
 
-/** A change worth telling the user about. */
-export type McpEvent = { type: 'ready'; server: string; toolCount: number } | { type: 'failed'; server: string; reason: string };
+/** A change worth telling the user about: a server ready or failed, or a ready server whose tools changed (`tools/list_changed`). */
+export type McpEvent =
+  | { type: 'ready'; server: string; toolCount: number }
+  | { type: 'failed'; server: string; reason: string }
+  | { type: 'tools-changed'; server: string; toolCount: number };
 
 /** The MCP servers of one session and the tools they bring. */
 export interface McpManager {
@@ -34,7 +37,7 @@ export interface McpManager {
   servers(): McpServerView[];
   /** The tools of every server that started (a crashed one's calls fail with its reason); the same array until one changes. */
   tools(): readonly ShoalTool[];
-  /** Contract: `listener` hears every `ready` and `failed`, after it subscribed; returns the unsubscribe. */
+  /** Contract: `listener` hears every `ready`, `failed` and `tools-changed`, after it subscribed; returns the unsubscribe. */
   subscribe(listener: (event: McpEvent) => void): () => void;
   /** Stops every server (their child processes die). Never rejects. */
   close(): Promise<void>;
@@ -44,6 +47,8 @@ export interface McpManager {
 export const MCP_START_TIMEOUT_MS = 20_000;
 /** How long one tool call may take. */
 export const MCP_CALL_TIMEOUT_MS = 60_000;
+/** How long after a server's last `tools/list_changed` its tools are listed again: a burst of changes costs one listing. */
+export const MCP_LIST_CHANGED_DEBOUNCE_MS = 300;
 /** Most tools taken from one server: each costs tokens in every request. */
 export const MAX_TOOLS_PER_SERVER = 128;
 // Enough of a server's stderr to say why it failed.
@@ -57,6 +62,10 @@ interface Connection {
   tools: { tool: ShoalTool; info: McpToolInfo }[];
   stderrTail: string;
   pid?: number;
+  /** Listings begun after a change; only the latest one's answer is kept. */
+  listings: number;
+  /** The server said its tools changed while it was still starting: listed again once it is ready. */
+  isListStale?: boolean;
 }
 
 /**
@@ -76,7 +85,7 @@ export function createMcpManager(options: {
    */
   resolve?: (spec: McpServerSpec) => McpServerSpec;
 }): McpManager {
-  const connections = Object.entries(options.servers).map(([name, spec]): Connection => ({ name, spec, state: { status: 'starting' }, tools: [], stderrTail: '' }));
+  const connections = Object.entries(options.servers).map(([name, spec]): Connection => ({ name, spec, state: { status: 'starting' }, tools: [], stderrTail: '', listings: 0 }));
   const listeners = new Set<(event: McpEvent) => void>();
   let tools: readonly ShoalTool[] = [];
   let starting: Promise<void> | undefined;
@@ -107,24 +116,51 @@ export function createMcpManager(options: {
     let infos: McpToolInfo[];
     const sdk = await loadSdk();
     const timeout = AbortSignal.timeout(startTimeoutMs);
+    let client: Client;
     try {
       const spec = options.resolve ? options.resolve(connection.spec) : connection.spec;
-      const client = await open({ connection, spec, sdk, signal: timeout });
+      client = await open({ connection, spec, sdk, signal: timeout });
       infos = await listAllTools(client, { timeout: startTimeoutMs, signal: timeout });
     } catch (error) {
       return fail(connection, timeout.aborted ? `did not start within ${seconds(startTimeoutMs)}` : describeStartError(error, sdk));
     }
     if (isClosed || connection.state.status === 'failed') return;
+    connection.tools = adoptTools(connection, infos);
+    connection.state = { status: 'ready' };
+    publish({ type: 'ready', server: connection.name, toolCount: connection.tools.length });
+    if (connection.isListStale) void refreshTools(connection, client);
+  }
+
+  /**
+   * Lists a ready server's tools again, after it said they changed, so the next model step and /mcp
+   * see the new set. A listing that fails keeps the tools there were: a server that stopped says so through onclose.
+   */
+  async function refreshTools(connection: Connection, client: Client): Promise<void> {
+    if (connection.client !== client || isClosed) return;
+    connection.isListStale = connection.state.status === 'starting';
+    if (connection.state.status !== 'ready') return;
+    const listing = (connection.listings += 1);
+    let infos: McpToolInfo[];
+    try {
+      infos = await listAllTools(client, { timeout: startTimeoutMs, signal: AbortSignal.timeout(startTimeoutMs) });
+    } catch {
+      return;
+    }
+    // A later change's listing, a failure or a close since: this answer is stale.
+    if (listing !== connection.listings || connection.state.status !== 'ready' || isClosed) return;
+    connection.tools = adoptTools(connection, infos);
+    publish({ type: 'tools-changed', server: connection.name, toolCount: connection.tools.length });
+  }
+
+  function adoptTools(connection: Connection, infos: readonly McpToolInfo[]): Connection['tools'] {
     const seen = new Set<string>();
-    connection.tools = infos.flatMap((info) => {
+    return infos.flatMap((info) => {
       const tool = createMcpTool({ server: connection.name, info, call: (request) => callTool(connection, request) });
       // Two server tools that sanitise to one name: the first keeps it, rather than one shadowing the other.
       if (seen.has(tool.name)) return [];
       seen.add(tool.name);
       return [{ tool, info }];
     });
-    connection.state = { status: 'ready' };
-    publish({ type: 'ready', server: connection.name, toolCount: connection.tools.length });
   }
 
   /**
@@ -149,7 +185,12 @@ export function createMcpManager(options: {
   }
 
   async function connectClient({ connection, transport, sdk, signal }: { connection: Connection; transport: Transport; sdk: McpSdk; signal: AbortSignal }): Promise<Client> {
-    const client = new sdk.Client({ name: 'shoal', version: options.version ?? '0.0.0' });
+    // The SDK hears `tools/list_changed` only from a server that declares it can send it; shoal lists the tools
+    // itself (autoRefresh off), since the SDK's own refresh reads only their first page.
+    const client: Client = new sdk.Client(
+      { name: 'shoal', version: options.version ?? '0.0.0' },
+      { listChanged: { tools: { autoRefresh: false, debounceMs: MCP_LIST_CHANGED_DEBOUNCE_MS, onChanged: () => void refreshTools(connection, client) } } },
+    );
     connection.client = client;
     client.onerror = () => {}; // a bad message is not fatal; a closed connection arrives through onclose
     try {

@@ -1,8 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expandMcpServer } from '../../../src/config/mcp-expansion';
-import { createMcpManager, type McpManager, type McpServerSpec } from '../../../src/tools/mcp/client';
+import { createAgentTools } from '../../../src/agent/create-agent';
+import { createMcpManager, type McpEvent, type McpManager, type McpServerSpec } from '../../../src/tools/mcp/client';
 import { mcpToolName } from '../../../src/tools/mcp/names';
 import type { ShoalTool } from '../../../src/tools/types';
+import { createScriptedModel } from '../../helpers/scripted-model';
 import { closedPortUrl, startHttpTestServer, startSseTestServer, stdioTestServer, TEST_SERVER_SCRIPT } from '../../helpers/mcp-servers';
 
 const managers: McpManager[] = [];
@@ -152,5 +154,21 @@ describe('MCP servers', () => {
       'the server answered 404 over streamable HTTP (Error POSTing to endpoint: Not Found), and over SSE: SSE error: Non-200 status code (404)',
     );
     expect(refused!.state.status === 'failed' && refused!.state.reason).toMatch(/^fetch failed: connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
+  });
+
+  it('lists a server’s tools again when it says they changed, for the next model step and /mcp', async () => {
+    const manager = await started({ srv: stdioTestServer() });
+    const registry = createAgentTools({ cwd: process.cwd(), model: createScriptedModel([]), mcp: manager });
+    const events: McpEvent[] = [];
+    manager.subscribe((event) => events.push(event));
+    const names = () => manager.tools().map((tool) => tool.name);
+    expect(names()).not.toContain('mcp__srv__late');
+    await toolOf(manager, 'mcp__srv__change_tools').execute({ add: 'late', remove: 'picture' }, context());
+    await vi.waitFor(() => expect(names()).toContain('mcp__srv__late'), { timeout: 5000 });
+    expect(names()).not.toContain('mcp__srv__picture');
+    expect((await toolOf(manager, 'mcp__srv__late').execute({}, context())).output).toBe('late was added');
+    expect(registry().get('mcp__srv__late')).toBeDefined();
+    expect(manager.servers()[0]!.tools.map((tool) => tool.name)).toEqual(names());
+    expect(events).toEqual([{ type: 'tools-changed', server: 'srv', toolCount: names().length }]);
   });
 });
