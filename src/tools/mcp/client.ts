@@ -174,8 +174,8 @@ export function createMcpManager(options: {
       return await attempt(kind);
     } catch (error) {
       if (!isHttpClientError(error, sdk) || isClosed) throw error;
-      // "type": "http" was asked for: no second guess, but the way out is named.
-      if (!fallback) throw new Error(`${describeStartError(error, sdk)}; if it is an older SSE server, set "type": "sse"`);
+      // "type": "http" was asked for: no second guess, but where the server has no such endpoint (not an auth refusal), the way out is named.
+      if (!fallback) throw [404, 405].includes(error.code!) ? new Error(`${describeStartError(error, sdk)}; if it is an older SSE server, set "type": "sse"`) : error;
       try {
         return await attempt(fallback);
       } catch (fallbackError) {
@@ -288,7 +288,7 @@ function transportsFor(spec: McpServerSpec): [TransportKind, TransportKind?] {
 }
 
 /** An HTTP 4xx from a streamable HTTP attempt: the server is there but does not speak it (404, 405), so SSE is worth a try. */
-function isHttpClientError(error: unknown, sdk: McpSdk): boolean {
+function isHttpClientError(error: unknown, sdk: McpSdk): error is InstanceType<McpSdk['StreamableHTTPError']> {
   return error instanceof sdk.StreamableHTTPError && error.code !== undefined && error.code >= 400 && error.code < 500;
 }
 
