@@ -38,7 +38,7 @@ export function TrustPrompt({ fileLabel, folderLabel, changes, isChanged = false
   });
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
-      <Text bold color="yellow">{`${toVisibleText(fileLabel)} in ${toVisibleText(folderLabel)} wants to:`}</Text>
+      <Text bold color="yellow">{`${toVisibleText(fileLabel)} in ${toVisibleText(folderLabel)} would:`}</Text>
       {changes.map((change, index) => (
         <Text key={index}>{`  • ${toVisibleText(change)}`}</Text>
       ))}

@@ -33,12 +33,12 @@ export async function trustStatusText(trust: FolderTrust): Promise<string> {
   const files = toVisibleText(project.display);
   const changes = project.loosening.map(({ description }) => `  • ${toVisibleText(description)}`);
   let heading: string;
-  if (project.isApplied && project.trust === 'given') heading = `${files} applies in this run because of --trust (nothing was remembered):`;
-  else if (project.isApplied && check.status === 'trusted') heading = `${folder} is trusted: ${files} applies:`;
-  else if (project.isApplied) heading = `${files} applies in this run, but ${folder} is no longer trusted: the next start asks again. It:`;
+  if (project.isApplied && project.trust === 'given') heading = `The settings of ${files} apply in this run because of --trust (nothing was remembered):`;
+  else if (project.isApplied && check.status === 'trusted') heading = `${folder} is trusted, so the settings of ${files} apply:`;
+  else if (project.isApplied) heading = `The settings of ${files} apply in this run, but ${folder} is no longer trusted: the next start asks again. They:`;
   else {
     const why = project.trust === 'changed' ? ' (changed since you trusted it)' : '';
-    heading = `${folder} is not trusted: ${files}${why} is ignored in this run, and the next start asks again. It would:`;
+    heading = `${folder} is not trusted: the settings of ${files}${why} are ignored in this run, and the next start asks again. They would:`;
   }
   return [heading, ...changes, ...forgetHint, ...check.notes].join('\n');
 }
@@ -52,6 +52,6 @@ export async function forgetTrustText(trust: FolderTrust): Promise<{ text: strin
   const result = await forgetProjectTrust({ cwd: trust.cwd, stateDir: trust.stateDir });
   const line = forgetResultLine(result, toVisibleText(trust.folderLabel));
   // The settings were read at start: forgetting changes the next start, not this run.
-  const inForce = trust.project?.isApplied ? ` ${toVisibleText(trust.project.display)} stays in force until shoal restarts.` : '';
+  const inForce = trust.project?.isApplied ? ` The settings of ${toVisibleText(trust.project.display)} stay in force until shoal restarts.` : '';
   return { text: `${line}${result.status === 'forgotten' ? inForce : ''}`, isError: result.status === 'failed' };
 }

@@ -28,7 +28,7 @@ function askWithKey(key: string) {
   const ask = (question: TrustQuestion) =>
     new Promise<TrustAnswer>((resolve) => {
       const app = render(<TrustPrompt {...question} onAnswer={resolve} />);
-      void waitForFrame(app, (text) => text.includes('wants to')).then((frame) => {
+      void waitForFrame(app, (text) => text.includes('would:')).then((frame) => {
         seen.frame = frame;
         app.stdin.write(key);
       });
@@ -42,7 +42,7 @@ describe('settleProjectTrust', () => {
     const { ask, seen } = askWithKey('y');
     const notes: string[] = [];
     const config = await settleProjectTrust({ config: project.config, isInteractive: true, folderLabel: '~/src/app', ask, notes });
-    expect(seen.frame).toContain('.shoal/config.json in ~/src/app wants to:');
+    expect(seen.frame).toContain('.shoal/config.json in ~/src/app would:');
     expect(seen.frame).toContain('let bash run without asking');
     expect(config?.settings).toMatchObject({ approvalMode: 'yolo', allowedTools: ['bash'], model: 'm' });
     expect(notes).toEqual([]);
@@ -107,7 +107,7 @@ describe("a project's slash commands", () => {
     const project = await commandsProject();
     const { ask, seen } = askWithKey('y');
     const config = (await settleProjectTrust({ config: await project.load(), isInteractive: true, folderLabel: '~/app', ask, notes: [] }))!;
-    expect(seen.frame).toContain('.shoal/commands in ~/app wants to:');
+    expect(seen.frame).toContain('.shoal/commands in ~/app would:');
     expect(seen.frame).toContain('add slash commands /fix-tests, /review from .shoal/commands');
     const { app, model } = renderWith(config);
     await typeAndSend(app.stdin, '/review src/a.ts');

@@ -100,7 +100,7 @@ describe('the TUI in a real terminal', () => {
     const home = await createTempWorkspace();
     const env = { OPENAI_API_KEY: '', OPENAI_BASE_URL: '', SHOAL_MODEL: '', TERM: 'xterm-256color', SHOAL_STATE_DIR: path.join(home, 'state'), SHOAL_CONFIG_DIR: path.join(home, 'config') };
     const first = await startTmux([process.execPath, cli, '--cwd', cwd], { env });
-    const asking = await first.waitFor((screen) => screen.includes('wants to:'));
+    const asking = await first.waitFor((screen) => screen.includes('would:'));
     expect(asking).toContain('set approvalMode to "yolo" (commands and edits run without asking)');
     expect(asking).not.toContain('/help for commands');
     await first.sendKeys('y');
@@ -113,7 +113,7 @@ describe('the TUI in a real terminal', () => {
 
     const second = await startTmux([process.execPath, cli, '--cwd', cwd], { env });
     const again = await second.waitFor((screen) => screen.includes('/help for commands'));
-    expect(again).not.toContain('wants to:');
+    expect(again).not.toContain('would:');
     expect(again).toMatch(/yolo/);
   }, 60_000);
 

@@ -42,14 +42,14 @@ describe('/trust', () => {
     expect((await load()).project).toMatchObject({ trust: 'trusted', isApplied: true });
 
     const status = await command(app, '/trust', 'is trusted');
-    expect(status).toContain('~/project is trusted: .shoal/config.json applies:');
+    expect(status).toContain('~/project is trusted, so the settings of .shoal/config.json apply:');
     expect(status).toContain('• set approvalMode to "yolo" (commands and edits run without asking)');
     expect(status).toContain('• let bash run without asking');
     expect(status).toContain('/trust forget stops trusting it; the next start asks again.');
 
     const forgot = await command(app, '/trust forget', 'Forgot');
     expect(forgot).toContain(
-      'Forgot the trust of ~/project: the next start asks again before applying its project settings. .shoal/config.json stays in force until shoal restarts.',
+      'Forgot the trust of ~/project: the next start asks again before applying its project settings. The settings of .shoal/config.json stay in force until shoal restarts.',
     );
     const store = JSON.parse(await readFile(trustStorePath(stateDir), 'utf8'));
     expect(Object.keys(store.folders)).toEqual([path.join(root, 'other')]);
@@ -57,7 +57,7 @@ describe('/trust', () => {
     expect((await load()).project).toMatchObject({ trust: 'untrusted', isApplied: false });
 
     expect(await command(app, '/trust', 'no longer trusted')).toContain(
-      '.shoal/config.json applies in this run, but ~/project is no longer trusted: the next start asks again.',
+      'The settings of .shoal/config.json apply in this run, but ~/project is no longer trusted: the next start asks again.',
     );
     expect(await command(app, '/trust forget', 'nothing to forget')).toContain('~/project is not trusted: nothing to forget.');
   });
@@ -65,7 +65,7 @@ describe('/trust', () => {
   it('says an untrusted folder is not trusted and what trusting it would change', async () => {
     const { app } = await createProject({ isTrusted: false });
     const status = await command(app, '/trust', 'is not trusted');
-    expect(status).toContain('~/project is not trusted: .shoal/config.json is ignored in this run, and the next start asks again. It would:');
+    expect(status).toContain('~/project is not trusted: the settings of .shoal/config.json are ignored in this run, and the next start asks again. They would:');
     expect(status).toContain('• let bash run without asking');
     expect(status).not.toContain('/trust forget');
   });
