@@ -16,15 +16,23 @@ const WORTH_RELEASING_BYTES = 32 * 1024 * 1024;
  *
  * The returned function does nothing unless the heap has grown by
  * `WORTH_RELEASING_BYTES` since start or since its last release, so a short
- * turn costs nothing. It returns whether it collected.
+ * turn costs nothing. It returns whether it collected; it never throws (it
+ * runs from a timer, where a throw would end shoal).
  */
 export function createIdleMemoryRelease(): () => boolean {
   let baseline = v8.getHeapStatistics().total_heap_size;
-  let collect: NodeJS.GCFunction | undefined;
+  let collect: NodeJS.GCFunction | undefined | null;
   return () => {
     if (v8.getHeapStatistics().total_heap_size - baseline < WORTH_RELEASING_BYTES) return false;
     collect ??= garbageCollector();
-    collect({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+    if (!collect) return false;
+    try {
+      collect({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+    } catch {
+      // A Node whose gc refuses these options: V8's own memory reducer still runs, later.
+      collect = null;
+      return false;
+    }
     baseline = v8.getHeapStatistics().total_heap_size;
     return true;
   };
@@ -33,13 +41,17 @@ export function createIdleMemoryRelease(): () => boolean {
 /**
  * V8's `gc` function: the global one when Node was started with
  * `--expose-gc`, else one taken from a fresh context created while the flag
- * is briefly on, so the process's own globals never gain a `gc`.
+ * is briefly on, so the process's own globals never gain a `gc`. Null where
+ * neither works (the release then leaves memory to V8).
  */
-function garbageCollector(): NodeJS.GCFunction {
+function garbageCollector(): NodeJS.GCFunction | null {
   if (typeof globalThis.gc === 'function') return globalThis.gc;
-  v8.setFlagsFromString('--expose-gc');
   try {
-    return vm.runInNewContext('gc') as NodeJS.GCFunction;
+    v8.setFlagsFromString('--expose-gc');
+    const gc: unknown = vm.runInNewContext('typeof gc === "function" ? gc : undefined');
+    return typeof gc === 'function' ? (gc as NodeJS.GCFunction) : null;
+  } catch {
+    return null;
   } finally {
     v8.setFlagsFromString('--no-expose-gc');
   }
