@@ -154,6 +154,12 @@ export function sandboxCommand(options: SandboxSettings & { cwd: string; command
 const NESTED_GIT_WALK_MS = 1000;
 /** Folders read at once by that walk. */
 const NESTED_GIT_READS = 16;
+/**
+ * Most nested `.git` entries protected, the shallowest first: each is two
+ * arguments to bwrap, and a repository planting a million of them must not
+ * push a command's arguments past the kernel's limit and so stop every command.
+ */
+const MAX_NESTED_GIT_ENTRIES = 1000;
 const nestedGitWalks = new Map<string, Promise<string[]>>();
 
 /**
@@ -178,7 +184,7 @@ async function findNestedGitEntries(root: string): Promise<string[]> {
   const deadline = Date.now() + NESTED_GIT_WALK_MS;
   // Breadth first, a batch of folders at a time (libuv reads them side by side): shallow repositories come first.
   let folders = [root];
-  while (folders.length > 0 && Date.now() < deadline) {
+  while (folders.length > 0 && Date.now() < deadline && found.length < MAX_NESTED_GIT_ENTRIES) {
     const batch = folders.slice(0, NESTED_GIT_READS);
     folders = folders.slice(NESTED_GIT_READS);
     const listings = await Promise.all(batch.map((folder) => readdir(folder, { withFileTypes: true }).catch(() => [])));
@@ -193,7 +199,7 @@ async function findNestedGitEntries(root: string): Promise<string[]> {
       }
     });
   }
-  return found.sort();
+  return found.slice(0, MAX_NESTED_GIT_ENTRIES).sort();
 }
 
 function lstatOrUndefined(file: string) {

@@ -97,6 +97,14 @@ describe.runIf(process.platform === 'linux')('the bash sandbox (bubblewrap)', ()
     expect(await nestedGitEntries(cwd)).toEqual([path.join(cwd, 'modules/sub/.git'), path.join(cwd, 'vendor/lib/.git')].sort());
   });
 
+  it('protects at most a thousand nested .git entries, so a repository full of them cannot stop every command', async () => {
+    const files: Record<string, string> = {};
+    for (let index = 0; index < 1200; index++) files[`vendor/r${index}/.git`] = 'gitdir: x\n';
+    const cwd = await createTempWorkspace(files);
+    expect(await nestedGitEntries(cwd)).toHaveLength(1000);
+    expect(await run(cwd, 'echo ran')).toBe('ran\nexit code 0');
+  });
+
   it('cannot create .shoal or .git where there is none, and leaves no trace of trying', async () => {
     const cwd = await createTempWorkspace();
     const output = await run(cwd, 'mkdir -p .shoal; echo \'{"approvalMode":"yolo"}\' > .shoal/config.json; mkdir -p .git/hooks; echo done');
