@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
-import { readdir, readFile, unlink } from 'node:fs/promises';
+import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { findFiles } from '../../workspace/find-files';
 import { isProcessAlive } from '../../workspace/process-alive';
@@ -13,6 +13,9 @@ const TEMP_NAME = /^\..+\.shoal-(?:(\d+)-)?[0-9a-f]{12}\.tmp$/;
 
 /** A temp file older than this is stale even if its pid runs again (reused by another process). */
 export const STALE_TEMP_MS = 60_000;
+
+/** A dead run's marker for another workspace is dropped after this long: that workspace may never be opened again. */
+export const FORGOTTEN_MARKER_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** Temp files this process has made and not yet renamed or removed. */
 const unfinished = new Set<string>();
@@ -65,9 +68,10 @@ export function markRun(options: { markers: string; root: string }): void {
  * Cleans `root` of the temp files of runs that were killed there: when a
  * marker of a dead process names `root`, the workspace is walked once (see
  * `cleanStaleTempFiles`) and those markers removed. With no such marker,
- * nothing is walked. Returns the workspace paths removed. Contract: never rejects.
+ * nothing is walked. A dead run's marker for another workspace is left for
+ * that workspace's next start, unless it is over 30 days old. Returns the workspace paths removed. Contract: never rejects.
  */
-export async function cleanAfterKilledRuns(options: { markers: string; root: string; signal: AbortSignal }): Promise<string[]> {
+export async function cleanAfterKilledRuns(options: { markers: string; root: string; signal: AbortSignal; now?: number }): Promise<string[]> {
   const names = await readdir(options.markers).catch(() => []);
   const killed: string[] = [];
   for (const name of names) {
@@ -75,11 +79,17 @@ export async function cleanAfterKilledRuns(options: { markers: string; root: str
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isProcessAlive(pid)) continue;
     const marker = path.join(options.markers, name);
     if ((await readFile(marker, 'utf8').catch(() => undefined)) === options.root) killed.push(marker);
+    else if (await isOlderThan(marker, FORGOTTEN_MARKER_MS, options.now ?? Date.now())) await unlink(marker).catch(() => {});
   }
   if (killed.length === 0) return [];
   const removed = await cleanStaleTempFiles({ root: options.root, signal: options.signal });
   if (!options.signal.aborted) await Promise.all(killed.map((marker) => unlink(marker).catch(() => {})));
   return removed;
+}
+
+async function isOlderThan(file: string, ms: number, now: number): Promise<boolean> {
+  const stats = await stat(file).catch(() => undefined);
+  return stats !== undefined && now - stats.mtimeMs > ms;
 }
 
 /**

@@ -63,6 +63,13 @@ describe('stale temp files', () => {
     expect(await clean()).toEqual([orphan]);
     expect(existsSync(path.join(cwd, orphan))).toBe(false);
     expect(await readdir(markers)).toEqual([String(process.pid)]);
+
+    // A dead run's marker for another workspace goes once it is over 30 days old.
+    writeFileSync(path.join(markers, String(dead)), path.join(cwd, 'elsewhere'));
+    expect(await cleanAfterKilledRuns({ markers, root: cwd, signal, now: Date.now() + 29 * 86_400_000 })).toEqual([]);
+    expect((await readdir(markers)).sort()).toEqual([String(dead), String(process.pid)].sort());
+    await cleanAfterKilledRuns({ markers, root: cwd, signal, now: Date.now() + 31 * 86_400_000 });
+    expect(await readdir(markers)).toEqual([String(process.pid)]);
   });
 
   it('keeps its run marker when the process exits in the middle of a write, and removes it otherwise', async () => {
