@@ -32,6 +32,10 @@ export function expandMcpServer(server: McpServerConfig, env: Environment): McpS
   if (missing.size > 0) throw new Error(`${listReferences([...missing])} ${missing.size === 1 ? 'is' : 'are'} not set`);
   // Checked only now: `${API_BASE}/mcp` is a URL only once expanded. The expanded value is not shown: it may hold a secret.
   if ('url' in expanded && !isHttpUrl(expanded.url)) throw new Error(`"url" is not an http or https URL once ${listReferences(mcpServerVariables(server))} expanded`);
+  // Said here, by name: the HTTP client's own error would quote the header's value, a secret perhaps.
+  if ('url' in expanded && Object.values(expanded.headers ?? {}).some((value) => /[\r\n\0]/.test(value))) {
+    throw new Error(`a header holds a line break or NUL once ${listReferences(mcpServerVariables(server))} expanded`);
+  }
   return expanded;
 }
 

@@ -17,6 +17,10 @@ describe('${VAR} expansion in MCP servers', () => {
   it('names every unset variable without a default in one line, and never an expanded value', () => {
     expect(() => expandMcpServer({ command: '${A}', env: { X: '${B} ${A}', Y: '${TOKEN}' } }, env)).toThrow(/^\$\{A\}, \$\{B\} are not set$/);
     expect(() => expandMcpServer({ url: '${TOKEN}/mcp' }, env)).toThrow('"url" is not an http or https URL once ${TOKEN} expanded');
+    // A value the HTTP client would refuse, quoting it: refused here by name.
+    expect(() => expandMcpServer({ url: 'https://a.b/mcp', headers: { Authorization: 'Bearer ${MULTI}' } }, { MULTI: 'secret\r\nX-Evil: 1' })).toThrow(
+      /^a header holds a line break or NUL once \$\{MULTI\} expanded$/,
+    );
   });
 
   it('does not take a variable from the environment’s prototype', () => {
