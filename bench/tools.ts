@@ -5,10 +5,10 @@ import { createGlobTool } from '../src/tools/glob';
 import { createGrepTool } from '../src/tools/grep';
 import { buildRipgrepArgs } from '../src/tools/grep/ripgrep';
 import type { ShoalTool, ToolExecuteContext } from '../src/tools/types';
-import { formatMs, formatRatio, median, medianRatio, withTempDir } from './measure';
+import { formatMs, formatRatio, median, medianRatio } from './measure';
 import type { Row } from './table';
 import { measureSearchTurn } from './search-turn';
-import { generateTree, type GeneratedTree, PLANTED_PATTERN } from './tree';
+import { cachedTree, type GeneratedTree, PLANTED_PATTERN } from './tree';
 
 const run = promisify(execFile);
 
@@ -62,11 +62,9 @@ export async function measureTools(): Promise<Row[]> {
 }
 
 async function measureOnTree(rg: string | undefined): Promise<Row[]> {
-  return withTempDir('tree', async (cwd) => {
-    const tree = await generateTree(cwd, { files: FILES, totalBytes: TOTAL_BYTES });
-    const singles = await measureSingleSearches(cwd, tree, rg);
-    return [...singles, ...(await measureSearchTurn(cwd, rg !== undefined))];
-  });
+  const { dir: cwd, tree } = await cachedTree({ files: FILES, totalBytes: TOTAL_BYTES });
+  const singles = await measureSingleSearches(cwd, tree, rg);
+  return [...singles, ...(await measureSearchTurn(cwd, rg !== undefined))];
 }
 
 /** One search at a time: each backend, the walk and glob against one rg process. */
