@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { commandEnv } from './command-env';
 import { plural } from './output-cap';
-import { terminateTree, trackTree } from './process-tree';
+import { reserveTree, terminateTree, type TreeSlot } from './process-tree';
 import { nestedGitEntries, sandboxCommand, sandboxStatus, type SandboxProbe, type SandboxSettings } from './sandbox';
 import type { ShoalTool, ToolOptions } from './types';
 
@@ -98,6 +98,16 @@ export function createBashTool(options: BashToolOptions): ShoalTool<BashInput> {
   };
 }
 
+/** `spawn()`, giving the slot back if it throws, so the stop signals are not left caught for nothing. */
+function spawnOrRelease<T>(slot: TreeSlot, spawn: () => T): T {
+  try {
+    return spawn();
+  } catch (error) {
+    slot.release();
+    throw error;
+  }
+}
+
 /** What a finished command left behind. */
 interface CommandRun {
   output: string;
@@ -126,7 +136,9 @@ async function runCommand(options: {
   if (signal.aborted) throw cancelledError();
   const marker = randomUUID();
   const sandboxed = options.sandbox && sandboxCommand({ ...options.sandbox, cwd, command });
-  const subprocess = execa(sandboxed?.file ?? 'bash', sandboxed?.args ?? ['-c', command], {
+  // Before the spawn: a stop signal in the moment after it must still kill what was started.
+  const slot = reserveTree();
+  const subprocess = spawnOrRelease(slot, () => execa(sandboxed?.file ?? 'bash', sandboxed?.args ?? ['-c', command], {
     cwd,
     // Inside the sandbox /tmp is the private one, wherever TMPDIR pointed.
     env: commandEnv({ marker, overrides: sandboxed ? { TMPDIR: '/tmp' } : undefined, dropSockets: sandboxed !== undefined }),
@@ -137,13 +149,14 @@ async function runCommand(options: {
     encoding: 'buffer',
     reject: false,
     detached: true,
-  });
+  }));
   const settled = subprocess.then(
     () => {},
     () => {},
   );
   const pid = subprocess.pid;
   if (pid === undefined) {
+    slot.release();
     await settled;
     sandboxed?.cleanup();
     throw new Error(`Could not start ${sandboxed ? 'bwrap' : 'bash'}. Is it installed and on PATH?`);
@@ -153,7 +166,7 @@ async function runCommand(options: {
   subprocess.all.on('data', (chunk: Uint8Array) => capture.push(chunk));
   const exited = waitForExit(subprocess.nodeChildProcess);
   const tree = { pid, marker, isSandboxed: sandboxed !== undefined };
-  const untrack = trackTree(tree);
+  const untrack = slot.track(tree);
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= terminateTree(tree));
   let isTimedOut = false;

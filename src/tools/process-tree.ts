@@ -19,17 +19,50 @@ export interface CommandTree {
 }
 
 const liveTrees = new Set<CommandTree>();
+/** Commands about to be spawned: the stop signals are caught for them already. */
+let armed = 0;
+
+/** A command's place among the trees shoal kills when it stops, taken before the command is spawned. */
+export interface TreeSlot {
+  /** Call with the spawned tree in the same tick as the spawn; returns the function that unregisters it. */
+  track: (tree: CommandTree) => () => void;
+  /** Call instead of `track` when nothing was spawned. */
+  release: () => void;
+}
 
 /**
- * Registers a running tree so that shoal's exit, or a SIGTERM, SIGHUP or SIGINT
- * to shoal, kills it; returns the function that unregisters it.
+ * Catches SIGTERM, SIGHUP and SIGINT for a command about to start, so that
+ * shoal's exit or one of those signals kills it. Taken before the spawn: until
+ * a handler is installed a signal has its default action, and one arriving
+ * between the spawn and the handler (a busy machine can pause shoal there)
+ * ended shoal and left every process of the command running.
  */
-export function trackTree(tree: CommandTree): () => void {
-  if (liveTrees.size === 0) for (const signal of STOP_SIGNALS) process.on(signal, onStopSignal);
-  liveTrees.add(tree);
-  return () => {
-    liveTrees.delete(tree);
-    if (liveTrees.size === 0) removeSignalHandlers();
+export function reserveTree(): TreeSlot {
+  if (liveTrees.size + armed === 0) for (const signal of STOP_SIGNALS) process.on(signal, onStopSignal);
+  armed += 1;
+  let isSettled = false;
+  const settle = () => {
+    if (isSettled) return false;
+    isSettled = true;
+    armed -= 1;
+    return true;
+  };
+  const disarmIfIdle = () => {
+    if (liveTrees.size + armed === 0) removeSignalHandlers();
+  };
+  return {
+    track(tree) {
+      if (!settle()) throw new Error('This tree slot was already used.');
+      // Same tick as the spawn: a signal's handler runs on a later turn of the event loop, and finds the tree.
+      liveTrees.add(tree);
+      return () => {
+        liveTrees.delete(tree);
+        disarmIfIdle();
+      };
+    },
+    release() {
+      if (settle()) disarmIfIdle();
+    },
   };
 }
 

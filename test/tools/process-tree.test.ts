@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
+import diagnosticsChannel from 'node:diagnostics_channel';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { createBashTool } from '../../src/tools/bash';
 import { ESCAPING_SLEEPS, markedAlive, readLine } from '../helpers/processes';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
@@ -61,5 +63,23 @@ describe('commands die with shoal', () => {
     } finally {
       shoal.child.kill('SIGKILL');
     }
+  });
+
+  it('catches the stop signals before it spawns a command, and lets them go after', async () => {
+    // Until a handler is installed a SIGTERM has its default action: one arriving in the moment after the
+    // spawn would end shoal and leave the command running (seen on a loaded machine: 8 runs in 25).
+    const cwd = await createTempWorkspace();
+    const before = Object.fromEntries((['SIGTERM', 'SIGHUP', 'SIGINT'] as const).map((signal) => [signal, process.listenerCount(signal)]));
+    const atSpawn: Record<string, number>[] = [];
+    const onSpawn = () => atSpawn.push(Object.fromEntries(Object.keys(before).map((signal) => [signal, process.listenerCount(signal)])));
+    diagnosticsChannel.subscribe('child_process', onSpawn);
+    try {
+      const context = { signal: new AbortController().signal, toolCallId: 'c', batchId: 'b', emit() {} };
+      await createBashTool({ cwd, sandbox: async () => ({ isAvailable: false, note: 'none' }) }).execute({ command: 'true' }, context);
+    } finally {
+      diagnosticsChannel.unsubscribe('child_process', onSpawn);
+    }
+    expect(atSpawn).toEqual([{ SIGTERM: before.SIGTERM! + 1, SIGHUP: before.SIGHUP! + 1, SIGINT: before.SIGINT! + 1 }]);
+    expect(Object.fromEntries(Object.keys(before).map((signal) => [signal, process.listenerCount(signal)]))).toEqual(before);
   });
 });
