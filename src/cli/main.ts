@@ -12,6 +12,9 @@ import { ALLOWABLE_TOOLS, MCP_TOOL_NAME } from '../config/tool-names';
 // web_fetch in --allow lets every public domain be read, as Claude Code's `--allowedTools WebFetch` does; `webDomains` in the config allows some.
 const WRITE_TOOLS: readonly string[] = ALLOWABLE_TOOLS;
 
+/** Where shoal's own folders are on this machine (see config/paths.ts). */
+const PATH_OPTIONS = { env: process.env, platform: process.platform, homedir: os.homedir() };
+
 /** The CLI's parsed flags; undefined means "not given", so config files and the environment can fill it. */
 interface CliFlags {
   prompt?: string;
@@ -138,7 +141,7 @@ async function main(flags: CliFlags): Promise<number> {
     const config = await settleProjectTrust({
       config: await loadStartupConfig(startupFlags, cwd, flags.trust),
       isInteractive,
-      folderLabel: displayPath(cwd, { cwd, homedir: os.homedir() }),
+      folderLabel: displayPath(cwd, { cwd, homedir: PATH_OPTIONS.homedir }),
       // Imported only when asked: Ink is heavy, and most runs never see the prompt.
       ask: async (question) => (await import('../ui/run-trust-prompt')).askTrust(question),
       notes: trustNotes,
@@ -156,7 +159,7 @@ async function main(flags: CliFlags): Promise<number> {
   }
   // Temp files a killed shoal left mid-write: this run leaves a marker until it exits, and only a killed
   // run's marker makes a start walk the workspace for them (after the first frame, never awaited).
-  const runMarkers = path.join(shoalDir('state', { env: process.env, platform: process.platform, homedir: os.homedir() }), 'runs');
+  const runMarkers = path.join(shoalDir('state', PATH_OPTIONS), 'runs');
   const { markRun, cleanAfterKilledRuns } = await import('../tools/edit/temp-files');
   markRun({ markers: runMarkers, root: cwd });
   const cleanUp = () => void cleanAfterKilledRuns({ markers: runMarkers, root: cwd, signal: AbortSignal.timeout(30_000) });
@@ -184,7 +187,7 @@ async function main(flags: CliFlags): Promise<number> {
     contextWindow: () => startup.contextWindowOf(researchModelId),
     compactAt: settings.compactAt,
     sandbox: {
-      hiddenPaths: shoalPrivateDirs({ env: process.env, platform: process.platform, homedir: os.homedir() }),
+      hiddenPaths: shoalPrivateDirs(PATH_OPTIONS),
       network: settings.commandNetwork === true,
     },
     // One per session: the tools classify fetches with it and the approval policy allows with it.
@@ -276,9 +279,8 @@ async function main(flags: CliFlags): Promise<number> {
 /** --forget-trust: removes this folder's trust record; 0 whether or not there was one, 1 when the store cannot be changed. */
 async function forgetTrust(cwd: string): Promise<number> {
   const [{ forgetProjectTrust, forgetResultLine }, { displayPath, shoalDir }] = await Promise.all([import('../config/trust'), import('../config/paths')]);
-  const homedir = os.homedir();
-  const result = await forgetProjectTrust({ cwd, stateDir: shoalDir('state', { env: process.env, platform: process.platform, homedir }) });
-  const line = forgetResultLine(result, displayPath(cwd, { cwd, homedir }));
+  const result = await forgetProjectTrust({ cwd, stateDir: shoalDir('state', PATH_OPTIONS) });
+  const line = forgetResultLine(result, displayPath(cwd, { cwd, homedir: PATH_OPTIONS.homedir }));
   if (result.status === 'failed') {
     process.stderr.write(`shoal: ${line}\n`);
     return 1;

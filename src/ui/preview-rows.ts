@@ -1,4 +1,4 @@
-import { toVisibleParts, wrapParts, type VisiblePart } from './visible-text';
+import { toVisibleLineParts, toVisibleParts, wrapParts, type VisiblePart } from './visible-text';
 
 /** How a row of an approval preview is coloured. */
 export type RowTone = 'added' | 'removed' | 'hunk' | 'header' | 'note' | 'command' | 'dim' | 'plain';
@@ -15,13 +15,15 @@ export interface PreviewRow {
 
 /** The rows of a unified diff, coloured per line; long lines wrap whole. */
 export function diffRows(diff: string, width: number): PreviewRow[] {
-  const lines = visibleLines(diff.replace(/\n$/, '')).filter((line) => !textOf(line).startsWith('Index: ') && !/^={10,}$/.test(textOf(line)));
-  return lines.flatMap((line, index) => toRows(line, diffTone(textOf(line)), index, width));
+  const lines = toVisibleLineParts(diff.replace(/\n$/, ''))
+    .map((parts) => ({ parts, text: textOf(parts) }))
+    .filter(({ text }) => !text.startsWith('Index: ') && !/^={10,}$/.test(text));
+  return lines.flatMap(({ parts, text }, index) => toRows(parts, diffTone(text), index, width));
 }
 
 /** The rows of a command (`$ ` before its first line) and the folder it runs in. */
 export function commandRows(command: string, cwd: string, width: number): PreviewRow[] {
-  const lines = visibleLines(command);
+  const lines = toVisibleLineParts(command);
   const rows = lines.flatMap((line, index) => toRows([typed(index === 0 ? '$ ' : '  '), ...line], 'command', index, width));
   return [...rows, ...toRows([typed('in '), ...toVisibleParts(cwd)], 'dim', lines.length, width)];
 }
@@ -41,18 +43,13 @@ export function inputRows(input: unknown, width: number): PreviewRow[] {
  * string escaped, long lines wrapped rather than cut, so nothing sent is hidden.
  */
 export function toolInputRows(input: unknown, width: number): PreviewRow[] {
-  const lines = visibleLines(JSON.stringify(input, null, 2) ?? 'undefined');
+  const lines = toVisibleLineParts(JSON.stringify(input, null, 2) ?? 'undefined');
   return lines.flatMap((line, index) => toRows(line, 'plain', index, width));
 }
 
 /** How many source lines `rows` span (the line of the last row, plus one). */
 export function lineCount(rows: readonly PreviewRow[]): number {
   return rows.length === 0 ? 0 : rows.at(-1)!.line + 1;
-}
-
-/** Multi-line text made visible line by line (as `toVisibleLines`), in parts. */
-function visibleLines(text: string): VisiblePart[][] {
-  return text.split(/\r?\n/).map(toVisibleParts);
 }
 
 function typed(text: string): VisiblePart {

@@ -54,7 +54,16 @@ function escapeOf(character: string): string {
  * tabs become spaces (tab stops of 4) so columns line up as in an editor.
  */
 export function toVisibleLines(text: string): string[] {
-  return text.split(/\r?\n/).map((line) => toVisibleText(expandTabs(line)));
+  return splitLines(text).map((line) => toVisibleText(expandTabs(line)));
+}
+
+/** `toVisibleLines` in parts (see `toVisibleParts`), for an approval box that draws escapes apart. */
+export function toVisibleLineParts(text: string): VisiblePart[][] {
+  return splitLines(text).map(toVisibleParts);
+}
+
+function splitLines(text: string): string[] {
+  return text.split(/\r?\n/);
 }
 
 /** Multi-line untrusted text (a model's answer, a server's message) made safe to print, its line breaks kept. */

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
-import { readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { findFiles } from '../../workspace/find-files';
+import { readOwnFile } from '../../workspace/own-file';
 import { isProcessAlive } from '../../workspace/process-alive';
 
 /**
@@ -16,6 +17,9 @@ export const STALE_TEMP_MS = 60_000;
 
 /** A dead run's marker for another workspace is dropped after this long: that workspace may never be opened again. */
 export const FORGOTTEN_MARKER_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** A marker holds one workspace path. */
+const MAX_MARKER_BYTES = 64 * 1024;
 
 /** Temp files this process has made and not yet renamed or removed. */
 const unfinished = new Set<string>();
@@ -78,7 +82,9 @@ export async function cleanAfterKilledRuns(options: { markers: string; root: str
     const pid = Number(name);
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isProcessAlive(pid)) continue;
     const marker = path.join(options.markers, name);
-    if ((await readFile(marker, 'utf8').catch(() => undefined)) === options.root) killed.push(marker);
+    // Read as shoal reads its own files: a FIFO or a symlink put there is refused, never waited on.
+    const read = await readOwnFile(options.markers, name, { maxBytes: MAX_MARKER_BYTES });
+    if (read.status === 'read' && read.text === options.root) killed.push(marker);
     else if (await isOlderThan(marker, FORGOTTEN_MARKER_MS, options.now ?? Date.now())) await unlink(marker).catch(() => {});
   }
   if (killed.length === 0) return [];
