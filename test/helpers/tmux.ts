@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 
 // A tmux server of this test process's own: sessions on a shared server race with other test files
 // (one file killing its last session ends the server while another starts one: "server exited unexpectedly").
@@ -12,6 +12,22 @@ const sessions: string[] = [];
 afterEach(async () => {
   await Promise.all(sessions.splice(0).map((name) => run('tmux', ['-L', SOCKET, 'kill-session', '-t', name]).catch(() => {})));
 });
+
+afterAll(async () => {
+  if (server) await run('tmux', ['-L', SOCKET, 'kill-server']).catch(() => {});
+});
+
+let server: Promise<unknown> | undefined;
+
+/**
+ * The test process's tmux server, kept alive with no session: by default it
+ * exits with its last session, and the next test's new-session could reach
+ * it while it was going ("server exited unexpectedly").
+ */
+function ensureServer(): Promise<unknown> {
+  server ??= run('tmux', ['-L', SOCKET, 'start-server', ';', 'set-option', '-g', 'exit-empty', 'off']);
+  return server;
+}
 
 /** A program running in a real pseudo-terminal under tmux, driven by keys like a person would. */
 export interface TmuxSession {
@@ -37,6 +53,7 @@ export async function startTmux(command: string[], options: { env: Record<string
   const name = `shoal-test-${process.pid}-${sessions.length}-${Date.now()}`;
   // CI=true always: CI runs these tests with it set, and shoal must stay interactive in a terminal anyway.
   const environment = Object.entries({ CI: 'true', ...options.env }).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+  await ensureServer();
   await run('tmux', ['-L', SOCKET, 
     'new-session', '-d', '-s', name,
     '-x', String(options.columns ?? 120), '-y', String(options.rows ?? 40),
