@@ -1,7 +1,8 @@
 import type { LanguageModel, ModelMessage } from 'ai';
 import { currentTools, type ToolSource } from '../tools/registry';
 import type { RequestApproval } from './approval';
-import { drainWhile } from './node-channel';
+import { createEarlyCalls } from './early-calls';
+import { createNodeRelay } from './node-channel';
 import { streamModelStep } from './model-step';
 import type { ProviderOptions } from '../models/model';
 import type { ModelPrice } from '../models/prices';
@@ -79,6 +80,8 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
   let text = '';
   let step = 0;
   const repeats = createRepeatGuard();
+  // Calls started while a response streams report through it, between the loop's own yields too.
+  const relay = createNodeRelay();
   const end = (reason: RunEndReason, error?: string, errorKind?: ModelErrorClass) =>
     stamp({ type: 'run-end', reason, text, usage: { ...usage }, steps: step, ...(error ? { error } : {}), ...(errorKind ? { errorKind } : {}) });
 
@@ -117,7 +120,33 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
       if (budget && requestTokens() > compactionThreshold(budget)) yield* compact('threshold');
       let estimated = requestTokens();
       if (budget) yield stamp({ type: 'context-size', step, tokens: estimated, window: budget.window().tokens });
-      let result = yield* stampAll(streamModelStep({ ...options, tools, messages, step }), stamp);
+      const batchPrefix = `${runId}:${agentId}`;
+      const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+      const early = createEarlyCalls({
+        agentId,
+        batchPrefix,
+        step,
+        tools,
+        signal: options.signal,
+        concurrency,
+        mayStartEarly: (call) => !repeats.mayRepeat(call),
+        emit: (body) => relay.push(stamp(body)),
+        push: relay.push,
+      });
+      const streamStep = () =>
+        relay.drain(async (push) => {
+          const bodies = streamModelStep({ ...options, tools, messages, step, early });
+          for (;;) {
+            const next = await bodies.next();
+            if (next.done) {
+              // A failed or aborted response leaves no call of its own running.
+              if (next.value.error !== undefined) await early.cancel();
+              return next.value;
+            }
+            push(stamp(next.value));
+          }
+        });
+      let result = yield* streamStep();
       // The server said the request is too long (or, as LM Studio does, answered nothing at all):
       // compact and try once more, rather than lose the session. Only a certain refusal lowers the window.
       const isOverflow = result.errorKind?.kind === 'context-overflow';
@@ -125,8 +154,10 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
       if (isOverflow && !options.signal.aborted && (yield* compact('overflow'))) {
         estimated = requestTokens();
         yield stamp({ type: 'context-size', step, tokens: estimated, window: budget!.window().tokens });
-        result = yield* stampAll(streamModelStep({ ...options, tools, messages, step }), stamp);
+        early.reset();
+        result = yield* streamStep();
       }
+      const overlapMs = early.overlapMs(performance.now());
       if (budget && result.error === undefined) budget.observe(estimated, result.usage.inputTokens);
       usage = addUsage(usage, result.usage);
       // The result is this step's text, even empty: an earlier step's would pass stale words for the answer.
@@ -141,13 +172,15 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
         if (result.text) yield stamp({ type: 'history-append', messages: [{ role: 'assistant', content: result.text }] });
         return yield isAborted ? end('aborted') : end('error', result.error, result.errorKind);
       }
-      yield stamp({ type: 'step-end', step, finishReason: result.finishReason, usage: result.usage, toolCalls, durationMs });
-      for (const invalid of result.invalidCalls) yield stamp({ type: 'tool-call-invalid', step, ...invalid });
+      yield stamp({ type: 'step-end', step, finishReason: result.finishReason, usage: result.usage, toolCalls, durationMs, ...(overlapMs > 0 ? { overlapMs } : {}) });
+      // A call that started early and then failed to parse shows as cancelled where it ran.
+      for (const invalid of result.invalidCalls) if (!early.has(invalid.toolCallId)) yield stamp({ type: 'tool-call-invalid', step, ...invalid });
 
       // A response that must not run: cut off mid-stream, or a call repeated too often.
       const stop = result.finishReason === 'interrupted' ? cutOffStop(result.cutOffReason) : repeats.check(result.calls);
+      if (stop || result.calls.length === 0) yield* relay.drain(() => early.cancel());
       if (stop) {
-        for (const call of result.calls) yield stamp({ type: 'tool-call-invalid', step, ...call, error: stop.callError });
+        for (const call of result.calls) if (!early.has(call.toolCallId)) yield stamp({ type: 'tool-call-invalid', step, ...call, error: stop.callError });
         // Answer the calls the kept response holds (a cut-off one may hold none).
         const kept = new Set(toolCallIdsOf(result.responseMessages));
         const stepMessages = withToolResults(
@@ -166,19 +199,12 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
         continue;
       }
 
-      const outcomes = yield* drainWhile((push) =>
-        runPhases({
-          ...options,
-          tools,
-          agentId,
-          batchPrefix: `${runId}:${agentId}`,
-          step,
-          calls: result.calls,
-          concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
-          emit: (body) => push(stamp(body)),
-          push,
-        }),
-      );
+      const outcomes = yield* relay.drain(async (push) => {
+        const ran = await runPhases({ ...options, tools, agentId, batchPrefix, step, calls: result.calls, concurrency, early, emit: (body) => push(stamp(body)), push });
+        // Closes what a superseded early call left open.
+        await early.cancel();
+        return ran;
+      });
       const parts = capStepOutputs(result.calls.map((call) => toToolResultPart(call, outcomes.get(call.toolCallId) ?? cancelledOutcome())));
       const stepMessages = withToolResults(result.responseMessages, parts);
       messages.push(...stepMessages);

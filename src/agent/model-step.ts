@@ -1,14 +1,18 @@
 import { jsonSchema, streamText, tool, zodSchema, type LanguageModel, type ModelMessage, type Tool } from 'ai';
 import type { ToolRegistry } from '../tools/registry';
-import { classifyModelError, describeModelError, EmptyResponseError, errorMessage, type ModelErrorClass } from '../models/model-errors';
+import { classifyModelError, describeModelError, EmptyResponseError, errorMessage, isBrokenStream, type ModelErrorClass } from '../models/model-errors';
 import type { ProviderOptions } from '../models/model';
 import type { ModelPrice } from '../models/prices';
 import { askedRetryDelayMs, DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from '../models/retry-policy';
 import { pricedUsage, usageOfCall } from './call-usage';
+import type { EarlyCalls } from './early-calls';
 import type { NodeBody, ToolCallInfo, Usage } from './nodes';
 
 // The SDK would otherwise print warnings to the console and wreck the TUI.
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
+
+/** A model client's warning that starts so is a line for the user (`step-notice`), not a developer's note. */
+export const NOTICE_PREFIX = 'shoal: ';
 
 
 /** What one model call needs. */
@@ -25,6 +29,8 @@ export interface ModelStepOptions {
   retryPolicy?: RetryPolicy;
   /** The model's price, when known: each step's usage then carries its cost. */
   price?: ModelPrice;
+  /** Starts safe calls as their arguments complete; a discarded response cancels them. */
+  early?: EarlyCalls;
 }
 
 /** What one model call produced. `error` is set when it failed or was aborted. */
@@ -47,13 +53,16 @@ export interface ModelStepResult {
  * Makes one model call, yielding text as it streams; tools are declared
  * without `execute`, so the SDK validates calls but never runs them. A call
  * that fails before anything streamed is retried per the retry policy, with a
- * `step-retry` node before each wait, so the user sees what is happening.
+ * `step-retry` node before each wait, so the user sees what is happening. So
+ * is one whose stream broke mid-response (cut or stalled): what it showed is
+ * discarded first (`response-discard`), its early calls cancelled, so every
+ * call is answered once, from the response that stands.
  * Contract: never rejects; failures and aborts come back in `error`.
  */
 export async function* streamModelStep(options: ModelStepOptions): AsyncGenerator<NodeBody, ModelStepResult> {
   const policy = { ...(options.retryPolicy ?? DEFAULT_RETRY_POLICY), ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }) };
   for (let attempt = 1; ; attempt += 1) {
-    const { result, failure } = yield* attemptModelStep(options);
+    const { result, failure, hasShown } = yield* attemptModelStep(options);
     if (options.signal.aborted) return { ...result, error: 'aborted' };
     const hasOutput = result.text !== '' || result.calls.length > 0 || result.invalidCalls.length > 0;
     if (failure === undefined) {
@@ -61,11 +70,20 @@ export async function* streamModelStep(options: ModelStepOptions): AsyncGenerato
       // A 200 with nothing in it (LM Studio's answer to an over-full prompt) must not pass for an answer.
       return failed(result, new EmptyResponseError());
     }
-    // Something arrived before the failure: the response was cut off. Keep its text; its calls never run.
-    if (hasOutput) return cutOff(result, describeModelError(failure));
     const delayMs = retryDelay(failure, attempt, policy);
     const reason = describeModelError(failure);
+    // Something arrived before the failure: the response was cut off. Unless the stream broke and a
+    // retry is left, keep its text; its calls never run.
+    if (hasOutput && (delayMs === undefined || !isBrokenStream(failure))) {
+      await options.early?.cancel();
+      return cutOff(result, reason);
+    }
     if (delayMs === undefined) return failed(result, failure, attempt > policy.maxRetries ? undefined : policy);
+    if (hasShown) {
+      await options.early?.cancel();
+      options.early?.reset();
+      yield { type: 'response-discard', step: options.step, reason };
+    }
     yield { type: 'step-retry', step: options.step, attempt, maxRetries: policy.maxRetries, delayMs, reason };
     try {
       await sleep(delayMs, options.signal);
@@ -75,7 +93,12 @@ export async function* streamModelStep(options: ModelStepOptions): AsyncGenerato
   }
 }
 
-async function* attemptModelStep(options: ModelStepOptions): AsyncGenerator<NodeBody, { result: ModelStepResult; failure: unknown }> {
+async function* attemptModelStep(
+  options: ModelStepOptions,
+): AsyncGenerator<NodeBody, { result: ModelStepResult; failure: unknown; hasShown: boolean }> {
+  const { early } = options;
+  // Anything on screen (text, reasoning, an early call) that a retry must take back.
+  let hasShown = false;
   const result: ModelStepResult = {
     calls: [],
     invalidCalls: [],
@@ -102,15 +125,37 @@ async function* attemptModelStep(options: ModelStepOptions): AsyncGenerator<Node
   try {
     for await (const part of stream.stream) {
       switch (part.type) {
+        case 'start-step':
+          // The model client's own notes for the user (the id-format retry), marked as shoal's.
+          for (const warning of part.warnings) {
+            if (warning.type === 'other' && warning.message.startsWith(NOTICE_PREFIX)) {
+              yield { type: 'step-notice', step: options.step, text: warning.message.slice(NOTICE_PREFIX.length) };
+            }
+          }
+          break;
         case 'text-delta':
+          hasShown = true;
           result.text += part.text;
           yield { type: 'text-delta', step: options.step, text: part.text };
           break;
         case 'reasoning-delta':
+          hasShown = true;
           yield { type: 'reasoning-delta', step: options.step, text: part.text };
           break;
+        case 'tool-input-start':
+          hasShown = true;
+          early?.inputStart(part.id, part.toolName);
+          break;
+        case 'tool-input-delta':
+          early?.inputDelta(part.id, part.delta);
+          break;
+        case 'tool-input-end':
+          early?.inputEnd(part.id);
+          break;
         case 'tool-call': {
+          hasShown = true;
           const call = { toolCallId: part.toolCallId, toolName: part.toolName, input: part.input };
+          early?.toolCall(call, part.invalid === true);
           if (part.invalid) result.invalidCalls.push({ ...call, error: errorMessage(part.error) });
           else result.calls.push(call);
           break;
@@ -130,7 +175,7 @@ async function* attemptModelStep(options: ModelStepOptions): AsyncGenerator<Node
   } catch (error) {
     failure ??= error;
   }
-  return { result, failure };
+  return { result, failure, hasShown };
 }
 
 /** The step's failure, saying so when the server asked for a longer wait than shoal accepts. */

@@ -33,3 +33,31 @@ export async function* drainWhile<T>(
   }
   return settled;
 }
+
+/** Nodes from work that outlives one `drainWhile` (calls started while a response streams). */
+export interface NodeRelay {
+  /** Forwards a node into the drain running now, or holds it for the next one. */
+  push(node: AgentNode): void;
+  /** `drainWhile(work)`, first yielding what was held since the last drain. */
+  drain<T>(work: (push: (node: AgentNode) => void) => Promise<T>): AsyncGenerator<AgentNode, T>;
+}
+
+export function createNodeRelay(): NodeRelay {
+  let sink: ((node: AgentNode) => void) | undefined;
+  const held: AgentNode[] = [];
+  return {
+    push(node) {
+      if (sink) sink(node);
+      else held.push(node);
+    },
+    drain(work) {
+      return drainWhile((push) => {
+        sink = push;
+        for (const node of held.splice(0)) push(node);
+        return work(push).finally(() => {
+          sink = undefined;
+        });
+      });
+    },
+  };
+}

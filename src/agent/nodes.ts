@@ -77,13 +77,24 @@ export type AgentNode = NodeBase &
         usage: Usage;
         toolCalls: number;
         durationMs: number;
+        /** How long calls started while this response streamed ran before it ended: time the overlap saved. */
+        overlapMs?: number;
       }
+    /**
+     * What this step's response has shown so far is void: it was cut or failed mid-stream and is
+     * asked again. Its text, reasoning and the calls it started are dropped; `reason` says why.
+     */
+    | { type: 'response-discard'; step: number; reason: string }
+    /** Something the model client did that the user should know, e.g. retrying with other tool-call ids. */
+    | { type: 'step-notice'; step: number; text: string }
     /** A model call failed in a way worth retrying; shoal waits `delayMs` and tries again. */
     | { type: 'step-retry'; step: number; attempt: number; maxRetries: number; delayMs: number; reason: string }
     | { type: 'text-delta'; step: number; text: string }
     | { type: 'reasoning-delta'; step: number; text: string }
     /** `calls` carry a one-line description each (e.g. the path a read acts on) for the UI. */
     | { type: 'phase-start'; step: number; phase: Phase; calls: (ToolCallInfo & { description: string })[] }
+    /** Calls that join the step's open phase of that kind: calls started while the response still streams. */
+    | { type: 'phase-add'; step: number; phase: Phase; calls: (ToolCallInfo & { description: string })[] }
     | { type: 'phase-end'; step: number; phase: Phase; durationMs: number }
     | ({ type: 'tool-call-start'; step: number; phase: Phase; description: string } & ToolCallInfo)
     | {

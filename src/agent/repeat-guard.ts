@@ -25,9 +25,18 @@ export const REPEAT_LIMIT = 3;
  * Stops a model that loops: when the same call (tool and input) appears in
  * three responses in a row, the run ends and the user is asked to steer.
  */
-export function createRepeatGuard(limit = REPEAT_LIMIT): { check: (calls: readonly ToolCallInfo[]) => StepStop | undefined } {
+export function createRepeatGuard(limit = REPEAT_LIMIT): {
+  check: (calls: readonly ToolCallInfo[]) => StepStop | undefined;
+  /** True when `call` in the next response would make `check` stop it: it must not start before `check` has run. */
+  mayRepeat: (call: ToolCallInfo) => boolean;
+} {
   const recent: Set<string>[] = [];
   return {
+    mayRepeat(call) {
+      const previous = recent.slice(-(limit - 1));
+      const key = signature(call);
+      return previous.length === limit - 1 && previous.every((step) => step.has(key));
+    },
     check(calls) {
       const current = new Set(calls.map(signature));
       recent.push(current);

@@ -49,6 +49,8 @@ export interface HeadlessSummary {
   retries: { step: number; attempt: number; delayMs: number; reason: string }[];
   steps: number;
   durationMs: number;
+  /** Time saved by running calls while their response still streamed: how long they ran before it ended. */
+  overlapSavedMs: number;
   /** Tokens of every agent's model calls; `cachedInputTokens` and `reasoningTokens` when the server counted them. */
   usage: Usage;
   /** What the run cost in US dollars: only when every model call's price was known. */
@@ -76,6 +78,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
     retries: [],
     steps: 0,
     durationMs: 0,
+    overlapSavedMs: 0,
     usage: ZERO_USAGE,
     toolCalls: { total: 0, byStatus: { ok: 0, error: 0, denied: 0, cancelled: 0 }, byTool: {} },
   };
@@ -117,7 +120,13 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
     } else if (node.type === 'step-retry' && node.agentId === 'main') {
       endLine();
       stderr.write(`shoal: ${toVisibleText(node.reason)} Retrying ${formatWait(node.delayMs)} (attempt ${node.attempt} of ${node.maxRetries}).\n`);
-    } else if (node.type === 'phase-start') {
+    } else if (node.type === 'response-discard' && node.agentId === 'main') {
+      endLine();
+      stderr.write(`shoal: ${toVisibleText(node.reason)} What it said above is discarded.\n`);
+    } else if (node.type === 'step-notice' && node.agentId === 'main') {
+      endLine();
+      stderr.write(`shoal: ${toVisibleText(node.text)}\n`);
+    } else if (node.type === 'phase-start' || node.type === 'phase-add') {
       for (const call of node.calls) descriptions.set(callKey(node.agentId, call.toolCallId), call.description);
     } else if (node.type === 'tool-call-end' || node.type === 'tool-call-invalid') {
       stderr.write(`${toVisibleText(formatToolLine(node, descriptions))}\n`);
@@ -127,6 +136,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
   }
 
   summary.durationMs = Math.round(performance.now() - started);
+  summary.overlapSavedMs = Math.round(summary.overlapSavedMs);
   // The cost is said once, and only when known (undefined drops out of the JSON): a partial sum would read as too cheap.
   summary.costUsd = knownCost(summary.usage);
   summary.usage = tokenCounts(summary.usage);
@@ -151,6 +161,7 @@ function countNode(summary: HeadlessSummary, node: AgentNode): void {
   switch (node.type) {
     case 'step-end':
       summary.usage = addUsage(summary.usage, node.usage);
+      summary.overlapSavedMs += node.overlapMs ?? 0;
       return;
     case 'compaction-end':
       // The summary was a model call too, billed like a step.

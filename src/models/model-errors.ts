@@ -23,14 +23,50 @@ export class StalledStreamError extends Error {
   }
 }
 
+/**
+ * A streamed response that ended before its server said it was done: the
+ * connection closed or reset mid-response. Retried like a failed request.
+ */
+export class StreamCutError extends Error {
+  override readonly name = 'StreamCutError';
+  constructor(cause?: unknown) {
+    const code = codeOf(cause);
+    super(`The connection to the model server closed before the response finished${code ? ` (${code})` : ''}.`, cause === undefined ? undefined : { cause });
+  }
+}
+
 /** The stall behind a failure, also when the SDK wrapped it ("Failed to process successful response"). */
 export function stallOf(error: unknown): StalledStreamError | undefined {
+  return foundInCauses(error, StalledStreamError);
+}
+
+/** The cut behind a failure, also when the SDK wrapped it. */
+export function cutOf(error: unknown): StreamCutError | undefined {
+  return foundInCauses(error, StreamCutError);
+}
+
+/** True when a response failed mid-stream in a way a new request may not: a stall or a cut connection. */
+export function isBrokenStream(error: unknown): boolean {
+  return stallOf(error) !== undefined || cutOf(error) !== undefined;
+}
+
+function foundInCauses<T>(error: unknown, type: new (...args: never[]) => T): T | undefined {
   let current = RetryError.isInstance(error) ? error.lastError : error;
   for (let depth = 0; current && depth < 4; depth++) {
-    if (current instanceof StalledStreamError) return current;
+    if (current instanceof type) return current;
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/** A system error code (ECONNRESET) or undici's word ("terminated") behind a failed read. */
+function codeOf(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return error instanceof Error && error.message && error.message.length < 40 ? error.message : undefined;
 }
 
 /** What a server's error body says, wherever that server puts it. */
@@ -178,7 +214,7 @@ const OVERFLOW_CODES = /^(context_length_exceeded|exceed_context_size_error|stri
 export function classifyModelError(error: unknown): ModelErrorClass {
   const cause = RetryError.isInstance(error) ? error.lastError : error;
   if (cause instanceof EmptyResponseError) return { kind: 'context-overflow', isCertain: false };
-  if (stallOf(cause)) return { kind: 'stalled', isCertain: true };
+  if (stallOf(cause) || cutOf(cause)) return { kind: 'stalled', isCertain: true };
   const server = serverErrorOf(error);
   const status = APICallError.isInstance(cause) ? cause.statusCode : undefined;
   const certain = (kind: ModelErrorKind): ModelErrorClass => ({ kind, isCertain: true, ...(status === undefined ? {} : { status }) });
@@ -214,8 +250,8 @@ export function describeModelError(error: unknown): string {
 function describeUnmasked(error: unknown): string {
   const cause = RetryError.isInstance(error) ? error.lastError : error;
   if (cause instanceof EmptyResponseError) return cause.message;
-  const stall = stallOf(cause);
-  if (stall) return stall.message;
+  const broken = stallOf(cause) ?? cutOf(cause);
+  if (broken) return broken.message;
   if (APICallError.isInstance(cause)) {
     const status = cause.statusCode;
     const said = readServerError(cause.responseBody, status)?.message;

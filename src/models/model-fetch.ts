@@ -1,5 +1,6 @@
 import { rewriteChatRequest, type RequestRules } from './chat-request';
-import { StalledStreamError } from './model-errors';
+import { StalledStreamError, StreamCutError } from './model-errors';
+import { createCompletionWatch } from './stream-completion';
 
 /** How long a response may go without a byte before it is cut (the `stallTimeout` setting overrides it). */
 export const DEFAULT_STALL_TIMEOUT_MS = 90_000;
@@ -18,7 +19,11 @@ export interface ModelFetchOptions {
 /**
  * A `fetch` for the AI SDK providers that rewrites the request body for the
  * server's rules and cuts a response that stops sending bytes, failing it with
- * `StalledStreamError` instead of hanging forever.
+ * `StalledStreamError` instead of hanging forever. A streamed response that
+ * ends before its server said it was done fails with `StreamCutError`, so it
+ * is retried rather than taken for a whole answer; one whose end marker
+ * arrived is whole, and a connection lost after it (the usage chunk, `[DONE]`)
+ * ends it cleanly.
  */
 export function createModelFetch(options: ModelFetchOptions): typeof globalThis.fetch {
   const baseFetch = options.fetch ?? globalThis.fetch;
@@ -57,6 +62,7 @@ export function createModelFetch(options: ModelFetchOptions): typeof globalThis.
       release();
       return response;
     }
+    const completion = isEventStream(response) ? createCompletionWatch() : undefined;
     const reader = response.body.getReader();
     const watched = new ReadableStream<Uint8Array>({
       async pull(stream) {
@@ -70,13 +76,19 @@ export function createModelFetch(options: ModelFetchOptions): typeof globalThis.
           });
           if (chunk.done) {
             release();
-            stream.close();
+            if (completion && !completion.isComplete) stream.error(new StreamCutError());
+            else stream.close();
           } else {
+            completion?.observe(chunk.value);
             stream.enqueue(chunk.value);
           }
         } catch (error) {
           release();
-          stream.error(controller.signal.reason instanceof StalledStreamError ? controller.signal.reason : error);
+          const reason = controller.signal.reason;
+          if (reason instanceof StalledStreamError) stream.error(reason);
+          else if (outer?.aborted || !completion) stream.error(error);
+          else if (completion.isComplete) stream.close();
+          else stream.error(new StreamCutError(error));
         } finally {
           clearTimeout(timer);
         }
@@ -88,4 +100,8 @@ export function createModelFetch(options: ModelFetchOptions): typeof globalThis.
     });
     return new Response(watched, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
+}
+
+function isEventStream(response: Response): boolean {
+  return response.ok && (response.headers.get('content-type') ?? '').includes('text/event-stream');
 }

@@ -1,5 +1,5 @@
 import { APICallError, RetryError } from 'ai';
-import { serverErrorOf, stallOf } from './model-errors';
+import { isBrokenStream, serverErrorOf } from './model-errors';
 
 /** How failed model calls are retried. */
 export interface RetryPolicy {
@@ -16,7 +16,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, baseDelayMs: 1
 /**
  * How long to wait before retrying `error` (attempt is 1 for the first retry),
  * or undefined when it should not be retried: rate limits (429), server errors
- * (5xx), dropped connections and stalled streams are retried, honouring the
+ * (5xx), dropped connections, stalled streams and streams cut mid-response are retried, honouring the
  * server's requested delay up to `maxDelayMs` (past it, report instead of waiting);
  * a refused connection, a bad key or a bad request is not.
  */
@@ -24,7 +24,7 @@ export function retryDelay(error: unknown, attempt: number, policy: RetryPolicy)
   if (attempt > policy.maxRetries) return undefined;
   const cause = RetryError.isInstance(error) ? error.lastError : error;
   const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  if (stallOf(cause)) return backoff;
+  if (isBrokenStream(cause)) return backoff;
   if (!APICallError.isInstance(cause)) return undefined;
   if (cause.statusCode === undefined) {
     if (hasCode(cause.cause, /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN)$/)) return undefined;

@@ -18,7 +18,7 @@ export function createSubagentLog(): SubagentLog {
   return {
     observe(node) {
       if (node.agentId === 'main') {
-        if (node.type === 'phase-start' && node.phase === 'research') {
+        if ((node.type === 'phase-start' || node.type === 'phase-add') && node.phase === 'research') {
           for (const call of node.calls) questions.set(call.toolCallId, call.description);
         }
         return undefined;
@@ -31,6 +31,7 @@ export function createSubagentLog(): SubagentLog {
       if (!agent) return undefined;
       switch (node.type) {
         case 'phase-start':
+        case 'phase-add':
           for (const call of node.calls) {
             if (agent.calls.size >= MAX_SAVED_CALLS) break;
             agent.calls.set(call.toolCallId, { toolName: call.toolName, description: call.description, status: 'cancelled', summary: '' });

@@ -53,7 +53,10 @@ export function reduce(state: SessionState, event: AgentNode | UiEvent): Session
     case 'step-start':
     case 'step-end':
     case 'phase-start':
+    case 'phase-add':
     case 'phase-end':
+    case 'response-discard':
+    case 'step-notice':
     case 'tool-call-start':
     case 'tool-call-end':
     case 'tool-call-invalid':
@@ -90,6 +93,9 @@ function reduceNode(
   }
   const counted = usageOf(node);
   const usage = counted ? addUsage(state.usage, counted) : state.usage;
+  if (node.type === 'step-end' && node.agentId === 'main' && node.usage.cachedInputTokens !== undefined && node.usage.inputTokens > 0) {
+    state = { ...state, lastCache: { inputTokens: node.usage.inputTokens, cachedInputTokens: node.usage.cachedInputTokens } };
+  }
   return { ...state, usage, turns: [...state.turns.slice(0, -1), result] };
 }
 
@@ -136,7 +142,13 @@ function reduceTurn(
       return withAgent(turn, { ...agent, steps: [...agent.steps, newStep(node.step, node.time)] });
     case 'step-end': {
       const usage = addUsage(turn.usage, node.usage);
-      const updated = updateStep(turn, node, (step) => ({ ...step, retry: undefined, durationMs: node.durationMs, finishReason: node.finishReason }));
+      const updated = updateStep(turn, node, (step) => ({
+        ...step,
+        retry: undefined,
+        durationMs: node.durationMs,
+        finishReason: node.finishReason,
+        ...(node.overlapMs ? { overlapMs: node.overlapMs } : {}),
+      }));
       return typeof updated === 'string' ? updated : { ...updated, usage };
     }
     case 'step-retry':
@@ -153,16 +165,26 @@ function reduceTurn(
         reasoningSpan: { startedAt: step.reasoningSpan?.startedAt ?? node.time, lastAt: node.time },
       }));
     case 'phase-start':
+    case 'phase-add':
       return updateStep(turn, node, (step) => {
         if (node.calls.some((call) => getOwn(step.calls, call.toolCallId))) return 'a call in this phase already exists';
+        const index = node.type === 'phase-add' ? step.phases.findLastIndex((phase) => phase.phase === node.phase && phase.durationMs === undefined) : -1;
+        if (node.type === 'phase-add' && index === -1) return `no open ${node.phase} phase`;
         let calls = step.calls;
         for (const call of node.calls) {
           const view: CallView = { ...call, key: callKey(node.agentId, call.toolCallId), agentId: node.agentId, phase: node.phase, step: node.step, status: 'queued' };
           calls = withEntry(calls, call.toolCallId, view);
         }
         const toolCallIds = node.calls.map((call) => call.toolCallId);
-        return { ...step, calls, phases: [...step.phases, { phase: node.phase, toolCallIds, startedAt: node.time }] };
+        if (index === -1) return { ...step, calls, phases: [...step.phases, { phase: node.phase, toolCallIds, startedAt: node.time }] };
+        const open = step.phases[index]!;
+        return { ...step, calls, phases: step.phases.with(index, { ...open, toolCallIds: [...open.toolCallIds, ...toolCallIds] }) };
       });
+    case 'response-discard':
+      // The step starts over; what the turn was billed stays counted.
+      return updateStep(turn, node, (step) => ({ ...newStep(step.step, step.startedAt), compaction: step.compaction, retry: step.retry }));
+    case 'step-notice':
+      return updateStep(turn, node, (step) => ({ ...step, notices: [...(step.notices ?? []), node.text] }));
     case 'phase-end':
       return updateStep(turn, node, (step) => {
         // A response may run the same kind of phase twice (reads after a write): the open one ends.

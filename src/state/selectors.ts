@@ -146,8 +146,12 @@ export interface SessionStats {
   callsPerResponse: number;
   /** Time saved by running phases in parallel: the sum of call times minus the wall time, over parallel phases. */
   timeSavedMs: number;
+  /** Time saved by starting calls while their response still streamed. */
+  overlapSavedMs: number;
   /** Every agent's tokens, with cached and reasoning counts and a cost where known. */
   usage: Usage;
+  /** The main agent's latest request that counted cached input. */
+  lastCache?: SessionState['lastCache'];
 }
 
 export function selectStats(state: SessionState): SessionStats {
@@ -155,9 +159,11 @@ export function selectStats(state: SessionState): SessionStats {
   let batches = 0;
   let responsesWithCalls = 0;
   let timeSavedMs = 0;
+  let overlapSavedMs = 0;
   for (const turn of state.turns) {
     for (const agent of Object.values(turn.agents)) {
       for (const step of agent.steps) {
+        overlapSavedMs += step.overlapMs ?? 0;
         const calls = Object.keys(step.calls).length;
         toolCalls += calls;
         if (calls > 0) responsesWithCalls += 1;
@@ -175,7 +181,9 @@ export function selectStats(state: SessionState): SessionStats {
     responsesWithCalls,
     callsPerResponse: responsesWithCalls === 0 ? 0 : toolCalls / responsesWithCalls,
     timeSavedMs,
+    overlapSavedMs,
     usage: state.usage,
+    ...(state.lastCache ? { lastCache: state.lastCache } : {}),
   };
 }
 

@@ -56,6 +56,10 @@ export interface StepView {
   compaction?: CompactionView;
   /** Messages the user sent while the turn ran, delivered to the model after this step's tool results. */
   userMessages?: string[];
+  /** How long calls started while the response streamed ran before it ended (time the overlap saved). */
+  overlapMs?: number;
+  /** Lines about the model call itself, e.g. that it was retried with other tool-call ids. */
+  notices?: string[];
   /** Set while shoal waits to retry a failed model call; cleared when the call streams. */
   retry?: { attempt: number; maxRetries: number; delayMs: number; reason: string; since: number };
 }
@@ -114,6 +118,8 @@ export interface SessionState {
   usage: Usage;
   /** How full the main agent's context window is, as of its latest request. */
   context?: { tokens: number; window: number };
+  /** The main agent's latest request whose server counted cached input: how much of its input the cache served. */
+  lastCache?: { inputTokens: number; cachedInputTokens: number };
   /** Nodes the reducer refused (impossible transitions), newest last; shown as error rows. */
   problems: string[];
 }

@@ -29,6 +29,13 @@ export function AgentStep({ step, turn, isNested = false, maxTextLines, maxCallR
   return (
     <Box flexDirection="column">
       {step.compaction ? <CompactionPanel compaction={step.compaction} isNested={isNested} /> : null}
+      {isNested
+        ? null
+        : step.notices?.map((notice, index) => (
+            <Text key={`notice-${index}`} dimColor>
+              {toVisibleText(notice)}
+            </Text>
+          ))}
       {/* Sub-agents think in private: their panels stay a few rows. */}
       {isNested ? null : (
         <Reasoning

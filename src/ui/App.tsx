@@ -343,6 +343,7 @@ export function App(props: AppProps) {
           approvalMode={session.approvalMode}
           usage={state.usage}
           context={state.context}
+          lastCache={state.lastCache}
           activity={selectActivity(state)}
         />
       </Box>

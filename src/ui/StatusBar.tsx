@@ -4,7 +4,7 @@ import { now } from '../agent/text';
 import type { Usage } from '../agent/nodes';
 import type { Activity } from '../state/selectors';
 import { formatWindowSize } from '../models/context-window';
-import { formatTokens } from './format';
+import { cacheShare, formatTokens } from './format';
 import { Spinner } from './Spinner';
 import { useClockSecond } from './SpinnerClock';
 
@@ -15,13 +15,15 @@ export interface StatusBarProps {
   usage: Usage;
   /** How full the context window is, once a request has been made. */
   context?: { tokens: number; window: number };
+  /** The latest request's cached input, when its server counted it. */
+  lastCache?: { inputTokens: number; cachedInputTokens: number };
   activity: Activity;
 }
 
 const MODE_COLOR: Record<ApprovalMode, string> = { ask: 'green', 'auto-edit': 'yellow', yolo: 'red' };
 
 /** One line: what is happening now, then model, workspace, approval mode and tokens used. */
-export function StatusBar({ modelId, workspace, approvalMode, usage, context, activity }: StatusBarProps) {
+export function StatusBar({ modelId, workspace, approvalMode, usage, context, lastCache, activity }: StatusBarProps) {
   const share = context ? Math.min(999, Math.round((100 * context.tokens) / context.window)) : undefined;
   return (
     <Box>
@@ -36,6 +38,8 @@ export function StatusBar({ modelId, workspace, approvalMode, usage, context, ac
           <Text color={share! >= 90 ? 'red' : share! >= 70 ? 'yellow' : undefined}>{`${share}% of ${formatWindowSize(context.window)}`}</Text>
         ) : null}
         {`${context ? ' · ' : ''}${formatTokens(usage.inputTokens + usage.outputTokens)} tokens`}
+        {/* Only where the server caches at all: a local server's zero says nothing. */}
+        {lastCache && (usage.cachedInputTokens ?? 0) > 0 ? ` · ${cacheShare(lastCache)}% cached` : ''}
       </Text>
     </Box>
   );

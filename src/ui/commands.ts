@@ -4,7 +4,7 @@ import type { SessionDiff, UndoResult } from '../tools';
 import type { McpEvent, McpServerView } from '../tools/mcp/client';
 import { knownCost } from '../agent/usage';
 import { formatCost, type ModelPrice } from '../models/prices';
-import { formatDuration, formatTokens } from './format';
+import { cacheShare, formatDuration, formatTokens } from './format';
 import { REASONING_KEY } from './use-reasoning-toggle';
 import { toVisibleLines, toVisibleText } from './visible-text';
 
@@ -147,8 +147,12 @@ export function statsText(stats: SessionStats, price?: ModelPrice): string {
     `  responses with calls    ${stats.responsesWithCalls}`,
     `  calls per response      ${stats.callsPerResponse.toFixed(1)}`,
     `  time saved in parallel  ${formatDuration(stats.timeSavedMs)}`,
+    `  time saved early        ${formatDuration(stats.overlapSavedMs)} (calls run while the model still wrote)`,
     `  input tokens            ${formatTokens(usage.inputTokens)}${usage.cachedInputTokens ? ` (${formatTokens(usage.cachedInputTokens)} cached)` : ''}`,
     `  output tokens           ${formatTokens(usage.outputTokens)}${usage.reasoningTokens ? ` (${formatTokens(usage.reasoningTokens)} reasoning)` : ''}`,
+    ...(stats.lastCache && (usage.cachedInputTokens ?? 0) > 0
+      ? [`  last request cached     ${cacheShare(stats.lastCache)}% (${formatTokens(stats.lastCache.cachedInputTokens)} of ${formatTokens(stats.lastCache.inputTokens)} input tokens)`]
+      : []),
     // Never a guess: a model without a known price (a local server's, say) leaves the cost unknown.
     cost === undefined
       ? '  cost                    unknown (no known price for a model used)'

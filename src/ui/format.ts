@@ -28,3 +28,8 @@ export const PHASE_TITLE: Record<Phase, string> = {
   'read-only': 'Read-only batch',
   write: 'Write and execute',
 };
+
+/** The share (percent) of a request's input its server read from the prompt cache. */
+export function cacheShare(cache: { inputTokens: number; cachedInputTokens: number }): number {
+  return Math.min(100, Math.round((100 * cache.cachedInputTokens) / cache.inputTokens));
+}

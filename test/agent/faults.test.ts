@@ -19,52 +19,74 @@ function expectValidHistory(history: readonly ModelMessage[]) {
 }
 
 describe.each(['openai', 'openai-compatible'] as const)('a session through network faults (%s provider)', (provider) => {
-  it('survives 429, then 500, then a stream cut mid-tool-call, then works, with a valid history', async () => {
+  it('survives 429, then 500, then a stream cut mid-tool-call, retried as one, with a valid history', async () => {
     const cwd = await createTempWorkspace({ 'notes.txt': 'remember the milk\n' });
     const server = await startOpenAIServer([
       { status: 429, headers: { 'retry-after': '0' } },
       { status: 500 },
       { text: 'Reading it.', toolCalls: [{ id: 'call_cut', name: 'read_file', arguments: '{"path":"notes.txt"}' }], cutOff: true },
-      { toolCalls: [{ id: 'call_ok', name: 'read_file', arguments: '{"path":"notes.txt"}' }] },
+      { text: 'Reading again.', toolCalls: [{ id: 'call_ok', name: 'read_file', arguments: '{"path":"notes.txt"}' }] },
       { text: 'It says to remember the milk.' },
     ]);
     const { model, providerOptions } = await createModel({ model: 'm', baseUrl: server.baseUrl, apiKey: 'k', provider });
     const tools = createRegistry(createReadOnlyTools({ cwd }));
-    const history: ModelMessage[] = [];
-    const turn = async (prompt: string) => {
-      history.push({ role: 'user', content: prompt });
-      const nodes = await collect(
-        runAgent({
-          model,
-          providerOptions,
-          instructions: 'test',
-          messages: history,
-          tools,
-          signal: new AbortController().signal,
-          requestApproval: async () => ({ type: 'allow' }),
-          retryPolicy: { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 1000 },
-        }),
-      );
-      for (const node of ofType(nodes, 'history-append')) history.push(...node.messages);
-      return nodes;
-    };
+    const history: ModelMessage[] = [{ role: 'user', content: 'what do my notes say?' }];
+    const nodes = await collect(
+      runAgent({
+        model,
+        providerOptions,
+        instructions: 'test',
+        messages: history,
+        tools,
+        signal: new AbortController().signal,
+        requestApproval: async () => ({ type: 'allow' }),
+        retryPolicy: { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 1000 },
+      }),
+    );
+    for (const node of ofType(nodes, 'history-append')) history.push(...node.messages);
 
-    const first = await turn('what do my notes say?');
-    expect(ofType(first, 'step-retry').map((node) => node.reason)).toEqual([
+    expect(ofType(nodes, 'step-retry').map((node) => node.reason)).toEqual([
       expect.stringContaining('429'),
       expect.stringContaining('500'),
+      expect.stringContaining('closed before the response finished'),
     ]);
-    const [cutEnd] = ofType(first, 'run-end');
-    expect(cutEnd).toMatchObject({ reason: 'error' });
-    expect(cutEnd!.error).toContain('cut off mid-stream');
-    // The cut call was answered with an error and never ran.
-    expect(ofType(first, 'tool-call-start')).toHaveLength(0);
+    // What the cut response showed was taken back before the retry.
+    expect(ofType(nodes, 'response-discard')).toHaveLength(1);
+    expect(ofType(nodes, 'run-end')).toMatchObject([{ reason: 'done', text: 'It says to remember the milk.' }]);
+    // The read ran once, for the response that stands; the cut one's call never reached the history.
+    expect(ofType(nodes, 'tool-call-end').filter((node) => node.status === 'ok').map((node) => node.toolCallId)).toEqual(['call_ok']);
+    expect(JSON.stringify(history)).not.toContain('call_cut');
+    expect(JSON.stringify(history)).not.toContain('Reading it.');
     expectValidHistory(history);
+    expect(server.requests).toHaveLength(5);
+  });
 
-    const second = await turn('try again');
-    expect(ofType(second, 'run-end')).toMatchObject([{ reason: 'done', text: 'It says to remember the milk.' }]);
+  it('retries a connection reset mid-response, and keeps a response whose finish arrived before the reset', async () => {
+    const cwd = await createTempWorkspace({ 'notes.txt': 'remember the milk\n' });
+    const server = await startOpenAIServer([
+      { toolCalls: [{ id: 'call_reset', name: 'read_file', arguments: '{"path":"notes.txt"}' }], cutOff: true, isReset: true },
+      { toolCalls: [{ id: 'call_kept', name: 'read_file', arguments: '{"path":"notes.txt"}' }], loseAfterFinish: true },
+      { text: 'It says to remember the milk.', loseAfterFinish: true },
+    ]);
+    const { model, providerOptions } = await createModel({ model: 'm', baseUrl: server.baseUrl, apiKey: 'k', provider });
+    const nodes = await collect(
+      runAgent({
+        model,
+        providerOptions,
+        instructions: 'test',
+        messages: [{ role: 'user', content: 'what do my notes say?' }],
+        tools: createRegistry(createReadOnlyTools({ cwd })),
+        signal: new AbortController().signal,
+        requestApproval: async () => ({ type: 'allow' }),
+        retryPolicy: { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 1000 },
+      }),
+    );
+    expect(ofType(nodes, 'step-retry')).toHaveLength(1);
+    expect(ofType(nodes, 'run-end')).toMatchObject([{ reason: 'done', text: 'It says to remember the milk.' }]);
+    const history = ofType(nodes, 'history-append').flatMap((node) => node.messages);
+    expect(JSON.stringify(history)).toContain('call_kept');
+    expect(JSON.stringify(history)).not.toContain('call_reset');
     expectValidHistory(history);
-    const lastRequest = server.requests.at(-1)!.messages as { role: string; content: string }[];
-    expect(lastRequest.filter((message) => message.role === 'user').map((message) => message.content)).toEqual(['what do my notes say?', 'try again']);
+    expect(server.requests).toHaveLength(3);
   });
 });

@@ -6,8 +6,8 @@ import type { ApprovalDecision } from '../../src/agent/nodes';
 import { createReadFileTool } from '../../src/tools/read-file';
 import { createRegistry } from '../../src/tools/registry';
 import { createWriteFileTool } from '../../src/tools/write-file';
-import { collect, ofType } from '../helpers/collect';
-import { createFakeTool, type Interval } from '../helpers/fake-tools';
+import { collect, ofType, phasesOf } from '../helpers/collect';
+import { createFakeTool, withInFlightCount, type Interval } from '../helpers/fake-tools';
 import { createScriptedModel } from '../helpers/scripted-model';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
@@ -50,31 +50,19 @@ describe('runAgent', () => {
     // Every call started before any call ended: they overlapped.
     const firstEnd = Math.min(...log.map((entry) => entry.end));
     for (const entry of log) expect(entry.start).toBeLessThan(firstEnd);
-    const [phase] = ofType(nodes, 'phase-start');
-    expect(phase).toMatchObject({ phase: 'read-only', calls: [{ toolCallId: 'call-0-0' }, { toolCallId: 'call-0-1' }, { toolCallId: 'call-0-2' }] });
+    expect(phasesOf(nodes).map((phase) => [phase.phase, phase.calls.map((call) => call.toolCallId)])).toEqual([['read-only', ['call-0-0', 'call-0-1', 'call-0-2']]]);
     expect(ofType(nodes, 'tool-call-end').map((node) => node.status)).toEqual(['ok', 'ok', 'ok']);
     expect(ofType(nodes, 'run-end')).toMatchObject([{ reason: 'done', text: 'done', steps: 2 }]);
   });
 
   it('caps the read-only batch at the concurrency limit', async () => {
-    let inFlight = 0;
-    let most = 0;
-    const tool = createFakeTool({ name: 'read', kind: 'read-only', latencyMs: 30 });
-    const execute = tool.execute;
-    tool.execute = async (input, context) => {
-      most = Math.max(most, ++inFlight);
-      try {
-        return await execute(input, context);
-      } finally {
-        inFlight -= 1;
-      }
-    };
+    const { tool, most } = withInFlightCount(createFakeTool({ name: 'read', kind: 'read-only', latencyMs: 30 }));
     const model = createScriptedModel([
       { calls: Array.from({ length: 7 }, (_, index) => ({ toolName: 'read', input: { label: `f${index}` } })) },
       { text: 'done' },
     ]);
     await run({ model, tools: createRegistry([tool]), concurrency: 3 });
-    expect(most).toBe(3);
+    expect(most()).toBe(3);
   });
 
   it('runs phases in order, writes one at a time in the model order, and a read placed after a write after it', async () => {
@@ -106,7 +94,7 @@ describe('runAgent', () => {
     expect(toolResultsSent(model, 1).map((part) => part.toolCallId)).toEqual(['call-0-0', 'call-0-1', 'call-0-2', 'call-0-3', 'call-0-4']);
   });
 
-  it('keeps the common case one batch: research, then every read at once, then the writes', async () => {
+  it('keeps the common case one batch: research and every read at once, then the writes', async () => {
     const order: string[] = [];
     const tools = createRegistry([
       createFakeTool({ name: 'read', kind: 'read-only', latencyMs: 20, onRun: (label) => order.push(label) }),
@@ -126,8 +114,9 @@ describe('runAgent', () => {
       { text: 'done' },
     ]);
     const nodes = await run({ model, tools });
-    expect(ofType(nodes, 'phase-start').map((node) => [node.phase, node.calls.length])).toEqual([['research', 1], ['read-only', 2], ['write', 2]]);
-    expect(order.slice(1, 3).sort()).toEqual(['r1', 'r2']);
+    // The reads and the research start as the response names them, before it ends; the writes wait for it.
+    expect(phasesOf(nodes).map((phase) => [phase.phase, phase.calls.length])).toEqual([['read-only', 2], ['research', 1], ['write', 2]]);
+    expect(order.slice(0, 3).sort()).toEqual(['q1', 'r1', 'r2']);
     expect(order.slice(3)).toEqual(['w1', 'w2']);
   });
 
@@ -240,7 +229,8 @@ describe('runAgent', () => {
       requestApproval: allowAll,
     })) {
       nodes.push(node);
-      if (node.type === 'tool-call-start' && node.toolCallId === 'call-0-1') controller.abort();
+      // The reads started as the response streamed; the interrupt comes once it has ended.
+      if (node.type === 'step-end') controller.abort();
     }
 
     expect(performance.now() - started).toBeLessThan(2_000);
@@ -278,17 +268,18 @@ describe('runAgent', () => {
   });
 
   it('stamps every node with the agent id and emits paired starts and ends', async () => {
-    const tools = createRegistry([createFakeTool({ name: 'read', kind: 'read-only' })]);
+    const tools = createRegistry([createFakeTool({ name: 'read', kind: 'read-only', latencyMs: 100 })]);
     const model = createScriptedModel([{ text: 'looking', calls: [{ toolName: 'read', input: { label: 'x' } }] }, { text: 'done' }]);
     const nodes = await run({ model, tools });
     expect(nodes.every((node) => node.agentId === 'main' && node.parentToolCallId === undefined)).toBe(true);
+    // The read starts the moment its call arrives, before the response ends.
     expect(nodes.map((node) => node.type)).toEqual([
       'run-start',
       'step-start',
       'text-delta',
-      'step-end',
       'phase-start',
       'tool-call-start',
+      'step-end',
       'tool-call-end',
       'phase-end',
       'history-append',

@@ -6,7 +6,7 @@ import { runAgent } from '../../src/agent/loop';
 import type { AgentNode } from '../../src/agent/nodes';
 import { runHeadless } from '../../src/cli/headless';
 import { createMcpManager, type McpManager, type McpServerSpec } from '../../src/tools/mcp/client';
-import { collect } from '../helpers/collect';
+import { collect, phasesOf } from '../helpers/collect';
 import { startHttpTestServer, stdioTestServer } from '../helpers/mcp-servers';
 import { createScriptedModel, type ScriptedStep } from '../helpers/scripted-model';
 import { createTempWorkspace } from '../helpers/temp-workspace';
@@ -61,7 +61,7 @@ describe('MCP tools in the agent loop', () => {
     const nodes = await collect(
       runAgent({ model, instructions: 'x', messages: [{ role: 'user', content: 'go' }], tools: createAgentTools({ cwd, model, mcp }), signal: new AbortController().signal, requestApproval: async () => ({ type: 'deny' }) }),
     );
-    const phases = nodes.filter((node) => node.type === 'phase-start' && node.agentId === 'main');
+    const phases = phasesOf(nodes).filter((phase) => phase.agentId === 'main');
     expect(phases).toHaveLength(1);
     expect(phases[0]).toMatchObject({ phase: 'read-only', calls: [{ toolName: 'mcp__srv__lookup' }, { toolName: 'read_file' }] });
     const timeOf = (type: string, toolName: string) => nodes.find((node) => node.type === type && 'toolName' in node && node.toolName === toolName)!.time;

@@ -5,7 +5,7 @@ import type { ApprovalDecision } from '../../src/agent/nodes';
 import { createRegistry } from '../../src/tools/registry';
 import { createWebAccess } from '../../src/tools/web/access';
 import { createWebFetchTool } from '../../src/tools/web-fetch';
-import { collect, ofType } from '../helpers/collect';
+import { collect, ofType, phasesOf } from '../helpers/collect';
 import { createFakeTool } from '../helpers/fake-tools';
 import { createScriptedModel } from '../helpers/scripted-model';
 import { startWebServer, testNetwork } from '../helpers/web-server';
@@ -44,7 +44,7 @@ describe('web_fetch in the phases', () => {
     ]);
     const nodes = await collect(runAgent({ model, instructions: 'test', messages: [{ role: 'user', content: 'go' }], tools, signal: new AbortController().signal, requestApproval }));
 
-    const phases = ofType(nodes, 'phase-start').map((node) => ({ step: node.step, phase: node.phase, calls: node.calls.map((call) => call.description) }));
+    const phases = phasesOf(nodes).map((node) => ({ step: node.step, phase: node.phase, calls: node.calls.map((call) => call.description) }));
     expect(phases).toEqual([
       { step: 1, phase: 'write', calls: [`${base}/a.txt`] },
       { step: 2, phase: 'read-only', calls: [`${base}/b.txt`, 'x.ts'] },

@@ -149,4 +149,30 @@ describe('the TUI in a real terminal', () => {
     const report = await terminal.waitFor((screen) => screen.includes('report:') && screen.includes('Books are lent in src/loans.ts by lendBook.'));
     expect(report).toContain('sub-agent:');
   }, 90_000);
+
+  it('shows a research call spinning in its panel while the model still writes the rest of the response', async () => {
+    const cwd = await createTempWorkspace({ 'src/loans.ts': 'export function lendBook() {}\n' });
+    let mainRequests = 0;
+    const server = await startOpenAIServer((body) => {
+      if (isSubagent(body)) return { text: 'Books are lent in src/loans.ts.' };
+      mainRequests += 1;
+      if (mainRequests > 1) return { text: 'Lending is in src/loans.ts.' };
+      return {
+        toolCalls: [{ id: 'call_research', name: 'research_codebase', arguments: '{"question":"where are books lent?"}' }],
+        pace: { gapMs: 0, trailingMs: 4_000, trailingText: 'While that runs, I keep writing the rest of this answer, word after word, for a while.' },
+      };
+    });
+    const home = await createTempWorkspace();
+    const terminal = await startTmux([process.execPath, cli, '--base-url', server.baseUrl, '--model', 'e2e-model', '--cwd', cwd], {
+      env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '', SHOAL_MODEL: '', TERM: 'xterm-256color', SHOAL_STATE_DIR: path.join(home, 'state'), SHOAL_CONFIG_DIR: path.join(home, 'config') },
+    });
+    await terminal.waitFor((screen) => screen.includes('/help for commands'));
+    await terminal.submit('where are books lent?');
+    const early = await terminal.waitFor((screen) => /Research/i.test(screen) && screen.includes('where are books lent?') && screen.includes('While that runs'));
+    // The panel is up and the model's first response has not ended yet.
+    expect(server.responseEndTimes[0]).toBeUndefined();
+    expect(early).toMatch(/research_codebase|Research/);
+    await terminal.waitFor((screen) => screen.includes('Lending is in src/loans.ts.'));
+    expect(server.requests.filter((body) => !isSubagent(body))).toHaveLength(2);
+  }, 60_000);
 });

@@ -73,3 +73,24 @@ export function createFakeResearchTool(readLatencyMs: number): ShoalTool {
       }),
   });
 }
+
+/** Wraps `tool` to count how many of its calls run at once; `most()` is the highest count seen. */
+export function withInFlightCount<T>(tool: ShoalTool<T>): { tool: ShoalTool<T>; most: () => number } {
+  let inFlight = 0;
+  let most = 0;
+  const execute = tool.execute;
+  return {
+    tool: {
+      ...tool,
+      async execute(input, context) {
+        most = Math.max(most, ++inFlight);
+        try {
+          return await execute(input, context);
+        } finally {
+          inFlight -= 1;
+        }
+      },
+    },
+    most: () => most,
+  };
+}

@@ -11,6 +11,16 @@ export interface ServerReply {
   status?: number;
   /** Stop the stream halfway through the tool calls' arguments, with no finish chunk. */
   cutOff?: boolean;
+  /** With `cutOff`: reset the connection there instead of closing it cleanly. */
+  isReset?: boolean;
+  /** Reset the connection right after the finish chunk: the usage chunk and `[DONE]` are lost. */
+  loseAfterFinish?: boolean;
+  /**
+   * Stream the calls one after another, each call's arguments in small fragments, `gapMs`
+   * apart, then wait `trailingMs` before the finish (the model still writing): how a real
+   * model's calls arrive. With `cutAfterCalls`, reset the connection after that many calls.
+   */
+  pace?: { gapMs: number; trailingMs?: number; cutAfterCalls?: number; trailingText?: string };
   /** Extra response headers, e.g. retry-after on a 429. */
   headers?: Record<string, string>;
   /** Stream reasoning first, as `reasoning_content` deltas (DeepSeek, vLLM reasoning parsers). */
@@ -31,6 +41,8 @@ export interface OpenAIServer {
   requests: Record<string, any>[];
   /** When each request arrived (performance.now()), to measure waits between retries. */
   requestTimes: number[];
+  /** When each response's last byte left or its connection closed (performance.now()), by request. */
+  responseEndTimes: number[];
   close(): Promise<void>;
 }
 
@@ -47,6 +59,7 @@ export async function startOpenAIServer(
 ): Promise<OpenAIServer> {
   const requests: Record<string, any>[] = [];
   const requestTimes: number[] = [];
+  const responseEndTimes: number[] = [];
   const server = createServer(async (request, response) => {
     // Other paths (a model list, /props, /api/show) are what shoal probes for the window: a 404, as a bare server gives.
     if (!request.url?.endsWith('/chat/completions')) {
@@ -69,10 +82,13 @@ export async function startOpenAIServer(
       response.end(JSON.stringify({ error: { message: `no scripted reply for request ${index + 1} to ${request.url}` } }));
       return;
     }
+    response.on('close', () => {
+      responseEndTimes[index] = performance.now();
+    });
     streamReply(response, reply, body.model as string);
   });
   const { port, close } = await listenOnLoopback(server);
-  return { baseUrl: `http://127.0.0.1:${port}/v1`, requests, requestTimes, close };
+  return { baseUrl: `http://127.0.0.1:${port}/v1`, requests, requestTimes, responseEndTimes, close };
 }
 
 function streamReply(response: ServerResponse, reply: ServerReply, model: string): void {
@@ -103,6 +119,13 @@ function streamReply(response: ServerResponse, reply: ServerReply, model: string
   for (const word of reply.text?.match(/\S+\s*/g) ?? []) chunk({ content: word });
   if (reply.hang) return;
   const calls = reply.toolCalls ?? [];
+  if (reply.pace) {
+    streamPacedCalls(response, reply, reply.pace, chunk).then(
+      () => finish(response, reply, calls.length, chunk, id, model),
+      () => undefined,
+    );
+    return;
+  }
   calls.forEach((call, index) =>
     chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }),
   );
@@ -110,7 +133,8 @@ function streamReply(response: ServerResponse, reply: ServerReply, model: string
   const order = reply.interleave || reply.cutOff ? [0, 1] : [0];
   for (const half of order) {
     if (reply.cutOff && half === 1) {
-      response.end();
+      if (reply.isReset) response.socket?.resetAndDestroy();
+      else response.end();
       return;
     }
     calls.forEach((_, index) => {
@@ -118,7 +142,51 @@ function streamReply(response: ServerResponse, reply: ServerReply, model: string
       for (const piece of pieces) chunk({ tool_calls: [{ index, function: { arguments: piece } }] });
     });
   }
-  chunk({}, calls.length > 0 ? 'tool_calls' : 'stop');
+  finish(response, reply, calls.length, chunk, id, model);
+}
+
+async function streamPacedCalls(
+  response: ServerResponse,
+  reply: ServerReply,
+  pace: NonNullable<ServerReply['pace']>,
+  chunk: (delta: Record<string, unknown>) => void,
+): Promise<void> {
+  const calls = reply.toolCalls ?? [];
+  for (const [index, call] of calls.entries()) {
+    if (index > 0) await new Promise((resolve) => setTimeout(resolve, pace.gapMs));
+    if (pace.cutAfterCalls === index) {
+      response.socket?.resetAndDestroy();
+      throw new Error('cut');
+    }
+    chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] });
+    for (const piece of call.arguments.match(/.{1,8}/gs) ?? []) chunk({ tool_calls: [{ index, function: { arguments: piece } }] });
+  }
+  if (pace.cutAfterCalls === calls.length) {
+    response.socket?.resetAndDestroy();
+    throw new Error('cut');
+  }
+  const words = pace.trailingText?.match(/\S+\s*/g) ?? [];
+  for (const word of words) {
+    await new Promise((resolve) => setTimeout(resolve, (pace.trailingMs ?? 0) / words.length));
+    chunk({ content: word });
+  }
+  if (pace.trailingMs && words.length === 0) await new Promise((resolve) => setTimeout(resolve, pace.trailingMs));
+}
+
+function finish(
+  response: ServerResponse,
+  reply: ServerReply,
+  callCount: number,
+  chunk: (delta: Record<string, unknown>, finishReason?: string | null) => void,
+  id: string,
+  model: string,
+): void {
+  chunk({}, callCount > 0 ? 'tool_calls' : 'stop');
+  if (reply.loseAfterFinish) {
+    // Let the finish chunk leave before the reset.
+    setTimeout(() => response.socket?.resetAndDestroy(), 20);
+    return;
+  }
   const promptTokens = reply.usage?.promptTokens ?? 42;
   const completionTokens = reply.usage?.completionTokens ?? 7;
   const usage = {

@@ -3,7 +3,7 @@ import { runAgent } from '../../src/agent/loop';
 import { portableToolCallId } from '../../src/models/chat-request';
 import { createModel } from '../../src/models/model';
 import { createRegistry } from '../../src/tools/registry';
-import { collect, ofType } from '../helpers/collect';
+import { collect, ofType, phasesOf } from '../helpers/collect';
 import { createFakeTool, type Interval } from '../helpers/fake-tools';
 import { startOpenAIServer } from '../helpers/openai-server';
 import { runTurn } from '../helpers/run-turn';
@@ -36,7 +36,7 @@ describe.each(['openai', 'openai-compatible'] as const)('the %s provider over HT
     );
 
     expect(ofType(nodes, 'run-end')).toMatchObject([{ reason: 'done', text: 'All three read.', usage: { inputTokens: 84, outputTokens: 14 } }]);
-    expect(ofType(nodes, 'phase-start')).toMatchObject([{ phase: 'read-only', calls: threeReads.map((call) => ({ toolCallId: call.id })) }]);
+    expect(phasesOf(nodes)).toMatchObject([{ phase: 'read-only', calls: threeReads.map((call) => ({ toolCallId: call.id })) }]);
     const firstEnd = Math.min(...log.map((entry) => entry.end));
     expect(log.every((entry) => entry.start < firstEnd)).toBe(true);
 

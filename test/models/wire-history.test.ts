@@ -148,11 +148,26 @@ describe('a stalled stream', () => {
     expect(elapsedMs).toBeLessThan(5000);
   });
 
-  it('is reported, not retried, once text had streamed', async () => {
-    const { nodes } = await runWithStall([{ text: 'Half an answer', hang: true }, { text: 'never asked' }]);
-    expect(ofType(nodes, 'step-retry')).toEqual([]);
+  it('is retried once text had streamed, the half answer taken back first', async () => {
+    const { nodes } = await runWithStall([{ text: 'Half an answer', hang: true }, { text: 'The whole answer.' }]);
+    const types = nodes.map((node) => node.type);
+    expect(types.indexOf('response-discard')).toBeLessThan(types.indexOf('step-retry'));
+    expect(ofType(nodes, 'response-discard')).toMatchObject([{ step: 1, reason: expect.stringContaining('sent nothing for 200ms') }]);
+    expect(ofType(nodes, 'run-end')).toMatchObject([{ reason: 'done', text: 'The whole answer.' }]);
+    const history = ofType(nodes, 'history-append').flatMap((node) => node.messages);
+    expect(JSON.stringify(history)).not.toContain('Half an answer');
+  });
+
+  it('is reported with what arrived once the retries are spent', async () => {
+    const { nodes } = await runWithStall([
+      { text: 'Half an answer', hang: true },
+      { text: 'Half again', hang: true },
+      { text: 'Half once more', hang: true },
+    ]);
+    expect(ofType(nodes, 'step-retry')).toHaveLength(2);
+    expect(ofType(nodes, 'response-discard')).toHaveLength(2);
     const [end] = ofType(nodes, 'run-end');
-    expect(end).toMatchObject({ reason: 'error', text: 'Half an answer' });
+    expect(end).toMatchObject({ reason: 'error', text: 'Half once more' });
     expect(end!.error).toContain('sent nothing for 200ms');
   });
 });

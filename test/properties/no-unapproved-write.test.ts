@@ -5,7 +5,7 @@ import type { AgentNode } from '../../src/agent/nodes';
 import { ofType } from '../helpers/collect';
 import { propertyParameters, propertyTimeoutMs, withShrinkBudget } from './property-runs';
 import { runSession, WORKSPACE_DIR, type SessionRun } from './run-session';
-import { sessionArbitrary, type DiskEffect } from './session-arbitrary';
+import { sessionArbitrary, type DiskEffect, type GeneratedStep } from './session-arbitrary';
 import { callsMade, countOf, historyCalls, mainNodes, RESULT_TYPE } from './session-checks';
 import { changedFiles, diffTrees, replayEffects } from './workspace-model';
 
@@ -80,7 +80,12 @@ function violations(run: SessionRun): string[] {
       [...ofType(mainNodes(turn), 'tool-call-end'), ...ofType(mainNodes(turn), 'tool-call-invalid')].map((node) => node.toolCallId),
     );
     for (const id of made) if (answers.get(id) !== 1) problems.push(`(c) ${id} got ${answers.get(id) ?? 0} tool-call-end/invalid nodes`);
-    for (const id of answers.keys()) if (!made.includes(id)) problems.push(`(c) ${id} was answered but never made`);
+    // A read started while its response streamed, in a response then interrupted, ends cancelled: its only answer.
+    const cutShort = callsOfStepsCutShort(turn, run.scripts[index]!);
+    for (const id of answers.keys()) {
+      const isCancelledEarly = cutShort.includes(id) && answers.get(id) === 1 && statusOf.get(id) === 'cancelled';
+      if (!made.includes(id) && !isCancelledEarly) problems.push(`(c) ${id} was answered but never made`);
+    }
     const runEnds = ofType(mainNodes(turn), 'run-end');
     if (runEnds.length !== 1 || turn.at(-1) !== runEnds[0]) problems.push(`(c) turn ${index + 1} has ${runEnds.length} run-end nodes, last node ${turn.at(-1)?.type}`);
     if (!run.isAborted && !['done', 'repeated-call'].includes(runEnds[0]?.reason ?? '')) problems.push(`(c) an uninterrupted run ended ${runEnds[0]?.reason}`);
@@ -101,6 +106,13 @@ function violations(run: SessionRun): string[] {
     }
   }
   return problems;
+}
+
+/** The ids of the calls in responses that were interrupted or failed: none of them reaches the history. */
+function callsOfStepsCutShort(turn: readonly AgentNode[], script: readonly GeneratedStep[]): string[] {
+  return ofType(mainNodes(turn), 'step-end')
+    .filter((end) => end.finishReason === 'aborted' || end.finishReason === 'error')
+    .flatMap((end) => (script[end.step - 1]?.calls ?? []).map((call) => call.id));
 }
 
 /**

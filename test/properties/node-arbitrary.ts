@@ -55,7 +55,15 @@ const BODIES: Record<AgentNode['type'], fc.Arbitrary<object>> = {
     error: fc.option(text, { nil: undefined }),
   }),
   'step-start': fc.record({ type: fc.constant('step-start'), step }),
-  'step-end': fc.record({ type: fc.constant('step-end'), step, finishReason: text, usage, toolCalls: count, durationMs: count }),
+  'step-end': fc.record({
+    type: fc.constant('step-end'),
+    step,
+    finishReason: text,
+    usage,
+    toolCalls: count,
+    durationMs: count,
+    overlapMs: fc.option(count, { nil: undefined }),
+  }),
   'step-retry': fc.record({ type: fc.constant('step-retry'), step, attempt: count, maxRetries: count, delayMs: count, reason: text }),
   'text-delta': fc.record({ type: fc.constant('text-delta'), step, text }),
   'user-message': fc.record({ type: fc.constant('user-message'), step, text }),
@@ -66,7 +74,15 @@ const BODIES: Record<AgentNode['type'], fc.Arbitrary<object>> = {
     phase,
     calls: fc.array(fc.record({ ...callInfo, description: text }), { maxLength: 3 }),
   }),
+  'phase-add': fc.record({
+    type: fc.constant('phase-add'),
+    step,
+    phase,
+    calls: fc.array(fc.record({ ...callInfo, description: text }), { maxLength: 2 }),
+  }),
   'phase-end': fc.record({ type: fc.constant('phase-end'), step, phase, durationMs: count }),
+  'response-discard': fc.record({ type: fc.constant('response-discard'), step, reason: text }),
+  'step-notice': fc.record({ type: fc.constant('step-notice'), step, text }),
   'tool-call-start': fc.record({ type: fc.constant('tool-call-start'), step, phase, description: text, ...callInfo }),
   'tool-call-end': fc.record({
     type: fc.constant('tool-call-end'),
@@ -103,7 +119,7 @@ const BODIES: Record<AgentNode['type'], fc.Arbitrary<object>> = {
 };
 
 /** The nodes of a call's life weigh more, so random streams often move a call through several statuses. */
-const CALL_LIFE: ReadonlySet<string> = new Set(['phase-start', 'approval-request', 'approval-resolve', 'tool-call-start', 'tool-call-end']);
+const CALL_LIFE: ReadonlySet<string> = new Set(['phase-start', 'phase-add', 'approval-request', 'approval-resolve', 'tool-call-start', 'tool-call-end']);
 const body = fc.oneof(...Object.entries(BODIES).map(([type, arbitrary]) => ({ weight: CALL_LIFE.has(type) ? 4 : 1, arbitrary })));
 
 /** One random agent node: any type, stamped with a random agent, parent and time. */

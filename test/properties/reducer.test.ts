@@ -120,7 +120,7 @@ describe('property: reduce over recorded loop runs', () => {
               expect(running, 'agents still running in an ended turn').toEqual([]);
               // Every call any agent announced is in the turn, once.
               const announced = new Set([
-                ...ofType(nodes, 'phase-start').flatMap((node) => node.calls.map((call) => `${node.agentId} ${call.toolCallId}`)),
+                ...[...ofType(nodes, 'phase-start'), ...ofType(nodes, 'phase-add')].flatMap((node) => node.calls.map((call) => `${node.agentId} ${call.toolCallId}`)),
                 ...ofType(nodes, 'tool-call-invalid').map((node) => `${node.agentId} ${node.toolCallId}`),
               ]);
               expect(calls.map((call) => `${call.agentId} ${call.toolCallId}`).sort()).toEqual([...announced].sort());

@@ -281,3 +281,67 @@ describe('a response that runs the same phase twice (reads placed after a write)
   });
 });
 
+
+describe('calls started while the response streams', () => {
+  const call = (id: string) => ({ toolCallId: id, toolName: 'read', input: {}, description: id });
+  const start = [
+    { type: 'turn-start' as const, prompt: 'go', time: 0 },
+    node('run-start', { modelId: 'm', maxSteps: 5 }),
+    node('step-start', { step: 1 }),
+  ];
+
+  it('joins each early call to the open panel of its phase, while the text still streams', () => {
+    const state = fold([
+      ...start,
+      node('text-delta', { step: 1, text: 'Reading ' }),
+      node('phase-start', { step: 1, phase: 'read-only', calls: [call('a')] }),
+      node('tool-call-start', { step: 1, phase: 'read-only', ...call('a') }),
+      node('text-delta', { step: 1, text: 'two files.' }),
+      node('phase-add', { step: 1, phase: 'read-only', calls: [call('b')] }),
+      node('step-end', { step: 1, finishReason: 'tool-calls', usage: { inputTokens: 10, outputTokens: 2 }, toolCalls: 2, durationMs: 9, overlapMs: 120 }),
+    ]);
+    expect(state.problems).toEqual([]);
+    const step = state.turns[0]!.agents.main!.steps[0]!;
+    expect(step.text).toBe('Reading two files.');
+    expect(step.phases).toMatchObject([{ phase: 'read-only', toolCallIds: ['a', 'b'] }]);
+    expect(step.calls.a!.status).toBe('running');
+    expect(step.calls.b!.status).toBe('queued');
+    expect(selectStats(state).overlapSavedMs).toBe(120);
+  });
+
+  it('refuses a call joining a phase that is not open', () => {
+    const state = fold([...start, node('phase-add', { step: 1, phase: 'read-only', calls: [call('a')] })]);
+    expect(state.problems).toEqual(['ignored phase-add from main: no open read-only phase']);
+    expect(state.turns[0]!.agents.main!.steps[0]!.phases).toEqual([]);
+  });
+
+  it('takes back what a discarded response showed, and keeps what it was billed', () => {
+    const state = fold([
+      ...start,
+      node('reasoning-delta', { step: 1, text: 'hmm' }),
+      node('text-delta', { step: 1, text: 'Half an ans' }),
+      node('phase-start', { step: 1, phase: 'read-only', calls: [call('a')] }),
+      node('tool-call-start', { step: 1, phase: 'read-only', ...call('a') }),
+      node('tool-call-end', { step: 1, toolCallId: 'a', toolName: 'read', status: 'cancelled', durationMs: 3, summary: 'cancelled', output: '' }),
+      node('phase-end', { step: 1, phase: 'read-only', durationMs: 3 }),
+      node('response-discard', { step: 1, reason: 'The connection closed.' }),
+      node('text-delta', { step: 1, text: 'The whole answer.' }),
+      node('step-end', { step: 1, finishReason: 'stop', usage: { inputTokens: 10, outputTokens: 2 }, toolCalls: 0, durationMs: 9 }),
+    ]);
+    expect(state.problems).toEqual([]);
+    const step = state.turns[0]!.agents.main!.steps[0]!;
+    expect(step).toMatchObject({ text: 'The whole answer.', reasoning: '', phases: [], calls: {}, finishReason: 'stop' });
+    expect(state.usage).toMatchObject({ inputTokens: 10, outputTokens: 2 });
+  });
+
+  it('keeps a model client notice with its step, and the latest cache share of the main agent', () => {
+    const state = fold([
+      ...start,
+      node('step-notice', { step: 1, text: 'Retried with 9-character tool-call ids.' }),
+      node('step-end', { step: 1, finishReason: 'stop', usage: { inputTokens: 1000, outputTokens: 2, cachedInputTokens: 870 }, toolCalls: 0, durationMs: 9 }),
+    ]);
+    expect(state.turns[0]!.agents.main!.steps[0]!.notices).toEqual(['Retried with 9-character tool-call ids.']);
+    expect(state.lastCache).toEqual({ inputTokens: 1000, cachedInputTokens: 870 });
+    expect(selectStats(state).lastCache).toEqual({ inputTokens: 1000, cachedInputTokens: 870 });
+  });
+});

@@ -15,4 +15,15 @@ describe('StatusBar', () => {
     const { lastFrame } = render(<StatusBar {...base} />);
     expect(lastFrame()).not.toContain('% of');
   });
+
+  it("shows the latest request's cache hit share where the server caches", () => {
+    const usage = { inputTokens: 9000, outputTokens: 1000, cachedInputTokens: 4000 };
+    const { lastFrame } = render(<StatusBar {...base} usage={usage} lastCache={{ inputTokens: 2000, cachedInputTokens: 1740 }} />);
+    expect(lastFrame()).toContain('87% cached');
+  });
+
+  it('says nothing of a cache a server never used (a local server counting zero)', () => {
+    const { lastFrame } = render(<StatusBar {...base} usage={{ ...base.usage, cachedInputTokens: 0 }} lastCache={{ inputTokens: 2000, cachedInputTokens: 0 }} />);
+    expect(lastFrame()).not.toContain('cached');
+  });
 });

@@ -8,7 +8,7 @@ import { createDemoModel } from '../../../src/models/demo/model';
 import { DEMO_NOTES_FILE } from '../../../src/models/demo/planner';
 import { runAgent } from '../../../src/agent/loop';
 import { mainInstructions } from '../../../src/agent/prompts';
-import { collect, ofType } from '../../helpers/collect';
+import { collect, ofType, phasesOf } from '../../helpers/collect';
 import { createTempWorkspace } from '../../helpers/temp-workspace';
 
 const files = {
@@ -40,7 +40,8 @@ describe('the offline demo model', () => {
   it('surveys in one batch, researches and reads in parallel, asks to write, then summarises from the results', async () => {
     const { cwd, nodes } = await runDemo('how are invoices created?', async () => ({ type: 'allow' }));
     const main = nodes.filter((node) => node.agentId === 'main');
-    const phases = ofType(main, 'phase-start').map((node) => [node.step, node.phase, node.calls.map((call) => call.toolName)]);
+    const mainPhases = phasesOf(main);
+    const phases = mainPhases.map((node) => [node.step, node.phase, node.calls.map((call) => call.toolName)]);
     expect(phases).toEqual([
       [1, 'read-only', ['list_dir', 'glob', 'grep']],
       [2, 'research', ['research_codebase', 'research_codebase', 'research_codebase']],
@@ -48,9 +49,9 @@ describe('the offline demo model', () => {
       [3, 'write', ['write_file']],
     ]);
     // It searched for the request's keyword and read what matched.
-    const grep = ofType(main, 'phase-start')[0]!.calls[2]!;
+    const grep = mainPhases[0]!.calls[2]!;
     expect(grep.input).toMatchObject({ pattern: 'invoice|creat' });
-    const reads = ofType(main, 'phase-start')[2]!.calls.map((call) => (call.input as { path: string }).path);
+    const reads = mainPhases[2]!.calls.map((call) => (call.input as { path: string }).path);
     expect(reads).toEqual(expect.arrayContaining(['src/invoice.ts', 'src/refund.ts']));
     expect(ofType(main, 'tool-call-end').every((node) => node.status === 'ok')).toBe(true);
 
@@ -60,7 +61,7 @@ describe('the offline demo model', () => {
     const firstEnd = nodes.findIndex((node) => node.type === 'run-end' && node.agentId !== 'main');
     expect(subAgents.every((node) => nodes.indexOf(node) < firstEnd)).toBe(true);
     for (const agent of subAgents) {
-      const batches = ofType(nodes, 'phase-start').filter((node) => node.agentId === agent.agentId);
+      const batches = phasesOf(nodes).filter((node) => node.agentId === agent.agentId);
       expect(batches[0]!.calls.map((call) => call.toolName)).toEqual(['grep', 'glob', 'list_dir']);
     }
 
@@ -87,7 +88,7 @@ describe('the offline demo model', () => {
 
   it('plans the same calls for the same workspace and prompt', async () => {
     const calls = async () =>
-      ofType((await runDemo('where is the readme?', async () => ({ type: 'allow' }))).nodes, 'phase-start').map((node) =>
+      phasesOf((await runDemo('where is the readme?', async () => ({ type: 'allow' }))).nodes).map((node) =>
         node.calls.map((call) => [call.toolName, call.input]),
       );
     expect(await calls()).toEqual(await calls());
