@@ -31,8 +31,8 @@ function twoStepReply(index: number): Reply {
   };
 }
 
-/** The environment of a user with no key, no config and no CI: only what the flags say. */
-function cleanEnv(home: string): NodeJS.ProcessEnv {
+/** The environment of a user with no key, no config and no CI: only what the flags say; bench/overlap.ts uses it too. */
+export function cleanEnv(home: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^(OPENAI_|SHOAL_|NODE_OPTIONS$)/.test(key)) env[key] = value;

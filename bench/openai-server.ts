@@ -1,5 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { now } from './measure';
 
 /** One scripted Chat Completions response: text, tool calls, or both. */
 export interface Reply {
@@ -17,14 +18,40 @@ export interface LoopbackServer {
   close: () => Promise<void>;
 }
 
+/** One completion request as it came in: its body, and when its headers arrived (`now()`). */
+export interface CompletionRequest {
+  body: Buffer;
+  arrivedAt: number;
+}
+
+/**
+ * Answers one completion request on `response`, and says whether it counts
+ * as one of the session's requests (a compaction's summary does not).
+ */
+export type Respond = (request: CompletionRequest, response: ServerResponse, index: number) => boolean;
+
 /**
  * A loopback server speaking the OpenAI Chat Completions streaming format,
  * answering the n-th request with `reply(n)` (as test/helpers/openai-server.ts
  * does for the tests, without their vitest hooks).
  */
-export async function startLoopbackServer(reply: (index: number) => Reply): Promise<LoopbackServer> {
+export function startLoopbackServer(reply: (index: number) => Reply): Promise<LoopbackServer> {
+  return startCompletionsServer(({ body }, response, index) => {
+    // A long session compacts: its summary requests are answered apart and not counted as the session's steps.
+    if (body.includes(SUMMARY_REQUEST)) {
+      streamReply(response, { text: '## Goal\nRead every file.\n## Open work\nThe rest of the files.' });
+      return false;
+    }
+    streamReply(response, reply(index));
+    return true;
+  });
+}
+
+/** A loopback server on which `respond` writes every `/chat/completions` answer itself, e.g. paced over time. */
+export async function startCompletionsServer(respond: Respond): Promise<LoopbackServer> {
   let requests = 0;
   const server = createServer((request, response) => {
+    const arrivedAt = now();
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -32,9 +59,7 @@ export async function startLoopbackServer(reply: (index: number) => Reply): Prom
         response.writeHead(404).end();
         return;
       }
-      // A long session compacts: its summary requests are answered apart and not counted as the session's steps.
-      if (Buffer.concat(chunks).includes(SUMMARY_REQUEST)) return stream(response, { text: '## Goal\nRead every file.\n## Open work\nThe rest of the files.' });
-      stream(response, reply(requests++));
+      if (respond({ body: Buffer.concat(chunks), arrivedAt }, response, requests)) requests += 1;
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,21 +75,28 @@ export async function startLoopbackServer(reply: (index: number) => Reply): Prom
   };
 }
 
-function stream(response: ServerResponse, reply: Reply): void {
+/** The headers of a Chat Completions stream. */
+export function startStream(response: ServerResponse): void {
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  const chunk = (delta: Record<string, unknown>, finishReason: string | null = null) =>
-    response.write(
-      `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 0, model: 'bench', choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`,
-    );
-  chunk({ role: 'assistant', content: '' });
-  for (const word of reply.text?.match(/\S+\s*/g) ?? []) chunk({ content: word });
+}
+
+/** One `data:` event carrying one choice's delta, and the finish reason on the last. */
+export function deltaEvent(delta: Record<string, unknown>, finishReason: string | null = null): string {
+  return `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 0, model: 'bench', choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`;
+}
+
+/** What follows the finish chunk: the usage chunk (no choices) and `[DONE]`. */
+export const STREAM_TAIL = `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 0, model: 'bench', choices: [], usage: { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 } })}\n\ndata: [DONE]\n\n`;
+
+/** Streams `reply` at once: its text word by word, each tool call whole, the finish chunk, usage and `[DONE]`. */
+export function streamReply(response: ServerResponse, reply: Reply): void {
+  startStream(response);
+  response.write(deltaEvent({ role: 'assistant', content: '' }));
+  for (const word of reply.text?.match(/\S+\s*/g) ?? []) response.write(deltaEvent({ content: word }));
   const calls = reply.toolCalls ?? [];
   calls.forEach((call, index) =>
-    chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }] }),
+    response.write(deltaEvent({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }] })),
   );
-  chunk({}, calls.length > 0 ? 'tool_calls' : 'stop');
-  response.write(
-    `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 0, model: 'bench', choices: [], usage: { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 } })}\n\n`,
-  );
-  response.end('data: [DONE]\n\n');
+  response.write(deltaEvent({}, calls.length > 0 ? 'tool_calls' : 'stop'));
+  response.end(STREAM_TAIL);
 }

@@ -8,6 +8,7 @@ import { measureHeadless } from './headless';
 import { onCleanup, runCleanups } from './cleanup';
 import { measureMcp } from './mcp';
 import { measureOverhead } from './overhead';
+import { measureOverlap } from './overlap';
 import { measurePicker } from './picker';
 import { measureResearch } from './research';
 import { measureStartup } from './startup';
@@ -40,6 +41,7 @@ const MEASUREMENTS: Measurement[] = [
   { name: 'headless', run: measureHeadless, timeoutMs: 60_000 },
   { name: 'startup', run: measureStartup, timeoutMs: 60_000 },
   { name: 'mcp', run: measureMcp, timeoutMs: 90_000 },
+  { name: 'overlap', run: measureOverlap, timeoutMs: 60_000 },
   { name: 'tools', run: measureTools, timeoutMs: 90_000 },
   { name: 'tui', run: measureTui, timeoutMs: 90_000 },
   { name: 'picker', run: measurePicker, timeoutMs: 60_000 },
