@@ -44,7 +44,7 @@ export function createResearchCodebaseTool(options: { startResearch: StartResear
       }
       if (!end || end.reason === 'aborted') throw new Error('Cancelled');
       if (end.reason === 'error') throw new Error(`The research agent failed: ${end.error ?? 'unknown error'}`);
-      const summary = `${end.steps} steps, ${calls} tool calls`;
+      const summary = `${end.steps} ${end.steps === 1 ? 'step' : 'steps'}, ${calls} tool ${calls === 1 ? 'call' : 'calls'}`;
       if (end.reason === 'step-limit') {
         return {
           output: `${end.text || '(no report)'}\n\n(The research agent reached its step limit; this report may be incomplete.)`,

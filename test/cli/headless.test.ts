@@ -77,6 +77,39 @@ describe('runHeadless', () => {
     });
   });
 
+  it('reports the time calls started while the response streamed saved, and says on stderr when a cut response is discarded', async () => {
+    const cwd = await createTempWorkspace({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
+    const server = await startOpenAIServer([
+      { text: 'Half an', toolCalls: [{ id: 'cut', name: 'read_file', arguments: '{"path":"a.txt"}' }], cutOff: true, isReset: true },
+      {
+        toolCalls: [
+          { id: 'ra', name: 'read_file', arguments: '{"path":"a.txt"}' },
+          { id: 'rb', name: 'read_file', arguments: '{"path":"b.txt"}' },
+        ],
+        pace: { gapMs: 100, trailingMs: 300 },
+      },
+      { text: 'Both read.' },
+    ]);
+    const json = await headless({ cwd, baseUrl: server.baseUrl, format: 'json' });
+    const summary = JSON.parse(json.out) as HeadlessSummary;
+    expect(summary).toMatchObject({ result: 'Both read.', reason: 'done', toolCalls: { byStatus: { ok: 2 } } });
+    expect(summary.retries).toHaveLength(1);
+    // Both reads ran (a few ms each) while the model spent its last 300 ms writing: all of their time was saved.
+    expect(summary.overlapSavedMs).toBeGreaterThan(0);
+    expect(summary.overlapSavedMs).toBeLessThan(300);
+    await server.close();
+
+    const again = await startOpenAIServer([
+      { text: 'Half an', toolCalls: [{ id: 'cut', name: 'read_file', arguments: '{"path":"a.txt"}' }], cutOff: true },
+      { text: 'Whole answer.' },
+    ]);
+    const text = await headless({ cwd, baseUrl: again.baseUrl });
+    expect(text.out).toBe('Half an\nWhole answer.\n');
+    expect(text.err).toContain('closed before the response finished');
+    expect(text.err).toContain('What it said above is discarded.');
+    await again.close();
+  });
+
   it('prints every node as one JSON line with stream-json', async () => {
     const cwd = await createTempWorkspace({ 'a.txt': 'a\n' });
     const { out } = await headless({
