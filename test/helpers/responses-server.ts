@@ -39,7 +39,8 @@ export async function startResponsesServer(replies: ResponsesReply[] | ((body: R
   const requests: Record<string, any>[] = [];
   const paths: string[] = [];
   const server = createServer(async (request, response) => {
-    paths.push(request.url ?? '');
+    if (request.method === 'POST') paths.push(request.url ?? '');
+    // Anything else (a GET of /v1/models, as shoal's context-window probe sends) is not found, as on a bare proxy.
     if (request.method !== 'POST' || !request.url?.endsWith('/responses')) {
       response.writeHead(404, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ error: { message: `Invalid URL (${request.method} ${request.url})`, type: 'invalid_request_error', param: null, code: null } }));
