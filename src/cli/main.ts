@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { McpServerConfig } from '../config/mcp-servers';
+import type { SessionSetup } from './startup';
 import { ALLOWABLE_TOOLS, MCP_TOOL_NAME } from '../config/tool-names';
 
 // Heavy modules (the AI SDK, Ink) are imported only by the paths that need
@@ -21,6 +22,7 @@ interface CliFlags {
   cwd: string;
   model?: string;
   baseUrl?: string;
+  provider?: 'openai' | 'chat';
   researchModel?: string;
   outputFormat: 'text' | 'json' | 'stream-json';
   allow?: string[];
@@ -46,6 +48,12 @@ const program = new Command()
   .option('--cwd <dir>', 'the workspace the agent works in', process.cwd())
   .option('-m, --model <id>', 'model id, or "demo" for the offline demo model (default: $SHOAL_MODEL, config, gpt-5.4)')
   .option('--base-url <url>', 'an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 (default: $OPENAI_BASE_URL)')
+  .addOption(
+    new Option('--provider <api>', 'openai: the Responses API (default without --base-url; also for a proxy or Azure OpenAI), chat: Chat Completions (default with --base-url) (default: $SHOAL_PROVIDER)').choices([
+      'openai',
+      'chat',
+    ]),
+  )
   .option('--research-model <id>', 'model for research sub-agents (default: the main model)')
   .addOption(
     new Option('--approval <mode>', 'ask (writes and commands ask), auto-edit (edits and sandboxed commands run, other commands ask), yolo (nothing asks)').choices([
@@ -120,6 +128,7 @@ async function main(flags: CliFlags): Promise<number> {
   const startupFlags = {
     model: flags.model,
     baseUrl: flags.baseUrl,
+    provider: flags.provider,
     researchModel: flags.researchModel,
     approvalMode: flags.approval,
     allowedTools: flags.allow,
@@ -133,7 +142,7 @@ async function main(flags: CliFlags): Promise<number> {
   };
   const { maskUrlsIn } = await import('../models/mask-url');
   let startup;
-  let session;
+  let session: SessionSetup | undefined;
   let projectCommands;
   let project;
   const trustNotes: string[] = [];
@@ -149,7 +158,8 @@ async function main(flags: CliFlags): Promise<number> {
     if (!config) return 130;
     projectCommands = config.project?.isApplied ? config.project.commands : [];
     project = config.project;
-    startup = await resolveStartup(startupFlags, config);
+    // One prompt-cache key per conversation: the session's id, the same after --continue.
+    startup = await resolveStartup(startupFlags, config, { promptCacheKey: () => session?.id() });
     session = resolveSession({ cwd, modelId: startup.main.modelId, isContinue: flags.continue, resumeId: flags.resume });
   } catch (error) {
     if (!(error instanceof ConfigError || error instanceof StartupError)) throw error;

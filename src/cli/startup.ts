@@ -4,7 +4,7 @@ import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
 import { DEMO_MODEL_ID } from '../models/demo/model';
 import { chooseContextWindow, probeContextWindow, type ContextWindow } from '../models/context-window';
-import { createModel, DEFAULT_MODEL, type ModelChoice } from '../models/model';
+import { createModel, DEFAULT_MODEL, type ModelApi, type ModelChoice } from '../models/model';
 import { maskUrl } from '../models/mask-url';
 import type { ModelPrice } from '../models/prices';
 import { createRecordingModel, prepareRecordingFile } from '../models/recording';
@@ -20,7 +20,7 @@ import {
   sessionLockPath,
   type SessionSummary,
 } from '../session/sessions';
-import { loadConfig, type ResolvedConfig, type Settings } from '../config/settings';
+import { loadConfig, type Provider, type ResolvedConfig, type Settings } from '../config/settings';
 
 /** The flags that shape start-up (the rest are the CLI's own). */
 export interface StartupFlags extends Settings {
@@ -51,8 +51,17 @@ export interface Startup {
   probeContextWindow: (modelId: string) => Promise<void>;
 }
 
+/** What start-up needs from the rest of the run. */
+export interface StartupOptions {
+  /** The session's id once known: every model keys the server's prompt cache with it. */
+  promptCacheKey?: () => string | undefined;
+}
+
 /** A start-up problem the user can fix; its message is shown as is. */
 export class StartupError extends Error {}
+
+// The `provider` setting names the API.
+const API_OF: Record<Provider, ModelApi> = { openai: 'responses', chat: 'chat' };
 
 /** The line every run on the offline demo model shows. */
 export const DEMO_NOTE = 'offline demo model: set OPENAI_API_KEY or --base-url to use a real model';
@@ -73,22 +82,25 @@ export function loadStartupConfig(flags: StartupFlags, cwd: string, isTrustGiven
  * is built from `config.settings` alone, so a withheld project baseUrl can
  * never meet the user's key here.
  */
-export async function resolveStartup(flags: StartupFlags, config: ResolvedConfig): Promise<Startup> {
+export async function resolveStartup(flags: StartupFlags, config: ResolvedConfig, options: StartupOptions = {}): Promise<Startup> {
   const settings = config.settings;
   const approvalMode: ApprovalMode = flags.yolo ? 'yolo' : (settings.approvalMode ?? APPROVAL_MODES[0]);
   const resolved = { ...settings, approvalMode, allowedTools: settings.allowedTools ?? [] };
   const notes: string[] = [...config.notes];
   let modelLine: string;
   const isConfigured = Boolean(settings.baseUrl || settings.apiKey);
+  const api = settings.provider === undefined ? undefined : API_OF[settings.provider];
   const build = async (model: string): Promise<ModelChoice> => ({
     modelId: model,
     ...(await createModel({
       model,
       baseUrl: settings.baseUrl,
       apiKey: settings.apiKey,
+      api,
       isPaced: flags.isInteractive,
       stallTimeoutMs: settings.stallTimeout === undefined ? undefined : settings.stallTimeout * 1000,
       reasoningEffort: settings.reasoningEffort,
+      promptCacheKey: options.promptCacheKey,
     })),
   });
 
@@ -111,6 +123,8 @@ export async function resolveStartup(flags: StartupFlags, config: ResolvedConfig
     main = await build(isConfigured ? (settings.model ?? DEFAULT_MODEL) : DEMO_MODEL_ID);
     if (settings.researchModel) ({ model: researchModel, price: researchPrice } = await build(settings.researchModel));
     modelLine = settings.baseUrl ? `model ${main.modelId} at ${maskUrl(settings.baseUrl)}` : `model ${main.modelId} on OpenAI`;
+    // Said only when it is not what the place speaks by default.
+    if (api && api !== (settings.baseUrl ? 'chat' : 'responses')) modelLine += api === 'chat' ? ' (Chat Completions)' : ' (Responses API)';
     if (main.modelId === DEMO_MODEL_ID) {
       modelLine = DEMO_NOTE;
       notes.push(DEMO_NOTE);
@@ -177,6 +191,8 @@ export interface SessionSetup {
   notes: string[];
   createRecorder: (onError: (error: Error) => void) => SessionRecorder;
   describeSessions: () => string;
+  /** The id of the session being saved (a new one's from its first prompt), or the resumed one's before that. */
+  id: () => string | undefined;
 }
 
 /**
@@ -214,11 +230,13 @@ export function resolveSession(options: { cwd: string; modelId: string; isContin
     }
   }
   const resumeId = resumed?.id;
+  let recorder: SessionRecorder | undefined;
   return {
     resumed,
     notes,
-    createRecorder: (onError) => createSessionRecorder({ dir, cwd: options.cwd, model: options.modelId, resumeId, onError }),
+    createRecorder: (onError) => (recorder = createSessionRecorder({ dir, cwd: options.cwd, model: options.modelId, resumeId, onError })),
     describeSessions: () => describeSessions(listSessions({ dir, cwd: options.cwd })),
+    id: () => (recorder ? recorder.id : resumeId),
   };
 }
 

@@ -19,12 +19,19 @@ export const NOTIFY_MODES = ['off', 'bell', 'osc9', 'osc777', 'auto'] as const;
 /** One of NOTIFY_MODES. */
 export type NotifyMode = (typeof NOTIFY_MODES)[number];
 
+/** Which API the model is spoken to through: `openai` is OpenAI's Responses API, `chat` is Chat Completions. */
+export const PROVIDERS = ['openai', 'chat'] as const;
+/** One of PROVIDERS. */
+export type Provider = (typeof PROVIDERS)[number];
+
 /** What shoal can be configured with; every field is optional and defaults are the caller's to apply. */
 export interface Settings {
   /** Model id for the main agent. */
   model?: string;
   /** An OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1. */
   baseUrl?: string;
+  /** `openai`: the Responses API (the default without a base URL); `chat`: Chat Completions (the default with one). */
+  provider?: Provider;
   /** Read from flags, the environment and the user file only: a project file may be committed. */
   apiKey?: string;
   approvalMode?: ApprovalMode;
@@ -106,6 +113,7 @@ const modelId = text.regex(/^[^\p{Cc}\p{Cf}]+$/u);
 const FIELD_SCHEMAS = {
   model: modelId,
   baseUrl: z.url({ protocol: /^https?$/ }),
+  provider: z.enum(PROVIDERS),
   apiKey: text,
   approvalMode: z.enum(APPROVAL_MODES),
   allowedTools: z.array(z.union([z.enum(ALLOWABLE_TOOLS), z.string().regex(MCP_TOOL_NAME)])),
@@ -132,6 +140,7 @@ const WHOLE_NUMBER_KEYS = new Set<SettingKey>(['concurrency', 'maxSteps', 'resea
 const EXPECTED: Record<SettingKey, string> = {
   model: 'a model id (a non-empty string without control characters)',
   baseUrl: 'an http or https URL such as "http://127.0.0.1:11434/v1"',
+  provider: '"openai" (the Responses API) or "chat" (Chat Completions)',
   apiKey: 'a non-empty string',
   approvalMode: `one of ${quoteList(APPROVAL_MODES)}`,
   allowedTools: `a list of tool names from ${quoteList(ALLOWABLE_TOOLS)} or MCP tools such as "mcp__github__create_issue"`,
@@ -153,6 +162,7 @@ const EXPECTED: Record<SettingKey, string> = {
 const ENV_NAMES: Partial<Record<SettingKey, string>> = {
   apiKey: 'OPENAI_API_KEY',
   baseUrl: 'OPENAI_BASE_URL',
+  provider: 'SHOAL_PROVIDER',
   model: 'SHOAL_MODEL',
   researchModel: 'SHOAL_RESEARCH_MODEL',
   approvalMode: 'SHOAL_APPROVAL',

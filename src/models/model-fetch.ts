@@ -29,7 +29,7 @@ export function createModelFetch(options: ModelFetchOptions): typeof globalThis.
   const baseFetch = options.fetch ?? globalThis.fetch;
   const stallMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   const { rules } = options;
-  const isRewriting = rules.hasPortableIds || rules.reasoningContent !== 'keep';
+  const isRewriting = rules.reasoningContent !== 'keep';
 
   return async (input, init) => {
     let body = init?.body;

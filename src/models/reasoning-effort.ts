@@ -15,6 +15,7 @@ export interface EffortTarget {
 // OpenAI refuses `reasoning_effort` for models that do not reason (gpt-4.1, gpt-4o): only the o-series and gpt-5
 // family take it, and not the gpt-5 "chat" models (the same family test as @ai-sdk/openai's model table).
 const OPENAI_REASONING_MODEL = /^(o\d|gpt-5(?!.*-chat))/;
+const OPENAI_PLAIN_MODEL = /^(gpt-[34]|gpt-5.*-chat|chatgpt-)/;
 
 // Known not to take it: DeepSeek thinks by model (deepseek-reasoner), not by effort; Mistral refuses unknown fields.
 const HOSTS_WITHOUT_EFFORT = new Set(['api.deepseek.com', 'api.mistral.ai']);
@@ -27,11 +28,22 @@ const HOSTS_WITHOUT_EFFORT = new Set(['api.deepseek.com', 'api.mistral.ai']);
 export function reasoningEffortOptions(target: EffortTarget): Record<string, unknown> {
   const { effort } = target;
   if (effort === undefined) return {};
-  if (target.provider === 'openai') return OPENAI_REASONING_MODEL.test(target.modelId) ? { reasoningEffort: effort } : {};
+  if (target.provider === 'openai') return isOpenAIReasoningModel(target) ? { reasoningEffort: effort } : {};
   const host = hostOf(target.baseUrl);
   if (host !== undefined && HOSTS_WITHOUT_EFFORT.has(host)) return {};
   // OpenRouter normalises reasoning across its models in one object of its own.
   if (host === 'openrouter.ai') return { reasoning: { effort } };
   // Groq, Cerebras, vLLM and Ollama's /v1 read the Chat Completions field; servers that know none ignore it.
   return { reasoningEffort: effort };
+}
+
+/**
+ * Whether a model behind OpenAI's client reasons: the o-series and gpt-5 do,
+ * OpenAI's other families (gpt-4o, gpt-4.1, gpt-5 "chat") do not; any other
+ * name (an Azure deployment, a proxy's alias) reasons when an effort is set for it.
+ */
+export function isOpenAIReasoningModel(target: { modelId: string; effort?: ReasoningEffort }): boolean {
+  if (OPENAI_REASONING_MODEL.test(target.modelId)) return true;
+  if (OPENAI_PLAIN_MODEL.test(target.modelId)) return false;
+  return target.effort !== undefined && target.effort !== 'none';
 }

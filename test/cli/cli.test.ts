@@ -79,6 +79,23 @@ describe('the built CLI', () => {
     expect(toolResults[0].content).toContain('src/a.ts:1:const needle = 1;');
   });
 
+  it('speaks Chat Completions with --provider chat, and refuses an unknown provider in one line', async () => {
+    const cwd = await createTempWorkspace();
+    const server = await startOpenAIServer([{ text: 'Chat it is.' }]);
+    const chat = await shoal(['-p', 'hi', '--cwd', cwd, '--base-url', server.baseUrl, '--model', 'gpt-5.4', '--provider', 'chat'], { OPENAI_API_KEY: 'k' });
+    expect(chat.exitCode).toBe(0);
+    expect(chat.stdout).toContain('Chat it is.');
+    expect(server.requests).toHaveLength(1);
+
+    const flag = await shoal(['-p', 'hi', '--cwd', cwd, '--provider', 'responses']);
+    expect(flag.exitCode).not.toBe(0);
+    expect(flag.stderr).toContain("argument 'responses' is invalid. Allowed choices are openai, chat.");
+    noStack(flag.stderr);
+    const env = await shoal(['-p', 'hi', '--cwd', cwd, '--model', 'demo'], { SHOAL_PROVIDER: 'anthropic' });
+    expect(env.exitCode).toBe(2);
+    expect(env.stderr).toBe('shoal: SHOAL_PROVIDER must be "openai" (the Responses API) or "chat" (Chat Completions) (got "anthropic")');
+  });
+
   it('runs the offline demo model when nothing is configured, and says so', async () => {
     const cwd = await createTempWorkspace({ 'src/cart.ts': 'export const cart = [];\n', 'README.md': '# Shop\n' });
     const result = await shoal(['-p', 'where is the cart?', '--cwd', cwd, '--output-format', 'json']);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCliForTest } from '../helpers/built-cli';
 import { startOpenAIServer } from '../helpers/openai-server';
+import { startResponsesServer } from '../helpers/responses-server';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
 let cli: string;
@@ -129,5 +130,47 @@ describe('saved sessions', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('No saved session "nope"');
     expect(result.stderr).toContain('/sessions');
+  });
+});
+
+describe('a saved session on the Responses API', () => {
+  it('resumes with its reasoning items, the server’s call_ids and the same prompt_cache_key, the session’s id', async () => {
+    const cwd = await createTempWorkspace({ 'a.txt': 'alpha\n' });
+    const state = await createTempWorkspace();
+    const server = await startResponsesServer([
+      {
+        reasoning: { summary: ['The user wants a.txt.'], encryptedContent: 'gAAAAABpPDIV-turn-one' },
+        toolCalls: [{ callId: 'call_AB6AaRZ1FYZB2RwS6A5vbdqn', name: 'read_file', arguments: '{"path":"a.txt"}' }],
+      },
+      { text: 'It says alpha.' },
+      { text: 'You asked about a.txt.' },
+    ]);
+    const args = ['--cwd', cwd, '--base-url', server.baseUrl, '--model', 'gpt-5.4'];
+    const first = await execa(process.execPath, [cli, ...args, '--provider', 'openai', '-p', 'what does a.txt say?'], { env: environment(state), reject: false, stdin: 'ignore' });
+    expect(first.exitCode).toBe(0);
+    // The second run takes the provider from the environment.
+    const second = await execa(process.execPath, [cli, ...args, '--continue', '-p', 'what did I ask?'], {
+      env: { ...environment(state), SHOAL_PROVIDER: 'openai' },
+      reject: false,
+      stdin: 'ignore',
+    });
+    expect(second.exitCode).toBe(0);
+    expect(second.stdout).toContain('You asked about a.txt.');
+    expect(server.paths).toEqual(['/v1/responses', '/v1/responses', '/v1/responses']);
+
+    const [sessionFile] = readdirSync(path.join(state, 'sessions')).filter((name) => name.endsWith('.jsonl'));
+    const id = sessionFile!.replace(/\.jsonl$/, '');
+    expect(server.requests.map((body) => body.prompt_cache_key)).toEqual([id, id, id]);
+
+    // What the resumed run sent: the first turn as the server gave it, read back from the saved session.
+    const input = (server.requests[2]!.input as Record<string, any>[]).filter((item) => item.role !== 'developer');
+    expect(input.filter((item) => item.type === 'reasoning')).toEqual([
+      { type: 'reasoning', id: expect.stringMatching(/^rs_/), encrypted_content: 'gAAAAABpPDIV-turn-one', summary: [{ type: 'summary_text', text: 'The user wants a.txt.' }] },
+    ]);
+    expect(input.filter((item) => item.type?.startsWith('function_call')).map((item) => [item.type, item.call_id])).toEqual([
+      ['function_call', 'call_AB6AaRZ1FYZB2RwS6A5vbdqn'],
+      ['function_call_output', 'call_AB6AaRZ1FYZB2RwS6A5vbdqn'],
+    ]);
+    expect(input.filter((item) => item.role === 'user').map((item) => item.content[0].text)).toEqual(['what does a.txt say?', 'what did I ask?']);
   });
 });

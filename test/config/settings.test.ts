@@ -75,6 +75,7 @@ describe('loadConfig precedence', () => {
       SHOAL_MAX_STEPS: '200',
       SHOAL_STALL_TIMEOUT: '30',
       SHOAL_REASONING_EFFORT: 'low',
+      SHOAL_PROVIDER: 'openai',
     });
     expect(config.settings).toEqual({
       apiKey: 'sk-env',
@@ -86,6 +87,7 @@ describe('loadConfig precedence', () => {
       maxSteps: 200,
       stallTimeout: 30,
       reasoningEffort: 'low',
+      provider: 'openai',
     });
     expect(config.sources.researchModel).toEqual({ kind: 'env', name: 'SHOAL_RESEARCH_MODEL' });
     expect(config.sources.baseUrl).toEqual({ kind: 'env', name: 'OPENAI_BASE_URL' });
@@ -131,7 +133,7 @@ describe('loadConfig validation', () => {
     const setup = await createSetup({ project: { modle: 'x', colour: 'blue' } });
     expect((await errorFrom(setup.load())).message).toBe(
       '.shoal/config.json: unknown key "modle" (did you mean "model"?)\n' +
-        '.shoal/config.json: unknown key "colour" (known keys: model, baseUrl, apiKey, approvalMode, allowedTools, webDomains, webAllowPrivate, concurrency, maxSteps, researchModel, researchMaxSteps, commandNetwork, contextWindow, compactAt, stallTimeout, reasoningEffort, notify, mcpServers)',
+        '.shoal/config.json: unknown key "colour" (known keys: model, baseUrl, provider, apiKey, approvalMode, allowedTools, webDomains, webAllowPrivate, concurrency, maxSteps, researchModel, researchMaxSteps, commandNetwork, contextWindow, compactAt, stallTimeout, reasoningEffort, notify, mcpServers)',
     );
   });
 
@@ -140,6 +142,15 @@ describe('loadConfig validation', () => {
     expect((await errorFrom(setup.load({}, { SHOAL_REASONING_EFFORT: 'max' }))).message).toBe(
       'SHOAL_REASONING_EFFORT must be one of "none", "minimal", "low", "medium", "high" (got "max")',
     );
+  });
+
+  it('names the two APIs when a provider is not one of them, from the environment or a file', async () => {
+    const setup = await createSetup({ user: { provider: 'responses' } });
+    expect((await errorFrom(setup.load({}, { SHOAL_PROVIDER: 'anthropic' }))).message).toBe(
+      'SHOAL_PROVIDER must be "openai" (the Responses API) or "chat" (Chat Completions) (got "anthropic")',
+    );
+    expect((await errorFrom(setup.load())).message).toBe(`${setup.userFile}: "provider" must be "openai" (the Responses API) or "chat" (Chat Completions) (got "responses")`);
+    expect((await (await createSetup()).load({ provider: 'chat' })).settings).toEqual({ provider: 'chat' });
   });
 
   it('rejects a bad approval mode, tool name or URL', async () => {

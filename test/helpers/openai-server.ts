@@ -205,7 +205,8 @@ function splitInHalf(text: string): [string, string] {
   return [text.slice(0, middle), text.slice(middle)];
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+/** A request's whole body as text. */
+export function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let body = '';
     request.setEncoding('utf8');

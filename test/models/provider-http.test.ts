@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { runAgent } from '../../src/agent/loop';
-import { portableToolCallId } from '../../src/models/chat-request';
 import { createModel } from '../../src/models/model';
 import { createRegistry } from '../../src/tools/registry';
 import { collect, ofType, phasesOf } from '../helpers/collect';
@@ -21,7 +20,7 @@ describe.each(['openai', 'openai-compatible'] as const)('the %s provider over HT
       { text: 'All three read.' },
     ]);
     const log: Interval[] = [];
-    const { model, providerOptions } = await createModel({ model: 'test-model', baseUrl: server.baseUrl, apiKey: 'test-key', provider });
+    const { model, providerOptions } = await createModel({ model: 'test-model', baseUrl: server.baseUrl, apiKey: 'test-key', api: 'chat', provider });
     const nodes = await collect(
       runAgent({
         model,
@@ -44,9 +43,9 @@ describe.each(['openai', 'openai-compatible'] as const)('the %s provider over HT
     expect(first).toMatchObject({ model: 'test-model', stream: true, parallel_tool_calls: true });
     expect(first!.tools.map((tool: { function: { name: string } }) => tool.function.name)).toEqual(['read']);
     const toolMessages = second!.messages.filter((message: { role: string }) => message.role === 'tool');
-    // A loopback server is not OpenAI itself, so ids go out in the portable 9-character form, still paired.
+    // The server's own calls go back under the ids it gave them, each answered.
     const sentCalls = second!.messages.find((message: { tool_calls?: unknown[] }) => message.tool_calls).tool_calls.map((call: { id: string }) => call.id);
-    const ids = threeReads.map((call) => portableToolCallId(call.id));
+    const ids = threeReads.map((call) => call.id);
     expect(sentCalls).toEqual(ids);
     expect(toolMessages.map((message: { tool_call_id: string; content: string }) => [message.tool_call_id, message.content])).toEqual([
       [ids[0], 'read ran alpha'],

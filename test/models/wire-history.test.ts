@@ -1,6 +1,7 @@
 import type { ModelMessage } from 'ai';
 import { describe, expect, it } from 'vitest';
-import { portableToolCallId, requestRulesFor, rewriteChatRequest } from '../../src/models/chat-request';
+import { requestRulesFor, rewriteChatRequest } from '../../src/models/chat-request';
+import { portableToolCallId } from '../../src/models/tool-call-ids';
 import { createModel } from '../../src/models/model';
 import { createRegistry } from '../../src/tools/registry';
 import { ofType } from '../helpers/collect';
@@ -118,16 +119,17 @@ describe('history any server accepts', () => {
     expect(assistants.map((message) => message.reasoning_content)).toEqual(['', 'Gamma is next.']);
   });
 
-  it('strips reasoning_content for Groq and Cerebras, which refuse the field, and leaves OpenAI ids alone', () => {
+  it('strips reasoning_content for Groq and Cerebras, which refuse the field, and leaves ids to the model', () => {
     const body = {
       model: 'm',
       messages: [{ role: 'assistant', content: null, reasoning_content: 'thought', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read', arguments: '{}' } }] }],
     };
-    const groq = rewriteChatRequest(body, requestRulesFor({ baseUrl: 'https://api.groq.com/openai/v1', modelId: 'qwen/qwen3-32b' }));
-    expect((groq.messages as WireMessage[])[0]).not.toHaveProperty('reasoning_content');
-    expect((groq.messages as WireMessage[])[0]!.tool_calls![0]!.id).toMatch(/^[a-zA-Z0-9]{9}$/);
-    expect(requestRulesFor({ modelId: 'gpt-5.4' })).toEqual({ hasPortableIds: false, reasoningContent: 'keep' });
-    expect(requestRulesFor({ baseUrl: 'https://api.openai.com/v1', modelId: 'gpt-5.4' }).hasPortableIds).toBe(false);
+    for (const baseUrl of ['https://api.groq.com/openai/v1', 'https://api.cerebras.ai/v1']) {
+      const rewritten = rewriteChatRequest(body, requestRulesFor({ baseUrl, modelId: 'qwen/qwen3-32b' }));
+      expect((rewritten.messages as WireMessage[])[0]).not.toHaveProperty('reasoning_content');
+      expect((rewritten.messages as WireMessage[])[0]!.tool_calls![0]!.id).toBe('call_1');
+    }
+    expect(requestRulesFor({ modelId: 'gpt-5.4' })).toEqual({ reasoningContent: 'keep' });
     expect(portableToolCallId('aB3dE5gH7')).toBe('aB3dE5gH7');
   });
 });

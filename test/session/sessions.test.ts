@@ -111,6 +111,30 @@ describe('session files', () => {
     for (const entry of entries) expect(entry.time).toMatch(/^2026-11-24T/);
   });
 
+  it('keeps what a provider needs back in a step: reasoning items, item ids and the origin stamp, with null values', async () => {
+    const dir = await tempSessionsDir();
+    const writer = createSessionWriter({ dir, cwd: '/work/app', model: 'gpt-5.4', now: ticking() });
+    const origin = { shoal: { origin: 'responses api.openai.com gpt-5.4' } };
+    // A Responses API step as the SDK hands it over (its reasoning part's metadata as @ai-sdk/openai sets it).
+    const step: ModelMessage[] = [
+      {
+        role: 'assistant',
+        content: [
+          { type: 'reasoning', text: '**Reading**', providerOptions: { openai: { itemId: 'rs_01830d66', reasoningEncryptedContent: 'gAAAAABpPDIV' }, ...origin } },
+          { type: 'reasoning', text: '', providerOptions: { openai: { itemId: 'rs_0a', reasoningEncryptedContent: null }, ...origin } },
+          { type: 'tool-call', toolCallId: 'call_AB6AaRZ1FYZB2RwS6A5vbdqn', toolName: 'read_file', input: { path: 'a.ts' }, providerOptions: { openai: { itemId: 'fc_01830d66' }, ...origin } },
+        ],
+      },
+      { role: 'tool', content: [result('call_AB6AaRZ1FYZB2RwS6A5vbdqn')] },
+    ];
+    writer.append({ type: 'prompt', text: 'read a' });
+    writer.append({ type: 'messages', messages: step });
+    const loaded = loadSession({ dir, id: writer.id });
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.messages).toEqual([{ role: 'user', content: 'read a' }, ...step]);
+    expectValidForApi(loaded.messages);
+  });
+
   it('repairs a session killed mid-turn without touching its file', async () => {
     const dir = await tempSessionsDir();
     const writer = createSessionWriter({ dir, cwd: '/w', model: 'm' });
