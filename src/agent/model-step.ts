@@ -4,15 +4,13 @@ import { classifyModelError, describeModelError, EmptyResponseError, errorMessag
 import type { ProviderOptions } from '../models/model';
 import type { ModelPrice } from '../models/prices';
 import { askedRetryDelayMs, DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from '../models/retry-policy';
+import { NOTICE_PREFIX } from '../models/history-origin';
 import { pricedUsage, usageOfCall } from './call-usage';
 import type { EarlyCalls } from './early-calls';
 import type { NodeBody, ToolCallInfo, Usage } from './nodes';
 
 // The SDK would otherwise print warnings to the console and wreck the TUI.
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
-
-/** A model client's warning that starts so is a line for the user (`step-notice`), not a developer's note. */
-export const NOTICE_PREFIX = 'shoal: ';
 
 
 /** What one model call needs. */

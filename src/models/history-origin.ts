@@ -24,10 +24,13 @@ export interface OriginOptions {
   requestOptions?: () => SharedV4ProviderOptions;
 }
 
-/** The warning a refused-then-retried request carries; the loop shows warnings starting "shoal: " as a status line. */
+/** A model warning whose message starts so is a line for the user (the loop's `step-notice`), not a developer's note. */
+export const NOTICE_PREFIX = 'shoal: ';
+
+/** The warning a refused-then-retried request carries. */
 export const ID_RETRY_WARNING: SharedV4Warning = {
   type: 'other',
-  message: 'shoal: The server refused the tool-call ids; retried with 9-character ids, and they stay so for this session.',
+  message: `${NOTICE_PREFIX}The server refused the tool-call ids; retried with 9-character ids, and they stay so for this session.`,
 };
 
 /** The origin of what a model produces: its API, server and model, e.g. "responses api.openai.com gpt-5.4". */

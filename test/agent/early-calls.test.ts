@@ -7,6 +7,7 @@ import type { ToolRegistry } from '../../src/tools/registry';
 import { collect, ofType, phasesOf } from '../helpers/collect';
 import { createFakeResearchTool, createFakeTool, withInFlightCount, type Interval } from '../helpers/fake-tools';
 import { startOpenAIServer, type OpenAIServer, type ServerReply } from '../helpers/openai-server';
+import { startResponsesServer } from '../helpers/responses-server';
 import { createScriptedModel } from '../helpers/scripted-model';
 
 const servers: OpenAIServer[] = [];
@@ -24,11 +25,15 @@ async function runOver(
 ) {
   const server = await startOpenAIServer(replies);
   servers.push(server);
-  const { model, providerOptions } = await createModel({ model: 'm', baseUrl: server.baseUrl, apiKey: 'k', provider });
+  const { model } = await createModel({ model: 'm', baseUrl: server.baseUrl, apiKey: 'k', provider });
+  return { server, ...(await runWith(model, tools, overrides)) };
+}
+
+/** One turn of the real loop with `model` and `tools`, every call allowed, quick retries. */
+async function runWith(model: RunAgentOptions['model'], tools: ToolRegistry, overrides: Partial<RunAgentOptions> = {}) {
   const nodes = await collect(
     runAgent({
       model,
-      providerOptions,
       instructions: 'test',
       messages: [{ role: 'user', content: 'go' }],
       tools,
@@ -38,7 +43,7 @@ async function runOver(
       ...overrides,
     }),
   );
-  return { server, nodes, history: ofType(nodes, 'history-append').flatMap((node) => node.messages) };
+  return { nodes, history: ofType(nodes, 'history-append').flatMap((node) => node.messages) };
 }
 
 /** Every call in the history answered exactly once, after it. */
@@ -73,6 +78,9 @@ describe.each(['openai-compatible', 'openai'] as const)('calls started while the
     expect(stepEnd!.overlapMs).toBeGreaterThan(250);
     expect(ofType(nodes, 'run-end')).toMatchObject([{ reason: 'done', text: 'Both read.' }]);
     expectEachCallAnsweredOnce(history);
+    // Answered under the server's own ids.
+    const results = server.requests[1]!.messages.filter((message: { role: string }) => message.role === 'tool');
+    expect(results.map((message: { tool_call_id: string }) => message.tool_call_id)).toEqual(['call_a', 'call_b']);
   });
 
   it('starts nothing placed after a write before the response is whole; a read before it does start', async () => {
@@ -139,6 +147,72 @@ describe.each(['openai-compatible', 'openai'] as const)('calls started while the
     const { nodes } = await runOver(provider, [{ toolCalls: calls, pace: { gapMs: 10 } }, { text: 'done' }], createRegistry([tool]), { concurrency: 2 });
     expect(most()).toBe(2);
     expect(ofType(nodes, 'tool-call-end').map((node) => node.status)).toEqual(Array(6).fill('ok'));
+  });
+});
+
+describe('calls started while the response streams (Responses API over HTTP)', () => {
+  it('starts a call at its output_item.done, while later items still stream, and answers it under its call_id', async () => {
+    const log: Interval[] = [];
+    const server = await startResponsesServer([
+      {
+        reasoning: { summary: ['Two reads.'], encryptedContent: 'gAAAAenc' },
+        toolCalls: [
+          { callId: 'call_r1', name: 'read', arguments: '{"label":"one"}' },
+          { callId: 'call_r2', name: 'read', arguments: '{"label":"two"}' },
+        ],
+        text: 'Reading both.',
+        pace: { gapMs: 250 },
+      },
+      { text: 'Both read.' },
+    ]);
+    const { model } = await createModel({ model: 'gpt-5.4', baseUrl: server.baseUrl, apiKey: 'k', api: 'responses' });
+    const { nodes } = await runWith(model, createRegistry([createFakeTool({ name: 'read', kind: 'read-only', latencyMs: 200, log })]));
+    await server.close();
+    expect(server.paths.every((path) => path.endsWith('/responses'))).toBe(true);
+    // The first read began and ended before the response's last items arrived (two more gaps of 250 ms).
+    const main = nodes.filter((node) => node.agentId === 'main');
+    const stepEnd = main.find((node) => node.type === 'step-end')!;
+    const firstEnd = main.find((node) => node.type === 'tool-call-end' && node.toolCallId === 'call_r1')!;
+    expect(firstEnd.time).toBeLessThan(stepEnd.time);
+    expect(log).toHaveLength(2);
+    const outputs = (server.requests[1]!.input as { type: string; call_id?: string }[]).filter((item) => item.type === 'function_call_output');
+    expect(outputs.map((item) => item.call_id)).toEqual(['call_r1', 'call_r2']);
+    expect(ofType(nodes, 'run-end')).toMatchObject([{ reason: 'done', text: 'Both read.' }]);
+  });
+
+  it('cancels a call started early when the response is cut before response.completed, and retries', async () => {
+    const server = await startResponsesServer([
+      { toolCalls: [{ callId: 'call_cut', name: 'read', arguments: '{"label":"one"}' }], text: 'never', pace: { gapMs: 100, cutAfterItems: 1 } },
+      { toolCalls: [{ callId: 'call_ok', name: 'read', arguments: '{"label":"one"}' }] },
+      { text: 'Done.' },
+    ]);
+    const { model } = await createModel({ model: 'gpt-5.4', baseUrl: server.baseUrl, apiKey: 'k', api: 'responses' });
+    const { nodes, history } = await runWith(model, createRegistry([createFakeTool({ name: 'read', kind: 'read-only', latencyMs: 1_000 })]));
+    await server.close();
+    expect(ofType(nodes, 'tool-call-end').map((node) => [node.toolCallId, node.status])).toEqual([
+      ['call_cut', 'cancelled'],
+      ['call_ok', 'ok'],
+    ]);
+    expect(ofType(nodes, 'response-discard')).toHaveLength(1);
+    expect(JSON.stringify(history)).not.toContain('call_cut');
+    expectEachCallAnsweredOnce(history);
+    expect(ofType(nodes, 'run-end')).toMatchObject([{ reason: 'done', text: 'Done.' }]);
+  });
+});
+
+describe('a model client notice', () => {
+  it('reaches the step as a notice when a server refuses the ids and the step is retried with mapped ones', async () => {
+    const server = await startOpenAIServer((body, index): ServerReply => {
+      const ids = JSON.stringify(body.messages).match(/call_[0-9a-f]{8}/g) ?? [];
+      if (ids.length > 0) return { raw: { status: 400, body: JSON.stringify({ object: 'error', message: `Tool call id was ${ids[0]} but must be a-z, A-Z, 0-9, with a length of 9.`, type: 'invalid_request_error', param: null, code: '3280' }) } };
+      return index === 0 ? { toolCalls: [{ id: 'call_49c89af0', name: 'read', arguments: '{"label":"a"}' }] } : { text: 'Read it.' };
+    });
+    servers.push(server);
+    const { model } = await createModel({ model: 'local-model', baseUrl: server.baseUrl, apiKey: 'k' });
+    const { nodes } = await runWith(model, createRegistry([createFakeTool({ name: 'read', kind: 'read-only' })]));
+    expect(ofType(nodes, 'step-notice')).toMatchObject([{ step: 2, text: expect.stringContaining('refused the tool-call ids') }]);
+    expect(ofType(nodes, 'step-notice')[0]!.text).not.toMatch(/^shoal: /);
+    expect(ofType(nodes, 'run-end')).toMatchObject([{ reason: 'done', text: 'Read it.' }]);
   });
 });
 

@@ -17,6 +17,8 @@ export interface ResponsesReply {
   usage?: { inputTokens?: number; outputTokens?: number; cachedTokens?: number; reasoningTokens?: number };
   /** Answer with exactly this status and body instead of a stream. */
   raw?: { status: number; body: string };
+  /** Wait `gapMs` before each output item after the first; with `cutAfterItems`, reset the connection after that many. */
+  pace?: { gapMs: number; cutAfterItems?: number };
 }
 
 /** What the loopback server saw. */
@@ -54,13 +56,13 @@ export async function startResponsesServer(replies: ResponsesReply[] | ((body: R
       response.end(JSON.stringify({ error: { message: `no scripted reply for request ${index + 1}`, type: 'server_error', param: null, code: null } }));
       return;
     }
-    streamReply(response, reply, body);
+    streamReply(response, reply, body).catch(() => response.socket?.resetAndDestroy());
   });
   const { port, close } = await listenOnLoopback(server);
   return { baseUrl: `http://127.0.0.1:${port}/v1`, requests, paths, close };
 }
 
-function streamReply(response: ServerResponse, reply: ResponsesReply, request: Record<string, any>): void {
+async function streamReply(response: ServerResponse, reply: ResponsesReply, request: Record<string, any>): Promise<void> {
   if (reply.raw) {
     response.writeHead(reply.raw.status, { 'content-type': 'application/json' });
     response.end(reply.raw.body);
@@ -89,9 +91,19 @@ function streamReply(response: ServerResponse, reply: ResponsesReply, request: R
   send('response.in_progress', { response: { ...head, status: 'in_progress', output: [], usage: null } });
 
   const output: Record<string, unknown>[] = [];
-  if (reply.reasoning) output.push(streamReasoning(send, output.length, reply.reasoning));
-  for (const call of reply.toolCalls ?? []) output.push(streamFunctionCall(send, output.length, call));
-  if (reply.text !== undefined) output.push(streamMessage(send, output.length, reply.text));
+  const items: (() => Record<string, unknown>)[] = [
+    ...(reply.reasoning ? [() => streamReasoning(send, output.length, reply.reasoning!)] : []),
+    ...(reply.toolCalls ?? []).map((call) => () => streamFunctionCall(send, output.length, call)),
+    ...(reply.text === undefined ? [] : [() => streamMessage(send, output.length, reply.text!)]),
+  ];
+  for (const [index, item] of items.entries()) {
+    if (index > 0 && reply.pace) await new Promise((resolve) => setTimeout(resolve, reply.pace!.gapMs));
+    if (reply.pace?.cutAfterItems === index) {
+      response.socket?.resetAndDestroy();
+      return;
+    }
+    output.push(item());
+  }
 
   const inputTokens = reply.usage?.inputTokens ?? 120;
   const outputTokens = reply.usage?.outputTokens ?? 30;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createModel, type ModelSettings } from '../../src/models/model';
 import { portableToolCallId } from '../../src/models/tool-call-ids';
 import { createRegistry } from '../../src/tools/registry';
-import { ofType } from '../helpers/collect';
+import { ofType, phasesOf } from '../helpers/collect';
 import { createFakeTool } from '../helpers/fake-tools';
 import { startOpenAIServer } from '../helpers/openai-server';
 import { startResponsesServer, type ResponsesReply } from '../helpers/responses-server';
@@ -70,7 +70,7 @@ describe('OpenAI through the Responses API', () => {
       { type: 'function_call_output', call_id: CALL_BETA, output: 'read ran beta' },
     ]);
     // Both calls ran as one batch, under the server's ids.
-    expect(ofType(nodes, 'phase-start')).toMatchObject([{ phase: 'read-only', calls: [{ toolCallId: CALL_ALPHA }, { toolCallId: CALL_BETA }] }]);
+    expect(phasesOf(nodes)).toMatchObject([{ phase: 'read-only', calls: [{ toolCallId: CALL_ALPHA }, { toolCallId: CALL_BETA }] }]);
   });
 
   it('streams the reasoning summaries and counts cached and reasoning tokens', async () => {
