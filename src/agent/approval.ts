@@ -37,6 +37,7 @@ export function createPolicyApproval(options: {
   webAccess?: Pick<WebAccess, 'isAllowed'>;
 }): RequestApproval {
   return async (request) => {
+    if (options.mode === 'plan') return { type: 'deny', feedback: PLAN_MODE_REFUSAL };
     const preview = request.preview;
     if (preview?.type === 'diff' && preview.protectedReason !== undefined) {
       return { type: 'deny', feedback: protectedDenial(preview.path, preview.protectedReason) };
@@ -67,10 +68,22 @@ function protectedDenial(path: string, reason: string): string {
 
 /**
  * How much runs without asking: ask (writes and commands ask), auto-edit (file
- * edits and sandboxed commands run, unsandboxed commands ask), yolo (nothing asks).
+ * edits and sandboxed commands run, unsandboxed commands ask), plan (research
+ * and reads only: writes and commands neither run nor ask), yolo (nothing asks).
  */
-export const APPROVAL_MODES = ['ask', 'auto-edit', 'yolo'] as const;
+export const APPROVAL_MODES = ['ask', 'auto-edit', 'plan', 'yolo'] as const;
 export type ApprovalMode = (typeof APPROVAL_MODES)[number];
+
+/** The modes from the strictest to the laxest: a project file may only move down this list once trusted. */
+export const MODES_BY_LAXNESS: readonly ApprovalMode[] = ['plan', 'ask', 'auto-edit', 'yolo'];
+
+/** What the model reads for a write or command in plan mode, which neither runs nor asks. */
+export const PLAN_MODE_REFUSAL =
+  'Not run: plan mode is on, so writes and commands neither run nor ask, even ones the user allowed. Do not retry it; keep researching with reads, then answer with your plan.';
+
+/** Added to each prompt sent in plan mode: the model is told it is planning. */
+export const PLAN_MODE_NOTE =
+  '[Plan mode: research and read as much as you need, but change nothing and run no commands (they will not run). Answer with a plan: the steps you would take, the files each touches, and how you would check the result.]';
 
 const FILE_EDIT_TOOLS = new Set(['write_file', 'update_file']);
 
@@ -90,6 +103,7 @@ export function isAllowedWithoutAsking(options: {
   const { mode, request } = options;
   const preview = request.preview;
   if (preview?.type === 'diff' && preview.protectedReason !== undefined) return false;
+  if (mode === 'plan') return false;
   if (mode === 'yolo' || options.sessionAllowed.has(request.toolName)) return true;
   if (preview?.type === 'fetch') return options.webAccess?.isAllowed(preview.host) ?? false;
   if (mode === 'auto-edit' && FILE_EDIT_TOOLS.has(request.toolName)) return true;

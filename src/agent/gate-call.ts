@@ -1,5 +1,5 @@
 import { raceAbort } from './concurrency';
-import type { RequestApproval } from './approval';
+import { PLAN_MODE_REFUSAL, type RequestApproval } from './approval';
 import { errorMessage } from '../models/model-errors';
 import type { ApprovalPreview } from '../tools/types';
 import { cancelledOutcome, deniedOutcome, endCall, errorOutcome, runApprovedCall, type CallOutcome, type RunCallOptions } from './run-call';
@@ -8,7 +8,12 @@ import { cancelledOutcome, deniedOutcome, endCall, errorOutcome, runApprovedCall
 export const MAX_APPROVAL_ASKS = 3;
 
 /** What gating one call needs. */
-export type GateCallOptions = RunCallOptions & { agentId: string; requestApproval: RequestApproval };
+export type GateCallOptions = RunCallOptions & {
+  agentId: string;
+  requestApproval: RequestApproval;
+  /** True while plan mode is on: the call ends as not run, without a preview or a question. */
+  isPlanning?: () => boolean;
+};
 
 /** What the gate decided: the call ended (denied, cancelled, failed preview), or may run bound to the preview approved. */
 export type GateResult = { type: 'ended'; outcome: CallOutcome } | { type: 'approved'; preview: ApprovalPreview | undefined };
@@ -41,6 +46,7 @@ export async function gateCall(options: GateCallOptions, askedAgainBecause?: str
   const ended = (outcome: CallOutcome): GateResult => ({ type: 'ended', outcome: endCall(options, outcome, 0) });
   if (signal.aborted) return ended(cancelledOutcome());
   if (!tool) return ended(errorOutcome(`Unknown tool ${call.toolName}.`));
+  if (options.isPlanning?.()) return ended({ status: 'denied', output: PLAN_MODE_REFUSAL, summary: 'not run: plan mode' });
   const parsed = tool.inputSchema.safeParse(call.input);
   // Invalid input needs no approval: runToolCall answers it with the error.
   if (!parsed.success) return { type: 'approved', preview: undefined };

@@ -29,6 +29,8 @@ export interface RunAgentOptions {
   tools: ToolSource;
   signal: AbortSignal;
   requestApproval: RequestApproval;
+  /** True while plan mode is on, read at each write: writes and commands then end unrun, without asking. */
+  isPlanning?: () => boolean;
   /** "main" for the top-level agent. */
   agentId?: string;
   /** The `research_codebase` call that spawned this agent, if any. */

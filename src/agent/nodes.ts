@@ -45,6 +45,12 @@ export interface Usage {
   hasUnpricedCall?: boolean;
 }
 
+/** One step of the model's plan (`update_plan`, Codex's schema). */
+export interface PlanStep {
+  step: string;
+  status: 'pending' | 'in_progress' | 'completed';
+}
+
 /** A tool call as the model made it. */
 export interface ToolCallInfo {
   toolCallId: string;
@@ -85,6 +91,8 @@ export type AgentNode = NodeBase &
      * asked again. Its text, reasoning and the calls it started are dropped; `reason` says why.
      */
     | { type: 'response-discard'; step: number; reason: string }
+    /** The agent's plan as it now stands (the whole plan, from `update_plan`), shown at the step that changed it. */
+    | { type: 'plan-update'; plan: PlanStep[]; explanation?: string }
     /** Something the model client did that the user should know, e.g. retrying with other tool-call ids. */
     | { type: 'step-notice'; step: number; text: string }
     /** A model call failed in a way worth retrying; shoal waits `delayMs` and tries again. */

@@ -19,6 +19,8 @@ web_fetch reads one http(s) URL as markdown. The first fetch of a domain asks th
 - Read a file before you change it. Prefer update_file with an exact, unique snippet over rewriting a file with write_file.
 - Every write and command is shown to the user for approval. If one is denied, do not retry it unchanged: read their feedback and adjust.
 - Paths are relative to the workspace root; nothing outside it is reachable.`,
+    `## Plans
+For work of several distinct steps, keep a short plan with update_plan: send the whole plan, each step with its status, exactly one in_progress while you work; mark a step completed as soon as it is done, and update the plan when it changes. Skip it for simple tasks of one or two steps.`,
     `## Answering
 Be concise. When you are done, answer with what you found or changed, citing paths as path:line.`,
   ];

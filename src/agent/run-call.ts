@@ -79,6 +79,7 @@ export async function runApprovedCall(options: ApprovedCallOptions): Promise<Cal
       toolCallId: call.toolCallId,
       batchId: `${options.batchPrefix}:${options.step}`,
       emit: options.push,
+      report: options.emit,
       ...(options.approvedPreview ? { approvedPreview: options.approvedPreview } : {}),
     });
     // A read can be abandoned the moment the user interrupts: it changes nothing. A write, a

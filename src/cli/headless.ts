@@ -1,16 +1,17 @@
 import type { ContextBudget } from '../agent/context/budget';
 import type { Writable } from 'node:stream';
 import type { ModelMessage } from 'ai';
-import type { RequestApproval } from '../agent/approval';
+import { PLAN_MODE_NOTE, type RequestApproval } from '../agent/approval';
 import { createAgentTools, type AgentSetup } from '../agent/create-agent';
 import { runAgent } from '../agent/loop';
-import type { AgentNode, ToolCallStatus, Usage } from '../agent/nodes';
+import type { AgentNode, PlanStep, ToolCallStatus, Usage } from '../agent/nodes';
 import { loadAgentsMd, mainInstructions } from '../agent/prompts';
 import { addUsage, knownCost, tokenCounts, ZERO_USAGE } from '../agent/usage';
 import type { SessionRecorder } from '../session/recorder';
 import type { ModelErrorClass } from '../models/model-errors';
 import { callKey } from '../state/call-key';
 import type { McpManager } from '../tools/mcp/client';
+import { PLAN_MARKS, progressOf } from '../tools/update-plan';
 import { toVisibleBlock, toVisibleText } from '../ui/visible-text';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'stream-json'] as const;
@@ -26,6 +27,8 @@ export interface HeadlessOptions {
   recorder?: SessionRecorder;
   outputFormat: OutputFormat;
   requestApproval: RequestApproval;
+  /** Plan mode: the model is told it plans, and writes and commands end unrun without asking. */
+  isPlanning?: boolean;
   maxSteps?: number;
   /** The model's window; the history compacts to stay within it. */
   context?: ContextBudget;
@@ -70,8 +73,9 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
   if (options.mcp) await startMcpServers(options.mcp, stderr);
   const tools = createAgentTools({ ...options.setup, mcp: options.mcp ?? options.setup.mcp });
   const instructions = mainInstructions({ cwd: options.setup.cwd, agentsMd: await loadAgentsMd(options.setup.cwd) });
-  const messages: ModelMessage[] = [...(options.history ?? []), { role: 'user', content: options.prompt }];
-  options.recorder?.recordPrompt(options.prompt);
+  const content = options.isPlanning ? `${options.prompt}\n\n${PLAN_MODE_NOTE}` : options.prompt;
+  const messages: ModelMessage[] = [...(options.history ?? []), { role: 'user', content }];
+  options.recorder?.recordPrompt(content);
   const summary: HeadlessSummary = {
     result: '',
     reason: 'error',
@@ -99,6 +103,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
     tools,
     signal: options.signal,
     requestApproval: options.requestApproval,
+    ...(options.isPlanning ? { isPlanning: () => true } : {}),
     maxSteps: options.maxSteps,
     concurrency: options.setup.concurrency,
     providerOptions: options.setup.providerOptions,
@@ -123,6 +128,9 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
     } else if (node.type === 'response-discard' && node.agentId === 'main') {
       endLine();
       stderr.write(`shoal: ${toVisibleText(node.reason)} What it said above is discarded.\n`);
+    } else if (node.type === 'plan-update' && node.agentId === 'main') {
+      endLine();
+      stderr.write(`${toVisibleText(planText(node.plan, node.explanation))}\n`);
     } else if (node.type === 'step-notice' && node.agentId === 'main') {
       endLine();
       stderr.write(`shoal: ${toVisibleText(node.text)}\n`);
@@ -217,4 +225,10 @@ function endMessage(summary: HeadlessSummary): string {
     default:
       return summary.error ?? 'the run failed.';
   }
+}
+
+/** The plan as lines for stderr: "plan: 1 of 3 done", then one line per step with its mark. */
+function planText(plan: readonly PlanStep[], explanation: string | undefined): string {
+  const lines = plan.map((item) => `  ${PLAN_MARKS[item.status]} ${item.step}`);
+  return [`plan: ${progressOf(plan)}${explanation ? ` · ${explanation}` : ''}`, ...lines].join('\n');
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
+import type { ApprovalMode } from '../agent/approval';
 import type { McpServerConfig } from '../config/mcp-servers';
 import type { SessionSetup } from './startup';
 import { ALLOWABLE_TOOLS, MCP_TOOL_NAME } from '../config/tool-names';
@@ -27,7 +28,7 @@ interface CliFlags {
   outputFormat: 'text' | 'json' | 'stream-json';
   allow?: string[];
   yolo?: boolean;
-  approval?: 'ask' | 'auto-edit' | 'yolo';
+  approval?: ApprovalMode;
   maxSteps?: number;
   concurrency?: number;
   record?: string;
@@ -56,11 +57,10 @@ const program = new Command()
   )
   .option('--research-model <id>', 'model for research sub-agents (default: the main model)')
   .addOption(
-    new Option('--approval <mode>', 'ask (writes and commands ask), auto-edit (edits and sandboxed commands run, other commands ask), yolo (nothing asks)').choices([
-      'ask',
-      'auto-edit',
-      'yolo',
-    ]),
+    new Option(
+      '--approval <mode>',
+      'ask (writes and commands ask), auto-edit (edits and sandboxed commands run, other commands ask), plan (research and reads only; writes and commands neither run nor ask), yolo (nothing asks)',
+    ).choices(['ask', 'auto-edit', 'plan', 'yolo'] satisfies ApprovalMode[]),
   )
   .option('--allow <tools>', `let these run without asking (comma-separated: ${WRITE_TOOLS.join(', ')}, or MCP tools such as mcp__github__create_issue; web_fetch: every public domain)`, parseToolList)
   .option('--yolo', 'let every write and command run without asking (same as --approval yolo)')
@@ -266,6 +266,7 @@ async function main(flags: CliFlags): Promise<number> {
     outputFormat: flags.outputFormat,
     maxSteps: settings.maxSteps,
     context: createContextBudget({ window: () => startup.contextWindowOf(mainModel.modelId), compactAt: settings.compactAt }),
+    isPlanning: settings.approvalMode === 'plan',
     requestApproval: createPolicyApproval({
       mode: settings.approvalMode,
       allowedTools: new Set(settings.allowedTools),

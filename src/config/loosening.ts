@@ -1,4 +1,4 @@
-import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
+import { MODES_BY_LAXNESS, type ApprovalMode } from '../agent/approval';
 import { listReferences, mcpServerVariables } from './mcp-expansion';
 import { describeMcpServer, type McpServerConfig } from './mcp-servers';
 import type { Settings } from './settings';
@@ -11,6 +11,7 @@ export interface Loosening {
 }
 
 const MODE_EFFECTS: Record<ApprovalMode, string> = {
+  plan: 'writes and commands neither run nor ask',
   ask: 'writes and commands ask first',
   'auto-edit': 'file edits run without asking',
   yolo: 'commands and edits run without asking',
@@ -28,8 +29,8 @@ const MODE_EFFECTS: Record<ApprovalMode, string> = {
 export function findLoosening(project: Settings, otherwise: Settings): Loosening[] {
   const found: Loosening[] = [];
   const mode = project.approvalMode;
-  const otherwiseMode = otherwise.approvalMode ?? APPROVAL_MODES[0];
-  if (mode !== undefined && APPROVAL_MODES.indexOf(mode) > APPROVAL_MODES.indexOf(otherwiseMode)) {
+  const otherwiseMode = otherwise.approvalMode ?? 'ask';
+  if (mode !== undefined && MODES_BY_LAXNESS.indexOf(mode) > MODES_BY_LAXNESS.indexOf(otherwiseMode)) {
     found.push({ key: 'approvalMode', description: `set approvalMode to "${mode}" (${MODE_EFFECTS[mode]})` });
   }
   if (project.allowedTools !== undefined && project.allowedTools.length > 0) {

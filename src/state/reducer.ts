@@ -57,6 +57,7 @@ export function reduce(state: SessionState, event: AgentNode | UiEvent): Session
     case 'phase-end':
     case 'response-discard':
     case 'step-notice':
+    case 'plan-update':
     case 'tool-call-start':
     case 'tool-call-end':
     case 'tool-call-invalid':
@@ -185,6 +186,13 @@ function reduceTurn(
       return updateStep(turn, node, (step) => ({ ...newStep(step.step, step.startedAt), compaction: step.compaction, retry: step.retry }));
     case 'step-notice':
       return updateStep(turn, node, (step) => ({ ...step, notices: [...(step.notices ?? []), node.text] }));
+    case 'plan-update': {
+      // A plan belongs to the step whose call updated it: the agent's current one.
+      const current = agent?.steps.at(-1);
+      if (!current) return `agent ${node.agentId} has no step`;
+      const plan = { steps: node.plan, ...(node.explanation ? { explanation: node.explanation } : {}) };
+      return updateStep(turn, { agentId: node.agentId, step: current.step }, (step) => ({ ...step, plan }));
+    }
     case 'phase-end':
       return updateStep(turn, node, (step) => {
         // A response may run the same kind of phase twice (reads after a write): the open one ends.

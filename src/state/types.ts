@@ -1,4 +1,4 @@
-import type { ApprovalDecision, ApprovalPreview, CompactionMethod, CompactionReason, Phase, RunEndReason, Usage } from '../agent/nodes';
+import type { ApprovalDecision, ApprovalPreview, CompactionMethod, CompactionReason, Phase, PlanStep, RunEndReason, Usage } from '../agent/nodes';
 
 /** A tool call's life: queued -> awaiting-approval -> running -> done | error | denied | cancelled. */
 export type CallStatus = 'queued' | 'awaiting-approval' | 'running' | 'done' | 'error' | 'denied' | 'cancelled';
@@ -58,6 +58,8 @@ export interface StepView {
   userMessages?: string[];
   /** How long calls started while the response streamed ran before it ended (time the overlap saved). */
   overlapMs?: number;
+  /** The plan as this step's `update_plan` left it. */
+  plan?: { steps: PlanStep[]; explanation?: string };
   /** Lines about the model call itself, e.g. that it was retried with other tool-call ids. */
   notices?: string[];
   /** Set while shoal waits to retry a failed model call; cleared when the call streams. */

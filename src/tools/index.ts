@@ -9,6 +9,7 @@ import { createResearchCodebaseTool, type StartResearch } from './research-codeb
 import type { SandboxSettings } from './sandbox';
 import type { ShoalTool, ToolOptions } from './types';
 import { createUpdateFileTool } from './update-file';
+import { createUpdatePlanTool } from './update-plan';
 import { createWebFetchTool, type WebFetchOptions } from './web-fetch';
 import { createWriteFileTool } from './write-file';
 
@@ -36,6 +37,7 @@ export function createMainTools(options: ToolOptions & { startResearch: StartRes
     createUpdateFileTool(shared),
     createBashTool({ ...shared, ...sandbox }),
     ...(web ? [createWebFetchTool(web)] : []),
+    createUpdatePlanTool(),
   ]);
 }
 

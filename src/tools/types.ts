@@ -1,6 +1,6 @@
 import type { JSONSchema7 } from 'ai';
 import type { z } from 'zod';
-import type { AgentNode } from '../agent/nodes';
+import type { AgentNode, NodeBody } from '../agent/nodes';
 import type { FileTracker } from './edit/file-tracker';
 import type { WriteJournal } from './edit/write-journal';
 
@@ -19,6 +19,8 @@ export interface ToolExecuteContext {
    * parent's node stream; may be called any number of times before `execute` settles.
    */
   emit: (node: AgentNode) => void;
+  /** Reports a node of the calling agent's own (stamped with its id and the time), e.g. a plan update. */
+  report?: (body: NodeBody) => void;
   /**
    * The preview the user (or the approval policy) approved for this call. Write
    * tools refuse with `PreviewChangedError` when the file is no longer what it

@@ -4,6 +4,7 @@ import type { StepView, TurnView } from '../state/types';
 import { Markdown } from './Markdown';
 import { CompactionPanel } from './CompactionPanel';
 import { PhasePanel } from './PhasePanel';
+import { PlanPanel } from './PlanPanel';
 import { Reasoning } from './Reasoning';
 import { ToolRow } from './ToolRow';
 import { toVisibleLines, toVisibleText } from './visible-text';
@@ -66,6 +67,7 @@ export function AgentStep({ step, turn, isNested = false, maxTextLines, maxCallR
           <PhasePanel phase={phase} step={step} turn={turn} maxRows={maxCallRows} />
         </Box>
       ))}
+      {step.plan && !isNested ? <PlanPanel plan={step.plan} /> : null}
       {step.userMessages?.map((text, index) => (
         <Box key={`message-${index}`} marginTop={1}>
           <Text color="cyan" bold>

@@ -29,6 +29,7 @@ import type { McpManager } from '../tools/mcp/client';
 import { ErrorBoundary } from './ErrorBoundary';
 import { LiveTurn } from './LiveTurn';
 import { SpinnerClock } from './SpinnerClock';
+import { PlanChoice } from './PlanChoice';
 import { StatusBar } from './StatusBar';
 import { TranscriptEntry } from './TranscriptEntry';
 import { MAX_QUEUED_MESSAGES, useAgentSession, type AgentSessionOptions } from './use-agent-session';
@@ -117,6 +118,12 @@ export function App(props: AppProps) {
     afterMs: props.notifyAfterMs,
   });
   useTurnEnd(session.isRunning, props.onTurnEnd);
+  // A turn that planned (in plan mode) and ended well offers to carry the plan out.
+  const [isChoosingAfterPlan, setIsChoosingAfterPlan] = useState(false);
+  const lastTurnStatus = state.turns.at(-1)?.status;
+  useEffect(() => {
+    if (!session.isRunning && lastTurnStatus === 'done' && session.approvalMode === 'plan') setIsChoosingAfterPlan(true);
+  }, [session.isRunning, lastTurnStatus]);
   const isReasoningExpanded = useReasoningToggle({
     onToggle: (isExpanded) => session.notify(isExpanded ? `Reasoning shown in full from now on (${REASONING_KEY} folds it).` : 'Reasoning folded to one line.'),
   });
@@ -319,8 +326,19 @@ export function App(props: AppProps) {
             }}
           />
         ) : null}
+        {isChoosingAfterPlan && !session.isRunning ? (
+          <PlanChoice
+            onGo={(mode) => {
+              setIsChoosingAfterPlan(false);
+              session.setApprovalMode(mode);
+              session.notify(`Approval mode: ${mode}`);
+              sendPrompt('Go ahead with the plan.');
+            }}
+            onStay={() => setIsChoosingAfterPlan(false)}
+          />
+        ) : null}
         <Composer
-          isActive={!pending}
+          isActive={!pending && !(isChoosingAfterPlan && !session.isRunning)}
           onSubmit={submit}
           onExit={quit}
           onRecallQueued={session.unqueueLast}

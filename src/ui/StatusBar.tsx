@@ -20,7 +20,7 @@ export interface StatusBarProps {
   activity: Activity;
 }
 
-const MODE_COLOR: Record<ApprovalMode, string> = { ask: 'green', 'auto-edit': 'yellow', yolo: 'red' };
+const MODE_COLOR: Record<ApprovalMode, string> = { ask: 'green', 'auto-edit': 'yellow', plan: 'cyan', yolo: 'red' };
 
 /** One line: what is happening now, then model, workspace, approval mode and tokens used. */
 export function StatusBar({ modelId, workspace, approvalMode, usage, context, lastCache, activity }: StatusBarProps) {

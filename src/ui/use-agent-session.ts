@@ -1,6 +1,6 @@
 import type { LanguageModel, ModelMessage } from 'ai';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import { isAllowedWithoutAsking, type ApprovalMode, type RequestApproval } from '../agent/approval';
+import { isAllowedWithoutAsking, PLAN_MODE_NOTE, type ApprovalMode, type RequestApproval } from '../agent/approval';
 import { runAgent } from '../agent/loop';
 import { now } from '../agent/text';
 import type { ContextWindow } from '../models/context-window';
@@ -161,7 +161,9 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
       const { options: current } = latest.current;
       if (!compactOnly) {
         // The transcript shows what was typed; the model (and a resumed session) gets the attached files too.
-        const content = context ? `${prompt}\n\n${context}` : prompt;
+        const attached = context ? `${prompt}\n\n${context}` : prompt;
+        // In plan mode the model is told so with the prompt: the instructions, and the server's prompt cache, stay as they are.
+        const content = latest.current.approvalMode === 'plan' ? `${attached}\n\n${PLAN_MODE_NOTE}` : attached;
         history.current.push({ role: 'user', content });
         current.recorder?.recordPrompt(content);
       }
@@ -175,6 +177,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
           tools: current.tools,
           signal: abort.signal,
           requestApproval,
+          isPlanning: () => latest.current.approvalMode === 'plan',
           maxSteps: current.maxSteps,
           concurrency: current.concurrency,
           context: budget.current,
@@ -228,7 +231,11 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
     latest.current.options.recorder?.startNew();
     enqueue({ type: 'session-clear' }, true);
   }, [enqueue, syncQueue]);
-  const setApprovalMode = useCallback((mode: ApprovalMode) => setApprovalModeState(mode), []);
+  const setApprovalMode = useCallback((mode: ApprovalMode) => {
+    // At once, not at the next render: a prompt sent right after the switch runs in the new mode.
+    latest.current = { ...latest.current, approvalMode: mode };
+    setApprovalModeState(mode);
+  }, []);
   const tellModel = useCallback((text: string) => {
     history.current.push({ role: 'user', content: text });
   }, []);

@@ -175,4 +175,40 @@ describe('the TUI in a real terminal', () => {
     await terminal.waitFor((screen) => screen.includes('Lending is in src/loans.ts.'));
     expect(server.requests.filter((body) => !isSubagent(body))).toHaveLength(2);
   }, 60_000);
+
+  it('plans in plan mode with writes allowed, writing nothing, shows the plan panel, then carries the plan out', async () => {
+    const cwd = await createTempWorkspace({ 'src/parser.ts': 'export const off = 1;\n' });
+    const plan = [
+      { step: 'Read src/parser.ts', status: 'completed' },
+      { step: 'Fix the off-by-one', status: 'in_progress' },
+      { step: 'Run the tests', status: 'pending' },
+    ];
+    const server = await startOpenAIServer([
+      {
+        toolCalls: [
+          { id: 'call_plan', name: 'update_plan', arguments: JSON.stringify({ plan }) },
+          { id: 'call_write', name: 'write_file', arguments: '{"path":"PLANNED.md","content":"should not exist\\n"}' },
+        ],
+      },
+      { text: 'Plan: change the constant in src/parser.ts.' },
+      { toolCalls: [{ id: 'call_go', name: 'write_file', arguments: '{"path":"DONE.md","content":"done\\n"}' }] },
+      { text: 'Carried out.' },
+    ]);
+    const home = await createTempWorkspace();
+    const terminal = await startTmux(
+      [process.execPath, cli, '--base-url', server.baseUrl, '--model', 'e2e-model', '--cwd', cwd, '--approval', 'plan', '--allow', 'write_file'],
+      { env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '', SHOAL_MODEL: '', TERM: 'xterm-256color', SHOAL_STATE_DIR: path.join(home, 'state'), SHOAL_CONFIG_DIR: path.join(home, 'config') } },
+    );
+    await terminal.waitFor((screen) => screen.includes('plan (shift+tab)'));
+    await terminal.submit('fix the parser');
+    const ready = await terminal.waitFor((screen) => screen.includes('The plan is ready'));
+    expect(ready).toMatch(/Plan · 1 of 3 done/);
+    expect(ready).toMatch(/▸ Fix the off-by-one/);
+    expect(ready).toContain('not run: plan mode');
+    expect(existsSync(path.join(cwd, 'PLANNED.md'))).toBe(false);
+    await terminal.sendKeys('2');
+    await terminal.waitFor((screen) => screen.includes('Carried out.'));
+    expect(await readFile(path.join(cwd, 'DONE.md'), 'utf8')).toBe('done\n');
+    expect(existsSync(path.join(cwd, 'PLANNED.md'))).toBe(false);
+  }, 60_000);
 });

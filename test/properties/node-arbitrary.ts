@@ -83,6 +83,11 @@ const BODIES: Record<AgentNode['type'], fc.Arbitrary<object>> = {
   'phase-end': fc.record({ type: fc.constant('phase-end'), step, phase, durationMs: count }),
   'response-discard': fc.record({ type: fc.constant('response-discard'), step, reason: text }),
   'step-notice': fc.record({ type: fc.constant('step-notice'), step, text }),
+  'plan-update': fc.record({
+    type: fc.constant('plan-update'),
+    plan: fc.array(fc.record({ step: text, status: mostly('pending', 'in_progress', 'completed') }), { maxLength: 3 }),
+    explanation: fc.option(text, { nil: undefined }),
+  }),
   'tool-call-start': fc.record({ type: fc.constant('tool-call-start'), step, phase, description: text, ...callInfo }),
   'tool-call-end': fc.record({
     type: fc.constant('tool-call-end'),

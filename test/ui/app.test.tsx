@@ -9,6 +9,7 @@ import path from 'node:path';
 import { createRegistry } from '../../src/tools/registry';
 import { createUpdateFileTool } from '../../src/tools/update-file';
 import { createWriteFileTool } from '../../src/tools/write-file';
+import { createUpdatePlanTool } from '../../src/tools/update-plan';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 import { createFakeTool } from '../helpers/fake-tools';
 import { createResearchRegistry, renderApp, typeAndSend, waitForFrame } from '../helpers/render-app';
@@ -172,6 +173,42 @@ describe('App', () => {
     await typeAndSend(app.stdin, 'edit');
     await waitForFrame(app, (frame) => frame.includes('Edited.'));
     expect(ran).toEqual(['auto']);
+  });
+
+  it('shows the plan panel, and after a turn in plan mode offers to carry the plan out in another mode', async () => {
+    const ran: string[] = [];
+    const plan = [
+      { step: 'Read the parser', status: 'completed' },
+      { step: 'Fix the off-by-one', status: 'in_progress' },
+      { step: 'Run the tests', status: 'pending' },
+    ];
+    const model = createScriptedModel([
+      { calls: [{ toolName: 'update_plan', input: { plan } }, { toolName: 'write_file', input: { label: 'during the plan' } }] },
+      { text: 'The plan: fix the off-by-one in the parser.' },
+      { calls: [{ toolName: 'write_file', input: { label: 'after the plan' } }] },
+      { text: 'Fixed.' },
+    ]);
+    const tools = createRegistry([createUpdatePlanTool(), createFakeTool({ name: 'write_file', kind: 'write', onRun: (label) => ran.push(label) })]);
+    const app = renderApp({ model, tools, approvalMode: 'plan' });
+    await waitForFrame(app, (frame) => frame.includes('plan (shift+tab)'));
+    await typeAndSend(app.stdin, 'fix the parser');
+    const choice = await waitForFrame(app, (frame) => frame.includes('The plan is ready'));
+    expect(choice).toMatch(/Plan · 1 of 3 done/);
+    expect(choice).toMatch(/✓ Read the parser/);
+    expect(choice).toMatch(/▸ Fix the off-by-one/);
+    expect(choice).toMatch(/○ Run the tests/);
+    expect(choice).toContain('not run: plan mode');
+    expect(ran).toEqual([]);
+    // The model was told it plans; the transcript shows what was typed.
+    expect(JSON.stringify(model.doStreamCalls[0]!.prompt.at(-1))).toContain('Plan mode');
+    expect(choice).not.toContain('[Plan mode');
+    app.stdin.write('2');
+    const done = await waitForFrame(app, (frame) => frame.includes('Fixed.'));
+    expect(done).toContain('auto-edit (shift+tab)');
+    expect(ran).toEqual(['after the plan']);
+    const go = JSON.stringify(model.doStreamCalls[2]!.prompt.at(-1));
+    expect(go).toContain('Go ahead with the plan.');
+    expect(go).not.toContain('Plan mode');
   });
 
   it('keeps every settled row within the terminal width', async () => {
