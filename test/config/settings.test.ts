@@ -159,7 +159,7 @@ describe('loadConfig validation', () => {
     expect((await errorFrom(setup.load())).message).toBe(
       [
         `${file}: "baseUrl" must be an http or https URL such as "http://127.0.0.1:11434/v1" (got "localhost:11434")`,
-        `${file}: "approvalMode" must be one of "ask", "auto-edit", "yolo" (got "always")`,
+        `${file}: "approvalMode" must be one of "ask", "auto-edit", "plan", "yolo" (got "always")`,
         `${file}: "allowedTools" must be a list of tool names from "write_file", "update_file", "bash", "web_fetch" or MCP tools such as "mcp__github__create_issue" (got ["write_file","rm"])`,
       ].join('\n'),
     );
@@ -210,7 +210,7 @@ describe('loadConfig validation', () => {
     const setup = await createSetup();
     expect((await errorFrom(setup.load({}, { SHOAL_CONCURRENCY: 'lots', SHOAL_APPROVAL: 'YOLO', SHOAL_MAX_STEPS: '1e3' }))).message).toBe(
       [
-        'SHOAL_APPROVAL must be one of "ask", "auto-edit", "yolo" (got "YOLO")',
+        'SHOAL_APPROVAL must be one of "ask", "auto-edit", "plan", "yolo" (got "YOLO")',
         'SHOAL_CONCURRENCY must be a whole number from 1 to 64 (got "lots")',
         'SHOAL_MAX_STEPS must be a whole number from 1 to 1000 (got "1e3")',
       ].join('\n'),
