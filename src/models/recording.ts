@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, closeSync, constants, fstatSync, mkdirSync, openSync } from 'node:fs';
+import { appendFileSync, closeSync, constants, existsSync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import type {
   LanguageModelV4,
@@ -212,7 +212,7 @@ const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT
  */
 export function prepareRecordingFile(file: string): void {
   try {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    makeParents(path.dirname(path.resolve(file)));
     const fd = openSync(file, APPEND_FLAGS, 0o600);
     try {
       if (!fstatSync(fd).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTREG' });
@@ -222,6 +222,19 @@ export function prepareRecordingFile(file: string): void {
   } catch (error) {
     throw new Error(`Cannot record to ${file}: ${whyNotWritable(error)}. Pass --record a file path in a directory you can write.`);
   }
+}
+
+/**
+ * Creates the missing folders of `directory`, shallowest first, each on its own:
+ * Node's recursive mkdir loops forever under /proc, where a folder cannot be made.
+ */
+function makeParents(directory: string): void {
+  const missing: string[] = [];
+  for (let current = directory; !existsSync(current); current = path.dirname(current)) {
+    missing.unshift(current);
+    if (path.dirname(current) === current) break;
+  }
+  for (const folder of missing) mkdirSync(folder, { mode: 0o700 });
 }
 
 function whyNotWritable(error: unknown): string {
@@ -236,6 +249,8 @@ function whyNotWritable(error: unknown): string {
       return 'the file system is read-only';
     case 'EISDIR':
       return 'it is a directory';
+    case 'ENOENT':
+      return 'a folder on its path cannot be created there';
     case 'ENXIO':
     case 'ENOTREG':
       return 'it is not a regular file (a FIFO, socket or device)';

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { LanguageModelV4, LanguageModelV4Prompt, LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { firstUserText, fromJsonSafe, requestKey, reviveError, type RecordedResponse } from './recording';
 import { errorMessage } from './model-errors';
@@ -47,7 +48,14 @@ export async function createReplayModel(file: string, options: ReplayOptions = {
 async function readRecording(file: string): Promise<RecordedResponse[]> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // O_NONBLOCK and a check of the handle: a FIFO or a device is refused at once instead of read forever.
+    const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      if (!(await handle.stat()).isFile()) throw Object.assign(new Error('not a regular file (a FIFO, socket, device or directory)'), { code: 'ENOTREG' });
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     const reason = (error as { code?: string }).code === 'ENOENT' ? 'no such file' : errorMessage(error);
     throw new Error(`Cannot read the recording ${file}: ${reason}.`);

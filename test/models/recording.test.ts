@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { MockLanguageModelV4 } from 'ai/test';
@@ -6,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { RequestApproval } from '../../src/agent/approval';
 import { runAgent } from '../../src/agent/loop';
 import type { AgentNode } from '../../src/agent/nodes';
-import { createRecordingModel, requestKey, type RecordedResponse } from '../../src/models/recording';
+import { createRecordingModel, prepareRecordingFile, requestKey, type RecordedResponse } from '../../src/models/recording';
 import { createReplayModel } from '../../src/models/replay-model';
 import { createRegistry } from '../../src/tools/registry';
 import { collect, ofType } from '../helpers/collect';
@@ -256,5 +257,28 @@ describe('record and replay', () => {
     expect(requestKey(prompt('You are shoal, in the repository at /home/a/project. Go.', 'q2'))).not.toBe(key);
     expect(requestKey(prompt('You are shoal, in the repository at /home/a/project. Go.', 'q', 1))).not.toBe(key);
     expect(requestKey(prompt('You are a research sub-agent at /home/a/project.', 'q'))).not.toBe(key);
+  });
+});
+
+describe('record and replay paths that cannot be used', () => {
+  it('refuses a record path under /proc at once, in one line, instead of spinning', () => {
+    const started = performance.now();
+    expect(() => prepareRecordingFile('/proc/x/rec.jsonl')).toThrow(/^Cannot record to \/proc\/x\/rec\.jsonl: a folder on its path cannot be created there\./);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('creates the missing folders of a record path, private to the user', async () => {
+    const root = await createTempWorkspace();
+    const file = path.join(root, 'a', 'b', 'rec.jsonl');
+    prepareRecordingFile(file);
+    expect((await stat(path.join(root, 'a', 'b'))).mode & 0o777).toBe(0o700);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses to replay a FIFO at once, without waiting for a writer', async () => {
+    const root = await createTempWorkspace();
+    const fifo = path.join(root, 'rec.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    await expect(createReplayModel(fifo)).rejects.toThrow(`Cannot read the recording ${fifo}: not a regular file`);
   });
 });
