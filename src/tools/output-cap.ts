@@ -12,17 +12,34 @@ export interface CappedLines {
 
 /**
  * Keeps whole lines from the start until `maxLines` or `maxBytes` (UTF-8,
- * counting a newline per line) would be passed. The caller adds the marker,
- * since only it knows how to fetch the rest.
+ * counting a newline per line) would be passed. A line too long for what is
+ * left keeps its start when over half the budget would otherwise go unused
+ * (one line of minified JSON must not come back as nothing). The caller adds
+ * the marker, since only it knows how to fetch the rest.
  */
 export function capLines(lines: readonly string[], limits: OutputLimits): CappedLines {
   let bytes = 0;
   for (let index = 0; index < lines.length; index++) {
     if (index === limits.maxLines) return { lines: lines.slice(0, index), cutBy: 'lines' };
-    bytes += Buffer.byteLength(lines[index]!) + 1;
-    if (bytes > limits.maxBytes) return { lines: lines.slice(0, index), cutBy: 'bytes' };
+    const size = Buffer.byteLength(lines[index]!) + 1;
+    if (bytes + size > limits.maxBytes) {
+      const kept = lines.slice(0, index);
+      const left = limits.maxBytes - bytes;
+      if (left >= limits.maxBytes / 2) kept.push(cutLineBytes(lines[index]!, left - LINE_CUT_RESERVE));
+      return { lines: kept, cutBy: 'bytes' };
+    }
+    bytes += size;
   }
   return { lines: [...lines], cutBy: undefined };
+}
+
+// Room for the marker a cut line ends with.
+const LINE_CUT_RESERVE = 64;
+
+/** The start of `line` in at most `maxBytes` of UTF-8, marked as cut. */
+function cutLineBytes(line: string, maxBytes: number): string {
+  const start = Buffer.from(utf8Prefix(Buffer.from(line), Math.max(0, maxBytes))).toString('utf8');
+  return `${start}… [line cut at ${formatBytes(Buffer.byteLength(start))} of ${formatBytes(Buffer.byteLength(line))}]`;
 }
 
 /** Cuts one long line to `maxChars`, with a marker so the model knows the line goes on. */
