@@ -34,10 +34,11 @@ function planMain(context: DemoContext): DemoResponse {
   }
   if (!called.has('research_codebase')) {
     const files = relevantFiles(facts, 3);
+    const questions = researchQuestions(keywords, facts);
     return {
-      text: `${facts.fileCount} files, ${facts.hits.length} of them matching. I'll ask research agents two questions at once and read the ${files.length} most relevant files meanwhile.`,
+      text: `${facts.fileCount} files, ${facts.hits.length} of them matching. I'll ask research agents ${NUMBER_WORDS[questions.length] ?? questions.length} questions at once and read the ${files.length} most relevant files meanwhile.`,
       calls: [
-        ...researchQuestions(keywords, facts).map((question) => ({ toolName: 'research_codebase', input: { question } })),
+        ...questions.map((question) => ({ toolName: 'research_codebase', input: { question } })),
         ...files.map((path) => ({ toolName: 'read_file', input: { path, limit: 200 } })),
       ],
     };
@@ -73,6 +74,8 @@ function planResearch(context: DemoContext): DemoResponse {
   }
   return { text: researchReport(context.request, keywords, facts), calls: [] };
 }
+
+const NUMBER_WORDS: Record<number, string> = { 1: 'one', 2: 'two', 3: 'three' };
 
 function researchQuestions(keywords: readonly string[], facts: DemoFacts): string[] {
   // Each question quotes what its researcher should search for.

@@ -41,6 +41,9 @@ describe('the offline demo model', () => {
     const { cwd, nodes } = await runDemo('how are invoices created?', async () => ({ type: 'allow' }));
     const main = nodes.filter((node) => node.agentId === 'main');
     const mainPhases = phasesOf(main);
+    // It says as many questions as it sends.
+    const said = ofType(main, 'text-delta').filter((node) => node.step === 2).map((node) => node.text).join('');
+    expect(said).toContain('ask research agents three questions at once');
     const phases = mainPhases.map((node) => [node.step, node.phase, node.calls.map((call) => call.toolName)]);
     expect(phases).toEqual([
       [1, 'read-only', ['list_dir', 'glob', 'grep']],
