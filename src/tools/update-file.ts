@@ -170,7 +170,7 @@ async function planUpdate(cwd: string, input: UpdateFileInput, tracker: FileTrac
   let bytes = existing.bytes.byteLength;
   const results: EditResult[] = [];
   for (const edit of edits) {
-    const outcome = replaceSnippet(text, edit, { maxBytes: MAX_EDIT_BYTES, bytes });
+    const outcome = replaceSnippet({ text, edit, maxBytes: MAX_EDIT_BYTES, bytes });
     if (outcome.type !== 'replaced') throw new Error(prefixOf(edit, edits.length) + failureMessage(outcome, { text, edit, shown }));
     text = outcome.text;
     if (results.length + 1 < edits.length) bytes = Buffer.byteLength(text) + (existing.hasBom ? 3 : 0);

@@ -70,7 +70,11 @@ export function replayEffects(
         const tolerant =
           text === undefined || occurrences > 0 || effect.oldString === effect.newString
             ? undefined
-            : replaceSnippet(text, { oldString: effect.oldString, newString: effect.newString, isReplaceAll: effect.isReplaceAll }, { maxBytes: Infinity });
+            : replaceSnippet({
+                text,
+                edit: { oldString: effect.oldString, newString: effect.newString, isReplaceAll: effect.isReplaceAll },
+                maxBytes: Infinity,
+              });
         if (tolerant?.type !== 'replaced') {
           problems.push(`${id} ended ok but ${effect.path} held ${JSON.stringify(text)}, where ${JSON.stringify(effect.oldString)} cannot be replaced`);
           break;

@@ -86,6 +86,14 @@ describe('update_file: indentation', () => {
     await refused('nest.py', source, { old_string: 'if a:\n    b()\nc()', new_string: 'if a:\n    b()\nd()' });
   });
 
+  it('refuses new text that would need less than no indentation at the match, rather than guess', async () => {
+    const message = await refused('top.py', 'x = 1\ny = 2\n', { old_string: '    x = 1\n    y = 2', new_string: '    x = 1\ny = 3' });
+    expect(message).toBe(
+      'old_string matched in top.py once indentation is ignored, but line 2 of new_string is indented further left than the file allows there. ' +
+        "Send old_string and new_string with the file's own indentation, copied from read_file.",
+    );
+  });
+
   it('prefers the place whose indentation matches exactly over places that match only once it is ignored', async () => {
     const source = 'def f():\n    x = 1\n    return x\n\ndef g():\n        x = 1\n        return x\n';
     const { result, text } = await update('pick.py', source, { old_string: '    x = 1\n    return x', new_string: '    x = 2\n    return x' });
@@ -181,6 +189,11 @@ describe('update_file: what tolerant matches keep', () => {
   it('writes a snippet in a mixed file with the line endings of the place it lands', async () => {
     const { text } = await update('mixed.txt', 'a\nb\r\nc\r\nd\n', { old_string: 'b\nc', new_string: 'B\nC\nC2' });
     expect(text).toBe('a\nB\r\nC\r\nC2\r\nd\n');
+  });
+
+  it('gives lines inserted on one line of a mixed file that line\'s ending', async () => {
+    const { text } = await update('mixed.txt', 'a\nb\r\nc\n', { old_string: 'b', new_string: 'b1\nb2' });
+    expect(text).toBe('a\nb1\r\nb2\r\nc\n');
   });
 
   it('replaces every match of the tolerance that found them with replace_all', async () => {

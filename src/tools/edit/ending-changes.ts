@@ -38,7 +38,7 @@ export function flippedEndingsNote(patch: StructuredPatch): string | undefined {
     let removed: { text: string; hasBreak: boolean }[] = [];
     let added: { text: string; hasBreak: boolean; line: number }[] = [];
     const settle = () => {
-      collectFlips(removed, added, { toCrlf, toLf });
+      collectFlips({ removed, added, flips: { toCrlf, toLf } });
       removed = [];
       added = [];
     };
@@ -62,11 +62,12 @@ export function flippedEndingsNote(patch: StructuredPatch): string | undefined {
 }
 
 /** Pairs the removed and added lines of one change that are equal but for a trailing CR. */
-function collectFlips(
-  removed: readonly { text: string; hasBreak: boolean }[],
-  added: readonly { text: string; hasBreak: boolean; line: number }[],
-  flips: { toCrlf: number[]; toLf: number[] },
-): void {
+function collectFlips(block: {
+  removed: readonly { text: string; hasBreak: boolean }[];
+  added: readonly { text: string; hasBreak: boolean; line: number }[];
+  flips: { toCrlf: number[]; toLf: number[] };
+}): void {
+  const { removed, added, flips } = block;
   if (removed.length === 0 || added.length === 0) return;
   const strip = (text: string) => (text.endsWith('\r') ? text.slice(0, -1) : text);
   let removedIndex = 0;

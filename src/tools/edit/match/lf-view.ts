@@ -50,7 +50,8 @@ export function toOriginalOffset(view: LfView, offset: number): number {
  * The ending the replacement of `lf[start, end)` should use: the one most of
  * the region's own breaks use, else that of the line it sits on, else the file's.
  */
-export function endingAt(view: LfView, start: number, end: number): '\n' | '\r\n' {
+export function endingAt(view: LfView, range: { start: number; end: number }): '\n' | '\r\n' {
+  const { start, end } = range;
   if (view.crlfBreaks.length === 0) return '\n';
   let breaks = 0;
   for (let index = view.lf.indexOf('\n', start); index !== -1 && index < end; index = view.lf.indexOf('\n', index + 1)) breaks++;

@@ -95,8 +95,8 @@ export function snippetLines(text: string): { lines: string[]; hasFinalBreak: bo
  * Every window of the file's lines that old_string matches under `mode`,
  * overlapping ones included (each counts towards ambiguity).
  */
-export function findLineWindows(file: FileLines, oldString: string, options: { mode: LineMode; isFolded: boolean }): LineWindow[] {
-  const { lines: oldLines, hasFinalBreak } = snippetLines(oldString);
+export function findLineWindows(file: FileLines, options: { oldString: string; mode: LineMode; isFolded: boolean }): LineWindow[] {
+  const { lines: oldLines, hasFinalBreak } = snippetLines(options.oldString);
   const oldShapes = oldLines.map((line) => shapeOf(line, options.isFolded));
   const first = oldShapes.findIndex((shape) => shape.content !== '');
   if (first === -1) return [];
@@ -122,26 +122,27 @@ export function findLineWindows(file: FileLines, oldString: string, options: { m
  */
 export function replaceWindow(
   file: FileLines,
-  window: LineWindow,
-  edit: { oldString: string; newString: string; mode: LineMode; isFolded: boolean },
+  edit: { window: LineWindow; oldString: string; newString: string; mode: LineMode; isFolded: boolean },
 ): WindowReplacement {
+  const { window } = edit;
   const { lines: oldLines, hasFinalBreak } = snippetLines(edit.oldString);
   const { lines: newLines, hasFinalBreak: newHasFinalBreak } = snippetLines(edit.newString);
   const matched = file.lines.slice(window.line, window.line + oldLines.length);
-  const render = edit.mode === 'dedent' ? reindenter(file, window, matched, oldLines) : (line: string) => line;
-  const lines = keepUnchangedLines(matched, oldLines, newLines, render);
+  const render = edit.mode === 'dedent' ? reindenter(file, { window, matched, oldLines }) : (line: string) => line;
+  const lines = keepUnchangedLines({ matched, oldLines, newLines, render });
   const last = window.line + oldLines.length - 1;
   return {
     start: file.starts[window.line]!,
     end: file.starts[last]! + file.lines[last]!.length + (hasFinalBreak ? 1 : 0),
     replacement: lines.join('\n') + (newHasFinalBreak ? '\n' : ''),
-    tolerances: differences(matched, oldLines, edit.isFolded),
+    tolerances: differences({ matched, oldLines, isFolded: edit.isFolded }),
   };
 }
 
 /** Maps a changed line's indentation from old_string's base to the window's, written as the file writes it. */
-function reindenter(file: FileLines, window: LineWindow, matched: readonly string[], oldLines: readonly string[]): (line: string) => string {
-  const { tabWidth } = window;
+function reindenter(file: FileLines, block: { window: LineWindow; matched: readonly string[]; oldLines: readonly string[] }): (line: string, index: number) => string {
+  const { matched, oldLines } = block;
+  const { tabWidth } = block.window;
   const fileShapes = matched.map((line) => shapeOf(line, false)).filter((shape) => shape.content !== '');
   const oldShapes = oldLines.map((line) => shapeOf(line, false)).filter((shape) => shape.content !== '');
   const oldBase = minOf(oldShapes.map((shape) => widthOf(shape.lead, tabWidth)));
@@ -150,19 +151,18 @@ function reindenter(file: FileLines, window: LineWindow, matched: readonly strin
   const hasIndent = fileShapes.some((shape) => shape.lead !== '');
   const usesTabs = hasIndent ? fileShapes.some((shape) => shape.lead.includes('\t')) : file.usesTabs();
   const indent = (width: number) => (usesTabs ? '\t'.repeat(Math.floor(width / tabWidth)) + ' '.repeat(width % tabWidth) : ' '.repeat(width));
-  let newLine = 0;
-  return (line) => {
-    newLine++;
+  return (line, index) => {
     if (line.trim() === '') return '';
     const lead = /^[ \t]*/.exec(line)![0];
     const relative = widthOf(lead, tabWidth) - oldBase;
-    if (fileBase + relative < 0) throw new UnmappableIndentError(newLine);
+    if (fileBase + relative < 0) throw new UnmappableIndentError(index + 1);
     return (relative >= 0 ? baseLead + indent(relative) : indent(fileBase + relative)) + line.slice(lead.length);
   };
 }
 
 /** Which allowances the window really needed, line by line against old_string. */
-function differences(matched: readonly string[], oldLines: readonly string[], isFolded: boolean): Tolerance[] {
+function differences(block: { matched: readonly string[]; oldLines: readonly string[]; isFolded: boolean }): Tolerance[] {
+  const { matched, oldLines, isFolded } = block;
   const tolerances = new Set<Tolerance>();
   matched.forEach((line, index) => {
     const mine = shapeOf(line, false);

@@ -36,7 +36,8 @@ export type SnippetOutcome =
  * ending of the place it lands. `bytes` is the text's size on disk (defaults
  * to its UTF-8 length).
  */
-export function replaceSnippet(text: string, edit: SnippetEdit, limits: { maxBytes: number; bytes?: number }): SnippetOutcome {
+export function replaceSnippet(request: { text: string; edit: SnippetEdit; maxBytes: number; bytes?: number }): SnippetOutcome {
+  const { text, edit } = request;
   const search = createSearch(lfViewOf(text));
   const isReplaceAll = edit.isReplaceAll === true;
   for (const variant of snippetVariants(toLf(edit.oldString), toLf(edit.newString))) {
@@ -45,10 +46,10 @@ export function replaceSnippet(text: string, edit: SnippetEdit, limits: { maxByt
     for (const level of LEVELS) {
       let found: Found | undefined;
       try {
-        found = level.find(search, variant, isReplaceAll);
+        found = level.find(search, { variant, isReplaceAll });
       } catch (error) {
         if (!(error instanceof UnmappableIndentError)) throw error;
-        return { type: 'unmappable-indentation', newLine: error.newLine, tolerances: sortTolerances(variant.tolerances) };
+        return { type: 'unmappable-indentation', newLine: error.newLine, tolerances: sortTolerances([...variant.tolerances, ...level.allows]) };
       }
       if (found === undefined || found.starts.length === 0) continue;
       if (found.starts.length > 1 && !isReplaceAll) {
@@ -56,7 +57,7 @@ export function replaceSnippet(text: string, edit: SnippetEdit, limits: { maxByt
         return { type: 'ambiguous', count: found.starts.length, lines, tolerances: sortTolerances([...variant.tolerances, ...level.allows]) };
       }
       const tolerances = sortTolerances([...variant.tolerances, ...found.tolerances]);
-      return replaceFound(search.view, found, tolerances, { maxBytes: limits.maxBytes, bytes: limits.bytes ?? Buffer.byteLength(text) });
+      return replaceFound(search.view, { found, tolerances, maxBytes: request.maxBytes, bytes: request.bytes ?? Buffer.byteLength(text) });
     }
   }
   return { type: 'not-found' };
@@ -100,30 +101,25 @@ function createSearch(view: LfView): Search {
  */
 interface Level {
   allows: Tolerance[];
-  find: (search: Search, variant: SnippetVariant, isReplaceAll: boolean) => Found | undefined;
+  find: (search: Search, query: { variant: SnippetVariant; isReplaceAll: boolean }) => Found | undefined;
 }
 
 /** In order: exact, trailing whitespace, indentation, then the three again with typographic punctuation folded. */
 const LEVELS: Level[] = [
-  { allows: [], find: (search, variant) => findSubstring(search, variant, false) },
+  { allows: [], find: (search, query) => findSubstring(search, { ...query, isFolded: false }) },
+  { allows: ['trailing-whitespace'], find: (search, query) => findLines(search, { ...query, mode: 'trim-end', isFolded: false }) },
+  { allows: ['indentation'], find: (search, query) => findLines(search, { ...query, mode: 'dedent', isFolded: false }) },
   {
-    allows: ['trailing-whitespace'],
-    find: (search, variant, isReplaceAll) => findLines(search, variant, { mode: 'trim-end', isFolded: false, isReplaceAll }),
+    allows: ['punctuation'],
+    find: (search, query) => (canFold(search, query.variant) ? findSubstring(search, { ...query, isFolded: true }) : undefined),
   },
-  {
-    allows: ['indentation'],
-    find: (search, variant, isReplaceAll) => findLines(search, variant, { mode: 'dedent', isFolded: false, isReplaceAll }),
-  },
-  { allows: ['punctuation'], find: (search, variant) => (canFold(search, variant) ? findSubstring(search, variant, true) : undefined) },
   {
     allows: ['punctuation', 'trailing-whitespace'],
-    find: (search, variant, isReplaceAll) =>
-      canFold(search, variant) ? findLines(search, variant, { mode: 'trim-end', isFolded: true, isReplaceAll }) : undefined,
+    find: (search, query) => (canFold(search, query.variant) ? findLines(search, { ...query, mode: 'trim-end', isFolded: true }) : undefined),
   },
   {
     allows: ['punctuation', 'indentation'],
-    find: (search, variant, isReplaceAll) =>
-      canFold(search, variant) ? findLines(search, variant, { mode: 'dedent', isFolded: true, isReplaceAll }) : undefined,
+    find: (search, query) => (canFold(search, query.variant) ? findLines(search, { ...query, mode: 'dedent', isFolded: true }) : undefined),
   },
 ];
 
@@ -137,7 +133,8 @@ function canFold(search: Search, variant: SnippetVariant): boolean {
  * the LF text or with punctuation folded on both sides. Folding keeps every
  * offset, so a folded match is the same range of the file.
  */
-function findSubstring(search: Search, variant: SnippetVariant, isFolded: boolean): Found | undefined {
+function findSubstring(search: Search, query: { variant: SnippetVariant; isFolded: boolean }): Found | undefined {
+  const { variant, isFolded } = query;
   const { lf } = search.view;
   const haystack = isFolded ? search.folded() : lf;
   const needle = isFolded ? foldPunctuation(variant.oldString) : variant.oldString;
@@ -166,7 +163,7 @@ function findSubstring(search: Search, variant: SnippetVariant, isFolded: boolea
     endOf: (index) => starts[index]! + length,
     replacementOf: (index) => {
       const matched = lf.slice(starts[index]!, starts[index]! + length).split('\n');
-      return keepUnchangedLines(matched, oldLines, newLines, (line) => line).join('\n');
+      return keepUnchangedLines({ matched, oldLines, newLines, render: (line) => line }).join('\n');
     },
     lfBytesOf: (index) => Buffer.byteLength(lf.slice(starts[index]!, starts[index]! + length)),
     tolerances: ['punctuation'],
@@ -174,10 +171,11 @@ function findSubstring(search: Search, variant: SnippetVariant, isFolded: boolea
 }
 
 /** Whole-line windows; with replace_all the overlapping ones after the first are dropped. */
-function findLines(search: Search, variant: SnippetVariant, options: { mode: LineMode; isFolded: boolean; isReplaceAll: boolean }): Found | undefined {
+function findLines(search: Search, query: { variant: SnippetVariant; mode: LineMode; isFolded: boolean; isReplaceAll: boolean }): Found | undefined {
+  const { variant, mode, isFolded } = query;
   const file = search.lines();
-  let windows = findLineWindows(file, variant.oldString, options);
-  if (windows.length > 1 && !options.isReplaceAll) {
+  let windows = findLineWindows(file, { oldString: variant.oldString, mode, isFolded });
+  if (windows.length > 1 && !query.isReplaceAll) {
     return { starts: windows.map((window) => file.starts[window.line]!), endOf: () => 0, replacementOf: () => '', lfBytesOf: () => 0, tolerances: [] };
   }
   const size = snippetLines(variant.oldString).lines.length;
@@ -187,7 +185,7 @@ function findLines(search: Search, variant: SnippetVariant, options: { mode: Lin
     next = window.line + size;
     return true;
   });
-  const replacements = windows.map((window) => replaceWindow(file, window, { ...variant, ...options }));
+  const replacements = windows.map((window) => replaceWindow(file, { window, oldString: variant.oldString, newString: variant.newString, mode, isFolded }));
   const { lf } = search.view;
   return {
     starts: replacements.map((replacement) => replacement.start),
@@ -203,17 +201,18 @@ function findLines(search: Search, variant: SnippetVariant, options: { mode: Lin
  * lands, after sizing it by arithmetic: replace_all can grow a small file past
  * what memory holds.
  */
-function replaceFound(view: LfView, found: Found, tolerances: Tolerance[], limits: { maxBytes: number; bytes: number }): SnippetOutcome {
+function replaceFound(view: LfView, result: { found: Found; tolerances: Tolerance[]; maxBytes: number; bytes: number }): SnippetOutcome {
+  const { found, tolerances } = result;
   const { original } = view;
   const count = found.starts.length;
   const endings: ('\n' | '\r\n')[] = [];
-  let bytes = limits.bytes;
+  let bytes = result.bytes;
   // replace_all at the exact level hands back one string for every place: measure it once.
   let measured: { replacement: string; bytes: number } | undefined;
   for (let index = 0; index < count; index++) {
     const start = found.starts[index]!;
     const end = found.endOf(index);
-    const ending = endingAt(view, start, end);
+    const ending = endingAt(view, { start, end });
     endings.push(ending);
     const replacement = found.replacementOf(index);
     if (measured?.replacement !== replacement) measured = { replacement, bytes: Buffer.byteLength(replacement) };
@@ -221,7 +220,7 @@ function replaceFound(view: LfView, found: Found, tolerances: Tolerance[], limit
     const regionCrs = toOriginalOffset(view, end) - end - (toOriginalOffset(view, start) - start);
     bytes += replacementBytes - found.lfBytesOf(index) - regionCrs;
   }
-  if (bytes > limits.maxBytes) return { type: 'too-large', bytes, occurrences: count };
+  if (bytes > result.maxBytes) return { type: 'too-large', bytes, occurrences: count };
   const pieces: string[] = [];
   let last = 0;
   for (let index = 0; index < count; index++) {

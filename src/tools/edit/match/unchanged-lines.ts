@@ -7,23 +7,27 @@ import { diffArrays } from 'diff';
  * whitespace or punctuation must not rewrite lines the model did not mean to change.
  * `render` makes each changed line (re-indents it, say).
  */
-export function keepUnchangedLines(
-  matched: readonly string[],
-  oldLines: readonly string[],
-  newLines: readonly string[],
-  render: (line: string) => string,
-): string[] {
-  const lines: string[] = [];
+export function keepUnchangedLines(lines: {
+  matched: readonly string[];
+  oldLines: readonly string[];
+  newLines: readonly string[];
+  /** Gets each changed line and its 0-based index in `newLines`. */
+  render: (line: string, index: number) => string;
+}): string[] {
+  const { matched, oldLines, newLines, render } = lines;
+  const kept: string[] = [];
   let oldIndex = 0;
+  let newIndex = 0;
   for (const change of diffArrays([...oldLines], [...newLines])) {
     if (change.added) {
-      for (const line of change.value) lines.push(render(line));
+      for (const line of change.value) kept.push(render(line, newIndex++));
     } else if (change.removed) {
       oldIndex += change.value.length;
     } else {
-      for (let offset = 0; offset < change.value.length; offset++) lines.push(matched[oldIndex + offset]!);
+      for (let offset = 0; offset < change.value.length; offset++) kept.push(matched[oldIndex + offset]!);
       oldIndex += change.value.length;
+      newIndex += change.value.length;
     }
   }
-  return lines;
+  return kept;
 }
