@@ -4,6 +4,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { measureBatch } from './batch';
 import { measureContext } from './context';
+import { measureEdits } from './edits';
 import { measureHeadless } from './headless';
 import { onCleanup, runCleanups } from './cleanup';
 import { measureMcp } from './mcp';
@@ -38,6 +39,7 @@ const MEASUREMENTS: Measurement[] = [
   { name: 'research', run: measureResearch, timeoutMs: 30_000 },
   { name: 'overhead', run: measureOverhead, timeoutMs: 30_000 },
   { name: 'context', run: measureContext, timeoutMs: 60_000 },
+  { name: 'edits', run: measureEdits, timeoutMs: 30_000 },
   { name: 'headless', run: measureHeadless, timeoutMs: 60_000 },
   { name: 'startup', run: measureStartup, timeoutMs: 60_000 },
   { name: 'mcp', run: measureMcp, timeoutMs: 90_000 },

@@ -117,6 +117,21 @@ describe('ApprovalPrompt', () => {
     for (const line of frame.split('\n')) expect([...line].length).toBeLessThanOrEqual(100);
   });
 
+  it('shows a line whose ending changes and a final newline dropped, from the write tools\' own previews', async () => {
+    const cwd = await createTempWorkspace({ 'mixed.txt': 'x\r\ny\nz\r\nw\r\n', 'end.txt': 'a\nb\n' });
+    const endings = await createUpdateFileTool({ cwd }).preview!({ path: 'mixed.txt', old_string: 'x\ny\nz', new_string: 'x\ny\nZ' });
+    const endingsFrame = renderPrompt(endings).lastFrame()!;
+    expect(endingsFrame).toContain('Edit mixed.txt?');
+    expect(endingsFrame).toContain('\\ Line endings change: 1 line LF → CRLF (line 2).');
+    const rows = endingsFrame.split('\n').map((line) => line.replace(/^│\s?/, '').replace(/\s*│$/, ''));
+    expect(rows.slice(rows.indexOf('@@ -1,4 +1,4 @@'), rows.indexOf('@@ -1,4 +1,4 @@') + 7)).toEqual(['@@ -1,4 +1,4 @@', ' x', '-y', '-z', '+y', '+Z', ' w']);
+    cleanup();
+    const finalNewline = await createWriteFileTool({ cwd }).preview!({ path: 'end.txt', content: 'a\nb' });
+    const finalFrame = renderPrompt(finalNewline).lastFrame()!;
+    expect(finalFrame).toContain('+b');
+    expect(finalFrame).toContain('\\ No newline at end of file');
+  });
+
   it('says why a protected file asks, and that a session allowance will not cover it', () => {
     const frame = renderPrompt({ type: 'diff', path: '.git/config', isNewFile: false, diff: '--- a/.git/config\n+++ b/.git/config\n', protectedReason: 'git config names programs git runs' }).lastFrame()!;
     expect(frame).toContain('Edit .git/config?');

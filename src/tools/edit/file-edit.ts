@@ -3,6 +3,7 @@ import { access, chmod, mkdir, rename, unlink, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch, type StructuredPatch } from 'diff';
 import { formatBytes } from '../output-cap';
+import { endingMode, flippedEndingsNote } from './ending-changes';
 import { tempPathFor, withTempFile } from './temp-files';
 import { openRegularFile, readHead } from '../../workspace/regular-file';
 import { decodeText, encodeText, notUtf8Message } from '../../workspace/text-encoding';
@@ -112,27 +113,33 @@ export function countLines(text: string): number {
 
 /**
  * The unified diff of an edit, with `a/`/`b/` headers (`/dev/null` for a new
- * file). Carriage returns are left out so a CRLF file shows like any other; when
- * nothing changes, a `\` note line says so instead of a hunk.
+ * file). Carriage returns are left out so a CRLF file shows like any other, but
+ * a line whose ending changes (LF to CRLF or back) is never shown as unchanged:
+ * it is a removed and an added line, and a `\` note after the headers names
+ * them (or says the whole file's endings change). When nothing changes, a note
+ * says so instead of a hunk; a final newline gained or lost shows as jsdiff marks it.
  */
 export function diffEdit(edit: FileEdit): EditDiff {
   const shown = edit.target.shownPath;
   const before = edit.before ?? '';
   if (before.length + edit.after.length > MAX_DIFF_CHARS) return tooLargeDiff(edit, before);
+  const mode = edit.before === undefined ? { type: 'stripped' as const } : endingMode(before, edit.after);
   const patch =
     structuredPatch(edit.before === undefined ? '/dev/null' : `a/${shown}`, `b/${shown}`, before, edit.after, undefined, undefined, {
       context: 3,
-      stripTrailingCr: true,
+      stripTrailingCr: mode.type === 'stripped',
       timeout: DIFF_TIMEOUT_MS,
     }) ?? wholeFilePatch(shown, before, edit.after);
+  const note = mode.type === 'raw' ? flippedEndingsNote(patch) : mode.note;
   let added = 0;
   let removed = 0;
   for (const line of patch.hunks.flatMap((hunk) => hunk.lines)) {
     if (line.startsWith('+')) added++;
     else if (line.startsWith('-')) removed++;
   }
-  let diff = formatPatch(patch, FILE_HEADERS_ONLY);
-  if (patch.hunks.length === 0) {
+  const [headers, ...hunks] = formatPatch(patch, FILE_HEADERS_ONLY).split(/(?<=^\+\+\+ .*\n)/m);
+  let diff = `${headers}${note === undefined ? '' : `\\ ${note}\n`}${hunks.join('')}`;
+  if (patch.hunks.length === 0 && note === undefined) {
     diff += `\\ ${noChangeNote(edit)}\n`;
   }
   return { diff, added, removed };
@@ -150,6 +157,7 @@ function tooLargeDiff(edit: FileEdit, before: string): EditDiff {
 function noChangeNote(edit: FileEdit): string {
   if (edit.before === undefined) return `Creates ${edit.target.shownPath} as an empty file.`;
   if (edit.before === edit.after) return `No changes: ${edit.target.shownPath} already has exactly this content.`;
+  // Unreached while every ending change gets its own note; kept so a hunk-less diff never says nothing.
   return 'Only line endings change.';
 }
 
