@@ -211,4 +211,23 @@ describe('the TUI in a real terminal', () => {
     expect(await readFile(path.join(cwd, 'DONE.md'), 'utf8')).toBe('done\n');
     expect(existsSync(path.join(cwd, 'PLANNED.md'))).toBe(false);
   }, 60_000);
+
+  it('says in the approval box when a write changes line endings, though the text looks the same', async () => {
+    const cwd = await createTempWorkspace({ 'notes.txt': 'one\ntwo\nthree\n' });
+    const server = await startOpenAIServer([
+      { toolCalls: [{ id: 'call_crlf', name: 'write_file', arguments: JSON.stringify({ path: 'notes.txt', content: 'one\r\ntwo\r\nthree\r\n' }) }] },
+      { text: 'Converted.' },
+    ]);
+    const home = await createTempWorkspace();
+    const terminal = await startTmux([process.execPath, cli, '--base-url', server.baseUrl, '--model', 'e2e-model', '--cwd', cwd], {
+      env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '', SHOAL_MODEL: '', TERM: 'xterm-256color', SHOAL_STATE_DIR: path.join(home, 'state'), SHOAL_CONFIG_DIR: path.join(home, 'config') },
+    });
+    await terminal.waitFor((screen) => screen.includes('/help for commands'));
+    await terminal.submit('use CRLF in notes.txt');
+    const asking = await terminal.waitFor((screen) => screen.includes('notes.txt?'));
+    expect(asking).toContain('Line endings change: the whole file goes from LF to CRLF (3 lines).');
+    await terminal.sendKeys('y');
+    await terminal.waitFor((screen) => screen.includes('Converted.'));
+    expect(await readFile(path.join(cwd, 'notes.txt'), 'utf8')).toBe('one\r\ntwo\r\nthree\r\n');
+  }, 60_000);
 });
