@@ -26,7 +26,7 @@ export function createReadOnlyTools(options: ToolOptions): ShoalTool[] {
  * given `web`, web_fetch. The tools share `options.tracker` (a new one when
  * absent) and journal their writes into `options.journal` (keep the journal
  * you pass: it is how the UI undoes). `sandbox` configures bash's sandbox;
- * `applyPatch` adds apply_patch.
+ * `applyPatch` adds apply_patch (see `offersApplyPatch` for which models get it).
  */
 export function createMainTools(
   options: ToolOptions & { startResearch: StartResearch; sandbox?: SandboxSettings; web?: WebFetchOptions; applyPatch?: boolean },
@@ -44,6 +44,7 @@ export function createMainTools(
   ]);
 }
 
+export { offersApplyPatch } from './apply-patch/offered';
 export { createFileTracker, type FileTracker } from './edit/file-tracker';
 export type { ToolRegistry } from './registry';
 export { sessionDiff, type SessionDiff } from './edit/session-diff';
