@@ -83,7 +83,10 @@ export function createApplyPatchTool(options: ToolOptions): ShoalTool<ApplyPatch
 function nothingChanged(error: unknown): never {
   if (error instanceof PreviewChangedError || !(error instanceof Error)) throw error;
   if (/nothing (was|is) (written|changed)|no file was changed/i.test(error.message)) throw error;
-  throw new Error(`${error.message}\nNo file was changed: the patch applies whole or not at all. Fix it and send the whole patch again.`);
+  // On the first line, so a one-line refusal stays one line; the nearest lines of a missed hunk follow it.
+  const [first, ...rest] = error.message.split('\n');
+  const note = `${first} No file was changed: the patch applies whole or not at all. Fix it and send the whole patch again.`;
+  throw new Error([note, ...rest].join('\n'));
 }
 
 function isChange(file: PlannedFile): boolean {

@@ -45,9 +45,9 @@ describe('apply_patch tool', () => {
   });
 
   it('fails the preview with the hunk error, so nobody is asked to approve a patch that cannot apply', async () => {
-    const session = await createToolSession({ 'a.txt': 'a\n' });
-    await expect(session.preview('apply_patch', { input: wrap('*** Update File: a.txt\n@@\n-b\n+c') })).rejects.toThrow(
-      /a\.txt: hunk 1 \(patch line 3\) does not match the file: its line 'b' was not found\..*\nNo file was changed: the patch applies whole or not at all/s,
+    const session = await createToolSession({ 'a.txt': 'const alpha = 1;\n' });
+    await expect(session.preview('apply_patch', { input: wrap('*** Update File: a.txt\n@@\n-const alpha = 2;\n+const alpha = 3;') })).rejects.toThrow(
+      /^a\.txt: hunk 1 \(patch line 3\) does not match the file: its line 'const alpha = 2;' was not found\. No file was changed: the patch applies whole or not at all\. .*\nThe most similar lines in the file \(for you to compare; never applied\):\n {2}1: const alpha = 1;$/,
     );
   });
 
