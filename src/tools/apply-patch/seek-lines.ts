@@ -86,15 +86,17 @@ export function createLineSeeker(lines: readonly string[]): LineSeeker {
 /**
  * The lines an `@@` anchor at `anchor` heads: those after it up to and with
  * the first non-blank line indented no deeper than it (a closing brace, the
- * next function). Where that is the very next line (a Markdown heading), the
+ * next function). Where no deeper line comes first (a Markdown heading), the
  * block reaches the end of the file.
  */
 export function anchorBlock(lines: readonly string[], anchor: number): LineRange {
   const indent = indentOf(lines[anchor]!);
+  let isNested = false;
   for (let index = anchor + 1; index < lines.length; index++) {
     const line = lines[index]!;
-    if (line.trim() === '' || indentOf(line) > indent) continue;
-    return index === anchor + 1 ? { from: anchor + 1, to: lines.length } : { from: anchor + 1, to: index + 1 };
+    if (line.trim() === '') continue;
+    if (indentOf(line) > indent) isNested = true;
+    else return isNested ? { from: anchor + 1, to: index + 1 } : { from: anchor + 1, to: lines.length };
   }
   return { from: anchor + 1, to: lines.length };
 }

@@ -67,6 +67,10 @@ describe('applyHunks', () => {
     );
   });
 
+  it('reads a heading with nothing indented under it (Markdown) as heading the rest of the file', () => {
+    expect(apply('## A\n\nitem\n\n## B\n\nitem\n', '@@ ## B\n-item\n+ITEM')).toBe('## A\n\nitem\n\n## B\n\nITEM\n');
+  });
+
   it('still refuses a context that fits twice inside the anchored block', () => {
     const file = 'class A:\n    x = 1\n    x = 1\nclass B:\n    x = 1\n';
     expect(failure(file, '@@ class A:\n-    x = 1\n+    x = 2')).toMatch(/at lines 2 and 3/);

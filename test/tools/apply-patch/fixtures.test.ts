@@ -226,7 +226,8 @@ describe('apply_patch fixtures', () => {
         await expect(run).rejects.toThrow(fixture.error);
         await expect(run).rejects.toThrow(/No file was changed/);
         // A refusal reads as one line (a missed hunk adds the file's most similar lines below it).
-        expect((await run.catch((error: Error) => error.message)).split('\n')[0]).toMatch(/No file was changed/);
+        const message = await run.then(() => '', (error: Error) => error.message);
+        expect(message.split('\n')[0]).toMatch(/No file was changed/);
         expect(await snapshot(session.cwd)).toEqual(before);
         expect(session.journal.canUndo).toBe(false);
         return;
