@@ -7,6 +7,7 @@
 
 /** How loosely lines were compared, strictest first. */
 export const MATCH_LEVELS = ['exact', 'trailing-whitespace', 'whitespace', 'punctuation'] as const;
+/** One of MATCH_LEVELS. */
 export type MatchLevel = (typeof MATCH_LEVELS)[number];
 
 /** Where a sequence of lines is, or why it is not one place. */
