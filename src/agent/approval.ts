@@ -39,9 +39,8 @@ export function createPolicyApproval(options: {
   return async (request) => {
     if (options.mode === 'plan') return { type: 'deny', feedback: PLAN_MODE_REFUSAL };
     const preview = request.preview;
-    if (preview?.type === 'diff' && preview.protectedReason !== undefined) {
-      return { type: 'deny', feedback: protectedDenial(preview.path, preview.protectedReason) };
-    }
+    const guarded = protectedFiles(preview);
+    if (guarded.length > 0) return { type: 'deny', feedback: protectedDenial(guarded, preview?.type === 'patch' ? 'apply_patch' : 'write_file') };
     if (isAllowedWithoutAsking({ mode: options.mode ?? 'ask', request, sessionAllowed: options.allowedTools, webAccess: options.webAccess })) {
       return { type: 'allow' };
     }
@@ -57,11 +56,24 @@ export function fetchDenial(host: string): string {
   );
 }
 
+/**
+ * The protected files a write's preview would change, with why each always
+ * asks: one for a write_file or update_file, any of a patch's; none for
+ * ordinary files, commands and fetches.
+ */
+export function protectedFiles(preview: ApprovalPreview | undefined): { path: string; reason: string }[] {
+  if (preview?.type === 'diff') return preview.protectedReason === undefined ? [] : [{ path: preview.path, reason: preview.protectedReason }];
+  if (preview?.type !== 'patch') return [];
+  return preview.files.flatMap((file) => (file.protectedReason === undefined ? [] : [{ path: file.path, reason: file.protectedReason }]));
+}
+
 /** Why a protected write was denied with nobody to ask, and what the model can do instead. */
-function protectedDenial(path: string, reason: string): string {
+function protectedDenial(files: readonly { path: string; reason: string }[], toolName: string): string {
+  const named = files.map(({ path, reason }) => `${path} is protected (${reason})`).join('; ');
+  const which = files.length === 1 ? 'it' : 'them';
   return (
-    `${path} is protected (${reason}). shoal writes it only after a person approves that exact change, ` +
-    'and no flag allows it without one: not --allow write_file, not --yolo. Do not try to write it another way; ' +
+    `${named}. shoal writes ${which} only after a person approves that exact change, ` +
+    `and no flag allows it without one: not --allow ${toolName}, not --yolo. Do not try to write ${which} another way; ` +
     'show the user the exact change so they can make it themselves or approve it in an interactive session.'
   );
 }
@@ -85,7 +97,7 @@ export const PLAN_MODE_REFUSAL =
 export const PLAN_MODE_NOTE =
   '[Plan mode: research and read as much as you need, but change nothing and run no commands (they will not run). Answer with a plan: the steps you would take, the files each touches, and how you would check the result.]';
 
-const FILE_EDIT_TOOLS = new Set(['write_file', 'update_file']);
+const FILE_EDIT_TOOLS = new Set(['write_file', 'update_file', 'apply_patch']);
 
 /**
  * True when `request` may run without asking: a write to a protected path
@@ -102,7 +114,7 @@ export function isAllowedWithoutAsking(options: {
 }): boolean {
   const { mode, request } = options;
   const preview = request.preview;
-  if (preview?.type === 'diff' && preview.protectedReason !== undefined) return false;
+  if (protectedFiles(preview).length > 0) return false;
   if (mode === 'plan') return false;
   if (mode === 'yolo' || options.sessionAllowed.has(request.toolName)) return true;
   if (preview?.type === 'fetch') return options.webAccess?.isAllowed(preview.host) ?? false;

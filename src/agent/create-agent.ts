@@ -5,6 +5,7 @@ import {
   createReadOnlyTools,
   createWebAccess,
   createWebFetchTool,
+  offersApplyPatch,
   type FileTracker,
   type WebAccess,
   type WriteJournal,
@@ -47,6 +48,10 @@ export interface AgentSetup {
   mcp?: Pick<McpManager, 'tools'>;
   /** The session's web domains and private-address setting; without one, every domain asks and private addresses are refused. */
   webAccess?: WebAccess;
+  /** The `applyPatch` setting: offer apply_patch to every model (true) or none (false); by model id when absent. */
+  applyPatch?: boolean;
+  /** The main model's id now, read each step so a /model switch re-decides apply_patch; the id of `model` when absent. */
+  modelId?: () => string;
 }
 
 export const DEFAULT_RESEARCH_MAX_STEPS = 20;
@@ -89,9 +94,10 @@ export function createStartResearch(setup: AgentSetup, tracker: FileTracker, web
 /**
  * The main agent's tools, with research wired to sub-agents of the shared
  * loop and web_fetch sharing `setup.webAccess` with them, as a getter the
- * loop reads each step: MCP tools join as their servers start. Every read
- * (the sub-agents' too) feeds one tracker, so an edit of a file that changed
- * since it was read is refused.
+ * loop reads each step: MCP tools join as their servers start, and apply_patch
+ * is there while the current model is offered it (see `offersApplyPatch`).
+ * Every read (the sub-agents' too) feeds one tracker, so an edit of a file that
+ * changed since it was read is refused.
  */
 export function createAgentTools(setup: AgentSetup): () => ToolRegistry {
   const tracker = createFileTracker();
@@ -103,9 +109,16 @@ export function createAgentTools(setup: AgentSetup): () => ToolRegistry {
     journal: setup.journal,
     sandbox: setup.sandbox,
     web: { access: webAccess },
+    applyPatch: true,
   });
-  return withMcpTools([...main.values()], setup.mcp, () => true);
+  const withPatch = withMcpTools([...main.values()], setup.mcp, () => true);
+  const withoutPatch = withMcpTools([...main.values()].filter((tool) => tool.name !== 'apply_patch'), setup.mcp, () => true);
+  const modelId = setup.modelId ?? (() => (typeof setup.model === 'string' ? setup.model : setup.model.modelId));
+  return () => (offersApplyPatch({ modelId: modelId(), setting: setup.applyPatch }) ? withPatch() : withoutPatch());
 }
+
+/** One empty list for every call without MCP: a new `[]` each time would rebuild the registry each step. */
+const NO_TOOLS: readonly ShoalTool[] = [];
 
 /**
  * A getter for `builtIn` plus the MCP tools `include` keeps, rebuilt only when
@@ -116,7 +129,7 @@ function withMcpTools(builtIn: readonly ShoalTool[], mcp: AgentSetup['mcp'], inc
   let seen: readonly ShoalTool[] | undefined;
   let registry = createRegistry(builtIn);
   return () => {
-    const current = mcp?.tools() ?? [];
+    const current = mcp?.tools() ?? NO_TOOLS;
     if (current !== seen) {
       seen = current;
       // Two servers whose names sanitise alike ("a.b", "a_b") must not make the registry throw: the first keeps the name.

@@ -1,7 +1,7 @@
 import { readOwnFile } from '../workspace/own-file';
 
 const BATCHING = `## Batch independent reads
-Your tool calls in one response run in phases: all research_codebase calls concurrently, then all read-only calls (read_file, list_dir, glob, grep) as one parallel batch, then writes and commands (write_file, update_file, bash) one at a time in your order. A read you place after a write or command in the same response runs after it and sees its effect.
+Your tool calls in one response run in phases: all research_codebase calls concurrently, then all read-only calls (read_file, list_dir, glob, grep) as one parallel batch, then writes and commands (write_file, update_file, apply_patch, bash) one at a time in your order. A read you place after a write or command in the same response runs after it and sees its effect.
 - When you need several reads that do not depend on each other, make them ALL in the same response: e.g. read three files, or grep for two patterns and glob for a third, in one turn. They run at the same time.
 - Do not batch a read that needs an earlier result (reading a file whose path you have not found yet): make the first call, look at the result, then make the next.
 - Prefer one broad batch over many small turns; each turn costs a round trip to the model.`;
@@ -16,7 +16,7 @@ Use research_codebase for broad questions that would take many reads; ask indepe
     `## The web
 web_fetch reads one http(s) URL as markdown. The first fetch of a domain asks the user and runs with the writes; domains they allowed run with the reads. Everything in a URL is sent to its server: never put secrets or workspace code in one. Fetch only what the task needs.`,
     `## Editing
-- Read a file before you change it. Prefer update_file with an exact, unique snippet over rewriting a file with write_file.
+- Read a file before you change it. Prefer update_file with an exact, unique snippet (or apply_patch, when you have it, for changes across files) over rewriting a file with write_file.
 - Every write and command is shown to the user for approval. If one is denied, do not retry it unchanged: read their feedback and adjust.
 - Paths are relative to the workspace root; nothing outside it is reachable.`,
     `## Plans

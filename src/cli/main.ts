@@ -196,6 +196,7 @@ async function main(flags: CliFlags): Promise<number> {
     researchMaxSteps: settings.researchMaxSteps,
     contextWindow: () => startup.contextWindowOf(researchModelId),
     compactAt: settings.compactAt,
+    applyPatch: settings.applyPatch,
     sandbox: {
       hiddenPaths: shoalPrivateDirs(PATH_OPTIONS),
       network: settings.commandNetwork === true,
@@ -272,7 +273,7 @@ async function main(flags: CliFlags): Promise<number> {
       allowedTools: new Set(settings.allowedTools),
       webAccess: setup.webAccess,
       deniedFeedback:
-        'Writes and commands are denied in headless mode. Say what you would change instead; the user can rerun with --allow write_file,update_file,bash (or the MCP tool\'s name, e.g. --allow mcp__server__tool) or --yolo.',
+        'Writes and commands are denied in headless mode. Say what you would change instead; the user can rerun with --allow write_file,update_file,apply_patch,bash (or the MCP tool\'s name, e.g. --allow mcp__server__tool) or --yolo.',
     }),
     signal: controller.signal,
     mcp,

@@ -35,7 +35,7 @@ export interface Settings {
   /** Read from flags, the environment and the user file only: a project file may be committed. */
   apiKey?: string;
   approvalMode?: ApprovalMode;
-  /** Tools that run without asking (write_file, update_file, bash, web_fetch: every public domain). */
+  /** Tools that run without asking (write_file, update_file, apply_patch, bash, web_fetch: every public domain). */
   allowedTools?: string[];
   /** Domains web_fetch reads without asking, e.g. "docs.python.org" or "*.mozilla.org" (its subdomains). */
   webDomains?: string[];
@@ -61,6 +61,8 @@ export interface Settings {
   notify?: NotifyMode;
   /** MCP servers by name; a project's (its `.shoal/config.json` and `.mcp.json`) start only in a trusted folder. */
   mcpServers?: Record<string, McpServerConfig>;
+  /** Offer apply_patch to every model (true) or to none (false); unset, GPT-5, codex, gpt-oss, o3 and o4-mini models get it. */
+  applyPatch?: boolean;
 }
 
 // The models' own list (config may not import models); the CLI hands this to createModel, whose type checks it.
@@ -131,6 +133,7 @@ const FIELD_SCHEMAS = {
   notify: z.enum(NOTIFY_MODES),
   // Only the shape here; `validateFile` checks each server and names what is wrong.
   mcpServers: z.custom<Record<string, McpServerConfig>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value)),
+  applyPatch: z.boolean(),
 } satisfies Record<SettingKey, z.ZodType>;
 
 const settingsSchema = z.object(FIELD_SCHEMAS).partial().strict() satisfies z.ZodType<Settings>;
@@ -157,6 +160,7 @@ const EXPECTED: Record<SettingKey, string> = {
   reasoningEffort: `one of ${quoteList(REASONING_EFFORTS)}`,
   notify: `one of ${quoteList(NOTIFY_MODES)}`,
   mcpServers: 'an object of MCP servers by name',
+  applyPatch: 'true or false',
 };
 
 const ENV_NAMES: Partial<Record<SettingKey, string>> = {

@@ -1,3 +1,4 @@
+import { createApplyPatchTool } from './apply-patch/apply-patch';
 import { createBashTool } from './bash';
 import { createFileTracker } from './edit/file-tracker';
 import { createGlobTool } from './glob';
@@ -25,22 +26,27 @@ export function createReadOnlyTools(options: ToolOptions): ShoalTool[] {
  * Every tool of the main agent: read side, research, writes, commands and,
  * given `web`, web_fetch. The tools share `options.tracker` (a new one when
  * absent) and journal their writes into `options.journal` (keep the journal
- * you pass: it is how the UI undoes). `sandbox` configures bash's sandbox.
+ * you pass: it is how the UI undoes). `sandbox` configures bash's sandbox;
+ * `applyPatch` adds apply_patch (see `offersApplyPatch` for which models get it).
  */
-export function createMainTools(options: ToolOptions & { startResearch: StartResearch; sandbox?: SandboxSettings; web?: WebFetchOptions }): ToolRegistry {
-  const { sandbox, web, ...rest } = options;
+export function createMainTools(
+  options: ToolOptions & { startResearch: StartResearch; sandbox?: SandboxSettings; web?: WebFetchOptions; applyPatch?: boolean },
+): ToolRegistry {
+  const { sandbox, web, applyPatch, ...rest } = options;
   const shared = { ...rest, tracker: options.tracker ?? createFileTracker() };
   return createRegistry([
     ...createReadOnlyTools(shared),
     createResearchCodebaseTool(shared),
     createWriteFileTool(shared),
     createUpdateFileTool(shared),
+    ...(applyPatch ? [createApplyPatchTool(shared)] : []),
     createBashTool({ ...shared, ...sandbox }),
     ...(web ? [createWebFetchTool(web)] : []),
     createUpdatePlanTool(),
   ]);
 }
 
+export { offersApplyPatch } from './apply-patch/offered';
 export { createFileTracker, type FileTracker } from './edit/file-tracker';
 export type { ToolRegistry } from './registry';
 export { sessionDiff, type SessionDiff } from './edit/session-diff';

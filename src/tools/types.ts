@@ -54,6 +54,13 @@ export type ApprovalPreview =
       binding?: string;
     }
   | {
+      /** An apply_patch call: every file it changes, approved (or denied) together. */
+      type: 'patch';
+      files: PatchFilePreview[];
+      /** Opaque fingerprint of every file the patch reads; `execute` compares it with the disk before writing any. */
+      binding?: string;
+    }
+  | {
       type: 'command';
       command: string;
       cwd: string;
@@ -74,6 +81,25 @@ export type ApprovalPreview =
       /** The host it goes to, lower case and punycoded: what `a` allows for the session. */
       host: string;
     };
+
+/** One file of a patch preview: what happens to it and the diff of exactly that. */
+export interface PatchFilePreview {
+  /** Workspace-relative path that will change, symlinks resolved: for a move, its destination. */
+  path: string;
+  /** The path the patch named, when it differs from `path` (it went through a symlink). */
+  requestedPath?: string;
+  change: 'create' | 'update' | 'delete' | 'move';
+  /** A move's source, deleted once the destination is written. */
+  movedFrom?: string;
+  /** True when a file already at `path` is replaced whole: an Add File onto it, or a move onto it. */
+  replacesExisting?: boolean;
+  /** A unified diff (`---`/`+++` headers, `@@` hunks); for a move, from the source's text to the destination's. */
+  diff: string;
+  added: number;
+  removed: number;
+  /** Why this file always asks, whatever the approval mode says; unset for ordinary files. */
+  protectedReason?: string;
+}
 
 /**
  * One tool as shoal executes it. The loop validates input with `inputSchema`

@@ -314,7 +314,7 @@ export function App(props: AppProps) {
         {pending ? (
           <ApprovalPrompt
             // A call asked again shows a new preview: start it afresh (top of the diff, no pager).
-            key={`${pending.key}:${pending.askedAgainBecause ?? ''}:${pending.preview?.type === 'diff' ? pending.preview.binding : ''}`}
+            key={`${pending.key}:${pending.askedAgainBecause ?? ''}:${pending.preview?.type === 'diff' || pending.preview?.type === 'patch' ? pending.preview.binding : ''}`}
             call={pending}
             maxDiffLines={Math.max(8, rows - 10)}
             width={columns}

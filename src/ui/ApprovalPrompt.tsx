@@ -1,9 +1,11 @@
 import { Box, Text, useInput } from 'ink';
 import { useMemo, useState } from 'react';
+import { protectedFiles } from '../agent/approval';
 import { sessionCommandPrefix } from '../agent/command-prefix';
 import type { ApprovalDecision } from '../agent/nodes';
 import type { CallView } from '../state/types';
-import { clampOffset, commandRows, diffRows, fetchRows, inputRows, pageSize, toolInputRows, windowRows, type PreviewRow } from './preview-rows';
+import type { PatchFilePreview } from '../tools/types';
+import { clampOffset, commandRows, diffRows, fetchRows, inputRows, pageSize, patchRows, toolInputRows, windowRows, type PreviewRow } from './preview-rows';
 import { PreviewRows } from './PreviewRows';
 import { toVisibleText } from './visible-text';
 
@@ -25,7 +27,8 @@ export interface ApprovalPromptProps {
 const FRAME_ROWS = 4;
 
 /**
- * Asks whether one write or command may run, title first, then the diff or
+ * Asks whether one write or command may run, title first, then the diff (a
+ * patch: every file's, each under its title), or the
  * command with every control character shown escaped, and whether a command
  * runs sandboxed. y/Enter allows once; a allows the tool for the session, or
  * for a command the prefix it names (`npm test …`; not offered for commands
@@ -81,7 +84,9 @@ export function ApprovalPrompt({ call, maxDiffLines, width, onAnswer, onDenyAndS
     else if (input === 'n' || input === 'N') setFeedback('');
   });
 
-  const isProtected = preview?.type === 'diff' && preview.protectedReason !== undefined;
+  const guarded = protectedFiles(preview);
+  const isProtected = guarded.length > 0;
+  const stillAsks = preview?.type === 'patch' ? 'protected files will still ask' : 'this file will still ask';
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={isProtected ? 'red' : 'yellow'} paddingX={1}>
       {heading.map((line, index) => (
@@ -107,7 +112,7 @@ export function ApprovalPrompt({ call, maxDiffLines, width, onAnswer, onDenyAndS
           {canAllowSession ? (
             <>
               <Text bold color="green">a</Text>
-              <Text>{` allow ${sessionScope} this session${isProtected ? ' (this file will still ask)' : ''}  `}</Text>
+              <Text>{` allow ${sessionScope} this session${isProtected ? ` (${stillAsks})` : ''}  `}</Text>
             </>
           ) : null}
           <Text bold color="red">n</Text>
@@ -141,6 +146,13 @@ function headingLines(call: CallView): HeadingLine[] {
     lines.push({ text: `⚠ Protected file: ${toVisibleText(preview.protectedReason)}.`, color: 'red', isBold: true });
     lines.push({ text: 'Writes here always ask, whatever the approval mode or allowances say.', color: 'red' });
   }
+  if (preview?.type === 'patch') {
+    const guarded = protectedFiles(preview);
+    for (const { path, reason } of guarded) {
+      lines.push({ text: `⚠ Protected file ${toVisibleText(path)}: ${toVisibleText(reason)}.`, color: 'red', isBold: true });
+    }
+    if (guarded.length > 0) lines.push({ text: 'The whole patch asks, whatever the approval mode or allowances say.', color: 'red' });
+  }
   if (preview?.type === 'command') {
     lines.push(
       preview.isSandboxed
@@ -163,6 +175,7 @@ function title(call: CallView): string {
     const via = preview.requestedPath !== undefined ? ` (via ${toVisibleText(preview.requestedPath)})` : '';
     return `${preview.isNewFile ? 'Create' : 'Edit'} ${toVisibleText(preview.path)}${via}?`;
   }
+  if (preview?.type === 'patch') return `Apply this patch to ${patchSummary(preview.files)}?`;
   if (preview?.type === 'command') return 'Run this command?';
   if (preview?.type === 'tool-input') return `Run ${toVisibleText(preview.tool)} on MCP server ${toVisibleText(preview.server)}?`;
   if (preview?.type === 'fetch') return `Fetch a page from ${toVisibleText(preview.host)}?`;
@@ -172,8 +185,17 @@ function title(call: CallView): string {
 function previewRows(call: CallView, width: number): PreviewRow[] {
   const preview = call.preview;
   if (preview?.type === 'diff') return diffRows(preview.diff, width);
+  if (preview?.type === 'patch') return patchRows(preview.files, width);
   if (preview?.type === 'command') return commandRows(preview.command, preview.cwd, width);
   if (preview?.type === 'tool-input') return toolInputRows(preview.input, width);
   if (preview?.type === 'fetch') return fetchRows(preview.url, width);
   return inputRows(call.input, width);
+}
+
+/** "3 files (create 1, update 1, delete 1)", or the one file's path and change: "src/a.ts (update)". */
+function patchSummary(files: readonly PatchFilePreview[]): string {
+  if (files.length === 1) return `${toVisibleText(files[0]!.path)} (${files[0]!.change})`;
+  const counts = new Map<string, number>();
+  for (const file of files) counts.set(file.change, (counts.get(file.change) ?? 0) + 1);
+  return `${files.length} files (${[...counts].map(([change, count]) => `${change} ${count}`).join(', ')})`;
 }

@@ -16,6 +16,8 @@ const TONE_STYLE: Record<RowTone, { color?: string; dimColor?: boolean; bold?: b
   command: { color: 'cyan' },
   dim: { dimColor: true },
   plain: {},
+  file: { bold: true, color: 'yellow' },
+  protected: { bold: true, color: 'red' },
 };
 
 /** Rows of an approval preview (diff, command or raw input), coloured by tone, escapes of hidden characters in inverse video. */

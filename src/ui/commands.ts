@@ -129,7 +129,7 @@ export const MAX_DIFF_LINES = 400;
 export function diffText(result: SessionDiff): string {
   const untracked = 'Changes made by bash commands are not tracked.';
   if (result.diffs.length === 0 && result.notes.length === 0) return `No file edited in this session differs from before. ${untracked}`;
-  const lines = [`Changes this session made with write_file and update_file, against each file before its first edit. ${untracked}`];
+  const lines = [`Changes this session made with write_file, update_file and apply_patch, against each file before its first edit. ${untracked}`];
   for (const file of result.diffs) lines.push(`${file.path}  +${file.added} -${file.removed}`, ...toVisibleLines(file.diff.replace(/\n$/, '')));
   const kept = lines.slice(0, MAX_DIFF_LINES);
   if (lines.length > MAX_DIFF_LINES) kept.push(`… ${lines.length - MAX_DIFF_LINES} more lines not shown (git diff shows them all, if this is a repository)`);

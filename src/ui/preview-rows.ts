@@ -1,7 +1,8 @@
+import type { PatchFilePreview } from '../tools/types';
 import { toVisibleLineParts, toVisibleParts, wrapParts, type VisiblePart } from './visible-text';
 
 /** How a row of an approval preview is coloured. */
-export type RowTone = 'added' | 'removed' | 'hunk' | 'header' | 'note' | 'command' | 'dim' | 'plain';
+export type RowTone = 'added' | 'removed' | 'hunk' | 'header' | 'note' | 'command' | 'dim' | 'plain' | 'file' | 'protected';
 
 /** One screen row of a preview: made visible, wrapped to the box's width, and the source line it belongs to. */
 export interface PreviewRow {
@@ -19,6 +20,35 @@ export function diffRows(diff: string, width: number): PreviewRow[] {
     .map((parts) => ({ parts, text: textOf(parts) }))
     .filter(({ text }) => !text.startsWith('Index: ') && !/^={10,}$/.test(text));
   return lines.flatMap(({ parts, text }, index) => toRows(parts, diffTone(text), index, width));
+}
+
+/**
+ * The rows of a patch: per file, a title row (what happens to it, its line
+ * counts, a warning when it is protected), then its diff without the
+ * `---`/`+++` lines the title already names. Source lines count on across
+ * files, so the pager's "lines x-y of z" covers the whole patch.
+ */
+export function patchRows(files: readonly PatchFilePreview[], width: number): PreviewRow[] {
+  const rows: PreviewRow[] = [];
+  let line = 0;
+  for (const file of files) {
+    const tone = file.protectedReason === undefined ? 'file' : 'protected';
+    rows.push(...toRows(toVisibleParts(fileTitle(file)), tone, line++, width));
+    const diff = file.diff.split('\n').filter((text, index) => index > 1 || !/^(---|\+\+\+) /.test(text)).join('\n');
+    for (const row of diffRows(diff, width)) rows.push({ ...row, line: line + row.line });
+    line = lineCount(rows);
+  }
+  return rows;
+}
+
+/** A file's title row, e.g. "● update src/a.ts  +2 -1" or "● move a.ts → b.ts (replaces the existing b.ts)  +0 -0". */
+export function fileTitle(file: PatchFilePreview): string {
+  const via = file.requestedPath === undefined ? '' : ` (via ${file.requestedPath})`;
+  const target = file.change === 'move' ? `${file.movedFrom} → ${file.path}` : file.path;
+  const replaces = file.replacesExisting ? ` (replaces the existing ${file.path})` : '';
+  const counts = file.change === 'delete' ? `-${file.removed}` : file.change === 'create' && !file.replacesExisting ? `+${file.added}` : `+${file.added} -${file.removed}`;
+  const warning = file.protectedReason === undefined ? '' : '  ⚠ protected';
+  return `● ${file.change} ${target}${via}${replaces}  ${counts}${warning}`;
 }
 
 /** The rows of a command (`$ ` before its first line) and the folder it runs in. */

@@ -55,7 +55,14 @@ export interface TuiOptions {
 /** Opens the Ink UI and resolves when the user exits. */
 export async function runTui(options: TuiOptions): Promise<void> {
   const journal = createWriteJournal();
-  const tools = createAgentTools({ ...options.setup, journal, mcp: options.mcp });
+  // The tools follow /model: apply_patch is offered by the model in use (see offersApplyPatch).
+  let modelId = options.initialModel.modelId;
+  const selectModel = async (name: string) => {
+    const choice = await options.selectModel(name);
+    modelId = choice.modelId;
+    return choice;
+  };
+  const tools = createAgentTools({ ...options.setup, journal, mcp: options.mcp, modelId: () => modelId });
   const instructions = mainInstructions({ cwd: options.setup.cwd, agentsMd: await loadAgentsMd(options.setup.cwd) });
   const pathOptions = { env: process.env, platform: process.platform, homedir: os.homedir() };
   const stateDir = shoalDir('state', pathOptions);
@@ -69,7 +76,7 @@ export async function runTui(options: TuiOptions): Promise<void> {
   const instance = render(
     <App
       initialModel={options.initialModel}
-      selectModel={options.selectModel}
+      selectModel={selectModel}
       tools={tools}
       instructions={instructions}
       approvalMode={options.approvalMode}

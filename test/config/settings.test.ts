@@ -133,7 +133,7 @@ describe('loadConfig validation', () => {
     const setup = await createSetup({ project: { modle: 'x', colour: 'blue' } });
     expect((await errorFrom(setup.load())).message).toBe(
       '.shoal/config.json: unknown key "modle" (did you mean "model"?)\n' +
-        '.shoal/config.json: unknown key "colour" (known keys: model, baseUrl, provider, apiKey, approvalMode, allowedTools, webDomains, webAllowPrivate, concurrency, maxSteps, researchModel, researchMaxSteps, commandNetwork, contextWindow, compactAt, stallTimeout, reasoningEffort, notify, mcpServers)',
+        '.shoal/config.json: unknown key "colour" (known keys: model, baseUrl, provider, apiKey, approvalMode, allowedTools, webDomains, webAllowPrivate, concurrency, maxSteps, researchModel, researchMaxSteps, commandNetwork, contextWindow, compactAt, stallTimeout, reasoningEffort, notify, mcpServers, applyPatch)',
     );
   });
 
@@ -160,7 +160,7 @@ describe('loadConfig validation', () => {
       [
         `${file}: "baseUrl" must be an http or https URL such as "http://127.0.0.1:11434/v1" (got "localhost:11434")`,
         `${file}: "approvalMode" must be one of "ask", "auto-edit", "plan", "yolo" (got "always")`,
-        `${file}: "allowedTools" must be a list of tool names from "write_file", "update_file", "bash", "web_fetch" or MCP tools such as "mcp__github__create_issue" (got ["write_file","rm"])`,
+        `${file}: "allowedTools" must be a list of tool names from "write_file", "update_file", "apply_patch", "bash", "web_fetch" or MCP tools such as "mcp__github__create_issue" (got ["write_file","rm"])`,
       ].join('\n'),
     );
   });
@@ -172,6 +172,12 @@ describe('loadConfig validation', () => {
       const setup = await createSetup({ user: { webDomains: [bad] } });
       expect((await errorFrom(setup.load())).message).toContain('"webDomains" must be a list of domains such as "docs.python.org" or "*.mozilla.org"');
     }
+  });
+
+  it('accepts applyPatch as true or false, and names another value', async () => {
+    expect((await (await createSetup({ user: { applyPatch: false }, project: { applyPatch: true } })).load()).settings).toMatchObject({ applyPatch: false });
+    const setup = await createSetup({ user: { applyPatch: 'yes' } });
+    expect((await errorFrom(setup.load())).message).toBe(`${setup.userFile}: "applyPatch" must be true or false (got "yes")`);
   });
 
   it('does not echo a malformed apiKey', async () => {
@@ -216,7 +222,7 @@ describe('loadConfig validation', () => {
       ].join('\n'),
     );
     expect((await errorFrom(setup.load({ concurrency: 100, allowedTools: ['rm'] }))).message).toBe(
-      '--allow must be a list of tool names from "write_file", "update_file", "bash", "web_fetch" or MCP tools such as "mcp__github__create_issue" (got ["rm"])\n' +
+      '--allow must be a list of tool names from "write_file", "update_file", "apply_patch", "bash", "web_fetch" or MCP tools such as "mcp__github__create_issue" (got ["rm"])\n' +
         '--concurrency must be a whole number from 1 to 64 (got 100)',
     );
   });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReadOnlyTools } from '../../src/tools';
+import { createApplyPatchTool } from '../../src/tools/apply-patch/apply-patch';
 import { createGrepTool } from '../../src/tools/grep';
 import { isRipgrepAvailable } from '../../src/tools/grep/ripgrep';
 import { createRegistry, type ToolRegistry } from '../../src/tools/registry';
@@ -51,6 +52,7 @@ interface AttackRow {
 
 type GrepBackend = 'builtin' | 'ripgrep';
 
+const patch = (body: string) => `*** Begin Patch\n${body}\n*** End Patch`;
 const throughRoot = (repo: HostileRepo, relative: string) => `rootfs${path.join(repo.home, relative)}`;
 const homeName = (repo: HostileRepo) => path.basename(repo.home);
 
@@ -149,6 +151,16 @@ const rows: AttackRow[] = [
   { name: 'update_file preview through a link to the secret', tool: 'update_file', call: 'preview', input: () => ({ path: 'config-link.json', old_string: 'sk', new_string: 'x' }), expect: { refused: OUTSIDE } },
   { name: 'write_file preview through rootfs', tool: 'write_file', call: 'preview', input: (repo) => ({ path: throughRoot(repo, 'notes.txt'), content: 'x' }), expect: { refused: OUTSIDE } },
 
+  // apply_patch reads every file a patch names: each refusal stops the whole patch, through preview.
+  { name: 'apply_patch preview of a FIFO', tool: 'apply_patch', call: 'preview', input: () => ({ input: patch('*** Update File: pipe.txt\n@@\n-a\n+b') }), expect: { refused: FIFO } },
+  { name: 'apply_patch delete of a socket', tool: 'apply_patch', call: 'preview', input: () => ({ input: patch('*** Delete File: socket.sock') }), expect: { refused: /is a socket, not a regular file/ } },
+  { name: 'apply_patch delete of a device node', tool: 'apply_patch', call: 'preview', input: () => ({ input: patch('*** Delete File: zero-device') }), expect: { refused: (repo) => (repo.isDeviceReal ? /is a device, not a regular file/ : FIFO) } },
+  { name: 'apply_patch update through a link to the secret', tool: 'apply_patch', call: 'preview', input: () => ({ input: patch('*** Update File: config-link.json\n@@\n-x\n+y') }), expect: { refused: OUTSIDE } },
+  { name: 'apply_patch add through rootfs', tool: 'apply_patch', call: 'preview', input: (repo) => ({ input: patch(`*** Add File: ${throughRoot(repo, 'notes.txt')}\n+x`) }), expect: { refused: OUTSIDE } },
+  { name: 'apply_patch move out through home-link', tool: 'apply_patch', call: 'preview', input: () => ({ input: patch('*** Update File: README.md\n*** Move to: home-link/stolen.md') }), expect: { refused: OUTSIDE } },
+  { name: 'apply_patch delete by .. escape', tool: 'apply_patch', call: 'preview', input: (repo) => ({ input: patch(`*** Delete File: ../${homeName(repo)}/notes.txt`) }), expect: { refused: OUTSIDE } },
+  { name: 'apply_patch delete of a link to /dev/zero', tool: 'apply_patch', call: 'preview', input: () => ({ input: patch('*** Delete File: zero') }), expect: { refused: OUTSIDE } },
+
   // A link to nothing.
   { name: 'read_file a dangling link', tool: 'read_file', input: () => ({ path: 'dangling' }), expect: { refused: /symlink whose target does not exist/ } },
   { name: 'glob through a dangling link', tool: 'glob', input: () => ({ pattern: 'dangling/*' }), expect: { absent: true } },
@@ -164,7 +176,13 @@ const grepBackends: GrepBackend[] = (await isRipgrepAvailable()) ? ['builtin', '
 function registryFor(repo: HostileRepo, backend: GrepBackend): ToolRegistry {
   const options = { cwd: repo.root };
   const readOnly = createReadOnlyTools(options).filter((tool) => tool.name !== 'grep');
-  return createRegistry([...readOnly, createGrepTool({ ...options, backend }), createWriteFileTool(options), createUpdateFileTool(options)]);
+  return createRegistry([
+    ...readOnly,
+    createGrepTool({ ...options, backend }),
+    createWriteFileTool(options),
+    createUpdateFileTool(options),
+    createApplyPatchTool(options),
+  ]);
 }
 
 /** Validates the input as the loop does, runs the tool under the time limit, and returns what the model would read. */

@@ -6,7 +6,7 @@ import { createTempWorkspace } from '../helpers/temp-workspace';
 
 /**
  * The main agent's tools over a real temporary workspace, wired as a session
- * wires them: one tracker and one journal shared by every tool.
+ * wires them: one tracker and one journal shared by every tool (apply_patch included).
  */
 export async function createToolSession(files: Record<string, string | Buffer> = {}) {
   const cwd = await createTempWorkspace(files);
@@ -16,6 +16,7 @@ export async function createToolSession(files: Record<string, string | Buffer> =
     cwd,
     tracker,
     journal,
+    applyPatch: true,
     startResearch: () => {
       throw new Error('research is not used in these tests');
     },

@@ -12,15 +12,15 @@ export const DEFAULT_MAX_BATCHES = 20;
 /** How many bytes of earlier file contents the journal keeps by default (about 50 MB). */
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 
-/** One successful write by write_file or update_file, as the journal records it. */
+/** One successful write by write_file, update_file or apply_patch, as the journal records it. */
 export interface JournalWrite {
   /** The `batchId` of the call's `ToolExecuteContext`. */
   batchId: string;
   target: ToolPath;
   /** The file before the write, or undefined when the write created it. */
   before: { bytes: Uint8Array; mode: number } | undefined;
-  /** The exact bytes the write left in the file. */
-  after: Uint8Array;
+  /** The exact bytes the write left in the file; undefined when it deleted the file (apply_patch). */
+  after: Uint8Array | undefined;
   /** The outermost directory the write created, removed again (when empty) by undo. */
   createdDirectory?: string;
 }
@@ -88,7 +88,8 @@ export interface WriteJournalOptions {
 interface FileHistory {
   target: ToolPath;
   before: { bytes: Uint8Array; mode: number } | undefined | 'not-kept';
-  afterHash: string;
+  /** Undefined when the batch's last change deleted the file. */
+  afterHash: string | undefined;
   createdDirectory: string | undefined;
 }
 
@@ -125,7 +126,7 @@ export function createWriteJournal(options: WriteJournalOptions = {}): WriteJour
       const earlier = batch.files.get(absolute);
       batch.files.delete(absolute);
       if (earlier) {
-        batch.files.set(absolute, { ...earlier, afterHash: hashBytes(write.after) });
+        batch.files.set(absolute, { ...earlier, afterHash: write.after && hashBytes(write.after) });
         return;
       }
       const size = write.before?.bytes.byteLength ?? 0;
@@ -135,7 +136,7 @@ export function createWriteJournal(options: WriteJournalOptions = {}): WriteJour
       batch.files.set(absolute, {
         target: write.target,
         before: fits ? write.before : 'not-kept',
-        afterHash: hashBytes(write.after),
+        afterHash: write.after && hashBytes(write.after),
         createdDirectory: write.createdDirectory,
       });
     },
@@ -167,7 +168,7 @@ export function createWriteJournal(options: WriteJournalOptions = {}): WriteJour
 }
 
 function planUndo(batch: Batch): UndoPlan {
-  const files = [...batch.files.values()].reverse();
+  const files = [...batch.files.values()].reverse().filter((file) => !isCreatedAndDeleted(file));
   const restore = files.filter((file) => file.before !== undefined).map((file) => file.target.shownPath);
   const remove = files.filter((file) => file.before === undefined).map((file) => file.target.shownPath);
   const parts = [
@@ -184,6 +185,7 @@ async function undoBatch(batch: Batch): Promise<UndoResult> {
   for (const file of [...batch.files.values()].reverse()) {
     const shown = file.target.shownPath;
     const before = file.before;
+    if (isCreatedAndDeleted(file)) continue;
     if (before === 'not-kept') {
       result.skipped.push({ path: shown, reason: 'its earlier contents were too large to keep for undo' });
       continue;
@@ -207,6 +209,11 @@ async function undoBatch(batch: Batch): Promise<UndoResult> {
   return result;
 }
 
+/** A file the batch both created and deleted: there is nothing to undo. */
+function isCreatedAndDeleted(file: FileHistory): boolean {
+  return file.before === undefined && file.afterHash === undefined;
+}
+
 /** Why a file must be left as it is, or undefined when it is still exactly what shoal wrote. */
 async function whyChanged(file: FileHistory): Promise<string | undefined> {
   const { root, absolute } = file.target;
@@ -220,13 +227,14 @@ async function whyChanged(file: FileHistory): Promise<string | undefined> {
   } catch (error) {
     return `it is no longer a file shoal can read back (${(error as Error).message})`;
   }
-  if (current === undefined) return 'it was deleted after shoal wrote it';
+  if (current === undefined) return file.afterHash === undefined ? undefined : 'it was deleted after shoal wrote it';
+  if (file.afterHash === undefined) return 'it was created again after shoal deleted it';
   if (hashBytes(current) !== file.afterHash) return 'it changed after shoal wrote it (edited since); left as it is';
   return undefined;
 }
 
 /** Removes the directories a created file's write made, innermost first, stopping at one that is not empty. */
-async function removeCreatedDirectories(file: FileHistory): Promise<void> {
+export async function removeCreatedDirectories(file: { target: ToolPath; createdDirectory?: string }): Promise<void> {
   const outermost = file.createdDirectory;
   if (outermost === undefined) return;
   for (let directory = path.dirname(file.target.absolute); isInside(outermost, directory); directory = path.dirname(directory)) {

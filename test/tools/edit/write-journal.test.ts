@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createWriteJournal } from '../../../src/tools';
 import { createUpdateFileTool } from '../../../src/tools/update-file';
 import { createWriteFileTool } from '../../../src/tools/write-file';
+import { resolveToolPath } from '../../../src/workspace/tool-path';
 import { createTempWorkspace } from '../../helpers/temp-workspace';
 import { createToolSession } from '../tool-session';
 
@@ -167,5 +168,28 @@ describe('undo journal', () => {
       skipped: [{ path: 'dir/a.txt', reason: 'its path now leads somewhere else (a symlink changed)' }],
     });
     expect(await readFile(path.join(outside, 'a.txt'), 'utf8')).toBe('v1\n');
+  });
+
+  it('puts a deleted file back, leaves one recreated since alone, and has nothing to undo for a file created and deleted in one batch', async () => {
+    const cwd = await createTempWorkspace({ 'gone.txt': 'old\n', 'back.txt': 'was here\n' });
+    const journal = createWriteJournal();
+    const target = async (relative: string) => resolveToolPath(cwd, relative);
+    await rm(path.join(cwd, 'gone.txt'));
+    await rm(path.join(cwd, 'back.txt'));
+    journal.record({ batchId: 'main:1', target: await target('gone.txt'), before: { bytes: Buffer.from('old\n'), mode: 0o640 }, after: undefined });
+    journal.record({ batchId: 'main:1', target: await target('back.txt'), before: { bytes: Buffer.from('was here\n'), mode: 0o644 }, after: undefined });
+    journal.record({ batchId: 'main:1', target: await target('brief.txt'), before: undefined, after: Buffer.from('x\n') });
+    journal.record({ batchId: 'main:1', target: await target('brief.txt'), before: undefined, after: undefined });
+    await writeFile(path.join(cwd, 'back.txt'), 'recreated by the user\n');
+
+    expect(journal.nextUndo()).toMatchObject({ restore: ['back.txt', 'gone.txt'], remove: [] });
+    expect(await journal.undoLastBatch()).toEqual({
+      restored: ['gone.txt'],
+      removed: [],
+      skipped: [{ path: 'back.txt', reason: 'it was created again after shoal deleted it' }],
+    });
+    expect(await readFile(path.join(cwd, 'gone.txt'), 'utf8')).toBe('old\n');
+    expect(await modeOf(path.join(cwd, 'gone.txt'))).toBe(0o640);
+    expect(await readFile(path.join(cwd, 'back.txt'), 'utf8')).toBe('recreated by the user\n');
   });
 });
