@@ -4,6 +4,7 @@
  * punctuation read as ASCII: see Codex's `seek_sequence.rs`), except that a
  * match in two places is never taken: it is reported, for the caller to refuse.
  */
+import { foldPunctuation } from '../edit/match/punctuation';
 
 /** How loosely lines were compared, strictest first. */
 export const MATCH_LEVELS = ['exact', 'trailing-whitespace', 'whitespace', 'punctuation'] as const;
@@ -23,21 +24,11 @@ export interface LineRange {
   to: number;
 }
 
-/** Dashes, quotes and spaces of typeset text, read as the ASCII a model types (the set Codex normalises). */
-const PUNCTUATION: Record<string, string> = {
-  '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2015': '-', '\u2212': '-',
-  '\u2018': "'", '\u2019': "'", '\u201A': "'", '\u201B': "'",
-  '\u201C': '"', '\u201D': '"', '\u201E': '"', '\u201F': '"',
-  '\u00A0': ' ', '\u2002': ' ', '\u2003': ' ', '\u2004': ' ', '\u2005': ' ', '\u2006': ' ',
-  '\u2007': ' ', '\u2008': ' ', '\u2009': ' ', '\u200A': ' ', '\u202F': ' ', '\u205F': ' ', '\u3000': ' ',
-};
-const PUNCTUATION_PATTERN = new RegExp(`[${Object.keys(PUNCTUATION).join('')}]`, 'g');
-
 const NORMALISE: Record<MatchLevel, (line: string) => string> = {
   exact: (line) => line,
   'trailing-whitespace': (line) => line.trimEnd(),
   whitespace: (line) => line.trim(),
-  punctuation: (line) => line.trim().replace(PUNCTUATION_PATTERN, (character) => PUNCTUATION[character]!),
+  punctuation: (line) => foldPunctuation(line.trim()),
 };
 
 /** Seeks line sequences in one file, keeping each level's normalised lines once made. */
