@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { comparePaths, findFiles, type SkippedFile } from '../workspace/find-files';
+import { comparePaths, findFiles, type SkippedFile, type UnreadablePath } from '../workspace/find-files';
 import { capLines, plural } from './output-cap';
-import { skippedNote } from './skipped-note';
+import { skippedNote, unreadableNote } from './skipped-note';
 import { describePath, resolveToolPath, statToolPath } from '../workspace/tool-path';
 import type { ShoalTool, ToolOptions } from './types';
 
@@ -43,12 +43,18 @@ export function createGlobTool(options: ToolOptions): ShoalTool<GlobInput> {
       }
       const { root, absolute } = directory;
       const skipped: SkippedFile[] = [];
-      const onSkipped = (file: SkippedFile) => skipped.push(file);
-      const files = await findFiles({ root, directory: absolute, pattern: input.pattern, signal, onSkipped });
-      const note = skippedNote(skipped);
+      const unreadable: UnreadablePath[] = [];
+      const files = await findFiles({
+        root,
+        directory: absolute,
+        pattern: input.pattern,
+        signal,
+        onSkipped: (file) => skipped.push(file),
+        onUnreadable: (entry) => unreadable.push(entry),
+      });
+      const notes = [skippedNote(skipped), unreadableNote(unreadable)].filter((note) => note !== undefined);
       if (files.length === 0) {
-        const output = `No files match ${withBase(input.pattern, directory.shownPath)}.`;
-        return { output: note === undefined ? output : `${output}\n${note}`, summary: '0 files' };
+        return { output: [`No files match ${withBase(input.pattern, directory.shownPath)}.`, ...notes].join('\n'), summary: '0 files' };
       }
       files.sort((a, b) => b.mtimeMs - a.mtimeMs || comparePaths(a.path, b.path));
       const paths = files.map((file) => file.path);
@@ -59,7 +65,7 @@ export function createGlobTool(options: ToolOptions): ShoalTool<GlobInput> {
             'Narrow the pattern or path to see the rest.]',
         );
       }
-      if (note !== undefined) lines.push(note);
+      lines.push(...notes);
       return { output: lines.join('\n'), summary: plural(files.length, 'file') };
     },
   };

@@ -12,7 +12,7 @@ import type { ShoalTool, ToolOptions, ToolResult } from './types';
 import { toWorkspacePath } from '../workspace/paths';
 import { assertPatternInside } from '../workspace/find-files';
 import { describeKind } from '../workspace/regular-file';
-import { skippedNote } from './skipped-note';
+import { skippedNote, unreadableNote } from './skipped-note';
 
 const DEFAULT_MAX_RESULTS = 200;
 const MAX_LINE_CHARS = 500;
@@ -199,8 +199,9 @@ function formatResult(
         'read_file with offset and limit reads them.]',
     );
   }
-  const specialNote = skippedNote(result.skippedSpecialFiles);
-  if (specialNote !== undefined) notes.push(specialNote);
+  for (const note of [skippedNote(result.skippedSpecialFiles), unreadableNote(result.unreadablePaths)]) {
+    if (note !== undefined) notes.push(note);
+  }
   const matchCount = lines.filter((line) => line.isMatch).length;
   const fileCount = new Set(lines.filter((line) => line.isMatch).map((line) => line.path)).size;
   const summary =

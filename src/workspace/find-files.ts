@@ -1,6 +1,6 @@
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { loadGitignore, type Gitignore } from './gitignore';
+import { hasVanished, loadGitignore, type Gitignore } from './gitignore';
 import { isInside, toWorkspacePath } from './paths';
 import { describeKind } from './regular-file';
 
@@ -35,6 +35,22 @@ export interface FindFilesOptions {
    * which is left out of the results, so the tool can say so.
    */
   onSkipped?: (skipped: SkippedFile) => void;
+  /**
+   * Contract: called once for each directory the walk could not list, and
+   * each found file it could not stat, other than those gone meanwhile; the
+   * walk goes on without them, so the tool can say what it missed.
+   */
+  onUnreadable?: (unreadable: UnreadablePath) => void;
+}
+
+/** A directory or file a walk or search could not read: what it holds is missing from the results. */
+export interface UnreadablePath {
+  /** Workspace-relative, `/`-separated. */
+  path: string;
+  /** "folder" or "file"; "path" when that could not be told. */
+  kind: 'folder' | 'file' | 'path';
+  /** The error code: "ENAMETOOLONG", "EACCES", ... */
+  code: string;
 }
 
 /** A match that is not a regular file, left out of a walk's results. */
@@ -71,7 +87,10 @@ export async function findFiles(options: FindFilesOptions): Promise<FoundFile[]>
     // libuv's four threads waiting; 16 halves the walk (47 ms to 22 ms on 20,000 files, 2 cores).
     concurrency: 16,
     // Reads each directory once, leaving out .git and what .gitignore ignores as it goes.
-    fs: gitignore.fileSystem,
+    fs: gitignore.fileSystem(
+      options.onUnreadable &&
+        ((workspacePath, error) => options.onUnreadable!({ path: workspacePath, kind: 'folder', code: error.code ?? 'EIO' })),
+    ),
   });
   options.signal.throwIfAborted();
   const toWorkspace = (entryPath: string) => (base === '.' ? entryPath : `${base}/${entryPath}`);
@@ -89,7 +108,7 @@ export async function findFiles(options: FindFilesOptions): Promise<FoundFile[]>
     }
     files.push({ path: workspacePath, absolute: path.join(options.directory, entry.path), size: 0, mtimeMs: 0 });
   }
-  return (options.withStats ?? true) ? statFiles(files, options.signal) : files;
+  return (options.withStats ?? true) ? statFiles(files, options) : files;
 }
 
 /**
@@ -123,16 +142,25 @@ export async function assertPatternInside(options: { root: string; directory: st
 /** How many lstat calls are in flight at once. */
 const STAT_CONCURRENCY = 256;
 
-/** Fills in sizes and times; a file gone since the walk is left out. */
-async function statFiles(files: FoundFile[], signal: AbortSignal): Promise<FoundFile[]> {
+/**
+ * Fills in sizes and times; a file gone since the walk is left out, and one
+ * that cannot be stat'ed (its path too long, say) is left out and reported.
+ */
+async function statFiles(
+  files: FoundFile[],
+  options: Pick<FindFilesOptions, 'signal' | 'onUnreadable'>,
+): Promise<FoundFile[]> {
   const found: FoundFile[] = [];
   for (let start = 0; start < files.length; start += STAT_CONCURRENCY) {
-    signal.throwIfAborted();
+    options.signal.throwIfAborted();
     const slice = files.slice(start, start + STAT_CONCURRENCY);
-    const stats = await Promise.all(slice.map((file) => lstat(file.absolute).catch(() => undefined)));
+    const stats = await Promise.all(
+      slice.map((file) => lstat(file.absolute).catch((error: NodeJS.ErrnoException) => error)),
+    );
     slice.forEach((file, index) => {
-      const stat = stats[index];
-      if (stat) found.push({ ...file, size: stat.size, mtimeMs: stat.mtimeMs });
+      const stat = stats[index]!;
+      if (!(stat instanceof Error)) found.push({ ...file, size: stat.size, mtimeMs: stat.mtimeMs });
+      else if (!hasVanished(stat.code)) options.onUnreadable?.({ path: file.path, kind: 'file', code: stat.code ?? 'EIO' });
     });
   }
   return found;

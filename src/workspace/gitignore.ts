@@ -30,9 +30,26 @@ export interface Gitignore {
   /**
    * fast-glob's `fs` option: its readdir lists only what `filterEntries`
    * keeps, so ignored directories are never entered. One walk, where loading
-   * nested .gitignore files first would take a second.
+   * nested .gitignore files first would take a second. Given `onUnreadable`,
+   * a directory that cannot be read is reported there and walked as empty
+   * (fast-glob would stop or, with `suppressErrors`, say nothing); one that
+   * vanished meanwhile (ENOENT, ENOTDIR) is not reported.
    */
-  fileSystem: Partial<FileSystemAdapter>;
+  fileSystem(onUnreadable?: OnUnreadableDirectory): Partial<FileSystemAdapter>;
+}
+
+/**
+ * Contract: called once per directory the walk could not list, with its
+ * workspace path and the error; the walk goes on without its entries.
+ */
+export type OnUnreadableDirectory = (workspacePath: string, error: NodeJS.ErrnoException) => void;
+
+/** Error codes that mean a path went away during a walk: nothing there was hidden from the caller. */
+const VANISHED_CODES = new Set(['ENOENT', 'ENOTDIR']);
+
+/** True for an error code that says the path is gone (not worth telling the model), not that it is unreadable. */
+export function hasVanished(code: string | undefined): boolean {
+  return code !== undefined && VANISHED_CODES.has(code);
 }
 
 interface RuleSet {
@@ -130,14 +147,20 @@ function createGitignore(options: {
   };
 
   const readdirFiltered = (
+    onUnreadable: OnUnreadableDirectory | undefined,
     directory: string,
     optionsOrCallback: unknown,
     maybeCallback?: (error: NodeJS.ErrnoException | null, entries: unknown[]) => void,
   ): void => {
     const callback = (typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback)!;
     const wantsTypes = typeof optionsOrCallback === 'object' && optionsOrCallback !== null && 'withFileTypes' in optionsOrCallback;
+    const onReadError = (readError: NodeJS.ErrnoException) => {
+      if (onUnreadable === undefined || hasVanished(readError.code)) return callback(readError, []);
+      onUnreadable(toWorkspacePath(root, directory), readError);
+      callback(null, []);
+    };
     const onRead = (readError: NodeJS.ErrnoException | null, entries: Dirent[]) => {
-      if (readError) return callback(readError, []);
+      if (readError) return onReadError(readError);
       filterEntries(toWorkspacePath(root, directory), entries).then(
         (kept) => callback(null, wantsTypes ? kept : kept.map((entry) => entry.name)),
         (error: NodeJS.ErrnoException) => callback(error, []),
@@ -147,7 +170,7 @@ function createGitignore(options: {
       readdir(directory, { withFileTypes: true }, onRead);
     } catch (error) {
       // An invalid path throws here rather than calling back; thrown inside the walk it would crash the process.
-      callback(error as NodeJS.ErrnoException, []);
+      onReadError(error as NodeJS.ErrnoException);
     }
   };
 
@@ -165,7 +188,7 @@ function createGitignore(options: {
       }
       return ignored;
     },
-    fileSystem: { readdir: readdirFiltered as FileSystemAdapter['readdir'] },
+    fileSystem: (onUnreadable) => ({ readdir: readdirFiltered.bind(undefined, onUnreadable) as FileSystemAdapter['readdir'] }),
   };
 }
 

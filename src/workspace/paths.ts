@@ -53,3 +53,13 @@ export function isInside(root: string, candidate: string): boolean {
 export function toWorkspacePath(root: string, absolute: string): string {
   return path.relative(root, absolute).split(path.sep).join('/') || '.';
 }
+
+/**
+ * A path cut in the middle to at most `maxChars` characters ("abc…xyz"), for
+ * messages: a path too long for the file system runs to thousands of characters.
+ */
+export function shortenPath(shownPath: string, maxChars = 80): string {
+  if (shownPath.length <= maxChars) return shownPath;
+  const head = Math.ceil((maxChars - 1) / 2);
+  return `${shownPath.slice(0, head)}…${shownPath.slice(shownPath.length - (maxChars - 1 - head))}`;
+}

@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { resolveInWorkspace, toWorkspacePath } from './paths';
+import { resolveInWorkspace, shortenPath, toWorkspacePath } from './paths';
 
 /** A path the model named, resolved inside the workspace. */
 export interface ToolPath {
@@ -41,7 +41,9 @@ const MESSAGES: Record<string, (shownPath: string) => string> = {
   EACCES: (shownPath) => `Permission denied for ${shownPath}; shoal cannot read it. Try another path.`,
   EPERM: (shownPath) => `Permission denied for ${shownPath}; shoal cannot read it. Try another path.`,
   ELOOP: (shownPath) => `${shownPath} is a symlink loop; it cannot be read.`,
-  ENAMETOOLONG: (shownPath) => `The path ${shownPath} is too long.`,
+  ENAMETOOLONG: (shownPath) =>
+    `The path ${shortenPath(shownPath)} (${shownPath.length} characters) is longer than the system allows, ` +
+    "so shoal's file tools cannot open it; bash can reach it by cd-ing into it a few folders at a time.",
   EMFILE: () => 'Too many files are open right now; retry the call.',
   ENFILE: () => 'Too many files are open right now; retry the call.',
 };

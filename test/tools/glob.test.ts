@@ -1,8 +1,16 @@
+import { readdir } from 'node:fs';
 import { symlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createGlobTool, type GlobInput } from '../../src/tools/glob';
-import { createTempWorkspace } from '../helpers/temp-workspace';
+import { denyReaddir } from '../helpers/deny-readdir';
+import { addDeepTree, createTempWorkspace, DEEP_NAME } from '../helpers/temp-workspace';
+
+// Pass-through, so a test can make a folder unreadable (tests may run as root, who reads a 000 folder).
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs')>();
+  return { ...actual, readdir: vi.fn(actual.readdir) };
+});
 
 const context = { signal: new AbortController().signal, toolCallId: 'call-1', batchId: 'main:1', emit: () => {} };
 
@@ -158,5 +166,43 @@ describe('glob', () => {
     expect(tool.kind).toBe('read-only');
     expect(tool.describe({ pattern: '**/*.ts', path: 'src' })).toBe('**/*.ts in src');
     expect(tool.describe({ pattern: '**/*.ts' })).toBe('**/*.ts');
+  });
+});
+
+describe('glob over folders it cannot read', () => {
+  const note = (reason: string) =>
+    new RegExp(`\\[Could not read 1 folder, so what it holds is missing from these results: ${reason}\\.\\]$`);
+  const tooLong = 'd{40}…d{39} \\(path too long: \\d+ levels, \\d+ characters\\)';
+
+  it('lists what it reached in a tree deeper than PATH_MAX and names the folder it could not read', async () => {
+    const cwd = await createTempWorkspace({ 'top.txt': 'needle\n' });
+    addDeepTree(cwd, { depth: 25, files: { 'deep.txt': 'needle deep\n' } });
+    const all = await glob(cwd, { pattern: '**/*.txt' });
+    expect(all.output).toMatch(new RegExp(`^top\\.txt\\n${note(tooLong).source}`));
+    expect(all.summary).toBe('1 file');
+    const deep = await glob(cwd, { pattern: '**/deep.txt' });
+    expect(deep.output).toMatch(new RegExp(`^No files match \\*\\*/deep\\.txt\\.\\n${note(tooLong).source}`));
+  });
+
+  it('names a file it listed but could not stat, its path too long', async () => {
+    const cwd = await createTempWorkspace({ 'top.txt': '' });
+    // The deepest folder whose path the system still opens, holding a file whose path it does not.
+    const depth = Math.floor((4095 - cwd.length) / (DEEP_NAME.length + 1));
+    addDeepTree(cwd, { depth, files: { [`${'f'.repeat(200)}.txt`]: 'x' } });
+    const result = await glob(cwd, { pattern: '**/*.txt' });
+    expect(result.output).toMatch(
+      /^top\.txt\n\[Could not read 1 file, so what it holds is missing from these results: d{40}…f{35}\.txt \(path too long: \d+ levels, \d+ characters\)\.\]$/,
+    );
+  });
+
+  it('names folders it may not read and still lists the rest, but says nothing of one that vanished', async () => {
+    const cwd = await createTempWorkspace({ 'a.ts': '', 'locked/secret.ts': '', 'src/locked/b.ts': '', 'gone/c.ts': '', 'src/d.ts': '' });
+    denyReaddir(vi.mocked(readdir), { locked: 'EACCES', gone: 'ENOENT' });
+    const result = await glob(cwd, { pattern: '**/*.ts' });
+    expect(result.output.split('\n').slice(0, 2).sort()).toEqual(['a.ts', 'src/d.ts']);
+    expect(result.output.split('\n')[2]).toBe(
+      '[Could not read 2 folders, so what they hold is missing from these results: ' +
+        'locked (permission denied); src/locked (permission denied).]',
+    );
   });
 });

@@ -1,11 +1,19 @@
-import { chmod, readFile, symlink, writeFile } from 'node:fs/promises';
+import { readdir } from 'node:fs';
+import { chmod, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { comparePaths } from '../../src/workspace/find-files';
 import { createGrepTool, type GrepInput } from '../../src/tools/grep';
 import type { GrepQuery } from '../../src/tools/grep/query';
-import { buildRipgrepArgs, parseRipgrepOutput, searchWithRipgrep } from '../../src/tools/grep/ripgrep';
-import { createTempWorkspace } from '../helpers/temp-workspace';
+import { buildRipgrepArgs, parseRipgrepOutput, parseRipgrepPathError, searchWithRipgrep } from '../../src/tools/grep/ripgrep';
+import { denyReaddir } from '../helpers/deny-readdir';
+import { addDeepTree, createTempWorkspace, DEEP_NAME } from '../helpers/temp-workspace';
+
+// Pass-through, so a test can make a folder unreadable (tests may run as root, who reads a 000 folder).
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs')>();
+  return { ...actual, readdir: vi.fn(actual.readdir) };
+});
 
 const context = { signal: new AbortController().signal, toolCallId: 'call-1', batchId: 'main:1', emit: () => {} };
 
@@ -14,6 +22,19 @@ async function grep(cwd: string, input: GrepInput, timeLimitMs?: number) {
 }
 
 const query: GrepQuery = { pattern: 'TODO', ignoreCase: false, include: undefined, contextLines: 0, maxResults: 200 };
+
+/** A stand-in rg that records its arguments and prints `output`. */
+async function createFakeRipgrep(output: string, exitCode: number, stderr = ''): Promise<{ command: string; argsFile: string }> {
+  const dir = await createTempWorkspace({ 'out.txt': output, 'err.txt': stderr });
+  const command = path.join(dir, 'rg');
+  const argsFile = path.join(dir, 'args.txt');
+  await writeFile(
+    command,
+    `#!/bin/sh\nprintf '%s\\n' "$PWD" "$@" > "${argsFile}"\ncat "${dir}/out.txt"\ncat "${dir}/err.txt" >&2\nexit ${exitCode}\n`,
+  );
+  await chmod(command, 0o755);
+  return { command, argsFile };
+}
 
 describe('grep (built-in search)', () => {
   it('finishes a catastrophically backtracking pattern quickly instead of hanging', async () => {
@@ -279,19 +300,6 @@ describe('grep (ripgrep backend)', () => {
     ]);
   });
 
-  /** A stand-in rg that records its arguments and prints `output`. */
-  async function createFakeRipgrep(output: string, exitCode: number, stderr = ''): Promise<{ command: string; argsFile: string }> {
-    const dir = await createTempWorkspace({ 'out.txt': output, 'err.txt': stderr });
-    const command = path.join(dir, 'rg');
-    const argsFile = path.join(dir, 'args.txt');
-    await writeFile(
-      command,
-      `#!/bin/sh\nprintf '%s\\n' "$PWD" "$@" > "${argsFile}"\ncat "${dir}/out.txt"\ncat "${dir}/err.txt" >&2\nexit ${exitCode}\n`,
-    );
-    await chmod(command, 0o755);
-    return { command, argsFile };
-  }
-
   it('sorts the per-file groups of rg by path, as rg runs threads and prints files as they finish', async () => {
     const root = await createTempWorkspace();
     const fake = await createFakeRipgrep('./src/z.ts\x002:TODO z\n./src/z.ts\x009:TODO z2\n./a.ts\x001:TODO a\n./src/b.ts\x004:TODO b\n', 0);
@@ -382,6 +390,80 @@ describe('grep (ripgrep backend)', () => {
     await expect(
       searchWithRipgrep({ root, searchPath: '.', query, signal: context.signal, command: broken.command }),
     ).rejects.toThrow('Invalid regex "TODO" (ripgrep syntax): regex parse error:');
+  });
+});
+
+describe.each(['ripgrep', 'builtin'] as const)('grep (%s) over folders it cannot read', (backend) => {
+  const search = (cwd: string, input: GrepInput) => createGrepTool({ cwd, backend }).execute(input, context);
+  const tooLong = 'd{40}…d{39} \\(path too long: \\d+ levels, \\d+ characters\\)';
+  const note = new RegExp(`\\n\\[Could not read 1 folder, so what it holds is missing from these results: ${tooLong}\\.\\]$`);
+
+  it('returns the matches it reached in a tree deeper than PATH_MAX and names the folder it could not read', async () => {
+    const cwd = await createTempWorkspace({ 'top.txt': 'needle\n' });
+    addDeepTree(cwd, { depth: 25, files: { 'deep.txt': 'needle deep\n' } });
+    const found = await search(cwd, { pattern: 'needle' });
+    expect(found.output).toMatch(new RegExp(`^top\\.txt:1:needle${note.source}`));
+    expect(found.summary).toBe('1 match in 1 file');
+    // With no match at all, still an answer rather than a failure.
+    const none = await search(cwd, { pattern: 'haystack' });
+    expect(none.output).toMatch(new RegExp(`^No matches for /haystack/\\.${note.source}`));
+  });
+
+  it('names a file it could not open, its path too long', async () => {
+    const cwd = await createTempWorkspace({ 'top.txt': 'needle\n' });
+    // The deepest folder whose path the system still opens, holding a file whose path it does not.
+    const depth = Math.floor((4095 - cwd.length) / (DEEP_NAME.length + 1));
+    addDeepTree(cwd, { depth, files: { [`${'f'.repeat(200)}.txt`]: 'needle\n' } });
+    const found = await search(cwd, { pattern: 'needle' });
+    expect(found.output).toMatch(
+      /^top\.txt:1:needle\n\[Could not read 1 file, so what it holds is missing from these results: d{40}…f{35}\.txt \(path too long: \d+ levels, \d+ characters\)\.\]$/,
+    );
+  });
+});
+
+describe('grep over folders it may not read', () => {
+  const locked = '[Could not read 2 folders, so what they hold is missing from these results: locked (permission denied); src/locked (permission denied).]';
+
+  it('names them with the built-in search, and says nothing of a folder that vanished', async () => {
+    const cwd = await createTempWorkspace({ 'a.ts': 'needle\n', 'locked/b.ts': 'needle\n', 'src/locked/c.ts': 'needle\n', 'gone/d.ts': 'needle\n' });
+    denyReaddir(vi.mocked(readdir), { locked: 'EACCES', gone: 'ENOENT' });
+    const result = await grep(cwd, { pattern: 'needle' });
+    expect(result.output).toBe(`a.ts:1:needle\n${locked}`);
+  });
+
+  it('names them with rg, from its messages (rg 13 and rg 14), and leaves out paths gone meanwhile', async () => {
+    const root = await createTempWorkspace({ 'a.ts': 'needle\n' });
+    await mkdir(path.join(root, 'locked'));
+    await mkdir(path.join(root, 'src/locked'), { recursive: true });
+    const fake = await createFakeRipgrep(
+      './a.ts\x001:needle\n',
+      2,
+      './src/locked: Permission denied (os error 13)\n' +
+        'rg: ./locked: Permission denied (os error 13)\n' +
+        'rg: ./gone.ts: No such file or directory (os error 2)\n',
+    );
+    const result = await searchWithRipgrep({ root, searchPath: '.', query, signal: context.signal, command: fake.command });
+    expect(result.lines.map((line) => line.path)).toEqual(['a.ts']);
+    expect(result.unreadablePaths).toEqual([
+      { path: 'src/locked', kind: 'folder', code: 'EACCES' },
+      { path: 'locked', kind: 'folder', code: 'EACCES' },
+    ]);
+    // With nothing found, the unreadable paths are the answer; any other message still fails the search.
+    const onlyPaths = await createFakeRipgrep('', 2, 'rg: ./locked: Permission denied (os error 13)\n');
+    const empty = await searchWithRipgrep({ root, searchPath: '.', query, signal: context.signal, command: onlyPaths.command });
+    expect(empty).toMatchObject({ lines: [], unreadablePaths: [{ path: 'locked', kind: 'folder', code: 'EACCES' }] });
+    const mixed = await createFakeRipgrep('', 2, 'rg: ./locked: Permission denied (os error 13)\nrg: something else broke\n');
+    await expect(searchWithRipgrep({ root, searchPath: '.', query, signal: context.signal, command: mixed.command })).rejects.toThrow(
+      'rg failed: rg: something else broke',
+    );
+  });
+
+  it('reads rg\'s path messages, colons in names included, and nothing else', () => {
+    expect(parseRipgrepPathError('rg: ./a: b/c: File name too long (os error 36)')).toEqual({ path: 'a: b/c', code: 'ENAMETOOLONG' });
+    expect(parseRipgrepPathError('src/x: Permission denied (os error 13)')).toEqual({ path: 'src/x', code: 'EACCES' });
+    expect(parseRipgrepPathError('rg: ./x: Weird (os error 99999)')).toEqual({ path: 'x', code: 'os error 99999' });
+    expect(parseRipgrepPathError('regex parse error:')).toBeUndefined();
+    expect(parseRipgrepPathError('rg: ./.gitignore: line 2: error parsing glob')).toBeUndefined();
   });
 });
 

@@ -2,7 +2,7 @@ import { mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createListDirTool, type ListDirInput } from '../../src/tools/list-dir';
-import { createTempWorkspace } from '../helpers/temp-workspace';
+import { addDeepTree, createTempWorkspace, DEEP_NAME } from '../helpers/temp-workspace';
 
 const context = { signal: new AbortController().signal, toolCallId: 'call-1', batchId: 'main:1', emit: () => {} };
 
@@ -93,5 +93,17 @@ describe('list_dir', () => {
     expect(tool.kind).toBe('read-only');
     expect(tool.describe({})).toBe('.');
     expect(tool.describe({ path: 'src' })).toBe('src');
+  });
+
+  it('refuses a folder whose path is too long for the system in one short line, and lists the deepest it can reach', async () => {
+    const cwd = await createTempWorkspace();
+    const chain = addDeepTree(cwd, { depth: 25 });
+    const error = await list(cwd, { path: chain }).then(() => undefined, (reason: Error) => reason);
+    expect(error?.message).toMatch(
+      /^The path d{40}…d{39} \(5024 characters\) is longer than the system allows, so shoal's file tools cannot open it; bash can reach it by cd-ing into it a few folders at a time\.$/,
+    );
+    const reachable = Math.floor((4095 - cwd.length) / (DEEP_NAME.length + 1)) - 1;
+    const result = await list(cwd, { path: chain.split('/').slice(0, reachable).join('/') });
+    expect(result.output).toBe(`${DEEP_NAME}/`);
   });
 });

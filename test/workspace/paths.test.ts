@@ -1,7 +1,7 @@
 import { mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isInside, resolveInWorkspace, toWorkspacePath } from '../../src/workspace/paths';
+import { isInside, resolveInWorkspace, shortenPath, toWorkspacePath } from '../../src/workspace/paths';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
 /** A workspace with symlinks of every kind, and a directory outside it. */
@@ -67,5 +67,15 @@ describe('isInside', () => {
     ['/a/b', '/a/b/../c', false],
   ])('isInside(%s, %s) is %s', (root, candidate, expected) => {
     expect(isInside(root, path.resolve(candidate))).toBe(expected);
+  });
+});
+
+describe('shortenPath', () => {
+  it('keeps a short path whole and cuts a long one in the middle to the length asked', () => {
+    expect(shortenPath('src/a.ts')).toBe('src/a.ts');
+    const long = `start/${'x'.repeat(200)}/end.ts`;
+    const short = shortenPath(long, 21);
+    expect(short).toBe('start/xxxx…xxx/end.ts');
+    expect(shortenPath(long)).toHaveLength(80);
   });
 });

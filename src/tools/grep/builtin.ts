@@ -1,4 +1,5 @@
-import { findFilesInOrder, type FoundFile, type SkippedFile } from '../../workspace/find-files';
+import { findFilesInOrder, type FoundFile, type SkippedFile, type UnreadablePath } from '../../workspace/find-files';
+import { hasVanished } from '../../workspace/gitignore';
 import type { GrepQuery, GrepSearchResult } from './query';
 import { getSearchPool, type SearchPool } from './pool';
 import type { SearchJob, SearchJobResult } from './search';
@@ -56,6 +57,7 @@ export async function searchBuiltin(options: {
   };
 
   const skippedSpecialFiles: SkippedFile[] = [];
+  const unreadableFolders: UnreadablePath[] = [];
   let isWalkDone = false;
   const idleRunners: (() => void)[] = [];
   const wakeRunners = () => idleRunners.splice(0).forEach((wake) => wake());
@@ -71,6 +73,7 @@ export async function searchBuiltin(options: {
               signal,
               withStats: false,
               onSkipped: (skipped) => skippedSpecialFiles.push(skipped),
+              onUnreadable: (unreadable) => unreadableFolders.push(unreadable),
             });
       for await (const run of runs) {
         for (let start = 0; start < run.length; start += FILES_PER_JOB) {
@@ -110,6 +113,12 @@ export async function searchBuiltin(options: {
     isTimedOut: isOutOfTime || answered.some((result) => result.isTimedOut),
     skippedLargeFiles: answered.flatMap((result) => result.skippedLargeFiles),
     skippedSpecialFiles,
+    unreadablePaths: [
+      ...unreadableFolders,
+      ...answered.flatMap((result) =>
+        result.unreadableFiles.flatMap(({ path, code }) => (hasVanished(code) ? [] : [{ path, kind: 'file' as const, code }])),
+      ),
+    ],
   };
 }
 

@@ -124,7 +124,7 @@ export function createSearchPool(options: { size: number; idleMs?: number }): Se
         settle(false, () => reject(new Error(`The search thread failed: ${error.message}`)));
       const onExit = (code: number) => onFailure(new Error(`it exited with code ${code}`));
       const onAbort = () => settle(false, () => reject(signal.reason));
-      const timedOut: SearchJobResult = { lines: [], matchCount: 0, isTimedOut: true, skippedLargeFiles: [] };
+      const timedOut: SearchJobResult = { lines: [], matchCount: 0, isTimedOut: true, skippedLargeFiles: [], unreadableFiles: [] };
       const overrun = setTimeout(
         () => settle(false, () => resolve(timedOut)),
         Math.max(0, job.deadline - Date.now()) + OVERRUN_MS,

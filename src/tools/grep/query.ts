@@ -1,4 +1,4 @@
-import type { SkippedFile } from '../../workspace/find-files';
+import type { SkippedFile, UnreadablePath } from '../../workspace/find-files';
 
 /** A search both backends run: the input with its defaults applied. */
 export interface GrepQuery {
@@ -26,4 +26,6 @@ export interface GrepSearchResult {
   skippedLargeFiles: string[];
   /** FIFOs, sockets and devices the search met and did not read (the built-in search names them; rg skips them silently). */
   skippedSpecialFiles: SkippedFile[];
+  /** Folders and files that could not be read (path too long, permission denied), gone ones left out. */
+  unreadablePaths: UnreadablePath[];
 }

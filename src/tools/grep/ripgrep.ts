@@ -1,6 +1,10 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { comparePaths } from '../../workspace/find-files';
+import { lstat, readdir } from 'node:fs/promises';
+import { constants } from 'node:os';
+import path from 'node:path';
+import { comparePaths, type UnreadablePath } from '../../workspace/find-files';
+import { hasVanished } from '../../workspace/gitignore';
 import type { GrepLine, GrepQuery, GrepSearchResult } from './query';
 
 /** rg cuts lines past this many bytes to a preview; 2000 bytes always hold the 500 characters grep shows. */
@@ -71,7 +75,8 @@ export function parseRipgrepOutput(output: string): GrepLine[] {
  * first matches in path order may not have been printed yet, and rg runs again
  * with --sort=path (one thread, printing in order), so a tree always gives the
  * same first matches. Exit code 1 (no matches) is an empty result; a failure
- * with nothing found becomes an Error carrying rg's own message.
+ * with nothing found becomes an Error carrying rg's own message, unless rg
+ * only named paths it could not read, which come back as `unreadablePaths`.
  */
 export async function searchWithRipgrep(options: {
   root: string;
@@ -83,10 +88,56 @@ export async function searchWithRipgrep(options: {
 }): Promise<GrepSearchResult> {
   const { query } = options;
   const args = buildRipgrepArgs(query, options.searchPath);
-  let run = await readRipgrep(options, args, (query.maxResults + 1) * READ_AHEAD);
-  if (run.isCut) run = await readRipgrep(options, ['--sort=path', ...args], query.maxResults + 1);
+  const first = await readRipgrep(options, args, (query.maxResults + 1) * READ_AHEAD);
+  const run = first.isCut ? await readRipgrep(options, ['--sort=path', ...args], query.maxResults + 1) : first;
   sortByPath(run.lines);
-  return { lines: cutAfterMatches(run.lines, query.maxResults + 1), isTimedOut: false, skippedLargeFiles: [], skippedSpecialFiles: [] };
+  // A cut run stops rg before it meets every unreadable path: the two runs together name the most.
+  const unreadable = new Map([...first.unreadable, ...run.unreadable].map((entry) => [entry.path, entry]));
+  return {
+    lines: cutAfterMatches(run.lines, query.maxResults + 1),
+    isTimedOut: false,
+    skippedLargeFiles: [],
+    skippedSpecialFiles: [],
+    unreadablePaths: await withKinds(options.root, [...unreadable.values()]),
+  };
+}
+
+/** A path rg could not read, as its stderr names it. */
+interface RipgrepPathError {
+  path: string;
+  code: string;
+}
+
+/** Error codes by the OS's numbers ("os error 36" is ENAMETOOLONG on Linux, 63 on macOS). */
+const ERROR_CODES = new Map(Object.entries(constants.errno).map(([code, number]) => [number, code]));
+
+/**
+ * One stderr line of rg about a path it could not read, like
+ * "rg: ./a/b: File name too long (os error 36)" (rg 14) or the same without
+ * "rg: " (rg 13); undefined for anything else (a regex error, a bad ignore file).
+ */
+export function parseRipgrepPathError(line: string): RipgrepPathError | undefined {
+  const match = /^(?:rg: )?(.+): [^:]+ \(os error (\d+)\)$/.exec(line);
+  if (!match) return undefined;
+  const number = Number(match[2]);
+  return { path: match[1]!.replace(/^\.\//, ''), code: ERROR_CODES.get(number) ?? `os error ${number}` };
+}
+
+/** Tells folders from files in what rg could not read. */
+async function withKinds(root: string, errors: RipgrepPathError[]): Promise<UnreadablePath[]> {
+  return Promise.all(
+    errors.map(async ({ path: workspacePath, code }) => ({ path: workspacePath, kind: await kindOf(path.join(root, workspacePath)), code })),
+  );
+}
+
+/** One lstat; a path too long for that is looked up in its parent's listing; "path" when neither can tell. */
+async function kindOf(absolute: string): Promise<UnreadablePath['kind']> {
+  const stats = await lstat(absolute).catch(() => undefined);
+  if (stats !== undefined) return stats.isDirectory() ? 'folder' : 'file';
+  const name = path.basename(absolute);
+  const entries = await readdir(path.dirname(absolute), { withFileTypes: true }).catch(() => []);
+  const entry = entries.find((candidate) => candidate.name === name);
+  return entry === undefined ? 'path' : entry.isDirectory() ? 'folder' : 'file';
 }
 
 /**
@@ -131,7 +182,7 @@ async function readRipgrep(
   options: { root: string; query: GrepQuery; signal: AbortSignal; command?: string },
   args: string[],
   matchLimit: number,
-): Promise<{ lines: GrepLine[]; isCut: boolean }> {
+): Promise<{ lines: GrepLine[]; isCut: boolean; unreadable: RipgrepPathError[] }> {
   const { signal } = options;
   signal.throwIfAborted();
   const child = spawn(options.command ?? 'rg', args, { cwd: options.root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -140,7 +191,20 @@ async function readRipgrep(
   let isCut = false;
   let isBlocked = false;
   let rest = '';
+  let stderrRest = '';
   let stderr = '';
+  let pathErrorCount = 0;
+  const unreadable: RipgrepPathError[] = [];
+  // Paths rg could not read are kept apart from its other messages: they do not fail the search.
+  const onStderrLine = (raw: string) => {
+    const pathError = parseRipgrepPathError(raw);
+    if (pathError === undefined) {
+      if (stderr.length < MAX_STDERR_CHARS) stderr += `${raw}\n`;
+      return;
+    }
+    pathErrorCount++;
+    if (!hasVanished(pathError.code)) unreadable.push(pathError);
+  };
   const stop = () => child.kill('SIGKILL');
   const onLine = (raw: string) => {
     const line = parseRipgrepLine(raw);
@@ -163,7 +227,9 @@ async function readRipgrep(
   });
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
-    if (stderr.length < MAX_STDERR_CHARS) stderr += chunk;
+    const parts = (stderrRest + chunk).split('\n');
+    stderrRest = parts.pop()!;
+    parts.forEach(onStderrLine);
   });
   const watch = setInterval(() => {
     if (child.pid === undefined || !isWaitingOnFifo(child.pid)) return;
@@ -179,20 +245,22 @@ async function readRipgrep(
   clearInterval(watch);
   signal.removeEventListener('abort', stop);
   if (!isCut && rest !== '') onLine(rest);
+  if (stderrRest !== '') onStderrLine(stderrRest);
   signal.throwIfAborted();
   if (isBlocked) throw new RipgrepBlockedError('rg waited on a FIFO in the workspace');
   if (exit.error?.code === 'ENOENT') {
     throw new Error('ripgrep (rg) is not on PATH; install it or run grep with the built-in backend.');
   }
   if (exit.error) throw new Error(`rg failed: ${exit.error.message}`);
-  if (exit.code === 2 && lines.length === 0) {
+  // Exit code 2 with nothing found fails the search, unless all rg said was which paths it could not read.
+  if (exit.code === 2 && lines.length === 0 && (stderr.trim() !== '' || pathErrorCount === 0)) {
     const message = stderr.trim() || `exit code ${exit.code}`;
     if (message.includes('regex parse error')) {
       throw new Error(`Invalid regex ${JSON.stringify(options.query.pattern)} (ripgrep syntax): ${message}`);
     }
     throw new Error(`rg failed: ${message}`);
   }
-  return { lines, isCut };
+  return { lines, isCut, unreadable };
 }
 
 /** How many times the asked-for matches are read before sorting, at most. */

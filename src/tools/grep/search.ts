@@ -43,6 +43,8 @@ export interface SearchJobResult {
   isTimedOut: boolean;
   /** Text files over MAX_SEARCH_FILE_BYTES, by workspace path. */
   skippedLargeFiles: string[];
+  /** Files that could not be opened or read, with the error code (gone ones included: the caller judges). */
+  unreadableFiles: { path: string; code: string }[];
 }
 
 interface Matcher {
@@ -56,7 +58,7 @@ interface Matcher {
 /** Searches the job's files in order with the job's regex; reads are synchronous (this is a worker). */
 export function runSearchJob(job: SearchJob): SearchJobResult {
   const matcher = createMatcher(job.source, job.flags);
-  const result: SearchJobResult = { lines: [], matchCount: 0, isTimedOut: false, skippedLargeFiles: [] };
+  const result: SearchJobResult = { lines: [], matchCount: 0, isTimedOut: false, skippedLargeFiles: [], unreadableFiles: [] };
   for (const path of job.paths) {
     if (Date.now() >= job.deadline) {
       result.isTimedOut = true;
@@ -68,8 +70,11 @@ export function runSearchJob(job: SearchJob): SearchJobResult {
       if (isNamedAsTooLarge(absolute)) result.skippedLargeFiles.push(path);
       continue;
     }
-    // A file that vanished or cannot be read is simply not part of the results, as with rg.
     if (bytes === undefined) continue;
+    if ('code' in bytes) {
+      result.unreadableFiles.push({ path, code: bytes.code });
+      continue;
+    }
     const found = searchText(path, bytes, matcher, job);
     for (const line of found.lines) result.lines.push(line);
     result.matchCount += found.matchCount;
@@ -210,12 +215,13 @@ const SCRATCH_BYTES = 256 * 1024;
 let scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
 
 /**
- * The file's bytes (valid until the next read), 'too-large' past the limit, or
- * undefined when unreadable or not a regular file. The walk listed only regular
- * files; the open flags and the fstat keep a symlink, FIFO or device swapped in
- * since from being followed, waited on, or read past one buffer.
+ * The file's bytes (valid until the next read), 'too-large' past the limit,
+ * the error code when it cannot be opened or read, or undefined when it is not
+ * a regular file. The walk listed only regular files; the open flags and the
+ * fstat keep a symlink, FIFO or device swapped in since from being followed,
+ * waited on, or read past one buffer.
  */
-function readSmallFile(absolute: string): Buffer | 'too-large' | undefined {
+function readSmallFile(absolute: string): Buffer | 'too-large' | { code: string } | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(absolute, SAFE_OPEN_FLAGS);
@@ -233,8 +239,8 @@ function readSmallFile(absolute: string): Buffer | 'too-large' | undefined {
       count = readSync(fd, scratch, read, scratch.length - read, read);
     }
     return read > MAX_SEARCH_FILE_BYTES ? 'too-large' : scratch.subarray(0, read);
-  } catch {
-    return undefined;
+  } catch (error) {
+    return { code: (error as NodeJS.ErrnoException).code ?? 'EIO' };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
