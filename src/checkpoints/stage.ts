@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
 import { access, lstat } from 'node:fs/promises';
 import { type GitContext, runGit } from './git';
-import { absoluteBytes, nulRecords, parentsOf, type RawPath, splitNul } from './raw-path';
+import { classifyPaths } from './classify';
+import { absoluteBytes, nulRecords, type RawPath, splitNul } from './raw-path';
 import type { SkipReason } from './types';
 
 /** A file (or, for a nested repository, a folder) a checkpoint does not hold, by raw path. */
@@ -48,7 +49,7 @@ export async function stageWorkspace(options: StageOptions): Promise<{ ok: true;
     else files.push(candidate);
   }
 
-  const verdicts = await classifyAll(context.workTree, files, options.maxFileBytes);
+  const verdicts = await classifyPaths(context.workTree, files, options.maxFileBytes);
   const additions = files.filter((_, index) => verdicts[index]!.kind === 'add');
   const removals = files.filter((_, index) => verdicts[index]!.kind !== 'add');
   for (const [index, verdict] of verdicts.entries()) if (verdict.kind === 'too-large') skipped.push({ path: files[index]!, reason: 'too-large', bytes: verdict.bytes });
@@ -77,31 +78,6 @@ export async function stageWorkspace(options: StageOptions): Promise<{ ok: true;
   }
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { ok: true, skipped };
-}
-
-type Verdict = { kind: 'add' } | { kind: 'gone' } | { kind: 'too-large'; bytes: number };
-
-/** What to do with each listed path, looked at with lstat only: a symlink is a link, never its target. */
-async function classifyAll(root: string, files: readonly RawPath[], maxFileBytes: number): Promise<Verdict[]> {
-  const folders = new Map<RawPath, Promise<boolean>>();
-  const isRealFolder = (folder: RawPath) => {
-    let known = folders.get(folder);
-    if (known === undefined) {
-      known = lstat(absoluteBytes(root, folder)).then((stats) => stats.isDirectory(), () => false);
-      folders.set(folder, known);
-    }
-    return known;
-  };
-  return Promise.all(
-    files.map(async (file): Promise<Verdict> => {
-      for (const folder of parentsOf(file)) if (!(await isRealFolder(folder))) return { kind: 'gone' };
-      const stats = await lstat(absoluteBytes(root, file)).catch(() => undefined);
-      if (stats?.isSymbolicLink()) return { kind: 'add' };
-      if (stats?.isFile()) return stats.size > maxFileBytes ? { kind: 'too-large', bytes: stats.size } : { kind: 'add' };
-      // Missing, a folder now (its files are listed on their own), a FIFO, a socket or a device.
-      return { kind: 'gone' };
-    }),
-  );
 }
 
 /** Drops paths from the index whatever is on disk. */

@@ -14,6 +14,13 @@ import type { Checkpoint, CheckpointAvailability, CheckpointStore, FileChanges, 
 /** Files over this size are left out of checkpoints (and named in `skipped`). */
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 
+/** A session's newest checkpoint, by store key: shared by every store of the session in this process, as its queue is. */
+interface LatestCheckpoint {
+  id: string;
+  number: number;
+}
+const latestBySession = new Map<string, LatestCheckpoint | undefined>();
+
 /** Session ids become ref names: the same shape `newSessionId` makes and the session files accept. */
 const SAFE_SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
@@ -104,25 +111,42 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
     return stageWorkspace({ context, maxFileBytes, canWritePack: prepared.canWritePack, mustRecheckIgnored: isFirst || text !== previous });
   };
 
+  /** The session's newest checkpoint: from the refs the first time, then as this process adds them. */
+  const latest = async (): Promise<Outcome<{ latest: LatestCheckpoint | undefined }>> => {
+    if (latestBySession.has(queueKey)) return { ok: true, latest: latestBySession.get(queueKey) };
+    const refs = await runGit(context, ['for-each-ref', '--format=%(refname) %(objectname)', sessionRefPrefix(sessionId)]);
+    if (!refs.ok) return refs;
+    const found = latestRef(refs.stdout.toString('utf8'), sessionRefPrefix(sessionId));
+    latestBySession.set(queueKey, found);
+    return { ok: true, latest: found };
+  };
+
   /** Commits the index as the session's next checkpoint. */
   const commitIndex = async (label: string, time: Date, skipped: RawSkipped[]): Promise<Outcome<{ checkpoint: Checkpoint }>> => {
-    const [tree, refs] = await Promise.all([runGit(context, ['write-tree']), runGit(context, ['for-each-ref', '--format=%(refname) %(objectname)', sessionRefPrefix(sessionId)])]);
+    const tree = await runGit(context, ['write-tree']);
     if (!tree.ok) return tree;
-    if (!refs.ok) return refs;
-    const last = latestRef(refs.stdout.toString('utf8'), sessionRefPrefix(sessionId));
     const metadata: CheckpointMetadata = { label, time, skipped };
     const date = `${Math.floor(time.getTime() / 1000)} +0000`;
-    const commit = await runGit(context, ['commit-tree', tree.stdout.toString('utf8').trim(), ...(last ? ['-p', last.id] : [])], {
-      input: Buffer.from(commitMessage(metadata), 'utf8'),
-      env: { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
-    });
-    if (!commit.ok) return commit;
-    const id = commit.stdout.toString('utf8').trim();
-    const number = (last?.number ?? 0) + 1;
-    // The zero old value makes this create-only: two writers of one session cannot overwrite each other's checkpoint.
-    const ref = await runGit(context, ['update-ref', `${sessionRefPrefix(sessionId)}${number}`, id, '0'.repeat(id.length)]);
-    if (!ref.ok) return ref;
-    return { ok: true, checkpoint: toCheckpoint({ id, sessionId, number, metadata }) };
+    // A second try when the ref was taken: another shoal on this session moved the newest checkpoint on.
+    for (let attempt = 1; ; attempt++) {
+      const parent = await latest();
+      if (!parent.ok) return parent;
+      const commit = await runGit(context, ['commit-tree', tree.stdout.toString('utf8').trim(), ...(parent.latest ? ['-p', parent.latest.id] : [])], {
+        input: Buffer.from(commitMessage(metadata), 'utf8'),
+        env: { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+      });
+      if (!commit.ok) return commit;
+      const id = commit.stdout.toString('utf8').trim();
+      const number = (parent.latest?.number ?? 0) + 1;
+      // The zero old value makes this create-only: a checkpoint is never overwritten.
+      const ref = await runGit(context, ['update-ref', `${sessionRefPrefix(sessionId)}${number}`, id, '0'.repeat(id.length)]);
+      if (ref.ok) {
+        latestBySession.set(queueKey, { id, number });
+        return { ok: true, checkpoint: toCheckpoint({ id, sessionId, number, metadata }) };
+      }
+      latestBySession.delete(queueKey);
+      if (attempt === 2) return ref;
+    }
   };
 
   const idOf = (checkpoint: Checkpoint | string) => (typeof checkpoint === 'string' ? checkpoint : checkpoint.id);
@@ -195,8 +219,8 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
 }
 
 /** The highest-numbered ref of `for-each-ref --format="%(refname) %(objectname)"` output under `prefix`. */
-function latestRef(output: string, prefix: string): { id: string; number: number } | undefined {
-  let latest: { id: string; number: number } | undefined;
+function latestRef(output: string, prefix: string): LatestCheckpoint | undefined {
+  let latest: LatestCheckpoint | undefined;
   for (const line of output.split('\n')) {
     const [ref = '', id = ''] = line.split(' ');
     const number = Number(ref.slice(prefix.length));

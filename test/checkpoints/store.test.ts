@@ -203,6 +203,14 @@ describe('checkpoint store', () => {
     expect(shadowGit(store.gitDir, ['fsck', '--no-dangling', '--no-progress'])).toBe('');
   });
 
+  it('numbers on past a checkpoint another shoal of the session added', async () => {
+    const { store } = await createCheckpointFixture({ 'a.txt': 'a\n' });
+    const first = must(await store.take('turn 1')).checkpoint;
+    shadowGit(store.gitDir, ['update-ref', 'refs/shoal/session-1/2', first.id]);
+    expect(must(await store.take('turn 2')).checkpoint.number).toBe(3);
+    expect(must(await store.list()).checkpoints.map((checkpoint) => checkpoint.number)).toEqual([1, 2, 3]);
+  });
+
   it('lets a caller start a take without waiting: the next call waits for it', async () => {
     const { store } = await createCheckpointFixture({ 'a.txt': 'a\n' });
     const pending = store.take('not awaited');
