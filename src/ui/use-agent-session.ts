@@ -14,6 +14,7 @@ import type { WebAccess } from '../tools/web/access';
 import { callKey } from '../state/call-key';
 import { initialSessionState, reduce } from '../state/reducer';
 import type { NoticeView, SessionState, UiEvent } from '../state/types';
+import { conversationPrompts, type ConversationPrompt } from './rewind/prompts';
 
 /** What the interactive session runs with; `model` may change with /model. */
 export interface AgentSessionOptions {
@@ -40,6 +41,11 @@ export interface AgentSessionOptions {
   /** The window of a model by id; without it the conversation never compacts. */
   contextWindowOf?: (modelId: string) => ContextWindow;
   compactAt?: number;
+  /**
+   * Called as a turn starts, once its prompt is in the history and saved, before the model request.
+   * Contract: returns at once (a checkpoint is started, never awaited here); `ordinal` is the prompt's in `prompts()`.
+   */
+  onTurnStart?: (turn: { ordinal: number; prompt: string }) => void;
 }
 
 /** The session as the UI sees it, and what the UI can do to it. */
@@ -70,6 +76,10 @@ export interface AgentSession {
   unqueueLast: () => string | undefined;
   /** The running and finished conversation as the model sees it; read it, never change it. */
   history: () => readonly ModelMessage[];
+  /** The conversation's prompts, oldest first (shoal's own notes to the model left out). */
+  prompts: () => ConversationPrompt[];
+  /** Cuts the conversation to the messages before `prompt` and saves that; false (nothing done) while a turn runs. */
+  rewindConversation: (prompt: ConversationPrompt) => boolean;
 }
 
 /** Most messages waiting at once: a queue is for a correction or two, not a script. */
@@ -94,6 +104,8 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
   const latest = useRef({ options, approvalMode });
   latest.current = { options, approvalMode };
   const history = useRef<ModelMessage[]>([...(options.initialHistory ?? [])]);
+  // Indexes of the user messages that are shoal's notes (tellModel), not prompts: /rewind does not offer them.
+  const notes = useRef(new Set<number>());
   const controller = useRef<AbortController | undefined>(undefined);
   const pendingApprovals = useRef(new Map<string, (decision: ApprovalDecision) => void>());
   const sessionAllowed = useRef(new Set<string>(options.allowedTools));
@@ -166,6 +178,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
         const content = latest.current.approvalMode === 'plan' ? `${attached}\n\n${PLAN_MODE_NOTE}` : attached;
         history.current.push({ role: 'user', content });
         current.recorder?.recordPrompt(content);
+        current.onTurnStart?.({ ordinal: conversationPrompts(history.current, notes.current).length, prompt });
       }
       void (async () => {
         for await (const node of runAgent({
@@ -187,7 +200,11 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
           // A cleared session drops what its old run still reports while it winds down.
           if (controller.current !== abort) continue;
           if (node.type === 'history-append' && node.agentId === 'main') history.current.push(...node.messages);
-          if (node.type === 'history-replace' && node.agentId === 'main') history.current = [...node.messages];
+          if (node.type === 'history-replace' && node.agentId === 'main') {
+            history.current = [...node.messages];
+            // A compaction keeps the user's messages word for word; shoal's notes are no longer told apart.
+            notes.current.clear();
+          }
           if (node.type === 'user-message' && node.agentId === 'main') history.current.push({ role: 'user', content: node.text });
           current.recorder?.recordNode(node);
           enqueue(node, node.type === 'approval-request' || node.type === 'run-end');
@@ -226,6 +243,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
     pendingApprovals.current.clear();
     setIsRunning(false);
     history.current = [];
+    notes.current.clear();
     queue.current = [];
     syncQueue();
     latest.current.options.recorder?.startNew();
@@ -237,8 +255,22 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
     setApprovalModeState(mode);
   }, []);
   const tellModel = useCallback((text: string) => {
+    notes.current.add(history.current.length);
     history.current.push({ role: 'user', content: text });
   }, []);
+  const prompts = useCallback(() => conversationPrompts(history.current, notes.current), []);
+  const rewindConversation = useCallback(
+    (prompt: ConversationPrompt) => {
+      if (controller.current) return false;
+      history.current = history.current.slice(0, prompt.messageIndex);
+      for (const index of notes.current) if (index >= prompt.messageIndex) notes.current.delete(index);
+      queue.current = [];
+      syncQueue();
+      latest.current.options.recorder?.recordRewind(history.current);
+      return true;
+    },
+    [syncQueue],
+  );
 
   const queueMessage = useCallback(
     (text: string) => {
@@ -272,5 +304,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
     queueMessage,
     unqueueLast,
     history: readHistory,
+    prompts,
+    rewindConversation,
   };
 }
