@@ -109,7 +109,8 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
     messages,
     tools,
     signal: options.signal,
-    requestApproval: options.requestApproval,
+    // Writes and commands wait for the checkpoint, so it holds the files as they were before the run; the model request does not.
+    requestApproval: checkpointing ? (request, signal) => checkpointing.then(() => options.requestApproval(request, signal)) : options.requestApproval,
     ...(options.isPlanning ? { isPlanning: () => true } : {}),
     maxSteps: options.maxSteps,
     concurrency: options.setup.concurrency,

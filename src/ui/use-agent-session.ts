@@ -44,8 +44,9 @@ export interface AgentSessionOptions {
   /**
    * Called as a turn starts, once its prompt is in the history and saved, before the model request.
    * Contract: returns at once (a checkpoint is started, never awaited here); `ordinal` is the prompt's in `prompts()`.
+   * The promise it may return holds back the turn's writes and commands (never its model request or reads) until it settles.
    */
-  onTurnStart?: (turn: { ordinal: number; prompt: string }) => void;
+  onTurnStart?: (turn: { ordinal: number; prompt: string }) => Promise<unknown> | void;
 }
 
 /** The session as the UI sees it, and what the UI can do to it. */
@@ -136,17 +137,22 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
   );
   useEffect(() => () => clearTimeout(flushTimer.current), []);
 
+  // The checkpoint of the running turn: every write or command waits for it, so it holds the files as they were before the turn.
+  const turnCheckpoint = useRef<Promise<unknown> | undefined>(undefined);
   const requestApproval: RequestApproval = useCallback((request, signal) => {
     const { approvalMode } = latest.current;
     const { webAccess } = latest.current.options;
+    const checkpoint = turnCheckpoint.current ?? Promise.resolve();
     if (isAllowedWithoutAsking({ mode: approvalMode, request, sessionAllowed: sessionAllowed.current, commandPrefixes: commandPrefixes.current, webAccess })) {
-      return Promise.resolve({ type: 'allow' });
+      return checkpoint.then(() => ({ type: 'allow' }));
     }
     const key = callKey(request.agentId, request.toolCallId);
-    return new Promise<ApprovalDecision>((resolve) => {
+    const decision = new Promise<ApprovalDecision>((resolve) => {
       pendingApprovals.current.set(key, resolve);
       signal.addEventListener('abort', () => pendingApprovals.current.delete(key), { once: true });
     });
+    // The question shows at once; an answer faster than the checkpoint waits for it.
+    return Promise.all([decision, checkpoint]).then(([answer]) => answer);
   }, []);
 
   // One budget for the session: it learns how the server counts tokens, across turns and /model switches.
@@ -178,7 +184,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
         const content = latest.current.approvalMode === 'plan' ? `${attached}\n\n${PLAN_MODE_NOTE}` : attached;
         history.current.push({ role: 'user', content });
         current.recorder?.recordPrompt(content);
-        current.onTurnStart?.({ ordinal: conversationPrompts(history.current, notes.current).length, prompt });
+        turnCheckpoint.current = current.onTurnStart?.({ ordinal: conversationPrompts(history.current, notes.current).length, prompt }) ?? undefined;
       }
       void (async () => {
         for await (const node of runAgent({

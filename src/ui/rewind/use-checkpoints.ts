@@ -4,8 +4,8 @@ import { checkpointLabel } from './prompts';
 
 /** The checkpoints of the session being saved, as the UI uses them. */
 export interface TurnCheckpoints {
-  /** Starts a checkpoint before a turn's model request; never awaited, never delays the turn. */
-  take: (turn: { ordinal: number; prompt: string }) => void;
+  /** Starts a checkpoint before a turn's model request, never delaying it; settles (never rejects) once the files are read. */
+  take: (turn: { ordinal: number; prompt: string }) => Promise<unknown> | undefined;
   /** The store of the current session, or undefined when this run keeps no checkpoints. */
   store: () => CheckpointStore | undefined;
 }
@@ -46,7 +46,7 @@ export function useCheckpoints(options: {
   const take = useCallback(
     (turn: { ordinal: number; prompt: string }) => {
       const current = store();
-      if (!current) return;
+      if (!current) return undefined;
       if (!said.current.checked) {
         said.current.checked = true;
         void current.availability().then((availability) => {
@@ -55,7 +55,7 @@ export function useCheckpoints(options: {
           latest.current.notify(checkpointsOffText(availability.reason));
         });
       }
-      void current.take(checkpointLabel(turn.ordinal, turn.prompt)).then((result) => {
+      return current.take(checkpointLabel(turn.ordinal, turn.prompt)).then((result) => {
         if (!result.ok || said.current.skipped) return;
         const line = describeSkipped(result.checkpoint.skipped, DEFAULT_MAX_FILE_BYTES);
         if (!line) return;
