@@ -10,7 +10,7 @@ import { createUpdateFileTool } from '../../src/tools/update-file';
 import { createWriteFileTool } from '../../src/tools/write-file';
 import { App } from '../../src/ui/App';
 import { loadMarkdown } from '../../src/ui/Markdown';
-import { renderApp, typeAndSend, waitForFrame } from '../helpers/render-app';
+import { renderApp, typeAndSend, waitForFrame as waitWithin } from '../helpers/render-app';
 import { createScriptedModel } from '../helpers/scripted-model';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
@@ -18,6 +18,8 @@ beforeAll(() => loadMarkdown());
 afterEach(() => cleanup());
 
 const DOWN = '\u001B[B';
+/** Checkpoints run git: a busy machine (the whole suite at once) needs longer than a frame's usual wait. */
+const waitForFrame = (app: { lastFrame: () => string | undefined }, predicate: (frame: string) => boolean) => waitWithin(app, predicate, 20_000);
 const ESC = '\u001B';
 const pause = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
 const occurrences = (frame: string, text: string) => frame.split(text).length - 1;
@@ -139,7 +141,7 @@ describe('/rewind', () => {
     const sent = JSON.stringify(model.doStreamCalls[2]!.prompt);
     expect(sent).toContain('edit both differently');
     expect(sent).not.toContain('Both edited.');
-  }, 30_000);
+  }, 60_000);
 
   it('opens on Esc twice on an empty prompt box, not on one Esc', async () => {
     const model = createScriptedModel([{ text: 'Answer.' }]);
@@ -173,7 +175,7 @@ describe('/rewind', () => {
     app.stdin.write('y');
     await waitForFrame(app, (frame) => frame.includes('Put the files back as they were before the last turn.'));
     expect(await readFile(path.join(cwd, 'a.txt'), 'utf8')).toBe('two\n');
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('without git', () => {
@@ -203,5 +205,5 @@ describe('without git', () => {
     const choice = await waitForFrame(app, (frame) => frame.includes('Rewind to before prompt 1: write two'));
     expect(choice).toContain('The files cannot be rewound: checkpoints are off (git is not installed');
     expect(choice).not.toContain('code only');
-  }, 30_000);
+  }, 60_000);
 });
