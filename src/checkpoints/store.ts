@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { compareWithIndex, type TreeDifference } from './compare';
 import { BULK_PACK_GIT_VERSION, type GitContext, isAtLeast, probeGit, runGit } from './git';
@@ -20,6 +20,9 @@ interface LatestCheckpoint {
   number: number;
 }
 const latestBySession = new Map<string, LatestCheckpoint | undefined>();
+
+/** What git says of an index it cannot read (damaged, or written by a newer git with an extension it lacks). */
+const BROKEN_INDEX = /index file|bad signature|index uses .* extension|unknown index version/i;
 
 /** Session ids become ref names: the same shape `newSessionId` makes and the session files accept. */
 const SAFE_SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -108,7 +111,12 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
     if (text !== previous) await writeAtomically(excludeFile, text, 'latin1');
     lastExcludeText = text;
     // Another shoal of this workspace may have staged with other rules since: the first stage of a store checks tracked files too.
-    return stageWorkspace({ context, maxFileBytes, canWritePack: prepared.canWritePack, mustRecheckIgnored: isFirst || text !== previous });
+    const options = { context, maxFileBytes, canWritePack: prepared.canWritePack, mustRecheckIgnored: isFirst || text !== previous };
+    const staged = await stageWorkspace(options);
+    if (staged.ok || !BROKEN_INDEX.test(staged.error)) return staged;
+    // The index is only a cache of what was hashed: a damaged one is dropped, and the workspace hashed again.
+    await rm(context.indexFile, { force: true });
+    return stageWorkspace({ ...options, mustRecheckIgnored: true });
   };
 
   /** The session's newest checkpoint: from the refs the first time, then as this process adds them. */

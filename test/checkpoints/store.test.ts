@@ -132,6 +132,33 @@ describe('checkpoint store', () => {
     expect(await readFile(path.join(workspace, 'ok.txt'), 'utf8')).toBe('ok\n');
   });
 
+  it('keeps a private file private: only the executable bit comes from the checkpoint', async () => {
+    const { workspace, store } = await createCheckpointFixture({ '.env': 'TOKEN=1\n', 'tool.sh': 'echo\n', 'made-executable.txt': 'x\n' });
+    await chmod(path.join(workspace, '.env'), 0o600);
+    await chmod(path.join(workspace, 'tool.sh'), 0o700);
+    const { checkpoint } = must(await store.take('turn 1'));
+    await writeFile(path.join(workspace, '.env'), 'TOKEN=2\n');
+    await writeFile(path.join(workspace, 'tool.sh'), 'echo changed\n');
+    await chmod(path.join(workspace, 'made-executable.txt'), 0o751);
+
+    must(await store.restore(checkpoint));
+    const modeOf = async (file: string) => (await stat(path.join(workspace, file))).mode & 0o777;
+    expect(await readFile(path.join(workspace, '.env'), 'utf8')).toBe('TOKEN=1\n');
+    expect(await modeOf('.env')).toBe(0o600);
+    expect(await modeOf('tool.sh')).toBe(0o700);
+    expect(await modeOf('made-executable.txt')).toBe(0o640);
+  });
+
+  it('hashes the workspace again when its index was damaged', async () => {
+    const { workspace, store } = await createCheckpointFixture({ 'a.txt': 'a\n' });
+    const { checkpoint } = must(await store.take('turn 1'));
+    await writeFile(path.join(store.gitDir, 'shoal-index', 'session-1'), 'not an index at all');
+    await writeFile(path.join(workspace, 'a.txt'), 'changed\n');
+    expect(must(await store.take('turn 2')).checkpoint.number).toBe(2);
+    must(await store.restore(checkpoint));
+    expect(await readFile(path.join(workspace, 'a.txt'), 'utf8')).toBe('a\n');
+  });
+
   it('restores only the paths asked for', async () => {
     const { workspace, store } = await createCheckpointFixture({ 'a.txt': 'a\n', 'lib/b.txt': 'b\n', 'lib/c.txt': 'c\n' });
     const { checkpoint } = must(await store.take('turn 1'));
