@@ -1,4 +1,5 @@
 import { chmod, lstat, readdir, rmdir, unlink } from 'node:fs/promises';
+import { folderChecker } from './classify';
 import type { TreeDifference } from './compare';
 import { type GitContext, runGit } from './git';
 import { absoluteBytes, nulRecords, parentsOf, type RawPath, toText } from './raw-path';
@@ -95,20 +96,6 @@ async function keepPermissions(root: string, writes: readonly TreeDifference[], 
       if ((await lstat(target).catch(() => undefined))?.isFile()) await chmod(target, mode).catch(() => {});
     }),
   );
-}
-
-/** Whether a workspace folder is a real folder (not a symlink, not a file), asked once per folder until `forget`. */
-function folderChecker(root: string): ((folder: RawPath) => Promise<boolean>) & { forget(): void } {
-  const known = new Map<RawPath, Promise<boolean>>();
-  const check = (folder: RawPath) => {
-    let answer = known.get(folder);
-    if (answer === undefined) {
-      answer = lstat(absoluteBytes(root, folder)).then((stats) => stats.isDirectory(), () => false);
-      known.set(folder, answer);
-    }
-    return answer;
-  };
-  return Object.assign(check, { forget: () => known.clear() });
 }
 
 /** Unlinks a file or symlink the checkpoint lacks; the reason it could not, or undefined when done (or gone already). */
