@@ -167,7 +167,7 @@ describe('checkpoint store', () => {
     await writeFile(path.join(workspace, 'lib/new.txt'), 'new\n');
     await rm(path.join(workspace, 'lib/c.txt'));
 
-    const report = must(await store.restore(checkpoint, { paths: ['lib/'] }));
+    const report = must(await store.restore(checkpoint, { paths: ['lib/', 'lib/../lib/b.txt'] }));
     expect(report).toMatchObject({ restored: ['lib/b.txt', 'lib/c.txt'], removed: ['lib/new.txt'] });
     expect(await readFile(path.join(workspace, 'a.txt'), 'utf8')).toBe('A\n');
     expect(await readFile(path.join(workspace, 'lib/c.txt'), 'utf8')).toBe('c\n');
@@ -243,6 +243,15 @@ describe('checkpoint store', () => {
     const pending = store.take('not awaited');
     expect(must(await store.list()).checkpoints.map((checkpoint) => checkpoint.label)).toEqual(['not awaited']);
     expect(must(await pending).checkpoint.number).toBe(1);
+  });
+
+  it('refuses a take with more files to hash than the limit, and hashes none of them', async () => {
+    const { store } = await createCheckpointFixture({ 'a.txt': 'a\n', 'b.txt': 'b\n', 'c.txt': 'c\n' }, { maxNewFiles: 2 });
+    expect(await store.take('turn 1')).toEqual({
+      ok: false,
+      error: '3 files to checkpoint that no .gitignore leaves out, over the limit of 2; is this the project\'s folder?',
+    });
+    expect(shadowGit(store.gitDir, ['count-objects']).trim()).toBe('0 objects, 0 kilobytes');
   });
 
   it('answers an unknown or malformed checkpoint id with an error line', async () => {
