@@ -18,16 +18,22 @@ export function classifyPaths(root: string, files: readonly RawPath[], maxFileBy
   return files.length >= WORKER_FROM_PATHS ? classifyOnWorker(root, files, maxFileBytes) : classifyHere(root, files, maxFileBytes);
 }
 
-async function classifyHere(root: string, files: readonly RawPath[], maxFileBytes: number): Promise<Verdict[]> {
-  const folders = new Map<RawPath, Promise<boolean>>();
-  const isRealFolder = (folder: RawPath) => {
-    let known = folders.get(folder);
-    if (known === undefined) {
-      known = lstat(absoluteBytes(root, folder)).then((stats) => stats.isDirectory(), () => false);
-      folders.set(folder, known);
+/** Whether a workspace folder is a real folder (not a symlink, not a file), asked once per folder until `forget`. */
+export function folderChecker(root: string): ((folder: RawPath) => Promise<boolean>) & { forget(): void } {
+  const known = new Map<RawPath, Promise<boolean>>();
+  const check = (folder: RawPath) => {
+    let answer = known.get(folder);
+    if (answer === undefined) {
+      answer = lstat(absoluteBytes(root, folder)).then((stats) => stats.isDirectory(), () => false);
+      known.set(folder, answer);
     }
-    return known;
+    return answer;
   };
+  return Object.assign(check, { forget: () => known.clear() });
+}
+
+async function classifyHere(root: string, files: readonly RawPath[], maxFileBytes: number): Promise<Verdict[]> {
+  const isRealFolder = folderChecker(root);
   return Promise.all(
     files.map(async (file): Promise<Verdict> => {
       for (const folder of parentsOf(file)) if (!(await isRealFolder(folder))) return { kind: 'gone' };

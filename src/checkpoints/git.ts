@@ -76,7 +76,12 @@ export function gitEnvironment(context: GitContext, extra: Record<string, string
  * Contract: never rejects; a missing git, a non-zero exit or a timeout comes
  * back as `{ ok: false, error }` with one line naming the command and git's own reason.
  */
-export function runGit(context: GitContext, args: readonly string[], options: { input?: Buffer; env?: Record<string, string | undefined> } = {}): Promise<GitResult> {
+export function runGit(
+  context: GitContext,
+  args: readonly string[],
+  options: { input?: Buffer; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): Promise<GitResult> {
+  const timeoutMs = options.timeoutMs ?? GIT_TIMEOUT_MS;
   const command = `git ${subcommandOf(args)}`;
   return new Promise((resolve) => {
     let child: ReturnType<typeof spawn>;
@@ -97,7 +102,7 @@ export function runGit(context: GitContext, args: readonly string[], options: { 
     const timer = setTimeout(() => {
       isTimedOut = true;
       child.kill('SIGKILL');
-    }, GIT_TIMEOUT_MS);
+    }, timeoutMs);
     child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr!.on('data', (chunk: Buffer) => {
       if (stderr.length < MAX_STDERR_BYTES) stderr += chunk.toString('utf8');
@@ -114,7 +119,7 @@ export function runGit(context: GitContext, args: readonly string[], options: { 
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) return resolve({ ok: true, stdout: Buffer.concat(stdout) });
-      const why = isTimedOut ? `timed out after ${GIT_TIMEOUT_MS / 1000} s` : (reasonOf(stderr) ?? (signal ? `killed by ${signal}` : `exit ${code}`));
+      const why = isTimedOut ? `timed out after ${timeoutMs / 1000} s` : (reasonOf(stderr) ?? (signal ? `killed by ${signal}` : `exit ${code}`));
       resolve({ ok: false, error: `${command} failed: ${why}` });
     });
   });

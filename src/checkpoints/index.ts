@@ -23,7 +23,7 @@
 export { describeSkipped } from './describe';
 export { MIN_GIT_VERSION } from './git';
 export { checkpointsDir } from './shadow-repository';
-export { createCheckpointStore, DEFAULT_MAX_FILE_BYTES, type CheckpointStoreOptions } from './store';
+export { createCheckpointStore, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_NEW_FILES, type CheckpointStoreOptions } from './store';
 export type {
   Checkpoint,
   CheckpointAvailability,

@@ -1,4 +1,5 @@
-import { lstat, readdir, rmdir, unlink } from 'node:fs/promises';
+import { chmod, lstat, readdir, rmdir, unlink } from 'node:fs/promises';
+import { folderChecker } from './classify';
 import type { TreeDifference } from './compare';
 import { type GitContext, runGit } from './git';
 import { absoluteBytes, nulRecords, parentsOf, type RawPath, toText } from './raw-path';
@@ -55,25 +56,46 @@ export async function restoreDifferences(context: GitContext, differences: reado
     if (!indexed.ok) return indexed;
   }
   if (writes.length > 0) {
+    const permissions = await permissionsOf(root, writes);
     const written = await runGit(context, ['checkout-index', '--force', '-u', '-z', '--stdin'], { input: nulRecords(writes.map((write) => write.path)) });
     if (!written.ok) return written;
+    await keepPermissions(root, writes, permissions);
   }
   report.restored = writes.map((write) => write.path);
   return { ok: true, report };
 }
 
-/** Whether a workspace folder is a real folder (not a symlink, not a file), asked once per folder until `forget`. */
-function folderChecker(root: string): ((folder: RawPath) => Promise<boolean>) & { forget(): void } {
-  const known = new Map<RawPath, Promise<boolean>>();
-  const check = (folder: RawPath) => {
-    let answer = known.get(folder);
-    if (answer === undefined) {
-      answer = lstat(absoluteBytes(root, folder)).then((stats) => stats.isDirectory(), () => false);
-      known.set(folder, answer);
-    }
-    return answer;
-  };
-  return Object.assign(check, { forget: () => known.clear() });
+/**
+ * The permission bits of the regular files about to be overwritten. git keeps
+ * only the executable bit, and writes files with the umask's bits: a private
+ * file (0600, an `.env`) would come back readable by everyone.
+ */
+async function permissionsOf(root: string, writes: readonly TreeDifference[]): Promise<(number | undefined)[]> {
+  return Promise.all(
+    writes.map(async (write) => {
+      const stats = await lstat(absoluteBytes(root, write.path)).catch(() => undefined);
+      return stats?.isFile() ? stats.mode & 0o777 : undefined;
+    }),
+  );
+}
+
+/**
+ * Gives each rewritten file its old read and write bits back, with the
+ * checkpoint's executable bit (for whoever may read it). A file that was not
+ * there before keeps what git gave it; a symlink is never changed.
+ */
+async function keepPermissions(root: string, writes: readonly TreeDifference[], permissions: readonly (number | undefined)[]): Promise<void> {
+  await Promise.all(
+    writes.map(async (write, index) => {
+      const before = permissions[index];
+      if (before === undefined || (write.mode !== '100644' && write.mode !== '100755')) return;
+      const readWrite = before & 0o666;
+      const mode = write.mode === '100755' ? readWrite | ((readWrite & 0o444) >> 2) : readWrite;
+      const target = absoluteBytes(root, write.path);
+      // Only a regular file git just wrote: chmod follows symlinks, so anything else is left alone.
+      if ((await lstat(target).catch(() => undefined))?.isFile()) await chmod(target, mode).catch(() => {});
+    }),
+  );
 }
 
 /** Unlinks a file or symlink the checkpoint lacks; the reason it could not, or undefined when done (or gone already). */

@@ -15,6 +15,8 @@ export interface RawSkipped {
 
 /** From this many files to add in one go, git writes them into one pack instead of a file per object. */
 const PACK_FROM_FILES = 500;
+/** Hashing many files gets this long per file on top of git's usual timeout (a slow disk, a busy machine). */
+const HASH_TIMEOUT_MS_PER_FILE = 10;
 
 /** What staging needs: the shadow repository, the size cap, and whether tracked files must be checked against the ignore rules. */
 export interface StageOptions {
@@ -24,6 +26,8 @@ export interface StageOptions {
   canWritePack: boolean;
   /** True when the ignore rules from outside the work tree changed (or may have): tracked files they now ignore leave the index. */
   mustRecheckIgnored: boolean;
+  /** More files than this to hash in one take refuses the take (shoal started in a home folder, say). */
+  maxNewFiles: number;
 }
 
 /**
@@ -54,6 +58,12 @@ export async function stageWorkspace(options: StageOptions): Promise<{ ok: true;
   const removals = files.filter((_, index) => verdicts[index]!.kind !== 'add');
   for (const [index, verdict] of verdicts.entries()) if (verdict.kind === 'too-large') skipped.push({ path: files[index]!, reason: 'too-large', bytes: verdict.bytes });
 
+  if (additions.length > options.maxNewFiles) {
+    return {
+      ok: false,
+      error: `${additions.length.toLocaleString('en')} files to checkpoint that no .gitignore leaves out, over the limit of ${options.maxNewFiles.toLocaleString('en')}; is this the project's folder?`,
+    };
+  }
   const removed = await forceRemove(context, removals);
   if (!removed.ok) return removed;
   let added = await addToIndex(context, additions, options.canWritePack);
@@ -91,7 +101,10 @@ export async function forceRemove(context: GitContext, paths: readonly RawPath[]
 async function addToIndex(context: GitContext, paths: readonly RawPath[], canWritePack: boolean): Promise<{ ok: true } | { ok: false; error: string }> {
   if (paths.length === 0) return { ok: true };
   const packing = canWritePack && paths.length >= PACK_FROM_FILES ? ['-c', 'core.bigFileThreshold=1'] : [];
-  const result = await runGit(context, [...packing, 'update-index', '--add', '--remove', '--replace', '-z', '--stdin'], { input: nulRecords(paths) });
+  const result = await runGit(context, [...packing, 'update-index', '--add', '--remove', '--replace', '-z', '--stdin'], {
+    input: nulRecords(paths),
+    timeoutMs: 120_000 + paths.length * HASH_TIMEOUT_MS_PER_FILE,
+  });
   return result.ok ? { ok: true } : result;
 }
 

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { compareWithIndex, type TreeDifference } from './compare';
 import { BULK_PACK_GIT_VERSION, type GitContext, isAtLeast, probeGit, runGit } from './git';
@@ -13,6 +13,8 @@ import type { Checkpoint, CheckpointAvailability, CheckpointStore, FileChanges, 
 
 /** Files over this size are left out of checkpoints (and named in `skipped`). */
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** A take with more files than this to hash is refused: a large repository has fewer outside its .gitignore. */
+export const DEFAULT_MAX_NEW_FILES = 200_000;
 
 /** A session's newest checkpoint, by store key: shared by every store of the session in this process, as its queue is. */
 interface LatestCheckpoint {
@@ -20,6 +22,9 @@ interface LatestCheckpoint {
   number: number;
 }
 const latestBySession = new Map<string, LatestCheckpoint | undefined>();
+
+/** What git says of an index it cannot read (damaged, or written by a newer git with an extension it lacks). */
+const BROKEN_INDEX = /index file|bad signature|index uses .* extension|unknown index version/i;
 
 /** Session ids become ref names: the same shape `newSessionId` makes and the session files accept. */
 const SAFE_SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -34,6 +39,8 @@ export interface CheckpointStoreOptions {
   sessionId: string;
   /** Files bigger than this are not checkpointed. Default DEFAULT_MAX_FILE_BYTES (10 MiB). */
   maxFileBytes?: number;
+  /** A take that would hash more files than this fails instead. Default DEFAULT_MAX_NEW_FILES (200,000). */
+  maxNewFiles?: number;
   /** The git program. Default "git", looked up on `env.PATH`. */
   git?: string;
   /** Where PATH comes from. Default `process.env`; nothing else of it reaches git. */
@@ -61,6 +68,7 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
   const gitDir = shadowGitDir(options.stateDir, workspace);
   const { sessionId } = options;
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const maxNewFiles = options.maxNewFiles ?? DEFAULT_MAX_NEW_FILES;
   const context: GitContext = {
     git: options.git ?? 'git',
     gitDir,
@@ -108,7 +116,12 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
     if (text !== previous) await writeAtomically(excludeFile, text, 'latin1');
     lastExcludeText = text;
     // Another shoal of this workspace may have staged with other rules since: the first stage of a store checks tracked files too.
-    return stageWorkspace({ context, maxFileBytes, canWritePack: prepared.canWritePack, mustRecheckIgnored: isFirst || text !== previous });
+    const options = { context, maxFileBytes, maxNewFiles, canWritePack: prepared.canWritePack, mustRecheckIgnored: isFirst || text !== previous };
+    const staged = await stageWorkspace(options);
+    if (staged.ok || !BROKEN_INDEX.test(staged.error)) return staged;
+    // The index is only a cache of what was hashed: a damaged one is dropped, and the workspace hashed again.
+    await rm(context.indexFile, { force: true });
+    return stageWorkspace({ ...options, mustRecheckIgnored: true });
   };
 
   /** The session's newest checkpoint: from the refs the first time, then as this process adds them. */
@@ -259,9 +272,8 @@ function toPathspecs(paths: readonly string[] | undefined): Outcome<{ paths: str
     if (given === '' || given.includes('\0') || path.posix.isAbsolute(normal) || normal === '..' || normal.startsWith('../')) {
       return { ok: false, error: `${JSON.stringify(given)} is not a path inside the workspace; give workspace-relative paths` };
     }
-    // "." is the whole workspace: no filter at all.
-    if (normal === '.' || normal === '') return { ok: true, paths: [] };
-    pathspecs.push(normal);
+    pathspecs.push(normal === '' ? '.' : normal);
   }
-  return { ok: true, paths: pathspecs };
+  // "." is the whole workspace: no filter at all.
+  return { ok: true, paths: pathspecs.includes('.') ? [] : pathspecs };
 }

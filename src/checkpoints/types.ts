@@ -86,8 +86,9 @@ export interface CheckpointStore {
   changedSince(checkpoint: Checkpoint | string): Promise<Outcome<{ changes: FileChanges }>>;
   /**
    * Puts the workspace back as it was at `checkpoint`: changed files get their
-   * old contents and modes, deleted ones come back, files it did not have are
-   * removed. Ignored files, files too large to checkpoint then, and nested
+   * old contents and executable bit (a file that is still there keeps its other
+   * permission bits; a recreated one gets the umask's), deleted ones come
+   * back, files it did not have are removed. Ignored files, files too large to checkpoint then, and nested
    * repositories are never touched; a symlink comes back as a symlink, never
    * followed. `paths` (workspace-relative files or folders) limits it to those.
    * The workspace is checkpointed first (`backup`), so a restore can be undone.

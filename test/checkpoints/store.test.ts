@@ -132,6 +132,33 @@ describe('checkpoint store', () => {
     expect(await readFile(path.join(workspace, 'ok.txt'), 'utf8')).toBe('ok\n');
   });
 
+  it('keeps a private file private: only the executable bit comes from the checkpoint', async () => {
+    const { workspace, store } = await createCheckpointFixture({ '.env': 'TOKEN=1\n', 'tool.sh': 'echo\n', 'made-executable.txt': 'x\n' });
+    await chmod(path.join(workspace, '.env'), 0o600);
+    await chmod(path.join(workspace, 'tool.sh'), 0o700);
+    const { checkpoint } = must(await store.take('turn 1'));
+    await writeFile(path.join(workspace, '.env'), 'TOKEN=2\n');
+    await writeFile(path.join(workspace, 'tool.sh'), 'echo changed\n');
+    await chmod(path.join(workspace, 'made-executable.txt'), 0o751);
+
+    must(await store.restore(checkpoint));
+    const modeOf = async (file: string) => (await stat(path.join(workspace, file))).mode & 0o777;
+    expect(await readFile(path.join(workspace, '.env'), 'utf8')).toBe('TOKEN=1\n');
+    expect(await modeOf('.env')).toBe(0o600);
+    expect(await modeOf('tool.sh')).toBe(0o700);
+    expect(await modeOf('made-executable.txt')).toBe(0o640);
+  });
+
+  it('hashes the workspace again when its index was damaged', async () => {
+    const { workspace, store } = await createCheckpointFixture({ 'a.txt': 'a\n' });
+    const { checkpoint } = must(await store.take('turn 1'));
+    await writeFile(path.join(store.gitDir, 'shoal-index', 'session-1'), 'not an index at all');
+    await writeFile(path.join(workspace, 'a.txt'), 'changed\n');
+    expect(must(await store.take('turn 2')).checkpoint.number).toBe(2);
+    must(await store.restore(checkpoint));
+    expect(await readFile(path.join(workspace, 'a.txt'), 'utf8')).toBe('a\n');
+  });
+
   it('restores only the paths asked for', async () => {
     const { workspace, store } = await createCheckpointFixture({ 'a.txt': 'a\n', 'lib/b.txt': 'b\n', 'lib/c.txt': 'c\n' });
     const { checkpoint } = must(await store.take('turn 1'));
@@ -140,7 +167,7 @@ describe('checkpoint store', () => {
     await writeFile(path.join(workspace, 'lib/new.txt'), 'new\n');
     await rm(path.join(workspace, 'lib/c.txt'));
 
-    const report = must(await store.restore(checkpoint, { paths: ['lib/'] }));
+    const report = must(await store.restore(checkpoint, { paths: ['lib/', 'lib/../lib/b.txt'] }));
     expect(report).toMatchObject({ restored: ['lib/b.txt', 'lib/c.txt'], removed: ['lib/new.txt'] });
     expect(await readFile(path.join(workspace, 'a.txt'), 'utf8')).toBe('A\n');
     expect(await readFile(path.join(workspace, 'lib/c.txt'), 'utf8')).toBe('c\n');
@@ -216,6 +243,15 @@ describe('checkpoint store', () => {
     const pending = store.take('not awaited');
     expect(must(await store.list()).checkpoints.map((checkpoint) => checkpoint.label)).toEqual(['not awaited']);
     expect(must(await pending).checkpoint.number).toBe(1);
+  });
+
+  it('refuses a take with more files to hash than the limit, and hashes none of them', async () => {
+    const { store } = await createCheckpointFixture({ 'a.txt': 'a\n', 'b.txt': 'b\n', 'c.txt': 'c\n' }, { maxNewFiles: 2 });
+    expect(await store.take('turn 1')).toEqual({
+      ok: false,
+      error: '3 files to checkpoint that no .gitignore leaves out, over the limit of 2; is this the project\'s folder?',
+    });
+    expect(shadowGit(store.gitDir, ['count-objects']).trim()).toBe('0 objects, 0 kilobytes');
   });
 
   it('answers an unknown or malformed checkpoint id with an error line', async () => {
