@@ -37,6 +37,5 @@ export function restoreText(report: RestoreReport, what: string): string {
   if (report.removed.length > 0) lines.push(`  removed ${list(report.removed)}`);
   if (report.kept.length > 0) lines.push(`  left as they are (too large to checkpoint then): ${list(report.kept)}`);
   for (const failure of report.failed) lines.push(`  could not put back ${toVisibleText(failure.path)}: ${failure.reason}`);
-  lines.push(`  (/rewind can undo this: checkpoint ${report.backup.number} holds the files as they were just before)`);
   return lines.join('\n');
 }
