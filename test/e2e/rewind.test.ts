@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCliForTest } from '../helpers/built-cli';
@@ -92,6 +94,22 @@ describe('/rewind in a real terminal', () => {
     expect(resumed).toContain('› change them again');
     expect(resumed).not.toContain('› change the files');
     await rewindFirstPrompt(second, 'change them again');
+    expect(await snapshot(cwd)).toEqual(before);
+  }, 120_000);
+
+  it('checkpoints a headless run too: shoal --continue then /rewind puts its changes back', async () => {
+    const cwd = await createTempWorkspace({ 'gone.txt': 'gone\n', 'log.txt': 'one\n', 'data.bin': Buffer.from([0, 255, 10]) });
+    const before = await snapshot(cwd);
+    const server = await startModel();
+    const home = await createTempWorkspace();
+    const env = { OPENAI_API_KEY: '', OPENAI_BASE_URL: '', SHOAL_MODEL: '', TERM: 'xterm-256color', SHOAL_STATE_DIR: path.join(home, 'state'), SHOAL_CONFIG_DIR: path.join(home, 'config') };
+    const args = [cli, '--base-url', server.baseUrl, '--model', 'e2e-model', '--allow', 'bash', '--cwd', cwd];
+    await promisify(execFile)(process.execPath, [...args, '-p', 'change the files'], { env: { ...process.env, ...env } });
+    expect(await snapshot(cwd)).not.toEqual(before);
+
+    const terminal = await startTmux([process.execPath, ...args, '--continue'], { env, rows: 50 });
+    await terminal.waitFor((screen) => screen.includes('resumed session'));
+    await rewindFirstPrompt(terminal, 'change the files');
     expect(await snapshot(cwd)).toEqual(before);
   }, 120_000);
 });
