@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { cleanup, render } from 'ink-testing-library';
+import { cleanup } from 'ink-testing-library';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCheckpointStore } from '../../src/checkpoints';
 import { createWriteJournal } from '../../src/tools';
 import { createRegistry } from '../../src/tools/registry';
 import { createUpdateFileTool } from '../../src/tools/update-file';
 import { createWriteFileTool } from '../../src/tools/write-file';
-import { App } from '../../src/ui/App';
 import { loadMarkdown } from '../../src/ui/Markdown';
 import { renderApp, typeAndSend, waitForFrame as waitWithin } from '../helpers/render-app';
 import { createScriptedModel } from '../helpers/scripted-model';
@@ -28,25 +27,26 @@ const promptBox = (frame: string) => frame.slice(frame.lastIndexOf('╭'));
 /** The row of a frame holding `text`. */
 const rowOf = (frame: string, text: string) => frame.split('\n').find((line) => line.includes(text)) ?? '';
 
+/** Two turns, each writing a.txt. */
+const TWO_WRITES = [
+  { calls: [{ toolName: 'write_file', input: { path: 'a.txt', content: 'two\n' } }] },
+  { text: 'Wrote two.' },
+  { calls: [{ toolName: 'write_file', input: { path: 'a.txt', content: 'three\n' } }] },
+  { text: 'Wrote three.' },
+];
+
 /** An App over a real workspace whose writes are journaled, with checkpoints built by `createCheckpoints`. */
 async function renderEditingApp(options: { files: Record<string, string>; steps: Parameters<typeof createScriptedModel>[0]; env?: NodeJS.ProcessEnv }) {
   const cwd = await createTempWorkspace(options.files);
   const state = await createTempWorkspace();
   const journal = createWriteJournal();
   const model = createScriptedModel(options.steps);
-  const app = render(
-    <App
-      initialModel={{ modelId: 'scripted', model }}
-      selectModel={async () => ({ modelId: 'scripted', model })}
-      tools={createRegistry([createUpdateFileTool({ cwd, journal }), createWriteFileTool({ cwd, journal })])}
-      instructions="test"
-      approvalMode="auto-edit"
-      workspaceLabel="~/repo"
-      greeting="hi"
-      journal={journal}
-      createCheckpoints={(sessionId) => createCheckpointStore({ workspace: cwd, stateDir: state, sessionId, env: options.env })}
-    />,
-  );
+  const app = renderApp({
+    model,
+    tools: createRegistry([createUpdateFileTool({ cwd, journal }), createWriteFileTool({ cwd, journal })]),
+    approvalMode: 'auto-edit',
+    props: { journal, createCheckpoints: (sessionId) => createCheckpointStore({ workspace: cwd, stateDir: state, sessionId, env: options.env }) },
+  });
   return { app, cwd, model };
 }
 
@@ -158,12 +158,7 @@ describe('/rewind', () => {
   it('/undo puts the files back as they were before the last turn, after naming them', async () => {
     const { app, cwd } = await renderEditingApp({
       files: { 'a.txt': 'one\n' },
-      steps: [
-        { calls: [{ toolName: 'write_file', input: { path: 'a.txt', content: 'two\n' } }] },
-        { text: 'Wrote two.' },
-        { calls: [{ toolName: 'write_file', input: { path: 'a.txt', content: 'three\n' } }] },
-        { text: 'Wrote three.' },
-      ],
+      steps: TWO_WRITES,
     });
     await typeAndSend(app.stdin, 'write two');
     await waitForFrame(app, (frame) => frame.includes('Wrote two.'));
@@ -184,12 +179,7 @@ describe('without git', () => {
     const { app, cwd } = await renderEditingApp({
       files: { 'a.txt': 'one\n' },
       env: { PATH: noGit },
-      steps: [
-        { calls: [{ toolName: 'write_file', input: { path: 'a.txt', content: 'two\n' } }] },
-        { text: 'Wrote two.' },
-        { calls: [{ toolName: 'write_file', input: { path: 'a.txt', content: 'three\n' } }] },
-        { text: 'Wrote three.' },
-      ],
+      steps: TWO_WRITES,
     });
     await typeAndSend(app.stdin, 'write two');
     await waitForFrame(app, (frame) => frame.includes('Wrote two.') && frame.includes('Checkpoints are off'));
