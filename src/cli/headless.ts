@@ -15,6 +15,7 @@ import { PLAN_MARKS, progressOf } from '../tools/update-plan';
 import { toVisibleBlock, toVisibleText } from '../ui/visible-text';
 import type { CheckpointStore } from '../checkpoints';
 import { checkpointLabel, conversationPrompts } from '../ui/rewind/prompts';
+import { waitForCheckpoint } from '../ui/rewind/wait-for-checkpoint';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'stream-json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -75,7 +76,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
   const { stdout, stderr } = options;
   const started = performance.now();
   if (options.mcp) await startMcpServers(options.mcp, stderr);
-  const tools = createAgentTools({ ...options.setup, mcp: options.mcp ?? options.setup.mcp });
+  const agentTools = createAgentTools({ ...options.setup, mcp: options.mcp ?? options.setup.mcp });
   const instructions = mainInstructions({ cwd: options.setup.cwd, agentsMd: await loadAgentsMd(options.setup.cwd) });
   const content = options.isPlanning ? `${options.prompt}\n\n${PLAN_MODE_NOTE}` : options.prompt;
   const messages: ModelMessage[] = [...(options.history ?? []), { role: 'user', content }];
@@ -83,6 +84,8 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
   // Started, not awaited: it runs beside the model request and is waited for before the process exits.
   const sessionId = options.recorder?.id;
   const checkpointing = sessionId ? options.createCheckpoints?.(sessionId).take(checkpointLabel(conversationPrompts(messages).length, options.prompt)) : undefined;
+  // Writes and commands wait for it, so it holds the files as they were before the run; the model request does not.
+  const tools = waitForCheckpoint(agentTools, () => checkpointing);
   const summary: HeadlessSummary = {
     result: '',
     reason: 'error',
@@ -109,8 +112,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
     messages,
     tools,
     signal: options.signal,
-    // Writes and commands wait for the checkpoint, so it holds the files as they were before the run; the model request does not.
-    requestApproval: checkpointing ? (request, signal) => checkpointing.then(() => options.requestApproval(request, signal)) : options.requestApproval,
+    requestApproval: options.requestApproval,
     ...(options.isPlanning ? { isPlanning: () => true } : {}),
     maxSteps: options.maxSteps,
     concurrency: options.setup.concurrency,

@@ -15,6 +15,7 @@ import { callKey } from '../state/call-key';
 import { initialSessionState, reduce } from '../state/reducer';
 import type { NoticeView, SessionState, UiEvent } from '../state/types';
 import { conversationPrompts, type ConversationPrompt } from './rewind/prompts';
+import { waitForCheckpoint } from './rewind/wait-for-checkpoint';
 
 /** What the interactive session runs with; `model` may change with /model. */
 export interface AgentSessionOptions {
@@ -137,23 +138,25 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
   );
   useEffect(() => () => clearTimeout(flushTimer.current), []);
 
-  // The checkpoint of the running turn: every write or command waits for it, so it holds the files as they were before the turn.
-  const turnCheckpoint = useRef<Promise<unknown> | undefined>(undefined);
   const requestApproval: RequestApproval = useCallback((request, signal) => {
     const { approvalMode } = latest.current;
     const { webAccess } = latest.current.options;
-    const checkpoint = turnCheckpoint.current ?? Promise.resolve();
     if (isAllowedWithoutAsking({ mode: approvalMode, request, sessionAllowed: sessionAllowed.current, commandPrefixes: commandPrefixes.current, webAccess })) {
-      return checkpoint.then(() => ({ type: 'allow' }));
+      return Promise.resolve({ type: 'allow' });
     }
     const key = callKey(request.agentId, request.toolCallId);
-    const decision = new Promise<ApprovalDecision>((resolve) => {
+    return new Promise<ApprovalDecision>((resolve) => {
       pendingApprovals.current.set(key, resolve);
       signal.addEventListener('abort', () => pendingApprovals.current.delete(key), { once: true });
     });
-    // The question shows at once; an answer faster than the checkpoint waits for it.
-    return Promise.all([decision, checkpoint]).then(([answer]) => answer);
   }, []);
+  // The checkpoint of the running turn: every write or command waits for it, so it holds the files as they were before the turn.
+  const turnCheckpoint = useRef<Promise<unknown> | undefined>(undefined);
+  const toolsSource = useRef<{ source: ToolSource; waiting: ToolSource } | undefined>(undefined);
+  const toolsOf = (source: ToolSource): ToolSource => {
+    if (toolsSource.current?.source !== source) toolsSource.current = { source, waiting: waitForCheckpoint(source, () => turnCheckpoint.current) };
+    return toolsSource.current.waiting;
+  };
 
   // One budget for the session: it learns how the server counts tokens, across turns and /model switches.
   const budget = useRef<ContextBudget | undefined>(undefined);
@@ -193,7 +196,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
           price: current.price,
           instructions: current.instructions,
           messages: history.current,
-          tools: current.tools,
+          tools: toolsOf(current.tools),
           signal: abort.signal,
           requestApproval,
           isPlanning: () => latest.current.approvalMode === 'plan',
