@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { measureBatch } from './batch';
+import { measureCheckpoints } from './checkpoints';
 import { measureContext } from './context';
 import { measureEdits } from './edits';
 import { measureHeadless } from './headless';
@@ -47,6 +48,7 @@ const MEASUREMENTS: Measurement[] = [
   { name: 'tools', run: measureTools, timeoutMs: 90_000 },
   { name: 'tui', run: measureTui, timeoutMs: 90_000 },
   { name: 'picker', run: measurePicker, timeoutMs: 60_000 },
+  { name: 'checkpoints', run: measureCheckpoints, timeoutMs: 180_000 },
 ];
 
 const root = process.cwd();

@@ -10,14 +10,15 @@ const SRC = path.resolve(import.meta.dirname, '../src');
  * read, type-only, so tools can forward a sub-agent's nodes.
  */
 const MAY_IMPORT: Record<string, readonly string[]> = {
-  cli: ['ui', 'state', 'agent', 'models', 'tools', 'workspace', 'session', 'config'],
-  ui: ['state', 'agent', 'models', 'tools', 'workspace', 'session', 'config'],
+  cli: ['ui', 'state', 'agent', 'models', 'tools', 'workspace', 'session', 'config', 'checkpoints'],
+  ui: ['state', 'agent', 'models', 'tools', 'workspace', 'session', 'config', 'checkpoints'],
   state: ['agent'],
   session: ['agent', 'config', 'workspace'],
   config: ['agent', 'models', 'workspace'],
   agent: ['tools', 'models', 'workspace'],
   models: [],
   tools: ['workspace'],
+  checkpoints: ['workspace'],
   workspace: [],
 };
 const CONTRACT = 'agent/nodes';

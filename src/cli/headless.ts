@@ -13,6 +13,9 @@ import { callKey } from '../state/call-key';
 import type { McpManager } from '../tools/mcp/client';
 import { PLAN_MARKS, progressOf } from '../tools/update-plan';
 import { toVisibleBlock, toVisibleText } from '../ui/visible-text';
+import type { CheckpointStore } from '../checkpoints';
+import { checkpointLabel, conversationPrompts } from '../ui/rewind/prompts';
+import { waitForCheckpoint } from '../ui/rewind/wait-for-checkpoint';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'stream-json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -37,6 +40,8 @@ export interface HeadlessOptions {
   stderr: Writable;
   /** The configured MCP servers: started and waited for (each up to its start timeout) before the first model call. */
   mcp?: McpManager;
+  /** Builds the session's checkpoint store: the workspace is checkpointed before the model request, so a later /rewind finds it. */
+  createCheckpoints?: (sessionId: string) => CheckpointStore;
 }
 
 /** What `--output-format json` prints once the run ends. */
@@ -71,11 +76,16 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
   const { stdout, stderr } = options;
   const started = performance.now();
   if (options.mcp) await startMcpServers(options.mcp, stderr);
-  const tools = createAgentTools({ ...options.setup, mcp: options.mcp ?? options.setup.mcp });
+  const agentTools = createAgentTools({ ...options.setup, mcp: options.mcp ?? options.setup.mcp });
   const instructions = mainInstructions({ cwd: options.setup.cwd, agentsMd: await loadAgentsMd(options.setup.cwd) });
   const content = options.isPlanning ? `${options.prompt}\n\n${PLAN_MODE_NOTE}` : options.prompt;
   const messages: ModelMessage[] = [...(options.history ?? []), { role: 'user', content }];
   options.recorder?.recordPrompt(content);
+  // Started, not awaited: it runs beside the model request and is waited for before the process exits.
+  const sessionId = options.recorder?.id;
+  const checkpointing = sessionId ? options.createCheckpoints?.(sessionId).take(checkpointLabel(conversationPrompts(messages).length, options.prompt)) : undefined;
+  // Writes and commands wait for it, so it holds the files as they were before the run; the model request does not.
+  const tools = waitForCheckpoint(agentTools, () => checkpointing);
   const summary: HeadlessSummary = {
     result: '',
     reason: 'error',
@@ -144,6 +154,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
   }
 
   summary.durationMs = Math.round(performance.now() - started);
+  await checkpointing;
   summary.overlapSavedMs = Math.round(summary.overlapSavedMs);
   // The cost is said once, and only when known (undefined drops out of the JSON): a partial sum would read as too cheap.
   summary.costUsd = knownCost(summary.usage);

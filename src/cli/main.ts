@@ -243,10 +243,11 @@ async function main(flags: CliFlags): Promise<number> {
     return 0;
   }
 
-  const [{ runHeadless }, { createPolicyApproval }, { createContextBudget }] = await Promise.all([
+  const [{ runHeadless }, { createPolicyApproval }, { createContextBudget }, { createCheckpointStore }] = await Promise.all([
     import('./headless'),
     import('../agent/approval'),
     import('../agent/context/budget'),
+    import('../checkpoints'),
   ]);
   // Headless, a command can run only where the mode or --allow lets it: only then does the sandbox matter here.
   const canRunCommands = settings.approvalMode !== 'ask' || settings.allowedTools.includes('bash');
@@ -277,6 +278,7 @@ async function main(flags: CliFlags): Promise<number> {
     }),
     signal: controller.signal,
     mcp,
+    createCheckpoints: (sessionId) => createCheckpointStore({ workspace: cwd, stateDir: shoalDir('state', PATH_OPTIONS), sessionId }),
     stdout: process.stdout,
     stderr: process.stderr,
   });

@@ -27,6 +27,8 @@ export type SessionEvent =
   | { type: 'messages'; messages: ModelMessage[] }
   /** The main agent's whole history after a compaction: it replaces every message before it on resume. */
   | { type: 'compaction'; messages: ModelMessage[] }
+  /** The main agent's history after /rewind cut it to before a prompt: like a compaction, it replaces every message before it. */
+  | { type: 'rewind'; messages: ModelMessage[] }
   | { type: 'approval'; toolCallId: string; toolName: string; decision: ApprovalDecision }
   | { type: 'turn-end'; reason: RunEndReason }
   | ({ type: 'subagent' } & SubagentRecord);
@@ -71,7 +73,8 @@ export function parseEntry(value: unknown): ParsedEntry {
     case 'prompt':
       return hasStrings(value, ['text']) ? valid(value) : invalid('prompt without text');
     case 'messages':
-    case 'compaction': {
+    case 'compaction':
+    case 'rewind': {
       if (!Array.isArray(value.messages)) return invalid(`"${value.type}" entry without a messages array`);
       const bad = value.messages.findIndex((message) => !modelMessageSchema.safeParse(message).success);
       return bad === -1 ? valid(value) : invalid(`message ${bad + 1} of ${value.messages.length} is not a valid model message`);

@@ -177,9 +177,10 @@ function readSession(file: string, options: { withMessages: boolean }): ReadResu
       messages.push({ role: 'user', content: entry.text });
     } else if (entry.type === 'messages') {
       messages.push(...entry.messages);
-    } else if (entry.type === 'compaction') {
-      // The compacted history stands for everything before it.
+    } else if (entry.type === 'compaction' || entry.type === 'rewind') {
+      // The compacted (or rewound) history stands for everything before it.
       messages.splice(0, messages.length, ...entry.messages);
+      if (entry.type === 'rewind') prompts.splice(entry.messages.filter((message) => message.role === 'user').length);
     }
   }
   const summary: SessionSummary = {

@@ -13,6 +13,8 @@ export interface SessionRecorder {
   recordPrompt: (text: string) => void;
   /** Takes every node of a run; keeps the main agent's history, approvals and turn ends, and a record of each sub-agent. */
   recordNode: (node: AgentNode) => void;
+  /** Saves the history /rewind cut the conversation to: a resumed session starts from it. */
+  recordRewind: (messages: ModelMessage[]) => void;
   /** Starts a new session file at the next prompt (after /clear). */
   startNew: () => void;
 }
@@ -54,6 +56,9 @@ export function createSessionRecorder(options: {
       if (!writer && resumeId) releaseSessionLock(sessionLockPath(options.dir, resumeId) ?? '');
       writer = undefined;
       resumeId = undefined;
+    },
+    recordRewind(messages) {
+      ensureWriter()?.append({ type: 'rewind', messages });
     },
     recordPrompt(text) {
       ensureWriter()?.append({ type: 'prompt', text });

@@ -19,13 +19,19 @@ import {
 import { ApprovalPrompt } from './ApprovalPrompt';
 import { toVisibleBlock } from './visible-text';
 import type { CommandFolderRead } from '../config/commands';
-import { diffText, helpText, mcpEventText, mcpText, parseSlashCommand, reasoningText, statsText, undoText } from './commands';
+import { diffText, helpText, mcpEventText, mcpText, parseSlashCommand, reasoningText, statsText } from './commands';
 import { customHelpLines } from './custom-commands';
 import { useCustomCommands } from './use-custom-commands';
 import { Composer, type ComposerProps } from './Composer';
 import { resumedResearchText, showCallText, showListText } from './show-command';
 import { forgetTrustText, trustStatusText, type FolderTrust } from './trust-command';
 import type { McpManager } from '../tools/mcp/client';
+import type { CheckpointStore } from '../checkpoints';
+import { RewindChoice } from './rewind/RewindChoice';
+import { RewindConfirm } from './rewind/RewindConfirm';
+import { RewindPicker } from './rewind/RewindPicker';
+import { useCheckpoints } from './rewind/use-checkpoints';
+import { useRewind } from './rewind/use-rewind';
 import { ErrorBoundary } from './ErrorBoundary';
 import { LiveTurn } from './LiveTurn';
 import { SpinnerClock } from './SpinnerClock';
@@ -55,8 +61,10 @@ export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerO
   createRecorder?: (onError: (error: Error) => void) => SessionRecorder;
   /** The turns of a resumed session, retold above the prompt. */
   resumedTurns?: readonly ResumedTurn[];
-  /** Restores the files of approved edit batches, for /undo. */
+  /** Restores the files of approved edit batches, for /undo without checkpoints; names shoal's own writes for /rewind. */
   journal?: WriteJournal;
+  /** Contract: builds the checkpoint store of a session, without I/O; without it no checkpoints are taken. */
+  createCheckpoints?: (sessionId: string) => CheckpointStore;
   /** The text of /sessions: this workspace's saved sessions. */
   describeSessions?: () => string;
   /** How a turn's end or a waiting approval is announced (default `auto`). */
@@ -85,6 +93,9 @@ export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerO
   folderTrust?: FolderTrust;
 }
 
+/** Two Esc presses on an empty prompt box within this long open /rewind. */
+const DOUBLE_ESCAPE_MS = 800;
+
 /** The interactive UI: the settled transcript in Static, the live step, approvals, the prompt box and the status bar. */
 export function App(props: AppProps) {
   const { exit } = useApp();
@@ -93,9 +104,11 @@ export function App(props: AppProps) {
   const [epoch, setEpoch] = useState(0);
   const notifyRef = useRef<(text: string, tone?: 'info' | 'error') => void>(() => {});
   const [recorder] = useState(() => props.createRecorder?.((error) => notifyRef.current(`This session is not being saved: ${error.message}`, 'error')));
+  const checkpoints = useCheckpoints({ create: props.createCheckpoints, sessionId: () => recorder?.id, notify: (text) => notifyRef.current(text) });
   const session = useAgentSession({
     ...props,
     recorder,
+    onTurnStart: checkpoints.take,
     model: modelChoice.model,
     modelId: modelChoice.modelId,
     providerOptions: modelChoice.providerOptions,
@@ -103,6 +116,9 @@ export function App(props: AppProps) {
   });
   notifyRef.current = session.notify;
   const { state } = session;
+  const [promptBack, setPromptBack] = useState<{ text: string; id: number } | undefined>(undefined);
+  const rewind = useRewind({ session, checkpoints, journal: props.journal, onPromptBack: (text) => setPromptBack((last) => ({ text, id: (last?.id ?? 0) + 1 })) });
+  const lastEscape = useRef(0);
   const shell = useShellCommand({ tools: props.tools, notify: session.notify, tellModel: session.tellModel });
   const sendPrompt = useSendPrompt({ cwd: props.cwd, session });
   const customCommands = useCustomCommands({ load: props.loadCommands, onNote: (note) => session.notify(note) });
@@ -153,9 +169,17 @@ export function App(props: AppProps) {
   });
   // Esc reaches here only through the prompt box, once its picker or search did not take it:
   // one key, one meaning. While an approval waits, the prompt owns Esc (deny and stop).
-  const onEscape = () => {
+  const onEscape = (isEmpty: boolean) => {
     if (session.isRunning) session.interrupt();
     else if (shell.isRunning) shell.stop();
+    else if (isEmpty) {
+      // Twice on an empty box opens /rewind; once does nothing, so a stray Esc costs nothing.
+      const now = Date.now();
+      if (now - lastEscape.current < DOUBLE_ESCAPE_MS) {
+        lastEscape.current = 0;
+        rewind.open();
+      } else lastEscape.current = now;
+    }
   };
 
   /** A prompt to the model: sent now, or queued for the next step while a turn runs. */
@@ -211,20 +235,12 @@ export function App(props: AppProps) {
       case 'stats':
         session.notify(statsText(selectStats(state), modelChoice.price));
         break;
-      case 'undo': {
-        const plan = props.journal?.nextUndo();
-        if (session.isRunning) session.notify('A turn is running: wait for it, or press Esc, then /undo.');
-        else if (!plan) session.notify('Nothing to undo: no file was edited in this session yet.');
-        else {
-          void props.journal!.undoLastBatch().then((result) => {
-            if (!result) return;
-            const text = undoText(result);
-            session.notify(text);
-            session.tellModel(`(The user ran /undo. ${text.replace(/\n\s*/g, '; ')}. Read files again before editing them.)`);
-          });
-        }
+      case 'undo':
+        rewind.undo();
         break;
-      }
+      case 'rewind':
+        rewind.open(command.number);
+        break;
       case 'show': {
         const turn = selectLastTurnWithCalls(state);
         session.notify(command.number === undefined ? showListText(turn) : showCallText({ turn, number: command.number, history: session.history() }));
@@ -326,6 +342,11 @@ export function App(props: AppProps) {
             }}
           />
         ) : null}
+        {rewind.flow?.stage === 'pick' ? <RewindPicker prompts={rewind.flow.prompts} onPick={rewind.pick} onCancel={rewind.cancel} width={columns} /> : null}
+        {rewind.flow?.stage === 'choose' ? (
+          <RewindChoice prompt={rewind.flow.prompt} codeUnavailable={rewind.flow.codeUnavailable} onChoose={rewind.choose} onCancel={rewind.cancel} />
+        ) : null}
+        {rewind.flow?.stage === 'confirm' ? <RewindConfirm question={rewind.flow.question} lines={rewind.flow.lines} onAnswer={rewind.flow.onAnswer} /> : null}
         {isChoosingAfterPlan && !session.isRunning ? (
           <PlanChoice
             onGo={(mode) => {
@@ -338,7 +359,8 @@ export function App(props: AppProps) {
           />
         ) : null}
         <Composer
-          isActive={!pending && !(isChoosingAfterPlan && !session.isRunning)}
+          isActive={!pending && !(isChoosingAfterPlan && !session.isRunning) && !rewind.flow}
+          replaceText={promptBack}
           onSubmit={submit}
           onExit={quit}
           onRecallQueued={session.unqueueLast}

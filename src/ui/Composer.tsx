@@ -25,8 +25,10 @@ export interface ComposerProps {
   editPrompt?: (text: string) => EditorResult;
   /** Columns available, for the picker's rows. */
   width?: number;
-  /** Esc that neither the picker nor Ctrl+R's search took (they close on it): the App's to interrupt a turn with. */
-  onEscape?: () => void;
+  /** Esc that neither the picker nor Ctrl+R's search took (they close on it): the App's to interrupt a turn with; `isEmpty` when the box is. */
+  onEscape?: (isEmpty: boolean) => void;
+  /** Text that replaces the box's (a rewound prompt); a new `id` puts it in again. */
+  replaceText?: { text: string; id: number };
 }
 
 const EXIT_WINDOW_MS = 2000;
@@ -38,7 +40,7 @@ const EXIT_WINDOW_MS = 2000;
  * pasted text keeps its newlines. Ctrl+C clears the box, and a second Ctrl+C
  * within two seconds exits, as does Ctrl+D on an empty box.
  */
-export function Composer({ onSubmit, onExit, isActive, placeholder, onRecallQueued, cwd, history, editPrompt, width = 80, onEscape }: ComposerProps) {
+export function Composer({ onSubmit, onExit, isActive, placeholder, onRecallQueued, cwd, history, editPrompt, width = 80, onEscape, replaceText }: ComposerProps) {
   const composer = useComposer();
   const lastCtrlC = useRef(0);
   const [hint, setHint] = useState<string | undefined>(undefined);
@@ -50,6 +52,10 @@ export function Composer({ onSubmit, onExit, isActive, placeholder, onRecallQueu
   useEffect(() => {
     void history?.load().then(composer.loadHistory);
   }, [history]);
+
+  useEffect(() => {
+    if (replaceText) composer.setValue(replaceText.text);
+  }, [replaceText?.id]);
 
   const openEditor = () => {
     const result = editPrompt ? editPrompt(composer.value) : editInEditor({ text: composer.value, env: process.env, setRawMode });
@@ -73,7 +79,7 @@ export function Composer({ onSubmit, onExit, isActive, placeholder, onRecallQueu
       }
       // Closing the picker is all Esc does then, even while its files load: it must not also stop the turn.
       if (picker.isOpen && key.escape) return picker.dismiss();
-      if (key.escape) return onEscape?.();
+      if (key.escape) return onEscape?.(composer.value === '');
       if (picker.isOpen && picker.files.status === 'ready') {
         if (key.upArrow) return picker.move(-1);
         if (key.downArrow) return picker.move(1);

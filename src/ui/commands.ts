@@ -17,6 +17,7 @@ export type SlashCommand =
   | { type: 'stats' }
   | { type: 'sessions' }
   | { type: 'undo' }
+  | { type: 'rewind'; number?: number }
   | { type: 'compact'; focus?: string }
   | { type: 'reasoning' }
   | { type: 'show'; number?: number }
@@ -34,7 +35,8 @@ export const COMMAND_HELP: readonly [string, string][] = [
   ['/approval MODE', `set the approval mode: ${APPROVAL_MODES.join(', ')}`],
   ['/stats', "this session's tool calls, batches and time saved by running them in parallel"],
   ['/sessions', 'saved sessions of this workspace (resume one with shoal --resume ID)'],
-  ['/undo', 'restore the files of the last approved edit batch (commands are not undone)'],
+  ['/undo', "put the files back as they were before the last turn, commands' changes too (without git: the last approved edit batch only)"],
+  ['/rewind [N]', 'go back to before a prompt (N: the Nth): the files, the conversation or both; the prompt returns to the box'],
   ['/compact [WHAT TO KEEP]', 'summarise the conversation so far to free context, keeping your messages word for word'],
   ['/reasoning', "show the model's last reasoning in full"],
   ['/diff', 'what this session changed on disk with its file edits (not what bash commands changed)'],
@@ -54,12 +56,13 @@ export const KEY_HELP: readonly [string, string][] = [
   ['!command', 'run your own command in the workspace (sandboxed); the model sees the output'],
   ['Ctrl+G', 'edit the prompt in $VISUAL or $EDITOR'],
   ['Esc', 'interrupt the running turn'],
+  ['Esc twice on an empty box', 'rewind (as /rewind)'],
   ['Shift+Tab', 'cycle the approval mode'],
   [REASONING_KEY, 'show reasoning in full as it streams, from now on (again: one line)'],
   ['Ctrl+C twice, or Ctrl+D', 'exit'],
 ];
 
-const BUILTIN_NAMES = new Set(['help', 'clear', 'model', 'approval', 'stats', 'sessions', 'undo', 'compact', 'reasoning', 'show', 'diff', 'mcp', 'trust', 'exit', 'quit']);
+const BUILTIN_NAMES = new Set(['help', 'clear', 'model', 'approval', 'stats', 'sessions', 'undo', 'rewind', 'compact', 'reasoning', 'show', 'diff', 'mcp', 'trust', 'exit', 'quit']);
 
 /** Whether `/name` is shoal's own command, which a custom command of that name never replaces. */
 export function isBuiltinCommand(name: string): boolean {
@@ -91,6 +94,11 @@ export function parseSlashCommand(text: string): SlashCommand | undefined {
     case 'trust':
       if (argument === undefined || argument === 'forget') return { type: 'trust', isForget: argument === 'forget' };
       return { type: 'invalid', message: `/trust takes nothing or forget, not ${argument}: /trust says whether this folder is trusted, /trust forget stops trusting it.` };
+    case 'rewind':
+      if (argument === undefined) return { type: 'rewind' };
+      return /^[1-9]\d{0,4}$/.test(argument)
+        ? { type: 'rewind', number: Number(argument) }
+        : { type: 'invalid', message: `/rewind takes a prompt's number (1 for the conversation's first), not ${argument}; /rewind alone lists them.` };
     case 'show':
       if (argument === undefined) return { type: 'show' };
       return /^[1-9]\d{0,3}$/.test(argument)

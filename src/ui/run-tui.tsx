@@ -9,6 +9,7 @@ import type { ModelChoice } from '../models/model';
 import { loadAgentsMd, mainInstructions } from '../agent/prompts';
 import { readUserCommands, type CommandFile } from '../config/commands';
 import { shoalDir } from '../config/paths';
+import { createCheckpointStore } from '../checkpoints';
 import { createPromptHistoryStore } from '../session/prompt-history';
 import type { ResumedTurn, SessionRecorder } from '../session/recorder';
 import { createWriteJournal } from '../tools';
@@ -92,6 +93,7 @@ export async function runTui(options: TuiOptions): Promise<void> {
       compactAt={options.compactAt}
       notify={options.notify}
       journal={journal}
+      createCheckpoints={(sessionId) => createCheckpointStore({ workspace: options.setup.cwd, stateDir, sessionId })}
       maxSteps={options.maxSteps}
       concurrency={options.setup.concurrency}
       workspaceLabel={homeRelative(options.setup.cwd)}

@@ -14,6 +14,8 @@ import type { WebAccess } from '../tools/web/access';
 import { callKey } from '../state/call-key';
 import { initialSessionState, reduce } from '../state/reducer';
 import type { NoticeView, SessionState, UiEvent } from '../state/types';
+import { conversationPrompts, type ConversationPrompt } from './rewind/prompts';
+import { waitForCheckpoint } from './rewind/wait-for-checkpoint';
 
 /** What the interactive session runs with; `model` may change with /model. */
 export interface AgentSessionOptions {
@@ -40,6 +42,12 @@ export interface AgentSessionOptions {
   /** The window of a model by id; without it the conversation never compacts. */
   contextWindowOf?: (modelId: string) => ContextWindow;
   compactAt?: number;
+  /**
+   * Called as a turn starts, once its prompt is in the history and saved, before the model request.
+   * Contract: returns at once (a checkpoint is started, never awaited here); `ordinal` is the prompt's in `prompts()`.
+   * The promise it may return holds back the turn's writes and commands (never its model request or reads) until it settles.
+   */
+  onTurnStart?: (turn: { ordinal: number; prompt: string }) => Promise<unknown> | void;
 }
 
 /** The session as the UI sees it, and what the UI can do to it. */
@@ -70,6 +78,10 @@ export interface AgentSession {
   unqueueLast: () => string | undefined;
   /** The running and finished conversation as the model sees it; read it, never change it. */
   history: () => readonly ModelMessage[];
+  /** The conversation's prompts, oldest first (shoal's own notes to the model left out). */
+  prompts: () => ConversationPrompt[];
+  /** Cuts the conversation to the messages before `prompt` and saves that; false (nothing done) while a turn runs. */
+  rewindConversation: (prompt: ConversationPrompt) => boolean;
 }
 
 /** Most messages waiting at once: a queue is for a correction or two, not a script. */
@@ -94,6 +106,8 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
   const latest = useRef({ options, approvalMode });
   latest.current = { options, approvalMode };
   const history = useRef<ModelMessage[]>([...(options.initialHistory ?? [])]);
+  // Indexes of the user messages that are shoal's notes (tellModel), not prompts: /rewind does not offer them.
+  const notes = useRef(new Set<number>());
   const controller = useRef<AbortController | undefined>(undefined);
   const pendingApprovals = useRef(new Map<string, (decision: ApprovalDecision) => void>());
   const sessionAllowed = useRef(new Set<string>(options.allowedTools));
@@ -136,6 +150,13 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
       signal.addEventListener('abort', () => pendingApprovals.current.delete(key), { once: true });
     });
   }, []);
+  // The checkpoint of the running turn: every write or command waits for it, so it holds the files as they were before the turn.
+  const turnCheckpoint = useRef<Promise<unknown> | undefined>(undefined);
+  const toolsSource = useRef<{ source: ToolSource; waiting: ToolSource } | undefined>(undefined);
+  const toolsOf = (source: ToolSource): ToolSource => {
+    if (toolsSource.current?.source !== source) toolsSource.current = { source, waiting: waitForCheckpoint(source, () => turnCheckpoint.current) };
+    return toolsSource.current.waiting;
+  };
 
   // One budget for the session: it learns how the server counts tokens, across turns and /model switches.
   const budget = useRef<ContextBudget | undefined>(undefined);
@@ -166,6 +187,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
         const content = latest.current.approvalMode === 'plan' ? `${attached}\n\n${PLAN_MODE_NOTE}` : attached;
         history.current.push({ role: 'user', content });
         current.recorder?.recordPrompt(content);
+        turnCheckpoint.current = current.onTurnStart?.({ ordinal: conversationPrompts(history.current, notes.current).length, prompt }) ?? undefined;
       }
       void (async () => {
         for await (const node of runAgent({
@@ -174,7 +196,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
           price: current.price,
           instructions: current.instructions,
           messages: history.current,
-          tools: current.tools,
+          tools: toolsOf(current.tools),
           signal: abort.signal,
           requestApproval,
           isPlanning: () => latest.current.approvalMode === 'plan',
@@ -187,7 +209,11 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
           // A cleared session drops what its old run still reports while it winds down.
           if (controller.current !== abort) continue;
           if (node.type === 'history-append' && node.agentId === 'main') history.current.push(...node.messages);
-          if (node.type === 'history-replace' && node.agentId === 'main') history.current = [...node.messages];
+          if (node.type === 'history-replace' && node.agentId === 'main') {
+            history.current = [...node.messages];
+            // A compaction keeps the user's messages word for word; shoal's notes are no longer told apart.
+            notes.current.clear();
+          }
           if (node.type === 'user-message' && node.agentId === 'main') history.current.push({ role: 'user', content: node.text });
           current.recorder?.recordNode(node);
           enqueue(node, node.type === 'approval-request' || node.type === 'run-end');
@@ -226,6 +252,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
     pendingApprovals.current.clear();
     setIsRunning(false);
     history.current = [];
+    notes.current.clear();
     queue.current = [];
     syncQueue();
     latest.current.options.recorder?.startNew();
@@ -237,8 +264,22 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
     setApprovalModeState(mode);
   }, []);
   const tellModel = useCallback((text: string) => {
+    notes.current.add(history.current.length);
     history.current.push({ role: 'user', content: text });
   }, []);
+  const prompts = useCallback(() => conversationPrompts(history.current, notes.current), []);
+  const rewindConversation = useCallback(
+    (prompt: ConversationPrompt) => {
+      if (controller.current) return false;
+      history.current = history.current.slice(0, prompt.messageIndex);
+      for (const index of notes.current) if (index >= prompt.messageIndex) notes.current.delete(index);
+      queue.current = [];
+      syncQueue();
+      latest.current.options.recorder?.recordRewind(history.current);
+      return true;
+    },
+    [syncQueue],
+  );
 
   const queueMessage = useCallback(
     (text: string) => {
@@ -272,5 +313,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
     queueMessage,
     unqueueLast,
     history: readHistory,
+    prompts,
+    rewindConversation,
   };
 }

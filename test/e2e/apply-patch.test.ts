@@ -62,9 +62,14 @@ describe('apply_patch in a real terminal', () => {
     expect(await readFile(path.join(cwd, 'src/app.ts'), 'utf8')).toBe("import { greet } from './greet';\n\nconsole.log(greet('world'));\n");
     expect(existsSync(path.join(cwd, 'src/old.ts'))).toBe(false);
 
+    // /undo goes back to the checkpoint taken before the turn, naming every file first; all three are shoal's own writes.
     await terminal.submit('/undo');
-    const undone = await terminal.waitFor((screen) => screen.includes('Undid the last edit batch.'));
-    expect(undone).toContain('restored src/old.ts, src/app.ts');
+    const undoing = await terminal.waitFor((screen) => screen.includes('Put 3 files back as they were before the last turn?'));
+    for (const line of ['remove  src/greet.ts', 'restore src/app.ts', 'recreate src/old.ts']) expect(undoing).toContain(line);
+    expect(undoing).not.toContain('not by shoal');
+    await terminal.sendKeys('y');
+    const undone = await terminal.waitFor((screen) => screen.includes('Put the files back as they were before the last turn.'));
+    expect(undone).toContain('restored src/app.ts, src/old.ts');
     expect(undone).toContain('removed src/greet.ts');
     expect(await readFile(path.join(cwd, 'src/app.ts'), 'utf8')).toBe(files['src/app.ts']);
     expect(await readFile(path.join(cwd, 'src/old.ts'), 'utf8')).toBe(files['src/old.ts']);

@@ -346,6 +346,27 @@ describe('a compacted session', () => {
   });
 });
 
+describe('a rewound session', () => {
+  it('resumes from the history /rewind cut it to, with what came after, and counts only the prompts kept', async () => {
+    const dir = await createTempWorkspace();
+    const { createSessionRecorder } = await import('../../src/session/recorder');
+    const recorder = createSessionRecorder({ dir, cwd: '/repo', model: 'm', onError: (error) => { throw error; } });
+    const node = (fields: object) => ({ agentId: 'main', time: 0, ...fields }) as Parameters<typeof recorder.recordNode>[0];
+    recorder.recordPrompt('first task');
+    recorder.recordNode(node({ type: 'history-append', messages: answerStep }));
+    recorder.recordPrompt('second task, rewound');
+    recorder.recordNode(node({ type: 'history-append', messages: readStep }));
+    const kept: ModelMessage[] = [{ role: 'user', content: 'first task' }, ...answerStep];
+    recorder.recordRewind(kept);
+    recorder.recordPrompt('second task, edited');
+
+    const loaded = loadSession({ dir, id: recorder.id! });
+    expect(loaded.messages).toEqual([...kept, { role: 'user', content: 'second task, edited' }]);
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.summary.turns).toBe(2);
+  });
+});
+
 describe('a message sent while a turn ran', () => {
   it('is saved where the model read it, so --continue resumes the same history', async () => {
     const dir = await createTempWorkspace();

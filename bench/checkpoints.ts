@@ -1,0 +1,127 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createCheckpointStore, type CheckpointStore } from '../src/checkpoints';
+import { onCleanup } from './cleanup';
+import { formatMs, median, withTempDir } from './measure';
+import type { Row } from './table';
+import { cachedTree } from './tree';
+
+const FILES = 20_000;
+/** Both trees the other sections use: the picker's (small files) and the tools' (source-like files of about 10 KB). */
+const TREES = [20 * 1024 * 1024, 200 * 1024 * 1024];
+const FIRST_TARGET_MS = 2000;
+const LATER_TARGET_MS = 150;
+const FIRST_RUNS = 3;
+const LATER_RUNS = 7;
+/** An existing file each later checkpoint finds changed (then put back), beside a new file it finds added. */
+const EDITED_FILE = path.join('pkg-07', 'src', 'mod-13', 'file-005.ts');
+/** Linux's USER_HZ: the unit of a process's children's CPU times in /proc. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * Checkpoints on the 20,000-file trees: the first one (a new store hashes
+ * every file), and later ones after a turn that edited one file and created
+ * another, as before every turn. Wall time, and CPU time (shoal and its git
+ * processes), which a busy machine does not inflate. Also the longest stall
+ * of the event loop during a first checkpoint: a take is started without being
+ * awaited, so this is what a keystroke could wait.
+ */
+export async function measureCheckpoints(): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const totalBytes of TREES) rows.push(...(await measureTree(totalBytes)));
+  return rows;
+}
+
+async function measureTree(totalBytes: number): Promise<Row[]> {
+  const { dir: workspace } = await cachedTree({ files: FILES, totalBytes });
+  const size = `${FILES.toLocaleString('en')} files, ${Math.round(totalBytes / 1024 / 1024)} MB`;
+  const editedPath = path.join(workspace, EDITED_FILE);
+  const original = await readFile(editedPath);
+  const created: string[] = [];
+  // The tree is shared with the other sections: whatever happens, it goes back as it was.
+  const putBack = onCleanup(() => {
+    writeFileSync(editedPath, original);
+    for (const file of created) rmSync(file, { force: true });
+  });
+
+  try {
+    return await withTempDir('checkpoints', async (stateDir) => {
+      const first = { wall: [] as number[], cpu: [] as number[] };
+      let stallMs = 0;
+      let store: CheckpointStore | undefined;
+      for (let run = 0; run < FIRST_RUNS; run++) {
+        store = createCheckpointStore({ workspace, stateDir: path.join(stateDir, `run-${run}`), sessionId: 'bench' });
+        const availability = await store.availability();
+        if (!availability.isAvailable) throw new Error(`checkpoints unavailable: ${availability.reason}`);
+        const delay = monitorEventLoopDelay({ resolution: 5 });
+        delay.enable();
+        const measured = await timed(() => store!.take('first'));
+        delay.disable();
+        stallMs = Math.max(stallMs, delay.max / 1e6);
+        first.wall.push(measured.wallMs);
+        first.cpu.push(measured.cpuMs);
+      }
+
+      const later = { wall: [] as number[], cpu: [] as number[] };
+      for (let run = -1; run < LATER_RUNS; run++) {
+        const newFile = path.join(workspace, `checkpoint-bench-${run + 1}.txt`);
+        created.push(newFile);
+        await writeFile(newFile, `created in turn ${run}\n`);
+        await appendFile(editedPath, `// edited in turn ${run}\n`);
+        const measured = await timed(() => store!.take(`turn ${run}`));
+        // The first of these warms the file system's caches up again after the first checkpoints.
+        if (run < 0) continue;
+        later.wall.push(measured.wallMs);
+        later.cpu.push(measured.cpuMs);
+      }
+
+      const firstMs = median(first.wall);
+      const laterMs = median(later.wall);
+      return [
+        {
+          group: 'checkpoints',
+          figure: `checkpoint: first on ${size}, median of ${FIRST_RUNS}`,
+          value: `${formatMs(firstMs)} (CPU ${formatMs(median(first.cpu))})`,
+          target: `< ${FIRST_TARGET_MS} ms`,
+          isMet: firstMs < FIRST_TARGET_MS,
+        },
+        {
+          group: 'checkpoints',
+          figure: `checkpoint: later on ${size}, one file edited and one created, median of ${LATER_RUNS}`,
+          value: `${formatMs(laterMs)} (CPU ${formatMs(median(later.cpu))})`,
+          target: `< ${LATER_TARGET_MS} ms`,
+          isMet: laterMs < LATER_TARGET_MS,
+        },
+        { group: 'checkpoints', figure: `checkpoint: longest event-loop stall during a first one on ${size}`, value: formatMs(stallMs), target: '(report)' },
+      ];
+    });
+  } finally {
+    putBack();
+  }
+}
+
+/** Runs one take, failing the section on an error, and says how long it took and how much CPU shoal and its children spent. */
+async function timed(take: () => ReturnType<CheckpointStore['take']>): Promise<{ wallMs: number; cpuMs: number }> {
+  const cpuBefore = cpuMs();
+  const started = performance.now();
+  const taken = await take();
+  const wallMs = performance.now() - started;
+  if (!taken.ok) throw new Error(taken.error);
+  return { wallMs, cpuMs: cpuMs() - cpuBefore };
+}
+
+/** CPU time of this process (every thread) and of its finished children, in ms; NaN where /proc is missing. */
+function cpuMs(): number {
+  const own = process.cpuUsage();
+  let childTicks = Number.NaN;
+  try {
+    // Fields after the command's closing parenthesis: state is the first, cutime and cstime the 14th and 15th.
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+    childTicks = Number(fields[13]) + Number(fields[14]);
+  } catch {
+    // Not Linux.
+  }
+  return (own.user + own.system) / 1000 + (childTicks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
