@@ -243,11 +243,14 @@ async function main(flags: CliFlags): Promise<number> {
     return 0;
   }
 
-  const [{ runHeadless }, { createPolicyApproval }, { createContextBudget }, { createCheckpointStore }] = await Promise.all([
+  // A checkpoint is worth its git processes only where something may change the workspace: the default
+  // headless run denies every write and command, and plan mode runs none.
+  const canChangeFiles = settings.approvalMode === 'auto-edit' || settings.approvalMode === 'yolo' || (settings.approvalMode !== 'plan' && settings.allowedTools.some((tool) => tool !== 'web_fetch'));
+  const [{ runHeadless }, { createPolicyApproval }, { createContextBudget }, checkpoints] = await Promise.all([
     import('./headless'),
     import('../agent/approval'),
     import('../agent/context/budget'),
-    import('../checkpoints'),
+    canChangeFiles ? import('../checkpoints') : undefined,
   ]);
   // Headless, a command can run only where the mode or --allow lets it: only then does the sandbox matter here.
   const canRunCommands = settings.approvalMode !== 'ask' || settings.allowedTools.includes('bash');
@@ -278,7 +281,9 @@ async function main(flags: CliFlags): Promise<number> {
     }),
     signal: controller.signal,
     mcp,
-    createCheckpoints: (sessionId) => createCheckpointStore({ workspace: cwd, stateDir: shoalDir('state', PATH_OPTIONS), sessionId }),
+    ...(checkpoints
+      ? { createCheckpoints: (sessionId: string) => checkpoints.createCheckpointStore({ workspace: cwd, stateDir: shoalDir('state', PATH_OPTIONS), sessionId }) }
+      : {}),
     stdout: process.stdout,
     stderr: process.stderr,
   });
