@@ -46,7 +46,7 @@ const MEASUREMENTS: Measurement[] = [
   { name: 'tools', run: measureTools, timeoutMs: 90_000 },
   { name: 'tui', run: measureTui, timeoutMs: 90_000 },
   { name: 'picker', run: measurePicker, timeoutMs: 60_000 },
-  { name: 'write-memory', run: measureWriteMemory, timeoutMs: 120_000 },
+  { name: 'write-memory', run: measureWriteMemory, timeoutMs: 180_000 },
 ];
 
 const root = process.cwd();
