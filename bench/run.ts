@@ -17,6 +17,7 @@ import { measureStartup } from './startup';
 import { formatMarkdown, formatText, type Row } from './table';
 import { measureTools } from './tools';
 import { measureTui } from './tui';
+import { measureWriteMemory } from './write-memory';
 
 /** One measurement: it runs in its own process, so timers, memory and CPU figures of one never touch another. */
 interface Measurement {
@@ -49,6 +50,7 @@ const MEASUREMENTS: Measurement[] = [
   { name: 'tui', run: measureTui, timeoutMs: 90_000 },
   { name: 'picker', run: measurePicker, timeoutMs: 60_000 },
   { name: 'checkpoints', run: measureCheckpoints, timeoutMs: 180_000 },
+  { name: 'write-memory', run: measureWriteMemory, timeoutMs: 180_000 },
 ];
 
 const root = process.cwd();

@@ -1,4 +1,4 @@
-import { jsonSchema, streamText, tool, zodSchema, type LanguageModel, type ModelMessage, type Tool } from 'ai';
+import { experimental_streamTextLowMemory as streamTextOnce, jsonSchema, tool, zodSchema, type LanguageModel, type ModelMessage, type Tool } from 'ai';
 import type { ToolRegistry } from '../tools/registry';
 import { classifyModelError, describeModelError, EmptyResponseError, errorMessage, isBrokenStream, type ModelErrorClass } from '../models/model-errors';
 import type { ProviderOptions } from '../models/model';
@@ -106,7 +106,10 @@ async function* attemptModelStep(
     usage: pricedUsage({ inputTokens: 0, outputTokens: 0 }, options.price),
   };
   let failure: unknown;
-  const stream = streamText({
+  const responseMessages: ModelMessage[] = [];
+  // The single-consumer stream: streamText keeps every part it streamed for a second reader (thousands of
+  // argument pieces for a 4 MB write_file) until the step is garbage; the messages come from onStepEnd instead.
+  const stream = streamTextOnce({
     model: options.model,
     instructions: options.instructions,
     messages: [...options.messages],
@@ -117,6 +120,9 @@ async function* attemptModelStep(
     providerOptions: options.providerOptions,
     onError: ({ error }) => {
       failure ??= error;
+    },
+    onStepEnd: (step) => {
+      responseMessages.push(...step.response.messages);
     },
   });
 
@@ -167,9 +173,8 @@ async function* attemptModelStep(
           break;
       }
     }
-    if (!options.signal.aborted && failure === undefined) {
-      result.responseMessages = [...(await stream.responseMessages)];
-    }
+    // The step's messages arrived before the stream closed: onStepEnd runs as the step finishes.
+    if (!options.signal.aborted && failure === undefined) result.responseMessages = responseMessages;
   } catch (error) {
     failure ??= error;
   }

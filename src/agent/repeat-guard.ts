@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { jsonPrefix, walkJson } from './json-walk';
 import type { RunEndReason, ToolCallInfo } from './nodes';
 
 /** Why a response's calls are not run, and how the run ends. */
@@ -24,6 +26,8 @@ export const REPEAT_LIMIT = 3;
 /**
  * Stops a model that loops: when the same call (tool and input) appears in
  * three responses in a row, the run ends and the user is asked to steer.
+ * Calls are compared by a hash of their input, so a 4 MB write_file is not
+ * kept as a second 4 MB string for three steps.
  */
 export function createRepeatGuard(limit = REPEAT_LIMIT): {
   check: (calls: readonly ToolCallInfo[]) => StepStop | undefined;
@@ -42,29 +46,29 @@ export function createRepeatGuard(limit = REPEAT_LIMIT): {
       recent.push(current);
       if (recent.length > limit) recent.shift();
       if (recent.length < limit) return undefined;
-      const repeated = [...current].find((call) => recent.every((step) => step.has(call)));
+      const repeated = calls.find((call) => recent.every((step) => step.has(signature(call))));
       if (!repeated) return undefined;
+      const shown = `${repeated.toolName} ${jsonPrefix(repeated.input, PREVIEW_CHARS, { sortKeys: true })}`.slice(0, PREVIEW_CHARS);
       return {
         reason: 'repeated-call',
-        message: `The model made the same call ${limit} times in a row (${repeated.slice(0, 120)}), so shoal stopped it. Tell it how to go on.`,
+        message: `The model made the same call ${limit} times in a row (${shown}), so shoal stopped it. Tell it how to go on.`,
         callError: `Not run: this exact call was made ${limit} times in a row. Stop and explain what you are trying to do.`,
       };
     },
   };
 }
 
-function signature(call: ToolCallInfo): string {
-  return `${call.toolName} ${stableJson(call.input)}`;
-}
+/** How much of the repeated call the run-end message shows. */
+const PREVIEW_CHARS = 120;
 
-/** JSON with object keys sorted, so the same input always reads the same. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.entries(value)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([key, item]) => `${JSON.stringify(key)}:${stableJson(item)}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'undefined';
+/** The tool and a hash of its input with object keys sorted, so the same input always gives the same key. */
+function signature(call: ToolCallInfo): string {
+  const hash = createHash('sha256');
+  walkJson(
+    call.input,
+    // A string goes in raw behind its length: as unambiguous as JSON, without an escaped copy.
+    (piece) => (piece.string === undefined ? hash.update(piece.text) : hash.update(`s${piece.string.length}:`).update(piece.string)),
+    { sortKeys: true },
+  );
+  return `${call.toolName} ${hash.digest('base64')}`;
 }

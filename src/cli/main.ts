@@ -7,6 +7,7 @@ import type { ApprovalMode } from '../agent/approval';
 import type { McpServerConfig } from '../config/mcp-servers';
 import type { SessionSetup } from './startup';
 import { ALLOWABLE_TOOLS, MCP_TOOL_NAME } from '../config/tool-names';
+import { capYoungGeneration } from './young-generation';
 
 // Heavy modules (the AI SDK, Ink) are imported only by the paths that need
 // them, so `--version` and `--help` stay instant.
@@ -118,6 +119,8 @@ async function main(flags: CliFlags): Promise<number> {
     process.stderr.write('shoal: the interactive UI needs a terminal; for pipes and scripts use -p "task".\n');
     return 2;
   }
+  // Before any model stream: a long one would otherwise grow the young generation to 128 MB (see young-generation.ts).
+  capYoungGeneration();
 
   const { loadStartupConfig, resolveStartup, resolveSession, StartupError } = await import('./startup');
   const [{ ConfigError }, { displayPath, shoalDir }, { settleProjectTrust }] = await Promise.all([

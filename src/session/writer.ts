@@ -95,7 +95,7 @@ function makeWriter({ id, path, now, onError, release }: WriterParts): SessionWr
     append(event) {
       // `type` first and `time` last: lines read well by eye, and listing skims `messages` lines by that shape.
       const { type, ...fields } = event;
-      const line = `${JSON.stringify({ type, ...fields, time: now().toISOString() })}\n`;
+      const line = lineBytes(JSON.stringify({ type, ...fields, time: now().toISOString() }));
       try {
         // What reaches the kernel survives a killed shoal; a turn's end is also synced, against a power cut.
         append(path, line, { isSynced: type === 'turn-end' });
@@ -111,8 +111,20 @@ function makeWriter({ id, path, now, onError, release }: WriterParts): SessionWr
  * Appends `text`, synced to disk when `isSynced`; opening per entry costs
  * little next to a model step and leaves no descriptor to leak.
  */
-function append(path: string, text: string, options: { isSynced: boolean }): void {
+function append(path: string, text: string | Buffer, options: { isSynced: boolean }): void {
   write(openSync(path, 'a', 0o600), text, options);
+}
+
+/**
+ * `json` and a newline as UTF-8, encoded straight into one buffer: `json + "\n"`
+ * would be a third copy of a line that can hold a 4 MB write_file's content.
+ */
+function lineBytes(json: string): Buffer {
+  const length = Buffer.byteLength(json);
+  const bytes = Buffer.allocUnsafe(length + 1);
+  bytes.write(json, 0, length, 'utf8');
+  bytes[length] = 0x0a;
+  return bytes;
 }
 
 /** Creates `path` with `text`, failing with EEXIST if it already exists, so two shoals never share a file. */
@@ -120,9 +132,9 @@ function create(path: string, text: string): void {
   write(openSync(path, 'wx', 0o600), text, { isSynced: false });
 }
 
-function write(fd: number, text: string, options: { isSynced: boolean }): void {
+function write(fd: number, text: string | Buffer, options: { isSynced: boolean }): void {
   try {
-    const bytes = Buffer.from(text, 'utf8');
+    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
     let offset = 0;
     while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
     // A killed process keeps what reached the kernel; a sync (milliseconds a time) is for a power cut.

@@ -172,7 +172,9 @@ function reduceTurn(
         const index = node.type === 'phase-add' ? step.phases.findLastIndex((phase) => phase.phase === node.phase && phase.durationMs === undefined) : -1;
         if (node.type === 'phase-add' && index === -1) return `no open ${node.phase} phase`;
         let calls = step.calls;
-        for (const call of node.calls) {
+        // The input is left out: the approval prompt is its one reader, and a finished call kept in the
+        // transcript would hold a 4 MB write_file's content for the rest of the session.
+        for (const { input: _input, ...call } of node.calls) {
           const view: CallView = { ...call, key: callKey(node.agentId, call.toolCallId), agentId: node.agentId, phase: node.phase, step: node.step, status: 'queued' };
           calls = withEntry(calls, call.toolCallId, view);
         }
@@ -208,7 +210,6 @@ function reduceTurn(
           toolCallId: node.toolCallId,
           toolName: node.toolName,
           agentId: node.agentId,
-          input: node.input,
           description: '',
           step: node.step,
           status: 'error',
@@ -218,9 +219,10 @@ function reduceTurn(
         return { ...step, calls: withEntry(step.calls, node.toolCallId, call), invalidCallIds: [...step.invalidCallIds, node.toolCallId] };
       });
     case 'approval-request':
-      return moveCall(turn, node, 'awaiting-approval', { preview: node.preview, askedAgainBecause: node.askedAgainBecause });
+      return moveCall(turn, node, 'awaiting-approval', { input: node.input, preview: node.preview, askedAgainBecause: node.askedAgainBecause });
     case 'approval-resolve':
-      return moveCall(turn, node, 'queued', { decision: node.decision });
+      // What the prompt showed goes with it: a diff or an input can run to megabytes.
+      return moveCall(turn, node, 'queued', { decision: node.decision, input: undefined, preview: undefined });
     case 'tool-call-start':
       return moveCall(turn, node, 'running', { startedAt: node.time });
     case 'compaction-start': {

@@ -9,7 +9,8 @@ export interface CallView {
   toolCallId: string;
   toolName: string;
   agentId: string;
-  input: unknown;
+  /** The call's input, held only while it awaits approval: the prompt shows it when there is no preview. */
+  input?: unknown;
   /** `undefined` for invalid calls, which run in no phase. */
   phase?: Phase;
   step: number;
@@ -18,6 +19,7 @@ export interface CallView {
   summary?: string;
   startedAt?: number;
   durationMs?: number;
+  /** What the approval prompt shows, held only while the call awaits approval. */
   preview?: ApprovalPreview;
   /** Set when the call is shown again because its file changed after it was approved. */
   askedAgainBecause?: string;

@@ -5,7 +5,7 @@ import { approvedBinding, diffPreview } from './edit/diff-preview';
 import { createFileTracker, type FileTracker } from './edit/file-tracker';
 import { plural } from './output-cap';
 import { describePath, resolveToolPath } from '../workspace/tool-path';
-import type { ShoalTool, ToolOptions } from './types';
+import type { ApprovalPreview, ShoalTool, ToolOptions } from './types';
 
 /** Input of the `write_file` tool. */
 export const writeFileInputSchema = z.object({
@@ -55,10 +55,31 @@ export function createWriteFileTool(options: ToolOptions): ShoalTool<WriteFileIn
       }
       await commitEdit(edit, existing, { tracker, journal: options.journal, batchId, signal });
       if (edit.before === undefined) return { output: `Created ${shown} (${lines}).`, summary: `created, ${lines}` };
-      const { added, removed } = diffEdit(edit);
+      const { added, removed } = approvedDiffCounts(context.approvedPreview) ?? diffEdit(edit);
       return { output: `Overwrote ${shown} (${lines}).`, summary: `+${added} -${removed}` };
     },
   };
+}
+
+/**
+ * The added and removed lines of the diff the user approved, which is this
+ * write's own (its binding matched the file just now): diffing megabytes a
+ * second time for a summary costs seconds. Undefined for a diff without hunks.
+ */
+function approvedDiffCounts(preview: ApprovalPreview | undefined): { added: number; removed: number } | undefined {
+  if (preview?.type !== 'diff') return undefined;
+  const { diff } = preview;
+  let added = 0;
+  let removed = 0;
+  let hasHunk = false;
+  // The two header lines ("--- a/x", "+++ b/x") come first; every later line starts with its kind.
+  for (let start = diff.indexOf('\n', diff.indexOf('\n') + 1) + 1; start > 0 && start < diff.length; start = diff.indexOf('\n', start) + 1) {
+    const kind = diff[start];
+    if (kind === '+') added++;
+    else if (kind === '-') removed++;
+    else if (kind === '@') hasHunk = true;
+  }
+  return hasHunk ? { added, removed } : undefined;
 }
 
 /** What a `write_file` call would change: shared by `preview` and `execute` so they cannot disagree. */

@@ -54,3 +54,17 @@ export function addDeepTree(root: string, options: { depth: number; files?: Reco
   execFileSync('sh', ['-c', script], { cwd: root });
   return Array.from({ length: options.depth }, () => DEEP_NAME).join('/');
 }
+
+/** Linux's limit on a path, its final NUL included. */
+const PATH_MAX = 4096;
+
+/**
+ * Makes under `root` the deepest chain of DEEP_NAME folders whose path the
+ * system still opens, holding a file whose path it does not: its folder lists
+ * it, but nothing can stat or open it. Returns the file's workspace path.
+ */
+export function addFilePastPathMax(root: string, contents: string): string {
+  const depth = Math.floor((PATH_MAX - 1 - root.length) / (DEEP_NAME.length + 1));
+  const name = `${'f'.repeat(200)}.txt`;
+  return `${addDeepTree(root, { depth, files: { [name]: contents } })}/${name}`;
+}

@@ -119,7 +119,8 @@ describe('reduce', () => {
       node('approval-request', { step: 1, ...call, preview: { type: 'diff', path: 'a', isNewFile: true, diff: '+x' } }),
     ];
     let state = fold(start);
-    expect(selectPendingApproval(state)).toMatchObject({ toolCallId: 'w', status: 'awaiting-approval', preview: { path: 'a' } });
+    expect(selectPendingApproval(state)).toMatchObject({ toolCallId: 'w', status: 'awaiting-approval', input: { path: 'a' }, preview: { path: 'a' } });
+    expect(fold(start.slice(0, -1)).turns[0]!.agents.main!.steps[0]!.calls.w).not.toHaveProperty('input');
     expect(selectActivity(state)).toEqual({ kind: 'awaiting-approval', toolName: 'write_file' });
 
     state = fold(
@@ -133,6 +134,9 @@ describe('reduce', () => {
     expect(selectActivity(state)).toEqual({ kind: 'running-tools', count: 1, researchers: 0 });
     state = fold([node('tool-call-end', { step: 1, toolCallId: 'w', toolName: 'write_file', status: 'ok', durationMs: 3, summary: 'ok', output: 'ok' })], state);
     expect(state.turns[0]!.agents.main!.steps[0]!.calls.w).toMatchObject({ status: 'done', decision: { type: 'allow' } });
+    // A finished call keeps neither its input nor its diff: a write's can run to megabytes.
+    expect(state.turns[0]!.agents.main!.steps[0]!.calls.w).not.toHaveProperty('input', expect.anything());
+    expect(state.turns[0]!.agents.main!.steps[0]!.calls.w).not.toHaveProperty('preview', expect.anything());
     expect(state.problems).toEqual([]);
   });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { createGlobTool, type GlobInput } from '../../src/tools/glob';
 import { denyReaddir } from '../helpers/deny-readdir';
-import { addDeepTree, createTempWorkspace, DEEP_NAME } from '../helpers/temp-workspace';
+import { addDeepTree, addFilePastPathMax, createTempWorkspace } from '../helpers/temp-workspace';
 
 // Pass-through, so a test can make a folder unreadable (tests may run as root, who reads a 000 folder).
 vi.mock('node:fs', async (importOriginal) => {
@@ -186,9 +186,7 @@ describe('glob over folders it cannot read', () => {
 
   it('names a file it listed but could not stat, its path too long', async () => {
     const cwd = await createTempWorkspace({ 'top.txt': '' });
-    // The deepest folder whose path the system still opens, holding a file whose path it does not.
-    const depth = Math.floor((4095 - cwd.length) / (DEEP_NAME.length + 1));
-    addDeepTree(cwd, { depth, files: { [`${'f'.repeat(200)}.txt`]: 'x' } });
+    addFilePastPathMax(cwd, 'x');
     const result = await glob(cwd, { pattern: '**/*.txt' });
     expect(result.output).toMatch(
       /^top\.txt\n\[Could not read 1 file, so what it holds is missing from these results: d{40}…f{35}\.txt \(path too long: \d+ levels, \d+ characters\)\.\]$/,

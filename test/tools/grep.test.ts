@@ -7,7 +7,7 @@ import { createGrepTool, type GrepInput } from '../../src/tools/grep';
 import type { GrepQuery } from '../../src/tools/grep/query';
 import { buildRipgrepArgs, parseRipgrepOutput, parseRipgrepPathError, searchWithRipgrep } from '../../src/tools/grep/ripgrep';
 import { denyReaddir } from '../helpers/deny-readdir';
-import { addDeepTree, createTempWorkspace, DEEP_NAME } from '../helpers/temp-workspace';
+import { addDeepTree, addFilePastPathMax, createTempWorkspace } from '../helpers/temp-workspace';
 
 // Pass-through, so a test can make a folder unreadable (tests may run as root, who reads a 000 folder).
 vi.mock('node:fs', async (importOriginal) => {
@@ -411,9 +411,7 @@ describe.each(['ripgrep', 'builtin'] as const)('grep (%s) over folders it cannot
 
   it('names a file it could not open, its path too long', async () => {
     const cwd = await createTempWorkspace({ 'top.txt': 'needle\n' });
-    // The deepest folder whose path the system still opens, holding a file whose path it does not.
-    const depth = Math.floor((4095 - cwd.length) / (DEEP_NAME.length + 1));
-    addDeepTree(cwd, { depth, files: { [`${'f'.repeat(200)}.txt`]: 'needle\n' } });
+    addFilePastPathMax(cwd, 'needle\n');
     const found = await search(cwd, { pattern: 'needle' });
     expect(found.output).toMatch(
       /^top\.txt:1:needle\n\[Could not read 1 file, so what it holds is missing from these results: d{40}…f{35}\.txt \(path too long: \d+ levels, \d+ characters\)\.\]$/,

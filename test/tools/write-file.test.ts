@@ -41,6 +41,19 @@ describe('write_file', () => {
     expect(await readFile(path.join(cwd, 'a.txt'), 'utf8')).toBe('a\nB\nc\nd\n');
   });
 
+  it('sums up an approved overwrite from the diff the user saw, without diffing the file again', async () => {
+    const cwd = await createTempWorkspace({ 'a.txt': 'a\nb\nc\n' });
+    const tool = createWriteFileTool({ cwd });
+    const input = { path: 'a.txt', content: 'a\nB\nc\nd\n' };
+    const preview = await tool.preview!(input);
+    if (preview.type !== 'diff') throw new Error('expected a diff preview');
+    // One line more in the approved diff than in a fresh one: the summary shows which it counted.
+    const approvedPreview = { ...preview, diff: `${preview.diff}+e\n` };
+    const result = await tool.execute(input, { ...context, approvedPreview });
+    expect(result.summary).toBe('+3 -1');
+    expect(await readFile(path.join(cwd, 'a.txt'), 'utf8')).toBe('a\nB\nc\nd\n');
+  });
+
   it('says when the content is unchanged, in the preview and the result', async () => {
     const cwd = await createTempWorkspace({ 'a.txt': 'same\n' });
     const tool = createWriteFileTool({ cwd });

@@ -1,4 +1,5 @@
 import type { ModelMessage } from 'ai';
+import { measureJson } from '../json-walk';
 
 // Counted once per message object: history messages are never changed in place, only replaced.
 const cache = new WeakMap<object, number>();
@@ -6,28 +7,71 @@ const cache = new WeakMap<object, number>();
 /** Tokens a message costs beyond its text: role markers and separators in every chat template. */
 const MESSAGE_OVERHEAD = 4;
 
+/** What an image or file part counts as, in ASCII characters. */
+const OTHER_PART_CHARS = 1000;
+
 /**
  * Estimates the tokens of a text without a tokenizer: ASCII runs at about
  * four characters a token (code and English measure 3.9 with o200k), every
  * other character a token (CJK, emoji), rounded up. Errs high.
  */
 export function estimateTextTokens(text: string): number {
-  let ascii = 0;
-  let other = 0;
-  for (let index = 0; index < text.length; index++) {
-    if (text.charCodeAt(index) < 128) ascii++;
-    else other++;
-  }
-  return Math.ceil(ascii / 3.8) + other;
+  const counts = { ascii: 0, other: 0 };
+  countText(text, counts);
+  return tokensOf(counts);
 }
 
-/** The estimated tokens of one message, cached per message object. */
+/** Character classes of what a message's text would hold; the estimate needs only these. */
+interface CharCounts {
+  ascii: number;
+  other: number;
+}
+
+function tokensOf(counts: CharCounts): number {
+  return Math.ceil(counts.ascii / 3.8) + counts.other;
+}
+
+function countText(text: string, counts: CharCounts): void {
+  for (let index = 0; index < text.length; index++) {
+    if (text.charCodeAt(index) < 128) counts.ascii++;
+    else counts.other++;
+  }
+}
+
+/**
+ * The estimated tokens of one message, cached per message object: as many as
+ * `messageText` would give, counted part by part, so a tool call carrying a
+ * 4 MB file is measured without being written out as JSON.
+ */
 export function estimateMessageTokens(message: ModelMessage): number {
   const cached = cache.get(message);
   if (cached !== undefined) return cached;
-  const tokens = MESSAGE_OVERHEAD + estimateTextTokens(messageText(message));
+  const counts = { ascii: 0, other: 0 };
+  if (typeof message.content === 'string') countText(message.content, counts);
+  else for (const part of message.content) countPart(part, counts);
+  const tokens = MESSAGE_OVERHEAD + tokensOf(counts);
   cache.set(message, tokens);
   return tokens;
+}
+
+function countPart(part: Exclude<ModelMessage['content'], string>[number], counts: CharCounts): void {
+  switch (part.type) {
+    case 'text':
+    case 'reasoning':
+      return countText(part.text, counts);
+    case 'tool-call': {
+      countText(part.toolName, counts);
+      const json = measureJson(part.input ?? null);
+      counts.ascii += json.ascii;
+      counts.other += json.length - json.ascii;
+      return;
+    }
+    case 'tool-result':
+      countText(part.toolName, counts);
+      return countText(outputText(part.output), counts);
+    default:
+      counts.ascii += OTHER_PART_CHARS;
+  }
 }
 
 /** The estimated tokens of a list of messages. */
@@ -55,7 +99,7 @@ export function messageText(message: ModelMessage): string {
         break;
       default:
         // Images and files: a fixed guess, since only their size is known here.
-        text += ' '.repeat(1000);
+        text += ' '.repeat(OTHER_PART_CHARS);
     }
   }
   return text;

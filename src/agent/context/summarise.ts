@@ -4,6 +4,7 @@ import type { ModelPrice } from '../../models/prices';
 import { usageOfCall } from '../call-usage';
 import type { Usage } from '../nodes';
 import { messageText, outputText } from './estimate';
+import { jsonPrefix, measureJson } from '../json-walk';
 
 /** The first line of every compacted-history message, so a later compaction finds and keeps what it carries. */
 export const COMPACTED_HEADER = '[This conversation was compacted to fit the model’s context window.]';
@@ -99,7 +100,7 @@ function messageLine(message: ModelMessage, outputChars: number): string {
     return message.content
       .map((part) =>
         part.type === 'text' ? `ASSISTANT: ${part.text}`
-        : part.type === 'tool-call' ? `ASSISTANT CALLED ${part.toolName} ${cut(JSON.stringify(part.input ?? null), 600)}`
+        : part.type === 'tool-call' ? `ASSISTANT CALLED ${part.toolName} ${cutJson(part.input ?? null, 600)}`
         : '',
       )
       .filter(Boolean)
@@ -110,6 +111,12 @@ function messageLine(message: ModelMessage, outputChars: number): string {
 
 function cut(text: string, chars: number): string {
   return text.length <= chars ? text : `${text.slice(0, chars)} […${text.length - chars} more characters]`;
+}
+
+/** `cut` of a value's JSON, written only as far as it is shown: a write_file call can carry megabytes. */
+function cutJson(value: unknown, chars: number): string {
+  const { length } = measureJson(value);
+  return length <= chars ? JSON.stringify(value) : `${jsonPrefix(value, chars)} […${length - chars} more characters]`;
 }
 
 /**

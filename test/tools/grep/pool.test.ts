@@ -89,7 +89,7 @@ describe('the search pool', () => {
     const cwd = await createTempWorkspace({ 'a.txt': 'hit\n' });
     const pool = createPool({ size: 1 });
     const result = await pool.run(job(path.join(cwd, 'gone'), ['a.txt'], 'hit'), context.signal);
-    // No match; the file is named as unreadable, for the search to judge (a vanished one is not worth a note).
+    // Named with its error: the caller leaves out the ones that are gone and notes the rest.
     expect(result).toEqual({ lines: [], matchCount: 0, isTimedOut: false, skippedLargeFiles: [], unreadableFiles: [{ path: 'a.txt', code: 'ENOENT' }] });
   });
 });
