@@ -12,7 +12,8 @@ describe('probeLocalServer', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
     try {
-      expect(await probeLocalServer({ baseUrl })).toBe(
+      // A generous timeout: this checks the line, not the probe's speed on a busy machine.
+      expect(await probeLocalServer({ baseUrl, timeoutMs: 10_000 })).toBe(
         `A local model server answers at ${baseUrl} (qwen3-coder, llama3.2): use it with --base-url ${baseUrl} --model qwen3-coder`,
       );
     } finally {

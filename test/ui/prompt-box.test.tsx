@@ -200,10 +200,10 @@ describe('the prompt box', () => {
 
 
 describe('Esc while a turn runs', () => {
-  async function startSlowTurn() {
+  async function startSlowTurn(latencyMs = 1200) {
     const cwd = await createTempWorkspace({ 'a.ts': 'a\n' });
     const model = createScriptedModel([{ calls: [{ toolName: 'read_file', input: { label: 'slow' } }] }, { text: 'Finished the turn.' }]);
-    const app = renderApp({ model, tools: createRegistry([createFakeTool({ name: 'read_file', kind: 'read-only', latencyMs: 1200 })]), props: { cwd } });
+    const app = renderApp({ model, tools: createRegistry([createFakeTool({ name: 'read_file', kind: 'read-only', latencyMs })]), props: { cwd } });
     await tick();
     app.stdin.write('go');
     await tick();
@@ -213,7 +213,8 @@ describe('Esc while a turn runs', () => {
   }
 
   it('that closes the @ picker leaves the turn running; the next Esc interrupts it', async () => {
-    const { app } = await startSlowTurn();
+    // A read long enough that the turn is still running on a busy machine: the second Esc ends it anyway.
+    const { app } = await startSlowTurn(20_000);
     app.stdin.write('@');
     await waitForFrame(app, (frame) => frame.includes('› a.ts'));
     app.stdin.write('\u001B');
