@@ -75,9 +75,9 @@ export interface EarlyCalls {
 }
 
 export function createEarlyCalls(options: EarlyCallsOptions): EarlyCalls {
+  // Cancels this response's early calls; the turn's own signal reaches them through AbortSignal.any,
+  // which holds no strong reference to them once they end (a listener on the turn's signal would keep every step's outcomes).
   let controller = new AbortController();
-  const forwardAbort = () => controller.abort(options.signal.reason);
-  options.signal.addEventListener('abort', forwardAbort, { once: true });
   let order: string[] = [];
   let streaming = new Map<string, StreamingCall>();
   let started = new Map<string, StartedCall>();
@@ -99,7 +99,7 @@ export function createEarlyCalls(options: EarlyCallsOptions): EarlyCalls {
     options.emit({ type: openPhases.has(phase) ? 'phase-add' : 'phase-start', step: options.step, phase, calls: [{ ...call, description }] });
     if (!openPhases.has(phase)) openPhases.set(phase, performance.now());
     const own = new AbortController();
-    const signal = AbortSignal.any([controller.signal, own.signal]);
+    const signal = AbortSignal.any([options.signal, controller.signal, own.signal]);
     const entry: StartedCall = { call, phase, abort: () => own.abort(new Error('Cancelled')), isSuperseded: false };
     const run = async () => {
       entry.runningSince = performance.now();
@@ -209,7 +209,6 @@ export function createEarlyCalls(options: EarlyCallsOptions): EarlyCalls {
     },
     reset() {
       controller = new AbortController();
-      if (options.signal.aborted) controller.abort(options.signal.reason);
       order = [];
       streaming = new Map();
       started = new Map();
