@@ -41,6 +41,8 @@ interface StreamingCall {
   isTracked: boolean;
   /** Set once the arguments are complete. */
   input?: unknown;
+  /** Judged complete and not a write: started, or left for the end. Never parsed again (a response may hold thousands of calls). */
+  isJudged?: boolean;
 }
 
 /**
@@ -118,6 +120,7 @@ export function createEarlyCalls(options: EarlyCallsOptions): EarlyCalls {
     if (isBlocked || options.signal.aborted) return;
     for (const id of order) {
       const entry = streaming.get(id)!;
+      if (entry.isJudged) continue;
       const tool = options.tools.get(entry.toolName);
       // An unknown tool fails at once as an invalid call, in no phase; it holds nothing up.
       if (!tool) continue;
@@ -131,6 +134,7 @@ export function createEarlyCalls(options: EarlyCallsOptions): EarlyCalls {
         isBlocked = true;
         return;
       }
+      entry.isJudged = true;
       const call = { toolCallId: id, toolName: entry.toolName, input: entry.input };
       if (started.has(id) || !tool.inputSchema.safeParse(entry.input).success || !options.mayStartEarly(call)) continue;
       start(call, phase);
