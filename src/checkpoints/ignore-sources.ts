@@ -1,6 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { openRegularFile, readHead } from '../workspace/regular-file';
+import { type GitContext, runGit } from './git';
 import { toRaw } from './raw-path';
 import { literalRule, translateIgnoreRules } from './translate-ignore';
 
@@ -45,18 +46,43 @@ async function commonGitDir(dotGitFile: string): Promise<string | undefined> {
 }
 
 /**
- * The shadow repository's exclude file: the enclosing repository's
- * `info/exclude`, then the .gitignore of every folder from its root down to the
- * workspace's parent, each rewritten relative to the workspace (later lines win,
- * as deeper files do in git). The workspace's own .gitignore files need no copy:
+ * The user's global ignore file, found as their git finds it: `core.excludesFile`
+ * in their global config, else `$XDG_CONFIG_HOME/git/ignore`, else
+ * `~/.config/git/ignore`. Only this one value of the user's config is read
+ * (reading config runs nothing); undefined without a home folder.
+ * Contract: never rejects.
+ */
+export async function findGlobalExcludesFile(context: GitContext): Promise<string | undefined> {
+  const home = context.env.HOME;
+  if (!home) return undefined;
+  const xdgConfig = context.env.XDG_CONFIG_HOME || path.join(home, '.config');
+  const configured = await runGit(context, ['config', '--global', '--type=path', '--get', 'core.excludesFile'], {
+    env: { HOME: home, XDG_CONFIG_HOME: context.env.XDG_CONFIG_HOME, GIT_CONFIG_GLOBAL: undefined },
+  });
+  const named = configured.ok ? configured.stdout.toString('utf8').trim() : '';
+  return named ? path.resolve(home, named) : path.join(xdgConfig, 'git', 'ignore');
+}
+
+/**
+ * The shadow repository's exclude file: the user's global ignore file, the
+ * enclosing repository's `info/exclude`, then the .gitignore of every folder
+ * from its root down to the workspace's parent, each rewritten relative to the
+ * workspace (later lines win, as deeper files do in git). The workspace's own .gitignore files need no copy:
  * git reads them in the work tree. `shadowGitDir`, when inside the workspace, is
  * excluded too, so the store never stores itself.
  * The text is raw (one char per byte, see raw-path.ts): write it as latin1.
  * Contract: never rejects; an unreadable file adds nothing.
  */
-export async function shadowExcludeText(options: { workspace: string; repository: EnclosingRepository | undefined; shadowGitDir: string }): Promise<string> {
+export async function shadowExcludeText(options: {
+  workspace: string;
+  repository: EnclosingRepository | undefined;
+  shadowGitDir: string;
+  globalExcludesFile?: string | undefined;
+}): Promise<string> {
   const { workspace, repository } = options;
   const sections: string[] = ['# Written by shoal: the ignore rules of the folders above the workspace, as seen from it.'];
+  // Lowest precedence first: git lets info/exclude and every .gitignore override the global file.
+  if (options.globalExcludesFile) sections.push(...(await rulesFrom(options.globalExcludesFile, repository?.relativeWorkspace ?? '')));
   if (repository) {
     if (repository.excludeFile) sections.push(...(await rulesFrom(repository.excludeFile, repository.relativeWorkspace)));
     const segments = repository.relativeWorkspace === '' ? [] : repository.relativeWorkspace.split('/');

@@ -116,6 +116,18 @@ export async function prepareSessionIndex(indexFile: string): Promise<void> {
   }
 }
 
+/**
+ * Creates the loose ref `ref` (`refs/...`) pointing at `id`, failing with
+ * EEXIST when it is already there, as `git update-ref REF ID 0000...` would,
+ * without starting a git process for it (one fewer on every turn's way).
+ * The store never packs its refs, so a loose file is the only place one lives.
+ */
+export async function createRef(gitDir: string, ref: string, id: string): Promise<void> {
+  const file = path.join(gitDir, ...ref.split('/'));
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${id}\n`, { flag: 'wx' });
+}
+
 /** Writes beside the file, then renames: another shoal reading it mid-write sees the old or the new text. */
 export async function writeAtomically(file: string, text: string, encoding: BufferEncoding = 'utf8'): Promise<void> {
   const partial = `${file}.shoal-${process.pid}-${Math.random().toString(36).slice(2)}`;

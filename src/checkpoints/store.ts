@@ -2,12 +2,12 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { compareWithIndex, type TreeDifference } from './compare';
 import { BULK_PACK_GIT_VERSION, type GitContext, isAtLeast, probeGit, runGit } from './git';
-import { findEnclosingRepository, type EnclosingRepository, shadowExcludeText } from './ignore-sources';
+import { findEnclosingRepository, findGlobalExcludesFile, type EnclosingRepository, shadowExcludeText } from './ignore-sources';
 import { commitMessage, type CheckpointMetadata, keptPaths, listSession, readCheckpoint, sessionRefPrefix, toCheckpoint } from './metadata';
 import { type RawPath, toText } from './raw-path';
 import { restoreDifferences } from './restore';
 import { runInTurn } from './serial';
-import { prepareSessionIndex, prepareShadowRepository, sessionIndexFile, shadowGitDir, writeAtomically } from './shadow-repository';
+import { createRef, prepareSessionIndex, prepareShadowRepository, sessionIndexFile, shadowGitDir, writeAtomically } from './shadow-repository';
 import { type RawSkipped, stageWorkspace } from './stage';
 import type { Checkpoint, CheckpointAvailability, CheckpointStore, FileChanges, Outcome, RestoreReport } from './types';
 
@@ -54,6 +54,8 @@ interface Prepared {
   context: GitContext;
   canWritePack: boolean;
   repository: EnclosingRepository | undefined;
+  /** The user's global ignore file (it may not exist). */
+  globalExcludesFile: string | undefined;
 }
 
 /**
@@ -91,8 +93,8 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
       const prepared = await prepareShadowRepository(context, options.platform ?? process.platform);
       if (!prepared.ok) return prepared;
       await prepareSessionIndex(context.indexFile);
-      const repository = await findEnclosingRepository(workspace);
-      return { ok: true, context, canWritePack: isAtLeast(probe.version, BULK_PACK_GIT_VERSION), repository };
+      const [repository, globalExcludesFile] = await Promise.all([findEnclosingRepository(workspace), findGlobalExcludesFile(context)]);
+      return { ok: true, context, canWritePack: isAtLeast(probe.version, BULK_PACK_GIT_VERSION), repository, globalExcludesFile };
     })());
 
   /** Runs `task` in turn with every other call on this session's index, once the store is ready. */
@@ -110,7 +112,7 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
   /** Writes the ignore rules from above the workspace, then brings the index up to date with the workspace. */
   const stage = async (prepared: Prepared) => {
     const excludeFile = path.join(gitDir, 'info', 'exclude');
-    const text = await shadowExcludeText({ workspace, repository: prepared.repository, shadowGitDir: gitDir });
+    const text = await shadowExcludeText({ workspace, repository: prepared.repository, shadowGitDir: gitDir, globalExcludesFile: prepared.globalExcludesFile });
     const isFirst = lastExcludeText === undefined;
     const previous = lastExcludeText ?? (await readFile(excludeFile, 'latin1').catch(() => ''));
     if (text !== previous) await writeAtomically(excludeFile, text, 'latin1');
@@ -151,8 +153,11 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
       if (!commit.ok) return commit;
       const id = commit.stdout.toString('utf8').trim();
       const number = (parent.latest?.number ?? 0) + 1;
-      // The zero old value makes this create-only: a checkpoint is never overwritten.
-      const ref = await runGit(context, ['update-ref', `${sessionRefPrefix(sessionId)}${number}`, id, '0'.repeat(id.length)]);
+      // Create-only: a checkpoint is never overwritten.
+      const ref = await createRef(gitDir, `${sessionRefPrefix(sessionId)}${number}`, id).then(
+        () => ({ ok: true as const }),
+        (error: NodeJS.ErrnoException) => ({ ok: false as const, error: `could not keep checkpoint ${number}: ${error.code === 'EEXIST' ? 'it was taken by another shoal' : error.message}` }),
+      );
       if (ref.ok) {
         latestBySession.set(queueKey, { id, number });
         return { ok: true, checkpoint: toCheckpoint({ id, sessionId, number, metadata }) };

@@ -6,10 +6,13 @@ import { createTempWorkspace } from '../helpers/temp-workspace';
 export async function createCheckpointFixture(files: Record<string, string | Buffer> = {}, options: Partial<CheckpointStoreOptions> = {}) {
   const workspace = await createTempWorkspace(files);
   const stateDir = await createTempWorkspace();
-  const storeOptions: CheckpointStoreOptions = { workspace, stateDir, sessionId: 'session-1', ...options };
+  // A home folder of its own: the global ignore file of whoever runs the tests never decides what is stored.
+  const home = await createTempWorkspace();
+  const storeOptions: CheckpointStoreOptions = { workspace, stateDir, sessionId: 'session-1', env: { PATH: process.env.PATH, HOME: home }, ...options };
   return {
     workspace,
     stateDir,
+    home,
     store: createCheckpointStore(storeOptions),
     /** Another store over the same workspace and state: a restart, or (with another `sessionId`) another session. */
     reopen: (overrides: Partial<CheckpointStoreOptions> = {}) => createCheckpointStore({ ...storeOptions, ...overrides }),

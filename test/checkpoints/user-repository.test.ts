@@ -99,4 +99,26 @@ describe("the user's own repository", () => {
     const seenByGit = userGit(path.join(repository, 'packages', 'app'), home, ['ls-files', '--others', '--exclude-standard']);
     expect(seenByGit.split('\n').filter(Boolean).sort()).toEqual(stored);
   });
+
+  it("leaves out what the user's global ignore file names, under their own .gitignore's exceptions, with or without a repository", async () => {
+    const files = { '.gitignore': '!keep.log\n', 'app.ts': 'app\n', 'debug.log': 'noise\n', 'keep.log': 'kept\n', '.idea/workspace.xml': '<x/>\n' };
+    const { workspace, home, store } = await createCheckpointFixture(files);
+    await mkdir(path.join(home, '.config', 'git'), { recursive: true });
+    await writeFile(path.join(home, '.config', 'git', 'ignore'), '*.log\n.idea/\n');
+    const { checkpoint } = must(await store.take('turn 1'));
+    const stored = (id: string, dir: string) => shadowGit(dir, ['ls-tree', '-r', '--name-only', id]).split('\n').filter(Boolean);
+    expect(stored(checkpoint.id, store.gitDir)).toEqual(['.gitignore', 'app.ts', 'keep.log']);
+    // The user's git agrees, in a repository of the same files.
+    userGit(workspace, home, ['init', '-q']);
+    expect(userGit(workspace, home, ['ls-files', '--others', '--exclude-standard']).split('\n').filter(Boolean).sort()).toEqual(['.gitignore', 'app.ts', 'keep.log']);
+
+    // core.excludesFile in the user's config names another file, which then replaces the default one.
+    const other = await createCheckpointFixture(files);
+    await writeFile(path.join(other.home, '.gitconfig'), '[core]\n\texcludesFile = ~/my-ignores\n');
+    await writeFile(path.join(other.home, 'my-ignores'), 'app.ts\n');
+    await mkdir(path.join(other.home, '.config', 'git'), { recursive: true });
+    await writeFile(path.join(other.home, '.config', 'git', 'ignore'), '*.log\n');
+    const { checkpoint: second } = must(await other.store.take('turn 1'));
+    expect(stored(second.id, other.store.gitDir)).toEqual(['.gitignore', '.idea/workspace.xml', 'debug.log', 'keep.log']);
+  });
 });
