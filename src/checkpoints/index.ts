@@ -8,9 +8,10 @@
  * own `.git` is never read or written by git: its index, stash, hooks and
  * history stay as they are. What git would ignore in the user's repository is
  * left out (the workspace's .gitignore files, its repository's
- * `.git/info/exclude`, and the .gitignore files above a workspace in a
- * repository's subfolder), and so are files over 10 MiB and nested
- * repositories; the rest is hashed once and after that only when it changes.
+ * `.git/info/exclude`, the .gitignore files above a workspace in a
+ * repository's subfolder, and the user's global ignore file), and so are files
+ * over 10 MiB and nested repositories; the rest is hashed once (on every core,
+ * the first time) and after that only when it changes.
  *
  * Wiring, in short: `createCheckpointStore({ workspace, stateDir, sessionId })`
  * at start-up (no I/O); `availability()` once, and when false say its reason

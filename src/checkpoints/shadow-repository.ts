@@ -86,26 +86,31 @@ export async function prepareShadowRepository(context: GitContext, platform: Nod
   }
 }
 
+/** A session index unused this long is removed (the newest one stays, to seed the next session). */
+const STALE_INDEX_MS = 14 * 24 * 60 * 60 * 1000;
+
 /**
  * Gives a session with no index yet a copy of the newest index of the
  * workspace's other sessions: its stat data is still good for most files, so
  * the session's first checkpoint hashes only what changed since, not the whole
  * tree. A lock left by a shoal that died mid-command is removed (a session is
- * used by one shoal at a time). Contract: never rejects; with nothing to copy
- * the session starts from an empty index.
+ * used by one shoal at a time). Indexes of sessions unused for two weeks go:
+ * an index is only a cache of what was hashed (about 100 bytes a file), and
+ * the session's checkpoints stay. Contract: never rejects; with nothing to
+ * copy the session starts from an empty index.
  */
-export async function prepareSessionIndex(indexFile: string): Promise<void> {
+export async function prepareSessionIndex(indexFile: string, now: number = Date.now()): Promise<void> {
   await rm(`${indexFile}.lock`, { force: true }).catch(() => {});
-  if (await stat(indexFile).then(() => true, () => false)) return;
   const folder = path.dirname(indexFile);
   const names = await readdir(folder).catch(() => [] as string[]);
-  const candidates = await Promise.all(
+  const others = await Promise.all(
     names
-      .filter((name) => !name.includes('.'))
+      .filter((name) => !name.includes('.') && name !== path.basename(indexFile))
       .map(async (name) => ({ name, mtime: await stat(path.join(folder, name)).then((stats) => stats.mtimeMs, () => -1) })),
   );
-  const newest = candidates.filter((candidate) => candidate.mtime >= 0).sort((a, b) => b.mtime - a.mtime)[0];
-  if (!newest) return;
+  const [newest, ...older] = others.filter((other) => other.mtime >= 0).sort((a, b) => b.mtime - a.mtime);
+  for (const stale of older.filter((other) => now - other.mtime > STALE_INDEX_MS)) await rm(path.join(folder, stale.name), { force: true }).catch(() => {});
+  if (!newest || (await stat(indexFile).then(() => true, () => false))) return;
   const partial = `${indexFile}.copy-${process.pid}`;
   try {
     // git replaces an index by renaming a finished file over it, so the copy is never half written.

@@ -1,4 +1,4 @@
-import { appendFile, chmod, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeSkipped } from '../../src/checkpoints';
@@ -213,6 +213,26 @@ describe('checkpoint store', () => {
     expect(must(await otherSession.list()).checkpoints).toEqual([]);
     expect(must(await otherSession.take('first of session 2')).checkpoint.number).toBe(1);
     expect(must(await otherSession.changedSince(first)).changes).toEqual({ added: [], deleted: [], modified: [], unchecked: [] });
+  });
+
+  it("removes other sessions' indexes unused for two weeks, keeps the newest to seed from, and their checkpoints stay", async () => {
+    const { workspace, store, reopen } = await createCheckpointFixture({ 'a.txt': 'one\n' });
+    const first = must(await store.take('turn 1')).checkpoint;
+    for (const sessionId of ['session-2', 'session-3']) must(await reopen({ sessionId }).take('turn 1'));
+    const indexes = path.join(store.gitDir, 'shoal-index');
+    const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60 * 1000);
+    await utimes(path.join(indexes, 'session-1'), daysAgo(20), daysAgo(20));
+    await utimes(path.join(indexes, 'session-2'), daysAgo(15), daysAgo(15));
+    await utimes(path.join(indexes, 'session-3'), daysAgo(16), daysAgo(16));
+
+    must(await reopen({ sessionId: 'session-4' }).take('turn 1'));
+    // session-2 is the newest of the others: stale or not, it stays to seed the next session.
+    expect((await readdir(indexes)).sort()).toEqual(['session-2', 'session-4']);
+    await writeFile(path.join(workspace, 'a.txt'), 'two\n');
+    const resumed = reopen();
+    expect(must(await resumed.list()).checkpoints.map((checkpoint) => checkpoint.id)).toEqual([first.id]);
+    must(await resumed.restore(first));
+    expect(await readFile(path.join(workspace, 'a.txt'), 'utf8')).toBe('one\n');
   });
 
   it('runs takes started together one after another, within a store and across stores of a session', async () => {

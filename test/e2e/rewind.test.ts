@@ -112,4 +112,26 @@ describe('/rewind in a real terminal', () => {
     await rewindFirstPrompt(terminal, 'change the files');
     expect(await snapshot(cwd)).toEqual(before);
   }, 120_000);
+
+  it('rewinds a session picked by shoal --resume <id>, not the newest one', async () => {
+    const cwd = await createTempWorkspace({ 'gone.txt': 'gone\n', 'log.txt': 'one\n', 'data.bin': Buffer.from([0, 255, 10]) });
+    const before = await snapshot(cwd);
+    const server = await startModel();
+    const home = await createTempWorkspace();
+    const env = { OPENAI_API_KEY: '', OPENAI_BASE_URL: '', SHOAL_MODEL: '', TERM: 'xterm-256color', SHOAL_STATE_DIR: path.join(home, 'state'), SHOAL_CONFIG_DIR: path.join(home, 'config') };
+    const args = [cli, '--base-url', server.baseUrl, '--model', 'e2e-model', '--allow', 'bash', '--cwd', cwd];
+    const run = (prompt: string) => promisify(execFile)(process.execPath, [...args, '-p', prompt], { env: { ...process.env, ...env } });
+    await run('change the files');
+    const [firstId] = (await readdir(path.join(home, 'state', 'sessions'))).filter((name) => name.endsWith('.jsonl')).map((name) => name.slice(0, -'.jsonl'.length));
+    // A second session, newer than the first, runs the command again on the changed tree.
+    await run('and once more');
+    expect(await snapshot(cwd)).not.toEqual(before);
+
+    const terminal = await startTmux([process.execPath, ...args, '--resume', firstId!], { env, rows: 50 });
+    const resumed = await terminal.waitFor((screen) => screen.includes('resumed session'));
+    expect(resumed).toContain('› change the files');
+    expect(resumed).not.toContain('› and once more');
+    await rewindFirstPrompt(terminal, 'change the files');
+    expect(await snapshot(cwd)).toEqual(before);
+  }, 120_000);
 });
