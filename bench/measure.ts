@@ -3,7 +3,7 @@ import { mkdtemp, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LanguageModel } from 'ai';
-import { denyAll } from '../src/agent/approval';
+import { denyAll } from '../src/agent/calls/approval';
 import { runAgent } from '../src/agent/loop';
 import type { AgentNode } from '../src/agent/nodes';
 import type { ToolSource } from '../src/tools/registry';

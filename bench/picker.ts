@@ -1,5 +1,5 @@
 import { findFiles } from '../src/workspace/find-files';
-import { createFileMatcher } from '../src/ui/file-matcher';
+import { createFileMatcher } from '../src/ui/composer/file-matcher';
 import { formatMs, median } from './measure';
 import type { Row } from './table';
 import { cachedTree } from './tree';

@@ -25,7 +25,7 @@ const CPU_TARGET = 0.1;
 const FRAME_RATIO_TARGET = 1.2;
 const CALLS_PER_STEP = 10;
 /**
- * Not 120 ms, the spinner clock's tick (src/ui/SpinnerClock.tsx): at the same
+ * Not 120 ms, the spinner clock's tick (src/ui/transcript/SpinnerClock.tsx): at the same
  * period each run locked the tick inside every delta's frame or outside all
  * of them (round medians 1.6 ms or 0.6 ms), and the ratio flipped 0.96x/1.36x.
  * At 97 ms the tick drifts through the frames and lands in a few.

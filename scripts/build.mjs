@@ -29,7 +29,7 @@ const yogaWithoutFetch = {
 const highlightSubset = {
   name: 'highlight-subset',
   setup(build) {
-    build.onResolve({ filter: /^highlight\.js$/ }, () => ({ path: path.join(root, 'src', 'ui', 'highlight-languages.cjs') }));
+    build.onResolve({ filter: /^highlight\.js$/ }, () => ({ path: path.join(root, 'src', 'ui', 'markdown', 'highlight-languages.cjs') }));
   },
 };
 

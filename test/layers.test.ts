@@ -23,6 +23,25 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
 };
 const CONTRACT = 'agent/nodes';
 
+/**
+ * The rooms of `ui/` (as Ink keeps `components/` and `hooks/` apart) and the
+ * other rooms each may use; `(root)` is the app's frame: App, run-tui, the
+ * status bar, the trust prompt and the text helpers every room shares.
+ * A type-only import is allowed in either direction.
+ */
+const UI_ROOMS: Record<string, readonly string[]> = {
+  '(root)': ['transcript', 'composer', 'commands', 'hooks', 'approval', 'markdown', 'rewind'],
+  transcript: ['(root)', 'markdown', 'hooks'],
+  composer: ['(root)'],
+  commands: ['(root)', 'hooks'],
+  hooks: ['(root)', 'composer', 'rewind'],
+  approval: ['(root)'],
+  markdown: ['(root)'],
+  rewind: ['(root)', 'commands', 'hooks'],
+};
+/** Source files a folder may hold side by side before it wants rooms of its own. */
+const MAX_FILES_IN_A_FOLDER = 20;
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
@@ -78,5 +97,32 @@ describe('the source tree', () => {
     const arrows = files.flatMap(arrowsOf);
     expect(arrows.some((arrow) => arrow.from === 'cli/main.ts' && arrow.to === 'ui/run-tui')).toBe(true);
     expect(arrows.some((arrow) => arrow.from === 'tools/types.ts' && arrow.to === CONTRACT && arrow.isTypeOnly)).toBe(true);
+  });
+
+  it('keeps ui in rooms that use only the rooms they are meant to', () => {
+    const roomOf = (file: string) => {
+      const parts = file.split('/');
+      return parts.length > 2 ? parts[1]! : '(root)';
+    };
+    const strays = files.map((file) => path.relative(SRC, file).split(path.sep).join('/')).filter((file) => file.startsWith('ui/') && !(roomOf(file) in UI_ROOMS));
+    expect(strays).toEqual([]);
+    const crossings = files
+      .flatMap(arrowsOf)
+      .filter(({ from, to, isTypeOnly }) => from.startsWith('ui/') && to.startsWith('ui/') && !isTypeOnly)
+      .filter(({ from, to }) => roomOf(from) !== roomOf(to) && !UI_ROOMS[roomOf(from)]!.includes(roomOf(to)))
+      .map(({ from, to }) => `${from} -> ${to}`);
+    expect(crossings).toEqual([]);
+  });
+
+  it('keeps the shell, the command runner and its sandbox, in a room of tools', () => {
+    const shell = readdirSync(path.join(SRC, 'tools', 'shell')).sort();
+    expect(shell).toEqual(['bash.ts', 'command-env.ts', 'process-tree.ts', 'sandbox.ts']);
+  });
+
+  it(`has no folder of more than ${MAX_FILES_IN_A_FOLDER} source files side by side`, () => {
+    const count = new Map<string, number>();
+    for (const file of files) count.set(path.dirname(file), (count.get(path.dirname(file)) ?? 0) + 1);
+    const crowded = [...count].filter(([, files]) => files > MAX_FILES_IN_A_FOLDER).map(([folder, files]) => `${path.relative(SRC, folder)}: ${files}`);
+    expect(crowded).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import type { LanguageModel, ModelMessage } from 'ai';
 import { currentTools, type ToolSource } from '../tools/registry';
-import type { RequestApproval } from './approval';
-import { createEarlyCalls } from './early-calls';
+import type { RequestApproval } from './calls/approval';
+import { createEarlyCalls } from './calls/early-calls';
 import { createNodeRelay } from './node-channel';
 import { streamModelStep } from './model-step';
 import type { ProviderOptions } from '../models/model';
@@ -10,13 +10,13 @@ import type { RetryPolicy } from '../models/retry-policy';
 import type { AgentNode, NodeBody, RunEndReason, Usage } from './nodes';
 import { compactionThreshold, type ContextBudget } from './context/budget';
 import { compactHistory, type CompactOptions } from './context/compact';
-import { createRepeatGuard, cutOffStop } from './repeat-guard';
+import { createRepeatGuard, cutOffStop } from './calls/repeat-guard';
 import { errorMessage, type ModelErrorClass } from '../models/model-errors';
-import { cancelledOutcome, errorOutcome } from './run-call';
-import { runPhases } from './run-phases';
+import { cancelledOutcome, errorOutcome } from './calls/run-call';
+import { runPhases } from './calls/run-phases';
 import { capStepOutputs } from './step-output-cap';
 import { now } from './text';
-import { toolCallIdsOf, toToolResultPart, withToolResults } from './tool-results';
+import { toolCallIdsOf, toToolResultPart, withToolResults } from './calls/tool-results';
 import { addUsage, ZERO_USAGE } from './usage';
 
 /** Everything one agent run needs; the main agent and research sub-agents pass different tools and prompts. */

@@ -6,7 +6,7 @@ import type { ModelPrice } from '../models/prices';
 import { askedRetryDelayMs, DEFAULT_RETRY_POLICY, retryDelay, type RetryPolicy } from '../models/retry-policy';
 import { NOTICE_PREFIX } from '../models/history-origin';
 import { pricedUsage, usageOfCall } from './call-usage';
-import type { EarlyCalls } from './early-calls';
+import type { EarlyCalls } from './calls/early-calls';
 import type { NodeBody, ToolCallInfo, Usage } from './nodes';
 
 // The SDK would otherwise print warnings to the console and wreck the TUI.

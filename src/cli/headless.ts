@@ -1,7 +1,7 @@
 import type { ContextBudget } from '../agent/context/budget';
 import type { Writable } from 'node:stream';
 import type { ModelMessage } from 'ai';
-import { PLAN_MODE_NOTE, type RequestApproval } from '../agent/approval';
+import { PLAN_MODE_NOTE, type RequestApproval } from '../agent/calls/approval';
 import { createAgentTools, type AgentSetup } from '../agent/create-agent';
 import { runAgent } from '../agent/loop';
 import type { AgentNode, PlanStep, ToolCallStatus, Usage } from '../agent/nodes';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
-import type { ApprovalMode } from '../agent/approval';
+import type { ApprovalMode } from '../agent/calls/approval';
 import type { McpServerConfig } from '../config/mcp-servers';
 import type { SessionSetup } from './startup';
 import { ALLOWABLE_TOOLS, MCP_TOOL_NAME } from '../config/tool-names';
@@ -182,7 +182,7 @@ async function main(flags: CliFlags): Promise<number> {
   const researchModelId = settings.researchModel ?? mainModel.modelId;
   const [{ shoalPrivateDirs }, { sandboxStatus }, { createWebAccess }] = await Promise.all([
     import('../config/paths'),
-    import('../tools/sandbox'),
+    import('../tools/shell/sandbox'),
     import('../tools/web/access'),
   ]);
   // Said once at start: where there is no sandbox, commands run as the user, with the user's access.
@@ -251,7 +251,7 @@ async function main(flags: CliFlags): Promise<number> {
   const canChangeFiles = settings.approvalMode === 'auto-edit' || settings.approvalMode === 'yolo' || (settings.approvalMode !== 'plan' && settings.allowedTools.some((tool) => tool !== 'web_fetch'));
   const [{ runHeadless }, { createPolicyApproval }, { createContextBudget }, checkpoints] = await Promise.all([
     import('./headless'),
-    import('../agent/approval'),
+    import('../agent/calls/approval'),
     import('../agent/context/budget'),
     canChangeFiles ? import('../checkpoints') : undefined,
   ]);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { LanguageModel, ModelMessage } from 'ai';
 import type { LanguageModelV4 } from '@ai-sdk/provider';
-import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
+import { APPROVAL_MODES, type ApprovalMode } from '../agent/calls/approval';
 import { DEMO_MODEL_ID } from '../models/demo/model';
 import { chooseContextWindow, probeContextWindow, type ContextWindow } from '../models/context-window';
 import { createModel, DEFAULT_MODEL, type ModelApi, type ModelChoice } from '../models/model';

@@ -1,4 +1,4 @@
-import { MODES_BY_LAXNESS, type ApprovalMode } from '../agent/approval';
+import { MODES_BY_LAXNESS, type ApprovalMode } from '../agent/calls/approval';
 import { listReferences, mcpServerVariables } from './mcp-expansion';
 import { describeMcpServer, type McpServerConfig } from './mcp-servers';
 import type { Settings } from './settings';

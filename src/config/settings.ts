@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { z } from 'zod';
 import { REASONING_EFFORTS, type ReasoningEffort } from '../models/reasoning-effort';
-import { APPROVAL_MODES, type ApprovalMode } from '../agent/approval';
+import { APPROVAL_MODES, type ApprovalMode } from '../agent/calls/approval';
 import { readOwnFile } from '../workspace/own-file';
 import { commandsTrustBytes, PROJECT_COMMANDS_DIR, readProjectCommands, type CommandFile } from './commands';
 import { commandsLoosening, findLoosening, type Loosening } from './loosening';

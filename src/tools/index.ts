@@ -1,5 +1,5 @@
 import { createApplyPatchTool } from './apply-patch/apply-patch';
-import { createBashTool } from './bash';
+import { createBashTool } from './shell/bash';
 import { createFileTracker } from './edit/file-tracker';
 import { createGlobTool } from './glob';
 import { createGrepTool } from './grep';
@@ -7,7 +7,7 @@ import { createListDirTool } from './list-dir';
 import { createReadFileTool } from './read-file';
 import { createRegistry, type ToolRegistry } from './registry';
 import { createResearchCodebaseTool, type StartResearch } from './research-codebase';
-import type { SandboxSettings } from './sandbox';
+import type { SandboxSettings } from './shell/sandbox';
 import type { ShoalTool, ToolOptions } from './types';
 import { createUpdateFileTool } from './update-file';
 import { createUpdatePlanTool } from './update-plan';

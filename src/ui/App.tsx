@@ -4,7 +4,7 @@ import type { ModelChoice } from '../models/model';
 import type { PromptHistoryStore } from '../session/prompt-history';
 import type { ResumedTurn, SessionRecorder } from '../session/recorder';
 import { sessionDiff, type WriteJournal } from '../tools';
-import { nextApprovalMode } from '../agent/approval';
+import { nextApprovalMode } from '../agent/calls/approval';
 import {
   selectActivity,
   selectLastReasoning,
@@ -16,15 +16,15 @@ import {
   selectStats,
   selectTranscript,
 } from '../state/selectors';
-import { ApprovalPrompt } from './ApprovalPrompt';
+import { ApprovalPrompt } from './approval/ApprovalPrompt';
 import { toVisibleBlock } from './visible-text';
 import type { CommandFolderRead } from '../config/commands';
-import { diffText, helpText, mcpEventText, mcpText, parseSlashCommand, reasoningText, statsText } from './commands';
-import { customHelpLines } from './custom-commands';
-import { useCustomCommands } from './use-custom-commands';
-import { Composer, type ComposerProps } from './Composer';
-import { resumedResearchText, showCallText, showListText } from './show-command';
-import { forgetTrustText, trustStatusText, type FolderTrust } from './trust-command';
+import { diffText, helpText, mcpEventText, mcpText, parseSlashCommand, reasoningText, statsText } from './commands/commands';
+import { customHelpLines } from './commands/custom-commands';
+import { useCustomCommands } from './commands/use-custom-commands';
+import { Composer, type ComposerProps } from './composer/Composer';
+import { resumedResearchText, showCallText, showListText } from './commands/show-command';
+import { forgetTrustText, trustStatusText, type FolderTrust } from './commands/trust-command';
 import type { McpManager } from '../tools/mcp/client';
 import type { CheckpointStore } from '../checkpoints';
 import { RewindChoice } from './rewind/RewindChoice';
@@ -33,19 +33,19 @@ import { RewindPicker } from './rewind/RewindPicker';
 import { useCheckpoints } from './rewind/use-checkpoints';
 import { useRewind } from './rewind/use-rewind';
 import { ErrorBoundary } from './ErrorBoundary';
-import { LiveTurn } from './LiveTurn';
-import { SpinnerClock } from './SpinnerClock';
-import { PlanChoice } from './PlanChoice';
+import { LiveTurn } from './transcript/LiveTurn';
+import { SpinnerClock } from './transcript/SpinnerClock';
+import { PlanChoice } from './approval/PlanChoice';
 import { StatusBar } from './StatusBar';
-import { TranscriptEntry } from './TranscriptEntry';
-import { MAX_QUEUED_MESSAGES, useAgentSession, type AgentSessionOptions } from './use-agent-session';
-import { REASONING_KEY, useReasoningToggle } from './use-reasoning-toggle';
-import { QueuedMessages } from './QueuedMessages';
-import type { NotifyMode } from './notification';
-import { useNotifications } from './use-notifications';
-import { useSendPrompt } from './use-send-prompt';
-import { useShellCommand } from './use-shell-command';
-import { useTurnEnd } from './use-turn-end';
+import { TranscriptEntry } from './transcript/TranscriptEntry';
+import { MAX_QUEUED_MESSAGES, useAgentSession, type AgentSessionOptions } from './hooks/use-agent-session';
+import { REASONING_KEY, useReasoningToggle } from './hooks/use-reasoning-toggle';
+import { QueuedMessages } from './transcript/QueuedMessages';
+import type { NotifyMode } from './hooks/notification';
+import { useNotifications } from './hooks/use-notifications';
+import { useSendPrompt } from './hooks/use-send-prompt';
+import { useShellCommand } from './commands/use-shell-command';
+import { useTurnEnd } from './hooks/use-turn-end';
 
 export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerOptions' | 'price'> {
   initialModel: ModelChoice;

@@ -1,12 +1,12 @@
 import { Box, Text } from 'ink';
-import type { ApprovalMode } from '../agent/approval';
+import type { ApprovalMode } from '../agent/calls/approval';
 import { now } from '../agent/text';
 import type { Usage } from '../agent/nodes';
 import type { Activity } from '../state/selectors';
 import { formatWindowSize } from '../models/context-window';
 import { cacheShare, formatTokens } from './format';
-import { Spinner } from './Spinner';
-import { useClockSecond } from './SpinnerClock';
+import { Spinner } from './transcript/Spinner';
+import { useClockSecond } from './transcript/SpinnerClock';
 
 export interface StatusBarProps {
   modelId: string;

@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ModelMessage } from 'ai';
 import { render } from 'ink';
-import type { ApprovalMode } from '../agent/approval';
+import type { ApprovalMode } from '../agent/calls/approval';
 import { createAgentTools, type AgentSetup } from '../agent/create-agent';
 import type { ContextWindow } from '../models/context-window';
 import type { ModelChoice } from '../models/model';
@@ -15,9 +15,9 @@ import type { ResumedTurn, SessionRecorder } from '../session/recorder';
 import { createWriteJournal } from '../tools';
 import type { McpManager } from '../tools/mcp/client';
 import { App } from './App';
-import type { FolderTrust } from './trust-command';
-import type { NotifyMode } from './notification';
-import { loadMarkdown } from './Markdown';
+import type { FolderTrust } from './commands/trust-command';
+import type { NotifyMode } from './hooks/notification';
+import { loadMarkdown } from './markdown/Markdown';
 
 /** What the interactive UI starts with. */
 export interface TuiOptions {

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isAllowedWithoutAsking, type ApprovalRequest, type RequestApproval } from '../../src/agent/approval';
+import { isAllowedWithoutAsking, type ApprovalRequest, type RequestApproval } from '../../src/agent/calls/approval';
 import { createAgentTools } from '../../src/agent/create-agent';
 import { runAgent } from '../../src/agent/loop';
 import { createWriteJournal } from '../../src/tools';

@@ -1,6 +1,6 @@
 import { APICallError } from 'ai';
 import { describe, expect, it } from 'vitest';
-import type { ApprovalRequest, RequestApproval } from '../../src/agent/approval';
+import type { ApprovalRequest, RequestApproval } from '../../src/agent/calls/approval';
 import { runAgent, type RunAgentOptions } from '../../src/agent/loop';
 import type { ApprovalDecision } from '../../src/agent/nodes';
 import { createReadFileTool } from '../../src/tools/read-file';

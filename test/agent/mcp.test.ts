@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPolicyApproval } from '../../src/agent/approval';
+import { createPolicyApproval } from '../../src/agent/calls/approval';
 import { createAgentTools } from '../../src/agent/create-agent';
 import { runAgent } from '../../src/agent/loop';
 import type { AgentNode } from '../../src/agent/nodes';

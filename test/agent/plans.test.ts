@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runHeadless } from '../../src/cli/headless';
-import { createPolicyApproval, PLAN_MODE_NOTE } from '../../src/agent/approval';
+import { createPolicyApproval, PLAN_MODE_NOTE } from '../../src/agent/calls/approval';
 import { runAgent } from '../../src/agent/loop';
 import { findLoosening } from '../../src/config/loosening';
 import { initialSessionState, reduce } from '../../src/state/reducer';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowedWithoutAsking, type RequestApproval } from '../../src/agent/approval';
+import { isAllowedWithoutAsking, type RequestApproval } from '../../src/agent/calls/approval';
 import { runAgent } from '../../src/agent/loop';
 import type { ApprovalDecision } from '../../src/agent/nodes';
 import { createRegistry } from '../../src/tools/registry';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createPolicyApproval } from '../../src/agent/approval';
+import { createPolicyApproval } from '../../src/agent/calls/approval';
 import { runHeadless } from '../../src/cli/headless';
 import { resolveStartup } from '../../src/cli/startup';
 import { loadConfig } from '../../src/config/settings';

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createPolicyApproval } from '../../src/agent/approval';
+import { createPolicyApproval } from '../../src/agent/calls/approval';
 import type { AgentNode } from '../../src/agent/nodes';
 import { runHeadless } from '../../src/cli/headless';
 import { createScriptedModel } from '../helpers/scripted-model';

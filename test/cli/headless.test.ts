@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createPolicyApproval } from '../../src/agent/approval';
+import { createPolicyApproval } from '../../src/agent/calls/approval';
 import { runHeadless, type HeadlessOptions, type HeadlessSummary } from '../../src/cli/headless';
 import { createModel } from '../../src/models/model';
 import { startOpenAIServer, type ServerReply } from '../helpers/openai-server';

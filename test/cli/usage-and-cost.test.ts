@@ -1,14 +1,14 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import { createPolicyApproval } from '../../src/agent/approval';
+import { createPolicyApproval } from '../../src/agent/calls/approval';
 import { runHeadless, type HeadlessSummary } from '../../src/cli/headless';
 import { createModel } from '../../src/models/model';
 import { costOf, priceFor } from '../../src/models/prices';
 import { createContextBudget } from '../../src/agent/context/budget';
 import type { Usage } from '../../src/agent/nodes';
 import { createRegistry } from '../../src/tools/registry';
-import { loadMarkdown } from '../../src/ui/Markdown';
+import { loadMarkdown } from '../../src/ui/markdown/Markdown';
 import { startOpenAIServer, type ServerReply } from '../helpers/openai-server';
 import { renderApp, typeAndSend, waitForFrame } from '../helpers/render-app';
 import { createTempWorkspace } from '../helpers/temp-workspace';

@@ -1,7 +1,7 @@
 import type { LanguageModel } from 'ai';
 import { render } from 'ink-testing-library';
 import type { ModelPrice } from '../../src/models/prices';
-import type { ApprovalMode } from '../../src/agent/approval';
+import type { ApprovalMode } from '../../src/agent/calls/approval';
 import { createRegistry, type ToolRegistry } from '../../src/tools/registry';
 import type { WebAccess } from '../../src/tools/web/access';
 import { App, type AppProps } from '../../src/ui/App';

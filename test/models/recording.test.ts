@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { MockLanguageModelV4 } from 'ai/test';
 import { describe, expect, it } from 'vitest';
-import type { RequestApproval } from '../../src/agent/approval';
+import type { RequestApproval } from '../../src/agent/calls/approval';
 import { runAgent } from '../../src/agent/loop';
 import type { AgentNode } from '../../src/agent/nodes';
 import { createRecordingModel, prepareRecordingFile, requestKey, type RecordedResponse } from '../../src/models/recording';

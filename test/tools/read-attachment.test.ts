@@ -2,7 +2,7 @@ import { symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAttachment } from '../../src/tools/read-attachment';
-import { attachMentions, mentionAt, mentionedPaths } from '../../src/ui/mentions';
+import { attachMentions, mentionAt, mentionedPaths } from '../../src/ui/composer/mentions';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
 describe('readAttachment', () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadMarkdown } from '../../src/ui/Markdown';
+import { loadMarkdown } from '../../src/ui/markdown/Markdown';
 import { cleanup, render } from 'ink-testing-library';
 import { App } from '../../src/ui/App';
 import { existsSync } from 'node:fs';

@@ -1,5 +1,5 @@
 import type { ModelMessage } from 'ai';
-import { measureJson } from '../json-walk';
+import { measureJson } from '../calls/json-walk';
 
 // Counted once per message object: history messages are never changed in place, only replaced.
 const cache = new WeakMap<object, number>();

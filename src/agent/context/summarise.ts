@@ -4,7 +4,7 @@ import type { ModelPrice } from '../../models/prices';
 import { usageOfCall } from '../call-usage';
 import type { Usage } from '../nodes';
 import { messageText, outputText } from './estimate';
-import { jsonPrefix, measureJson } from '../json-walk';
+import { jsonPrefix, measureJson } from '../calls/json-walk';
 
 /** The first line of every compacted-history message, so a later compaction finds and keeps what it carries. */
 export const COMPACTED_HEADER = '[This conversation was compacted to fit the model’s context window.]';

@@ -1,5 +1,5 @@
 import type { ModelMessage } from 'ai';
-import { PLAN_MODE_NOTE } from '../../agent/approval';
+import { PLAN_MODE_NOTE } from '../../agent/calls/approval';
 import { oneLine } from '../../agent/text';
 import type { Checkpoint } from '../../checkpoints';
 

@@ -1,6 +1,6 @@
 import type { ModelMessage } from 'ai';
 import { describe, expect, it } from 'vitest';
-import { denyAll } from '../../../src/agent/approval';
+import { denyAll } from '../../../src/agent/calls/approval';
 import { createContextBudget } from '../../../src/agent/context/budget';
 import { estimateTextTokens } from '../../../src/agent/context/estimate';
 import { COMPACTED_HEADER } from '../../../src/agent/context/summarise';

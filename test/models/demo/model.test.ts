@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RequestApproval } from '../../../src/agent/approval';
+import type { RequestApproval } from '../../../src/agent/calls/approval';
 import { createAgentTools } from '../../../src/agent/create-agent';
 import { createDemoModel } from '../../../src/models/demo/model';
 import { DEMO_NOTES_FILE } from '../../../src/models/demo/planner';

@@ -1,0 +1,71 @@
+import { raceAbort } from './concurrency';
+import { PLAN_MODE_REFUSAL, type RequestApproval } from './approval';
+import { errorMessage } from '../../models/model-errors';
+import type { ApprovalPreview } from '../../tools/types';
+import { cancelledOutcome, deniedOutcome, endCall, errorOutcome, runApprovedCall, type CallOutcome, type RunCallOptions } from './run-call';
+
+/** How often one call is shown again because its file changed under the prompt, before it fails. */
+export const MAX_APPROVAL_ASKS = 3;
+
+/** What gating one call needs. */
+export type GateCallOptions = RunCallOptions & {
+  agentId: string;
+  requestApproval: RequestApproval;
+  /** True while plan mode is on: the call ends as not run, without a preview or a question. */
+  isPlanning?: () => boolean;
+};
+
+/** What the gate decided: the call ended (denied, cancelled, failed preview), or may run bound to the preview approved. */
+export type GateResult = { type: 'ended'; outcome: CallOutcome } | { type: 'approved'; preview: ApprovalPreview | undefined };
+
+/**
+ * Asks for approval of one write or command, runs it bound to the preview the
+ * user approved, and asks again with a fresh preview when the file changed while
+ * the prompt waited (at most `MAX_APPROVAL_ASKS` times).
+ * Contract: never rejects; the call gets exactly one outcome.
+ */
+export async function runGatedCall(options: GateCallOptions): Promise<CallOutcome> {
+  let askedAgainBecause: string | undefined;
+  for (let ask = 1; ; ask++) {
+    const gate = await gateCall(options, askedAgainBecause);
+    if (gate.type === 'ended') return gate.outcome;
+    const result = await runApprovedCall({ ...options, approvedPreview: gate.preview, canAskAgain: ask < MAX_APPROVAL_ASKS });
+    if (result.status !== 'ask-again') return result;
+    askedAgainBecause = result.reason;
+  }
+}
+
+/**
+ * Asks for approval of one call before it runs, showing what it will change.
+ * Ends the call when it is denied, cancelled, or its preview fails (so nobody
+ * approves a change that cannot apply). `askedAgainBecause` says why a call is
+ * shown a second time. Contract: never rejects.
+ */
+export async function gateCall(options: GateCallOptions, askedAgainBecause?: string): Promise<GateResult> {
+  const { call, tool, signal } = options;
+  const ended = (outcome: CallOutcome): GateResult => ({ type: 'ended', outcome: endCall(options, outcome, 0) });
+  if (signal.aborted) return ended(cancelledOutcome());
+  if (!tool) return ended(errorOutcome(`Unknown tool ${call.toolName}.`));
+  if (options.isPlanning?.()) return ended({ status: 'denied', output: PLAN_MODE_REFUSAL, summary: 'not run: plan mode' });
+  const parsed = tool.inputSchema.safeParse(call.input);
+  // Invalid input needs no approval: runToolCall answers it with the error.
+  if (!parsed.success) return { type: 'approved', preview: undefined };
+
+  let preview;
+  try {
+    preview = await raceAbort(tool.preview?.(parsed.data) ?? Promise.resolve(undefined), signal);
+  } catch (error) {
+    return ended(signal.aborted ? cancelledOutcome() : errorOutcome(errorMessage(error)));
+  }
+
+  options.emit({ type: 'approval-request', step: options.step, ...call, preview, ...(askedAgainBecause ? { askedAgainBecause } : {}) });
+  let decision;
+  try {
+    decision = await raceAbort(options.requestApproval({ ...call, agentId: options.agentId, preview }, signal), signal);
+  } catch (error) {
+    return ended(signal.aborted ? cancelledOutcome() : errorOutcome(`Approval failed: ${errorMessage(error)}`));
+  }
+  options.emit({ type: 'approval-resolve', step: options.step, toolCallId: call.toolCallId, decision });
+  if (decision.type === 'deny') return ended(deniedOutcome(decision.feedback));
+  return { type: 'approved', preview };
+}
