@@ -20,7 +20,8 @@ import {
   sessionLockPath,
   type SessionSummary,
 } from '../session/sessions';
-import { loadConfig, type Provider, type ResolvedConfig, type Settings } from '../config/settings';
+import { loadConfig } from '../config/load-config';
+import type { Provider, ResolvedConfig, Settings } from '../config/settings';
 
 /** The flags that shape start-up (the rest are the CLI's own). */
 export interface StartupFlags extends Settings {

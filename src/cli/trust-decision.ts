@@ -1,4 +1,5 @@
-import { applyProjectTrust, type ProjectConfig, type ResolvedConfig } from '../config/settings';
+import { applyProjectTrust } from '../config/load-config';
+import type { ProjectConfig, ResolvedConfig } from '../config/settings';
 import { trustProject } from '../config/trust';
 
 /** What the trust prompt is shown: the file, the folder and one line per change it would make. */

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPolicyApproval } from '../../src/agent/calls/approval';
 import { runHeadless } from '../../src/cli/headless';
 import { resolveStartup } from '../../src/cli/startup';
-import { loadConfig } from '../../src/config/settings';
+import { loadConfig } from '../../src/config/load-config';
 import { startOpenAIServer } from '../helpers/openai-server';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 

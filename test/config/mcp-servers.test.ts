@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { settleProjectTrust } from '../../src/cli/trust-decision';
-import { ConfigError, loadConfig } from '../../src/config/settings';
+import { loadConfig } from '../../src/config/load-config';
+import { ConfigError } from '../../src/config/settings';
 import { projectTrust, trustProject } from '../../src/config/trust';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 

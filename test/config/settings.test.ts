@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { ConfigError, loadConfig, userConfigPath, type Settings } from '../../src/config/settings';
+import { loadConfig } from '../../src/config/load-config';
+import { ConfigError, userConfigPath, type Settings } from '../../src/config/settings';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 
 // Pass-through, so one test can make a read fail with EACCES (tests may run as root, where chmod cannot).

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, type Settings } from '../../src/config/settings';
+import { loadConfig } from '../../src/config/load-config';
+import { ConfigError, type Settings } from '../../src/config/settings';
 import { contentHash, forgetProjectTrust, forgetResultLine, projectTrust, trustProject, trustStorePath } from '../../src/config/trust';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 

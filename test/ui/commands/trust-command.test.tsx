@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config/settings';
+import { loadConfig } from '../../../src/config/load-config';
 import { trustProject, trustStorePath } from '../../../src/config/trust';
 import { createRegistry } from '../../../src/tools/registry';
 import type { FolderTrust } from '../../../src/ui/commands/trust-command';
