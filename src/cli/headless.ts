@@ -5,7 +5,8 @@ import { PLAN_MODE_NOTE, type RequestApproval } from '../agent/approval';
 import { createAgentTools, type AgentSetup } from '../agent/create-agent';
 import { runAgent } from '../agent/loop';
 import type { AgentNode, PlanStep, ToolCallStatus, Usage } from '../agent/nodes';
-import { loadAgentsMd, mainInstructions } from '../agent/prompts';
+import { createFolderInstructions } from '../agent/instructions/folder-delivery';
+import { loadMainInstructions } from '../agent/prompts';
 import { addUsage, knownCost, tokenCounts, ZERO_USAGE } from '../agent/usage';
 import type { SessionRecorder } from '../session/recorder';
 import type { ModelErrorClass } from '../models/model-errors';
@@ -77,7 +78,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
   const started = performance.now();
   if (options.mcp) await startMcpServers(options.mcp, stderr);
   const agentTools = createAgentTools({ ...options.setup, mcp: options.mcp ?? options.setup.mcp });
-  const instructions = mainInstructions({ cwd: options.setup.cwd, agentsMd: await loadAgentsMd(options.setup.cwd) });
+  const instructions = await loadMainInstructions(options.setup.cwd);
   const content = options.isPlanning ? `${options.prompt}\n\n${PLAN_MODE_NOTE}` : options.prompt;
   const messages: ModelMessage[] = [...(options.history ?? []), { role: 'user', content }];
   options.recorder?.recordPrompt(content);
@@ -120,6 +121,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
     price: options.setup.price,
     maxRetries: options.setup.maxRetries,
     context: options.context,
+    folderInstructions: createFolderInstructions(options.setup.cwd),
   })) {
     countNode(summary, node);
     options.recorder?.recordNode(node);
