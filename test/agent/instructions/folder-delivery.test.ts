@@ -1,11 +1,16 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelMessage } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { clearOldToolOutputs } from '../../../src/agent/context/prune';
+import { createAgentTools } from '../../../src/agent/create-agent';
 import { createFolderInstructions } from '../../../src/agent/instructions/folder-delivery';
+import { runAgent } from '../../../src/agent/loop';
 import type { ToolCallInfo } from '../../../src/agent/nodes';
 import { deniedOutcome, errorOutcome, type CallOutcome } from '../../../src/agent/run-call';
+import { collect } from '../../helpers/collect';
+import { createScriptedModel } from '../../helpers/scripted-model';
 import { createTempWorkspace } from '../../helpers/temp-workspace';
 
 const ok = (output: string): CallOutcome => ({ status: 'ok', output, summary: 'ok' });
@@ -87,7 +92,6 @@ describe('instructions of the folders a call works in', () => {
       'link/CLAUDE.md': 'fallback rules\n',
     });
     await symlink(path.join(outside, 'AGENTS.md'), path.join(cwd, 'link', 'AGENTS.md'));
-    const { execFileSync } = await import('node:child_process');
     await mkdir(path.join(cwd, 'fifo'));
     execFileSync('mkfifo', [path.join(cwd, 'fifo', 'AGENTS.md')]);
     const outputs = await deliver(cwd, [
@@ -102,5 +106,24 @@ describe('instructions of the folders a call works in', () => {
     expect(outputs.b).toMatch(/b\n\[big\/AGENTS\.md cut at 32 KiB\]$/);
     expect(outputs.l).not.toContain('outside secret');
     expect(outputs.l).toContain('[Instructions from link/CLAUDE.md apply to files under link/]\nfallback rules');
+  });
+});
+
+describe('instructions of subfolders for research sub-agents', () => {
+  it("reach a sub-agent's own conversation with its first read there", async () => {
+    const cwd = await createTempWorkspace({ 'api/AGENTS.md': 'Api handlers return Result, never throw.\n', 'api/route.ts': 'export {};\n' });
+    const main = createScriptedModel([{ calls: [{ toolName: 'research_codebase', input: { question: 'how do handlers fail?' } }] }, { text: 'Done.' }]);
+    const research = createScriptedModel([{ calls: [{ toolName: 'read_file', input: { path: 'api/route.ts' } }] }, { text: 'They return Result.' }]);
+    await collect(
+      runAgent({
+        model: main,
+        instructions: 'main',
+        messages: [{ role: 'user', content: 'go' }],
+        tools: createAgentTools({ cwd, model: main, researchModel: research }),
+        signal: new AbortController().signal,
+        requestApproval: async () => ({ type: 'deny' }),
+      }),
+    );
+    expect(JSON.stringify(research.doStreamCalls[1]!.prompt)).toContain('[Instructions from api/AGENTS.md apply to files under api/]\\nApi handlers return Result');
   });
 });
