@@ -17,6 +17,14 @@ export function parseInitCommand(text: string): { folder?: string } | undefined 
 }
 
 /**
+ * What the user typed (`/init [FOLDER]`) of a message /init sent, or undefined
+ * for any other message: the prompt box, /rewind and checkpoint labels show it.
+ */
+export function typedInitCommand(content: string): string | undefined {
+  return /^(\/init(?:[ \t][^\n]*)?)\n\nWrite \S*AGENTS\.md: the instructions coding agents /.exec(content)?.[1];
+}
+
+/**
  * The turn `/init` starts: research the repository (or `folder`) with
  * concurrent research_codebase calls, then write its AGENTS.md with
  * write_file or update_file, so the user approves it as a diff. The prompt

@@ -1,7 +1,8 @@
 import { symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createInitPrompt, parseInitCommand } from '../../../src/agent/instructions/init-prompt';
+import { createInitPrompt, parseInitCommand, typedInitCommand } from '../../../src/agent/instructions/init-prompt';
+import { checkpointLabel, conversationPrompts } from '../../../src/ui/rewind/prompts';
 import { createTempWorkspace } from '../../helpers/temp-workspace';
 
 describe('the /init prompt', () => {
@@ -48,5 +49,19 @@ describe('the /init prompt', () => {
     expect(parseInitCommand('  /init src/api ')).toEqual({ folder: 'src/api' });
     expect(parseInitCommand('/initialise')).toBeUndefined();
     expect(parseInitCommand('please /init')).toBeUndefined();
+  });
+
+  it('shows /init as typed, not its prompt, where the conversation lists prompts (/rewind, checkpoint labels)', async () => {
+    const cwd = await createTempWorkspace({ 'src/x.ts': 'x\n' });
+    const init = await createInitPrompt({ cwd, folder: 'src' });
+    if ('error' in init) throw new Error(init.error);
+    const content = `/init src\n\n${init.prompt}`;
+    expect(typedInitCommand(content)).toBe('/init src');
+    expect(typedInitCommand('/init\n\nWrite AGENTS.md: the instructions coding agents x')).toBe('/init');
+    expect(typedInitCommand('/initx\n\nWrite AGENTS.md: the instructions coding agents x')).toBeUndefined();
+    expect(typedInitCommand('please write AGENTS.md')).toBeUndefined();
+    const [prompt] = conversationPrompts([{ role: 'user', content }]);
+    expect(prompt!.text).toBe('/init src');
+    expect(checkpointLabel(prompt!.ordinal, prompt!.text)).toBe('#1 /init src');
   });
 });
