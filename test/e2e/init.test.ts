@@ -47,7 +47,8 @@ describe('/init in a real terminal', () => {
     expect(await readFile(path.join(cwd, 'AGENTS.md'), 'utf8')).toContain('make check');
 
     await terminal.submit('read pkg/a.ts');
-    await terminal.waitFor((screen) => screen.includes('Read pkg/a.ts.'));
+    const read = await terminal.waitFor((screen) => screen.includes('Read pkg/a.ts.'));
+    expect(read).toContain('pkg/AGENTS.md given to the model: it applies to files under pkg/');
     const last = server.requests.at(-1)!;
     const result = last.messages.find((message: any) => message.tool_call_id === 'r');
     expect(result.content).toContain('[Instructions from pkg/AGENTS.md apply to files under pkg/]\nPkg rule: no default exports.');

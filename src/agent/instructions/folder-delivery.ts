@@ -16,11 +16,17 @@ export interface FolderInstructionsRequest {
   history: readonly ModelMessage[];
 }
 
+/** The step's outcomes, some with instructions appended, and the files given, in order. */
+export interface FolderInstructionsResult {
+  outcomes: Map<string, CallOutcome>;
+  given: InstructionsFile[];
+}
+
 /**
  * Gives the model the instructions of the subfolders a step's calls worked in.
- * Contract: never rejects; returns the outcomes, some with instructions appended.
+ * Contract: never rejects.
  */
-export type AttachFolderInstructions = (request: FolderInstructionsRequest) => Promise<Map<string, CallOutcome>>;
+export type AttachFolderInstructions = (request: FolderInstructionsRequest) => Promise<FolderInstructionsResult>;
 
 /**
  * Instructions of subfolders, delivered as Codex and Claude Code do: when a
@@ -38,7 +44,8 @@ export function createFolderInstructions(cwd: string): AttachFolderInstructions 
       const root = await realpath(cwd);
       // One read per folder in a step, and one delivery per file in a step.
       const reads = new Map<string, Promise<InstructionsFile | undefined>>();
-      const given = new Set<string>();
+      const blocksGiven = new Set<string>();
+      const given: InstructionsFile[] = [];
       let gitignore: Promise<Gitignore> | undefined;
       const isIgnored = async (file: InstructionsFile) =>
         (await (await (gitignore ??= loadGitignore({ root, base: '.' }))).ignoredFiles([file.path])).has(file.path);
@@ -52,18 +59,24 @@ export function createFolderInstructions(cwd: string): AttachFolderInstructions 
           // A dependency's or a build's folder (node_modules/x/CLAUDE.md) speaks for someone else, not this project.
           if (!file || (await isIgnored(file))) continue;
           const block = instructionsBlock(folder, file);
-          if (given.has(block) || isInHistory(history, block)) continue;
-          given.add(block);
+          if (blocksGiven.has(block) || isInHistory(history, block)) continue;
+          blocksGiven.add(block);
+          given.push(file);
           blocks.push(block);
         }
         if (blocks.length > 0) result.set(call.toolCallId, { ...outcome, output: [outcome.output, ...blocks].join('\n\n') });
       }
-      return result;
+      return { outcomes: result, given };
     } catch {
       // Instructions are a help, never a reason for a step to fail.
-      return new Map(outcomes);
+      return { outcomes: new Map(outcomes), given: [] };
     }
   };
+}
+
+/** The line the user sees when a subfolder's file went to the model. */
+export function givenNotice(file: InstructionsFile): string {
+  return `${file.path} given to the model: it applies to files under ${path.posix.dirname(file.path)}/`;
 }
 
 /** What the model reads: which file, which folder it governs, then its text. */

@@ -20,7 +20,7 @@ const call = (toolCallId: string, toolName: string, input: unknown): ToolCallInf
 async function deliver(cwd: string, calls: ToolCallInfo[], options: { history?: ModelMessage[]; outcomes?: Record<string, CallOutcome> } = {}) {
   const outcomes = new Map(calls.map((each) => [each.toolCallId, options.outcomes?.[each.toolCallId] ?? ok(`out ${each.toolCallId}`)]));
   const result = await createFolderInstructions(cwd)({ calls, outcomes, history: options.history ?? [] });
-  return Object.fromEntries([...result].map(([id, outcome]) => [id, outcome.output]));
+  return Object.fromEntries([...result.outcomes].map(([id, outcome]) => [id, outcome.output]));
 }
 
 /** The history after one step whose single read returned `output`. */

@@ -9,8 +9,11 @@ import { startOpenAIServer, type ServerReply } from '../../helpers/openai-server
 import { createTempWorkspace } from '../../helpers/temp-workspace';
 
 /** Runs one headless task against a loopback Chat Completions server; returns the request bodies it saw. */
-async function runAgainst(cwd: string, replies: ServerReply[]): Promise<Record<string, any>[]> {
+async function runAgainst(cwd: string, replies: ServerReply[]): Promise<Record<string, any>[] & { stderr: string }> {
   const server = await startOpenAIServer(replies);
+  const stderr = new PassThrough();
+  let err = '';
+  stderr.on('data', (chunk) => (err += chunk));
   const code = await runHeadless({
     setup: { cwd, model: (await createModel({ model: 'm', baseUrl: server.baseUrl, apiKey: 'k' })).model },
     prompt: 'look around',
@@ -18,10 +21,10 @@ async function runAgainst(cwd: string, replies: ServerReply[]): Promise<Record<s
     requestApproval: createPolicyApproval({ allowedTools: new Set(), deniedFeedback: 'denied in headless' }),
     signal: new AbortController().signal,
     stdout: new PassThrough(),
-    stderr: new PassThrough(),
+    stderr,
   });
   expect(code).toBe(0);
-  return server.requests;
+  return Object.assign(server.requests, { stderr: err });
 }
 
 const read = (id: string, file: string) => ({ id, name: 'read_file', arguments: JSON.stringify({ path: file }) });
@@ -60,6 +63,8 @@ describe('instructions of subfolders, over HTTP', () => {
     expect(second.get('r4')).not.toContain('Pkg rule');
     expect(JSON.stringify(requests[2]!.messages).split('Pkg rule').length - 1).toBe(1);
     expect(JSON.stringify(requests[2]!.messages).split('Root rule').length - 1).toBe(1);
+    // The user sees it once too (headless: on stderr).
+    expect(requests.stderr.split('\n').filter((line) => line.includes('AGENTS.md given'))).toEqual(['shoal: pkg/AGENTS.md given to the model: it applies to files under pkg/']);
   });
 
   it('reads CLAUDE.md where a folder has no AGENTS.md, at the root and below, and AGENTS.md first where both are', async () => {
