@@ -60,8 +60,8 @@ export async function createInitPrompt(options: { cwd: string; folder?: string }
     `1. Research first, in ONE response: three research_codebase calls${within}, which run concurrently:`,
     '   - Build, test, run: the exact commands to install, build, type-check, lint, run the app, run all tests and one test file; required tool versions, services and environment variables. Cite where each is defined (package.json scripts, Makefile, CI workflows).',
     '   - Layout: what each top-level folder holds, the entry points, which parts may import which, where tests live and how they mirror the source.',
-    '   - Conventions: naming, formatting and lint rules, error handling, how tests are written, commit message style; rules stated in README, CONTRIBUTING or other agents\' rule files.',
-    '2. Check what the reports leave uncertain with a few reads of your own.',
+    '   - Conventions: naming, formatting and lint rules, error handling, how tests are written; rules stated in README, CONTRIBUTING or other agents\' rule files.',
+    '2. Check what the reports leave uncertain with a few reads of your own; for the commit message style, which the researchers cannot see, run `git log --oneline -15`.',
     `3. Write ${target} with write_file (or update_file for an existing one): the user approves the diff. Sections: Build, test and run (commands in code blocks, exactly as they run); Layout; Conventions; add Gotchas only for real traps found.${isRoot ? '' : " Leave out what the root's instructions already say."} 150-400 words. Only facts from this repository, with paths; no generic advice, no file-by-file listing, nothing invented.`,
     `4. Answer in two or three lines: what ${target} now covers and what you could not confirm.`,
   ].join('\n');
