@@ -6,6 +6,7 @@ import { createPolicyApproval } from '../../../src/agent/approval';
 import { runHeadless } from '../../../src/cli/headless';
 import { createModel } from '../../../src/models/model';
 import { startOpenAIServer, type ServerReply } from '../../helpers/openai-server';
+import { startResponsesServer } from '../../helpers/responses-server';
 import { createTempWorkspace } from '../../helpers/temp-workspace';
 
 /** Runs one headless task against a loopback Chat Completions server; returns the request bodies it saw. */
@@ -105,5 +106,23 @@ describe('instructions of subfolders, over HTTP', () => {
     expect(everything).not.toContain('PATH=');
     expect(systemPrompt(requests[0]!)).not.toContain('## Project instructions');
     expect(toolResults(requests[1]!).get('p')).toBe('    1\ta');
+  });
+
+  it("travels in the Responses API's function_call_output, and the root's file in its instructions", async () => {
+    const cwd = await createTempWorkspace({ 'AGENTS.md': 'Root rule.\n', 'pkg/CLAUDE.md': 'Pkg rule.\n', 'pkg/a.ts': 'a\n' });
+    const server = await startResponsesServer([{ toolCalls: [{ callId: 'call_1', name: 'read_file', arguments: '{"path":"pkg/a.ts"}' }] }, { text: 'Done.' }]);
+    const code = await runHeadless({
+      setup: { cwd, model: (await createModel({ model: 'gpt-5.4', baseUrl: server.baseUrl, apiKey: 'k', api: 'responses' })).model },
+      prompt: 'look',
+      outputFormat: 'text',
+      requestApproval: createPolicyApproval({ allowedTools: new Set(), deniedFeedback: 'denied' }),
+      signal: new AbortController().signal,
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+    });
+    expect(code).toBe(0);
+    expect(server.requests[0]!.input[0]).toMatchObject({ role: 'developer', content: expect.stringContaining('## Project instructions (AGENTS.md)\nRoot rule.') });
+    const outputs = (server.requests[1]!.input as { type: string; call_id?: string; output?: string }[]).filter((item) => item.type === 'function_call_output');
+    expect(outputs).toEqual([expect.objectContaining({ call_id: 'call_1', output: '    1\ta\n\n[Instructions from pkg/CLAUDE.md apply to files under pkg/]\nPkg rule.\n' })]);
   });
 });
