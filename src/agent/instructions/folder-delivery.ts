@@ -80,7 +80,7 @@ export function givenNotice(file: InstructionsFile): string {
 }
 
 /** What the model reads: which file, which folder it governs, then its text. */
-export function instructionsBlock(folder: string, file: InstructionsFile): string {
+function instructionsBlock(folder: string, file: InstructionsFile): string {
   return `[Instructions from ${file.path} apply to files under ${folder}/]\n${file.text}`;
 }
 
