@@ -21,6 +21,7 @@ import type { ProviderOptions } from '../models/model';
 import type { ContextWindow } from '../models/context-window';
 import type { ModelPrice } from '../models/prices';
 import { createContextBudget } from './context/budget';
+import { createFolderInstructions } from './instructions/folder-delivery';
 import { researchInstructions } from './prompts';
 
 /** How the main agent and its research sub-agents are set up. */
@@ -66,6 +67,7 @@ export function createStartResearch(setup: AgentSetup, tracker: FileTracker, web
   const builtIn = [...createReadOnlyTools({ cwd: setup.cwd, tracker }), createWebFetchTool({ access: webAccess, isAskingPossible: false })];
   const tools = withMcpTools(builtIn, setup.mcp, (tool) => tool.kind === 'read-only');
   const instructions = researchInstructions({ cwd: setup.cwd });
+  const folderInstructions = createFolderInstructions(setup.cwd);
   // Some servers number tool calls per response (call_0 in every step): an agent id must still be unique.
   const runsOfCall = new Map<string, number>();
   return ({ question, paths, toolCallId, signal }) => {
@@ -87,6 +89,7 @@ export function createStartResearch(setup: AgentSetup, tracker: FileTracker, web
       price: setup.researchModel ? setup.researchPrice : setup.price,
       maxRetries: setup.maxRetries,
       context: setup.contextWindow ? createContextBudget({ window: setup.contextWindow, compactAt: setup.compactAt }) : undefined,
+      folderInstructions,
     });
   };
 }

@@ -15,6 +15,7 @@ import { errorMessage, type ModelErrorClass } from '../models/model-errors';
 import { cancelledOutcome, errorOutcome } from './calls/run-call';
 import { runPhases } from './calls/run-phases';
 import { capStepOutputs } from './step-output-cap';
+import { givenNotice, type AttachFolderInstructions } from './instructions/folder-delivery';
 import { now } from './text';
 import { toolCallIdsOf, toToolResultPart, withToolResults } from './calls/tool-results';
 import { addUsage, ZERO_USAGE } from './usage';
@@ -55,6 +56,8 @@ export interface RunAgentOptions {
    * Contract: returns each message once; an empty list when there is none.
    */
   takeQueuedMessages?: () => string[];
+  /** Appends the instructions (AGENTS.md, CLAUDE.md) of the subfolders a step's calls worked in to their results. */
+  folderInstructions?: AttachFolderInstructions;
 }
 
 /** Model calls one run may make when the caller does not say. */
@@ -207,7 +210,9 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
         await early.cancel();
         return ran;
       });
-      const parts = capStepOutputs(result.calls.map((call) => toToolResultPart(call, outcomes.get(call.toolCallId) ?? cancelledOutcome())));
+      const instructed = options.folderInstructions ? await options.folderInstructions({ calls: result.calls, outcomes, history: messages }) : { outcomes, given: [] };
+      for (const file of instructed.given) yield stamp({ type: 'step-notice', step, text: givenNotice(file) });
+      const parts = capStepOutputs(result.calls.map((call) => toToolResultPart(call, instructed.outcomes.get(call.toolCallId) ?? cancelledOutcome())));
       const stepMessages = withToolResults(result.responseMessages, parts);
       messages.push(...stepMessages);
       yield stamp({ type: 'history-append', messages: stepMessages });

@@ -1,4 +1,4 @@
-import { readOwnFile } from '../workspace/own-file';
+import { readFolderInstructions, type InstructionsFile } from './instructions/project-files';
 
 const BATCHING = `## Batch independent reads
 Your tool calls in one response run in phases: all research_codebase calls concurrently, then all read-only calls (read_file, list_dir, glob, grep) as one parallel batch, then writes and commands (write_file, update_file, apply_patch, bash) one at a time in your order. A read you place after a write or command in the same response runs after it and sees its effect.
@@ -6,8 +6,8 @@ Your tool calls in one response run in phases: all research_codebase calls concu
 - Do not batch a read that needs an earlier result (reading a file whose path you have not found yet): make the first call, look at the result, then make the next.
 - Prefer one broad batch over many small turns; each turn costs a round trip to the model.`;
 
-/** The main agent's instructions: role, batching, editing rules and the project's AGENTS.md when present. */
-export function mainInstructions(options: { cwd: string; agentsMd?: string }): string {
+/** The main agent's instructions: role, batching, editing rules and the project's AGENTS.md (or CLAUDE.md, GEMINI.md) when present. */
+export function mainInstructions(options: { cwd: string; agentsMd?: string; agentsMdFile?: string }): string {
   const sections = [
     `You are shoal, a coding agent working in the repository at ${options.cwd}. You explore and edit it with tools to do what the user asks.`,
     BATCHING,
@@ -18,13 +18,14 @@ web_fetch reads one http(s) URL as markdown. The first fetch of a domain asks th
     `## Editing
 - Read a file before you change it. Prefer update_file with an exact, unique snippet (or apply_patch, when you have it, for changes across files) over rewriting a file with write_file.
 - Every write and command is shown to the user for approval. If one is denied, do not retry it unchanged: read their feedback and adjust.
-- Paths are relative to the workspace root; nothing outside it is reachable.`,
+- Paths are relative to the workspace root; nothing outside it is reachable.
+- A subfolder may have its own AGENTS.md (or CLAUDE.md): the first time you work there, its text comes after a tool result, headed "[Instructions from <file> apply to files under <folder>/]". Follow it for files under that folder; a deeper folder's instructions win over the root's where they differ.`,
     `## Plans
 For work of several distinct steps, keep a short plan with update_plan: send the whole plan, each step with its status, exactly one in_progress while you work; mark a step completed as soon as it is done, and update the plan when it changes. Skip it for simple tasks of one or two steps.`,
     `## Answering
 Be concise. When you are done, answer with what you found or changed, citing paths as path:line.`,
   ];
-  if (options.agentsMd) sections.push(`## Project instructions (AGENTS.md)\n${options.agentsMd}`);
+  if (options.agentsMd) sections.push(`## Project instructions (${options.agentsMdFile ?? 'AGENTS.md'})\n${options.agentsMd}`);
   return sections.join('\n\n');
 }
 
@@ -38,15 +39,23 @@ Work in few turns. When you know the answer, reply without tool calls with a con
   ].join('\n\n');
 }
 
-const AGENTS_MD_LIMIT = 32 * 1024;
-
 /**
- * Reads AGENTS.md at the workspace root, capped in size; undefined when there
- * is none or it is not a regular file inside the workspace (a symlink to
- * /proc/self/environ or the user's config must never reach the model).
+ * The root's instructions: AGENTS.md, else CLAUDE.md, else GEMINI.md, capped
+ * at 32 KiB; undefined when there is none or it is not a regular file inside
+ * the workspace (a symlink to /proc/self/environ or the user's config must
+ * never reach the model).
  */
+export function loadRootInstructions(cwd: string): Promise<InstructionsFile | undefined> {
+  return readFolderInstructions(cwd, '');
+}
+
+/** The main agent's instructions with the root's instructions file read from `cwd`. */
+export async function loadMainInstructions(cwd: string): Promise<string> {
+  const root = await loadRootInstructions(cwd);
+  return mainInstructions({ cwd, agentsMd: root?.text, agentsMdFile: root?.path });
+}
+
+/** The text of `loadRootInstructions`, for callers that need no file name. */
 export async function loadAgentsMd(cwd: string): Promise<string | undefined> {
-  const read = await readOwnFile(cwd, 'AGENTS.md', { maxBytes: AGENTS_MD_LIMIT });
-  if (read.status !== 'read') return undefined;
-  return read.isCut ? `${read.text}\n[AGENTS.md cut at 32 KiB]` : read.text;
+  return (await loadRootInstructions(cwd))?.text;
 }

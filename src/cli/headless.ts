@@ -5,7 +5,9 @@ import { PLAN_MODE_NOTE, type RequestApproval } from '../agent/calls/approval';
 import { createAgentTools, type AgentSetup } from '../agent/create-agent';
 import { runAgent } from '../agent/loop';
 import type { AgentNode, PlanStep, ToolCallStatus, Usage } from '../agent/nodes';
-import { loadAgentsMd, mainInstructions } from '../agent/prompts';
+import { createFolderInstructions } from '../agent/instructions/folder-delivery';
+import { createInitPrompt, parseInitCommand } from '../agent/instructions/init-prompt';
+import { loadMainInstructions } from '../agent/prompts';
 import { addUsage, knownCost, tokenCounts, ZERO_USAGE } from '../agent/usage';
 import type { SessionRecorder } from '../session/recorder';
 import type { ModelErrorClass } from '../models/model-errors';
@@ -75,10 +77,15 @@ export interface HeadlessSummary {
 export async function runHeadless(options: HeadlessOptions): Promise<number> {
   const { stdout, stderr } = options;
   const started = performance.now();
+  const task = await expandInit(options.prompt, options.setup.cwd);
+  if ('error' in task) {
+    stderr.write(`shoal: ${toVisibleText(task.error)}\n`);
+    return 1;
+  }
   if (options.mcp) await startMcpServers(options.mcp, stderr);
   const agentTools = createAgentTools({ ...options.setup, mcp: options.mcp ?? options.setup.mcp });
-  const instructions = mainInstructions({ cwd: options.setup.cwd, agentsMd: await loadAgentsMd(options.setup.cwd) });
-  const content = options.isPlanning ? `${options.prompt}\n\n${PLAN_MODE_NOTE}` : options.prompt;
+  const instructions = await loadMainInstructions(options.setup.cwd);
+  const content = options.isPlanning ? `${task.prompt}\n\n${PLAN_MODE_NOTE}` : task.prompt;
   const messages: ModelMessage[] = [...(options.history ?? []), { role: 'user', content }];
   options.recorder?.recordPrompt(content);
   // Started, not awaited: it runs beside the model request and is waited for before the process exits.
@@ -120,6 +127,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
     price: options.setup.price,
     maxRetries: options.setup.maxRetries,
     context: options.context,
+    folderInstructions: createFolderInstructions(options.setup.cwd),
   })) {
     countNode(summary, node);
     options.recorder?.recordNode(node);
@@ -242,4 +250,12 @@ function endMessage(summary: HeadlessSummary): string {
 function planText(plan: readonly PlanStep[], explanation: string | undefined): string {
   const lines = plan.map((item) => `  ${PLAN_MARKS[item.status]} ${item.step}`);
   return [`plan: ${progressOf(plan)}${explanation ? ` · ${explanation}` : ''}`, ...lines].join('\n');
+}
+
+/** `-p "/init [FOLDER]"` runs /init as the TUI does (its write is denied unless allowed); any other prompt is sent as it is. */
+async function expandInit(prompt: string, cwd: string): Promise<{ prompt: string } | { error: string }> {
+  const init = parseInitCommand(prompt);
+  if (!init) return { prompt };
+  const built = await createInitPrompt({ cwd, folder: init.folder });
+  return 'error' in built ? built : { prompt: `${prompt.trim()}\n\n${built.prompt}` };
 }

@@ -25,6 +25,7 @@ import { useCustomCommands } from './commands/use-custom-commands';
 import { Composer, type ComposerProps } from './composer/Composer';
 import { resumedResearchText, showCallText, showListText } from './commands/show-command';
 import { forgetTrustText, trustStatusText, type FolderTrust } from './commands/trust-command';
+import { createInitPrompt } from '../agent/instructions/init-prompt';
 import type { McpManager } from '../tools/mcp/client';
 import type { CheckpointStore } from '../checkpoints';
 import { RewindChoice } from './rewind/RewindChoice';
@@ -209,6 +210,13 @@ export function App(props: AppProps) {
     return Boolean(shellCommand);
   };
 
+  /** /init: the transcript shows what was typed; the model gets the research-and-write prompt after it. */
+  const startInit = async (cwd: string, text: string, folder: string | undefined) => {
+    const init = await createInitPrompt({ cwd, folder });
+    if ('error' in init) session.notify(init.error, 'error');
+    else session.submit(text, init.prompt);
+  };
+
   const submit = (text: string): boolean => {
     if (text.startsWith('/') && !customCommands.isLoaded()) {
       // Typed before the command files were read (a few ms after the first frame): take it once they are.
@@ -268,6 +276,11 @@ export function App(props: AppProps) {
         if (session.isRunning) session.notify('A turn is running: wait for it, or press Esc, then /compact.');
         else if (!props.contextWindowOf) session.notify('Compaction is not available in this run.');
         else session.compact(command.focus);
+        break;
+      case 'init':
+        if (session.isRunning) session.notify('A turn is running: wait for it, or press Esc, then /init.');
+        else if (!props.cwd) session.notify('/init is not available in this run.');
+        else void startInit(props.cwd, text, command.folder);
         break;
       case 'approval':
         if (command.mode) session.setApprovalMode(command.mode);

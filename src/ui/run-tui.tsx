@@ -6,7 +6,8 @@ import type { ApprovalMode } from '../agent/calls/approval';
 import { createAgentTools, type AgentSetup } from '../agent/create-agent';
 import type { ContextWindow } from '../models/context-window';
 import type { ModelChoice } from '../models/model';
-import { loadAgentsMd, mainInstructions } from '../agent/prompts';
+import { createFolderInstructions } from '../agent/instructions/folder-delivery';
+import { loadMainInstructions } from '../agent/prompts';
 import { readUserCommands, type CommandFile } from '../config/commands';
 import { shoalDir } from '../config/paths';
 import { createCheckpointStore } from '../checkpoints';
@@ -64,7 +65,7 @@ export async function runTui(options: TuiOptions): Promise<void> {
     return choice;
   };
   const tools = createAgentTools({ ...options.setup, journal, mcp: options.mcp, modelId: () => modelId });
-  const instructions = mainInstructions({ cwd: options.setup.cwd, agentsMd: await loadAgentsMd(options.setup.cwd) });
+  const instructions = await loadMainInstructions(options.setup.cwd);
   const pathOptions = { env: process.env, platform: process.platform, homedir: os.homedir() };
   const stateDir = shoalDir('state', pathOptions);
   const promptHistory = createPromptHistoryStore({ stateDir, workspace: options.setup.cwd });
@@ -99,6 +100,7 @@ export async function runTui(options: TuiOptions): Promise<void> {
       workspaceLabel={homeRelative(options.setup.cwd)}
       greeting={greeting}
       cwd={options.setup.cwd}
+      folderInstructions={createFolderInstructions(options.setup.cwd)}
       promptHistory={promptHistory}
       mcp={options.mcp}
       loadCommands={loadCommands}

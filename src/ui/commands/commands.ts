@@ -19,6 +19,7 @@ export type SlashCommand =
   | { type: 'undo' }
   | { type: 'rewind'; number?: number }
   | { type: 'compact'; focus?: string }
+  | { type: 'init'; folder?: string }
   | { type: 'reasoning' }
   | { type: 'show'; number?: number }
   | { type: 'diff' }
@@ -38,6 +39,7 @@ export const COMMAND_HELP: readonly [string, string][] = [
   ['/undo', "put the files back as they were before the last turn, commands' changes too (without git: the last approved edit batch only)"],
   ['/rewind [N]', 'go back to before a prompt (N: the Nth): the files, the conversation or both; the prompt returns to the box'],
   ['/compact [WHAT TO KEEP]', 'summarise the conversation so far to free context, keeping your messages word for word'],
+  ['/init [FOLDER]', "research the repository (or FOLDER) and write its AGENTS.md, or improve the one there; you approve the diff"],
   ['/reasoning', "show the model's last reasoning in full"],
   ['/diff', 'what this session changed on disk with its file edits (not what bash commands changed)'],
   ['/show [N]', "list the last turn's tool calls; /show N prints one's full output or research report"],
@@ -62,7 +64,7 @@ export const KEY_HELP: readonly [string, string][] = [
   ['Ctrl+C twice, or Ctrl+D', 'exit'],
 ];
 
-const BUILTIN_NAMES = new Set(['help', 'clear', 'model', 'approval', 'stats', 'sessions', 'undo', 'rewind', 'compact', 'reasoning', 'show', 'diff', 'mcp', 'trust', 'exit', 'quit']);
+const BUILTIN_NAMES = new Set(['help', 'clear', 'model', 'approval', 'stats', 'sessions', 'undo', 'rewind', 'compact', 'init', 'reasoning', 'show', 'diff', 'mcp', 'trust', 'exit', 'quit']);
 
 /** Whether `/name` is shoal's own command, which a custom command of that name never replaces. */
 export function isBuiltinCommand(name: string): boolean {
@@ -91,6 +93,8 @@ export function parseSlashCommand(text: string): SlashCommand | undefined {
       return { type: 'model', name: argument };
     case 'compact':
       return { type: 'compact', focus: argument };
+    case 'init':
+      return { type: 'init', folder: argument };
     case 'trust':
       if (argument === undefined || argument === 'forget') return { type: 'trust', isForget: argument === 'forget' };
       return { type: 'invalid', message: `/trust takes nothing or forget, not ${argument}: /trust says whether this folder is trusted, /trust forget stops trusting it.` };

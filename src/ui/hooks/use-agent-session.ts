@@ -7,6 +7,7 @@ import type { ContextWindow } from '../../models/context-window';
 import type { ProviderOptions } from '../../models/model';
 import type { ModelPrice } from '../../models/prices';
 import { createContextBudget, type ContextBudget } from '../../agent/context/budget';
+import type { AttachFolderInstructions } from '../../agent/instructions/folder-delivery';
 import type { AgentNode, ApprovalDecision } from '../../agent/nodes';
 import type { SessionRecorder } from '../../session/recorder';
 import type { ToolSource } from '../../tools/registry';
@@ -48,6 +49,8 @@ export interface AgentSessionOptions {
    * The promise it may return holds back the turn's writes and commands (never its model request or reads) until it settles.
    */
   onTurnStart?: (turn: { ordinal: number; prompt: string }) => Promise<unknown> | void;
+  /** Gives the model the instructions of the subfolders it works in (see createFolderInstructions). */
+  folderInstructions?: AttachFolderInstructions;
 }
 
 /** The session as the UI sees it, and what the UI can do to it. */
@@ -205,6 +208,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
           context: budget.current,
           compactOnly,
           takeQueuedMessages: compactOnly ? undefined : takeQueued,
+          folderInstructions: current.folderInstructions,
         })) {
           // A cleared session drops what its old run still reports while it winds down.
           if (controller.current !== abort) continue;

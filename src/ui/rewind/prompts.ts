@@ -1,5 +1,6 @@
 import type { ModelMessage } from 'ai';
 import { PLAN_MODE_NOTE } from '../../agent/calls/approval';
+import { typedInitCommand } from '../../agent/instructions/init-prompt';
 import { oneLine } from '../../agent/text';
 import type { Checkpoint } from '../../checkpoints';
 
@@ -49,6 +50,8 @@ export function isTurnCheckpoint(checkpoint: Checkpoint): boolean {
 function typedText(message: ModelMessage): string {
   const content = typeof message.content === 'string' ? message.content : message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
   let text = content.endsWith(`\n\n${PLAN_MODE_NOTE}`) ? content.slice(0, -PLAN_MODE_NOTE.length - 2) : content;
+  // /init's prompt follows the typed command.
+  text = typedInitCommand(text) ?? text;
   // Files an @ mention attached follow the typed text (see attachMentions).
   const attached = text.indexOf('\n\n<file path="');
   if (attached !== -1) text = text.slice(0, attached);
