@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRegistry } from '../../src/tools/registry';
-import { createWriteFileTool } from '../../src/tools/write-file';
-import { renderApp, typeAndSend, waitForFrame } from '../helpers/render-app';
-import { createScriptedModel } from '../helpers/scripted-model';
-import { createTempWorkspace } from '../helpers/temp-workspace';
+import { createRegistry } from '../../../src/tools/registry';
+import { createWriteFileTool } from '../../../src/tools/write-file';
+import { renderApp, typeAndSend, waitForFrame } from '../../helpers/render-app';
+import { createScriptedModel } from '../../helpers/scripted-model';
+import { createTempWorkspace } from '../../helpers/temp-workspace';
 
 afterEach(() => cleanup());
 
