@@ -19,6 +19,8 @@ import {
 import { ApprovalPrompt } from './ApprovalPrompt';
 import { toVisibleBlock } from './visible-text';
 import type { CommandFolderRead } from '../config/commands';
+import { agentsText } from './agents-command';
+import type { UserAgent } from '../agent/user-agents/definition';
 import { diffText, helpText, mcpEventText, mcpText, parseSlashCommand, reasoningText, statsText } from './commands';
 import { customHelpLines } from './custom-commands';
 import { useCustomCommands } from './use-custom-commands';
@@ -91,6 +93,8 @@ export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerO
   loadCommands?: () => Promise<CommandFolderRead>;
   /** This folder's trust as the start settled it, for /trust; without it /trust says it is not available. */
   folderTrust?: FolderTrust;
+  /** The user's own agents (and a trusted project's), for /agents. */
+  agents?: readonly UserAgent[];
 }
 
 /** Two Esc presses on an empty prompt box within this long open /rewind. */
@@ -255,6 +259,9 @@ export function App(props: AppProps) {
         break;
       case 'mcp':
         session.notify(mcpText(props.mcp?.servers() ?? []));
+        break;
+      case 'agents':
+        session.notify(agentsText(props.agents ?? []));
         break;
       case 'trust':
         if (!props.folderTrust) session.notify('Folder trust is not available in this run.');
