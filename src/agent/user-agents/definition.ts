@@ -40,6 +40,12 @@ const CLAUDE_MODEL_ALIASES = new Set(['sonnet', 'opus', 'haiku']);
 
 type YamlParse = typeof import('yaml').parse;
 
+/** The yaml package's parse, loaded once; a bundle sees the package (CommonJS) as its default export. */
+async function loadYaml(): Promise<YamlParse> {
+  const loaded = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };
+  return loaded.parse ?? loaded.default!.parse;
+}
+
 const FRONT_MATTER = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?---[ \t]*(?:\r?\n|$)/;
 
 /**
@@ -53,8 +59,7 @@ export async function parseAgentFile(file: AgentFile, path: string): Promise<Age
   const text = file.text.replace(/^\uFEFF/, '');
   const front = FRONT_MATTER.exec(text);
   if (!front) return { error: 'no front matter (a --- block with name and description)' };
-  const { parse } = await import('yaml');
-  const fields = parseFrontMatter(front[1] ?? '', parse);
+  const fields = parseFrontMatter(front[1] ?? '', await loadYaml());
   if ('error' in fields) return fields;
   const name = fields.value.name ?? file.name;
   if (typeof name !== 'string' || name.length > MAX_NAME || !AGENT_NAME.test(name)) {

@@ -1,0 +1,159 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ApprovalRequest } from '../../../src/agent/approval';
+import { createAgentTools, type AgentSetup } from '../../../src/agent/create-agent';
+import { runAgent } from '../../../src/agent/loop';
+import { loadAgentSet } from '../../../src/config/agents';
+import { createModel } from '../../../src/models/model';
+import { collect, ofType, phasesOf } from '../../helpers/collect';
+import { startOpenAIServer } from '../../helpers/openai-server';
+import { createScriptedModel } from '../../helpers/scripted-model';
+import { createTempWorkspace } from '../../helpers/temp-workspace';
+
+/** A workspace with `agents` as the user's own agent files (name -> file text) in a config folder beside it. */
+async function workspaceWithAgents(agents: Record<string, string>, files: Record<string, string> = {}) {
+  const root = await createTempWorkspace({
+    ...Object.fromEntries(Object.entries(files).map(([name, text]) => [`repo/${name}`, text])),
+    ...Object.fromEntries(Object.entries(agents).map(([name, text]) => [`config/agents/${name}.md`, text])),
+    'repo/.keep': '',
+  });
+  const set = await loadAgentSet({ configDir: path.join(root, 'config'), configDisplay: '~/.config/shoal', project: [] });
+  return { cwd: path.join(root, 'repo'), agents: set.agents, notes: set.notes };
+}
+
+const toolNames = (body: Record<string, any>) => (body.tools ?? []).map((tool: { function: { name: string } }) => tool.function.name);
+
+describe("the user's own agents, run through research_codebase", () => {
+  it('sends a loopback model the agent file\'s prompt and only the tools the file names', async () => {
+    const { cwd, agents } = await workspaceWithAgents(
+      {
+        reviewer: '---\nname: reviewer\ndescription: Reviews a change for bugs\ntools: read_file, grep\nmodel: inherit\n---\nYou are PROMPT-REVIEWER-7: list every bug you find.\n',
+      },
+      { 'src/a.ts': 'export const a = 1; // TODO\n' },
+    );
+    const isSubAgent = (body: Record<string, any>) => JSON.stringify(body.messages[0]).includes('PROMPT-REVIEWER-7');
+    const server = await startOpenAIServer((body) => {
+      if (isSubAgent(body)) {
+        const answered = body.messages.some((message: { role: string }) => message.role === 'tool');
+        return answered ? { text: 'One TODO in src/a.ts:1.' } : { toolCalls: [{ id: 'g1', name: 'grep', arguments: '{"pattern":"TODO"}' }] };
+      }
+      const answered = body.messages.some((message: { role: string }) => message.role === 'tool');
+      return answered
+        ? { text: 'The reviewer found one TODO.' }
+        : { toolCalls: [{ id: 'r1', name: 'research_codebase', arguments: '{"question":"review src","agent":"reviewer"}' }] };
+    });
+    const { model, providerOptions } = await createModel({ model: 'test-model', baseUrl: server.baseUrl, apiKey: 'k', api: 'chat' });
+    const tools = createAgentTools({ cwd, model, providerOptions, agents, maxRetries: 0 });
+    const nodes = await collect(
+      runAgent({ model, providerOptions, instructions: 'main', messages: [{ role: 'user', content: 'review' }], tools, signal: new AbortController().signal, requestApproval: async () => ({ type: 'deny' }), maxRetries: 0 }),
+    );
+
+    expect(ofType(nodes, 'run-end').find((node) => node.agentId === 'main')).toMatchObject({ reason: 'done', text: 'The reviewer found one TODO.' });
+    const main = server.requests.filter((body) => !isSubAgent(body));
+    const sub = server.requests.filter(isSubAgent);
+    expect(sub).toHaveLength(2);
+    // The sub-agent's request: its own prompt first as the system message, and exactly its two tools.
+    expect(sub[0]!.messages[0].role).toBe('system');
+    expect(sub[0]!.messages[0].content.startsWith('You are PROMPT-REVIEWER-7')).toBe(true);
+    expect(sub[0]!.messages[1]).toMatchObject({ role: 'user', content: 'review src' });
+    expect(toolNames(sub[0]!)).toEqual(['read_file', 'grep']);
+    expect(toolNames(sub[1]!)).toEqual(['read_file', 'grep']);
+    // Its grep ran in the workspace and its report came back as the call's result.
+    const grepEnd = ofType(nodes, 'tool-call-end').find((node) => node.toolName === 'grep')!;
+    expect(grepEnd).toMatchObject({ agentId: 'reviewer:r1', status: 'ok' });
+    expect(grepEnd.output).toContain('src/a.ts');
+    const result = main[1]!.messages.find((message: { role: string }) => message.role === 'tool');
+    expect(result).toMatchObject({ tool_call_id: 'r1', content: 'One TODO in src/a.ts:1.' });
+    // The main model is offered the agent by name, with its description, as a choice of research_codebase.
+    const research = main[0]!.tools.find((tool: { function: { name: string } }) => tool.function.name === 'research_codebase').function;
+    expect(research.parameters.properties.agent.enum).toEqual(['reviewer']);
+    expect(research.description).toContain('- reviewer: Reviews a change for bugs (tools: read_file, grep; read-only');
+    // The panel row names the agent.
+    expect(ofType(nodes, 'tool-call-start').find((node) => node.toolCallId === 'r1')).toMatchObject({ phase: 'research', description: 'reviewer: review src' });
+  });
+
+  it('runs two read-only agents concurrently in the research phase', async () => {
+    const agent = (name: string) => `---\nname: ${name}\ndescription: Looks into ${name}\ntools: [Read, Glob]\n---\nYou are the ${name} agent.\n`;
+    const { cwd, agents } = await workspaceWithAgents({ alpha: agent('alpha'), beta: agent('beta') });
+    const main = createScriptedModel([
+      {
+        calls: [
+          { toolName: 'research_codebase', input: { question: 'a', agent: 'alpha' }, id: 'c1' },
+          { toolName: 'research_codebase', input: { question: 'b', agent: 'beta' }, id: 'c2' },
+        ],
+      },
+      { text: 'done' },
+    ]);
+    const model = createScriptedModel((options) => {
+      const name = String(options.prompt[0]!.content).includes('alpha') ? 'alpha' : 'beta';
+      return { text: `report of ${name}`, delayMs: 150 };
+    });
+    const tools = createAgentTools({ cwd, model, agents });
+    const nodes = await collect(
+      runAgent({ model: main, instructions: 'main', messages: [{ role: 'user', content: 'go' }], tools, signal: new AbortController().signal, requestApproval: async () => ({ type: 'deny' }) }),
+    );
+
+    expect(phasesOf(nodes).filter((phase) => phase.agentId === 'main')).toMatchObject([{ phase: 'research', calls: [{ toolCallId: 'c1' }, { toolCallId: 'c2' }] }]);
+    const starts = ofType(nodes, 'run-start').filter((node) => node.agentId !== 'main').map((node) => nodes.indexOf(node));
+    const ends = ofType(nodes, 'run-end').filter((node) => node.agentId !== 'main').map((node) => nodes.indexOf(node));
+    expect(starts).toHaveLength(2);
+    expect(Math.max(...starts)).toBeLessThan(Math.min(...ends));
+    // Each ran with its own prompt and Claude Code's Read and Glob as shoal's read_file and glob.
+    for (const call of model.doStreamCalls) expect(call.tools?.map((tool) => tool.name)).toEqual(['read_file', 'glob']);
+    const prompts = model.doStreamCalls.map((call) => String(call.prompt[0]!.content).split('\n')[0]);
+    expect(prompts.sort()).toEqual(['You are the alpha agent.', 'You are the beta agent.']);
+  });
+});
+
+describe('a user agent with write tools', () => {
+  const writer = '---\nname: scribe\ndescription: Writes notes\ntools: Read, Write\n---\nYou are the scribe.\n';
+  const script = () => {
+    const main = createScriptedModel([
+      { calls: [{ toolName: 'research_codebase', input: { question: 'write the notes', agent: 'scribe' }, id: 'w1' }] },
+      { text: 'done' },
+    ]);
+    const sub = createScriptedModel([
+      { calls: [{ toolName: 'write_file', input: { path: 'notes.md', content: '# notes\n' }, id: 'f1' }] },
+      { text: 'wrote notes.md' },
+    ]);
+    return { main, sub };
+  };
+  const run = async (options: { isPlanning: boolean }) => {
+    const { cwd, agents } = await workspaceWithAgents({ scribe: writer });
+    const { main, sub } = script();
+    const asked: ApprovalRequest[] = [];
+    const setup: AgentSetup = { cwd, model: sub, agents };
+    const nodes = await collect(
+      runAgent({
+        model: main,
+        instructions: 'main',
+        messages: [{ role: 'user', content: 'go' }],
+        tools: createAgentTools(setup),
+        signal: new AbortController().signal,
+        requestApproval: async (request) => {
+          asked.push(request);
+          return { type: 'allow' };
+        },
+        isPlanning: () => options.isPlanning,
+      }),
+    );
+    return { cwd, nodes, asked, sub };
+  };
+
+  it('runs in the write phase, and its write asks for approval through the same callback (the agent call itself does not)', async () => {
+    const { cwd, nodes, asked, sub } = await run({ isPlanning: false });
+    expect(phasesOf(nodes).filter((phase) => phase.agentId === 'main')).toMatchObject([{ phase: 'write', calls: [{ toolCallId: 'w1' }] }]);
+    expect(asked.map((request) => [request.agentId, request.toolName, request.preview?.type])).toEqual([['scribe:w1', 'write_file', 'diff']]);
+    expect(await readFile(path.join(cwd, 'notes.md'), 'utf8')).toBe('# notes\n');
+    expect(sub.doStreamCalls[0]!.tools?.map((tool) => tool.name)).toEqual(['read_file', 'write_file']);
+    expect(String(sub.doStreamCalls[0]!.prompt[0]!.content)).toContain('Every write and command you make is shown to the user for approval');
+  });
+
+  it('is refused its writes in plan mode, without a question, and nothing is written', async () => {
+    const { cwd, nodes, asked } = await run({ isPlanning: true });
+    expect(asked).toEqual([]);
+    expect(ofType(nodes, 'tool-call-end').find((node) => node.toolName === 'write_file')).toMatchObject({ agentId: 'scribe:w1', status: 'denied', summary: 'not run: plan mode' });
+    await expect(readFile(path.join(cwd, 'notes.md'), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+});
