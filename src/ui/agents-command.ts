@@ -13,10 +13,10 @@ export function agentsText(agents: readonly UserAgent[]): string {
   const lines = [`Agents (${agents.length}; the model calls them through research_codebase)`];
   for (const agent of agents) {
     const tools = agent.tools.length > 0 ? agent.tools.join(', ') : 'no tools';
-    const kind = agent.canWrite ? 'writes ask' : 'read-only';
-    const inherited = agent.hasToolsLine ? '' : ', the read-only default';
+    const kind = agent.canWrite ? 'writes and commands ask' : agent.hasToolsLine ? 'read-only' : 'read-only, the default';
     const model = agent.model ? ` · model ${toVisibleText(agent.model)}` : '';
-    lines.push(`  ${agent.name} · ${agent.source} (${agent.path}) · ${tools} (${kind}${inherited})${model}`);
+    lines.push(`  ${agent.name} · ${agent.source} · ${agent.path}${model}`);
+    lines.push(`    tools: ${tools} (${kind})`);
     lines.push(`    ${toVisibleText(agent.description.replace(/\s+/g, ' '))}`);
   }
   return lines.join('\n');
