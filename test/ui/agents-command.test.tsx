@@ -1,7 +1,9 @@
-import { cleanup } from 'ink-testing-library';
+import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildAgentSet } from '../../src/agent/user-agents/agent-set';
 import { createRegistry } from '../../src/tools/registry';
+import type { CallView } from '../../src/state/types';
+import { ApprovalPrompt } from '../../src/ui/ApprovalPrompt';
 import { parseSlashCommand } from '../../src/ui/commands';
 import { renderApp, typeAndSend, waitForFrame } from '../helpers/render-app';
 import { createScriptedModel } from '../helpers/scripted-model';
@@ -36,5 +38,17 @@ describe('/agents', () => {
     await waitForFrame(app, (frame) => frame.includes('welcome to shoal'));
     await typeAndSend(app.stdin, '/agents');
     await waitForFrame(app, (text) => text.includes('No agents loaded. Put NAME.md files'));
+  });
+});
+
+describe("an agent's approval", () => {
+  it('names the agent that asks, under the title', () => {
+    const call: CallView = {
+      key: 'scribe:w1:f1', toolCallId: 'f1', toolName: 'write_file', agentId: 'scribe:w1', input: {}, step: 1, status: 'awaiting-approval', description: '',
+      preview: { type: 'diff', path: 'notes.md', isNewFile: true, diff: '--- /dev/null\n+++ b/notes.md\n@@ -0,0 +1,1 @@\n+# notes\n' },
+    };
+    const { lastFrame } = render(<ApprovalPrompt call={call} maxDiffLines={40} width={80} onAnswer={() => {}} onDenyAndStop={() => {}} />);
+    const lines = lastFrame()!.split('\n').map((line) => line.replace(/[│╭╮╰╯─]/g, '').trim());
+    expect(lines.slice(1, 3)).toEqual(['Create notes.md?', 'Asked by your agent scribe.']);
   });
 });

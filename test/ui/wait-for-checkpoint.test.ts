@@ -28,3 +28,21 @@ describe('waitForCheckpoint', () => {
     expect(ran).toEqual(['read', 'write']);
   });
 });
+
+describe('waitForCheckpoint and a tool whose kind depends on its input', () => {
+  it('holds back only the calls that would write: a research agent starts at once, a writing agent waits', async () => {
+    const ran: string[] = [];
+    const base = createFakeTool({ name: 'research_codebase', kind: 'research', onRun: (label) => ran.push(label) });
+    const tool = { ...base, kindOf: (input: { label: string }) => (input.label.startsWith('write') ? ('write' as const) : ('research' as const)) };
+    let settle!: () => void;
+    const checkpoint = new Promise<void>((resolve) => (settle = resolve));
+    const tools = currentTools(waitForCheckpoint(createRegistry([tool]), () => checkpoint));
+
+    const writing = tools.get('research_codebase')!.execute({ label: 'write agent' }, context);
+    await tools.get('research_codebase')!.execute({ label: 'read agent' }, context);
+    expect(ran).toEqual(['read agent']);
+    settle();
+    await writing;
+    expect(ran).toEqual(['read agent', 'write agent']);
+  });
+});

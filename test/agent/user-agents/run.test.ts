@@ -7,7 +7,9 @@ import { runAgent } from '../../../src/agent/loop';
 import { loadAgentSet } from '../../../src/config/agents';
 import { createModel } from '../../../src/models/model';
 import { collect, ofType, phasesOf } from '../../helpers/collect';
+import { createFakeTool } from '../../helpers/fake-tools';
 import { startOpenAIServer } from '../../helpers/openai-server';
+import { startResponsesServer } from '../../helpers/responses-server';
 import { createScriptedModel } from '../../helpers/scripted-model';
 import { createTempWorkspace } from '../../helpers/temp-workspace';
 
@@ -155,5 +157,56 @@ describe('a user agent with write tools', () => {
     expect(asked).toEqual([]);
     expect(ofType(nodes, 'tool-call-end').find((node) => node.toolName === 'write_file')).toMatchObject({ agentId: 'scribe:w1', status: 'denied', summary: 'not run: plan mode' });
     await expect(readFile(path.join(cwd, 'notes.md'), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe("a user agent's model and MCP tools", () => {
+  it('runs on the model its file names, built with the session\'s provider settings, and gets only the MCP tools it names (read-only ones for a read-only agent)', async () => {
+    const { cwd, agents } = await workspaceWithAgents({
+      docs: '---\nname: docs\ndescription: Searches the docs\ntools: mcp__docs__search, mcp__docs__publish, mcp__other__search\nmodel: small-model\n---\nYou are DOCS.\n',
+    });
+    const server = await startOpenAIServer((body) => (body.model === 'small-model' ? { text: 'found it' } : body.messages.some((message: { role: string }) => message.role === 'tool') ? { text: 'done' } : { toolCalls: [{ id: 'd1', name: 'research_codebase', arguments: '{"question":"q","agent":"docs"}' }] }));
+    const build = (id: string) => createModel({ model: id, baseUrl: server.baseUrl, apiKey: 'k', api: 'chat' });
+    const { model, providerOptions } = await build('main-model');
+    const mcpTools = [createFakeTool({ name: 'mcp__docs__search', kind: 'read-only' }), createFakeTool({ name: 'mcp__docs__publish', kind: 'write' }), createFakeTool({ name: 'mcp__docs__other', kind: 'read-only' })];
+    const tools = createAgentTools({ cwd, model, providerOptions, agents, maxRetries: 0, createModel: build, mcp: { tools: () => mcpTools } });
+    const nodes = await collect(
+      runAgent({ model, providerOptions, instructions: 'main', messages: [{ role: 'user', content: 'go' }], tools, signal: new AbortController().signal, requestApproval: async () => ({ type: 'deny' }), maxRetries: 0 }),
+    );
+
+    expect(ofType(nodes, 'run-end').find((node) => node.agentId === 'main')).toMatchObject({ reason: 'done' });
+    const sub = server.requests.filter((body) => body.model === 'small-model');
+    expect(sub).toHaveLength(1);
+    expect(toolNames(sub[0]!)).toEqual(['mcp__docs__search']);
+    expect(server.requests.filter((body) => body.model === 'main-model')).toHaveLength(2);
+  });
+});
+
+describe("a user agent over OpenAI's Responses API", () => {
+  it("sends the agent's prompt as the request's instructions and only its tools as function tools", async () => {
+    const { cwd, agents } = await workspaceWithAgents({ reviewer: '---\nname: reviewer\ndescription: Reviews\ntools: Read, Grep\n---\nYou are PROMPT-RESPONSES-3.\n' });
+    const isSubAgent = (body: Record<string, any>) => JSON.stringify(body.instructions ?? body.input?.[0] ?? '').includes('PROMPT-RESPONSES-3');
+    const server = await startResponsesServer((body) => {
+      if (isSubAgent(body)) return { text: 'reviewed' };
+      const answered = body.input.some((item: { type?: string }) => item.type === 'function_call_output');
+      return answered ? { text: 'done' } : { toolCalls: [{ callId: 'call_r', name: 'research_codebase', arguments: '{"question":"review","agent":"reviewer"}' }] };
+    });
+    const { model, providerOptions } = await createModel({ model: 'gpt-5.4', baseUrl: server.baseUrl, apiKey: 'k', api: 'responses' });
+    const tools = createAgentTools({ cwd, model, providerOptions, agents, maxRetries: 0 });
+    const nodes = await collect(
+      runAgent({ model, providerOptions, instructions: 'main', messages: [{ role: 'user', content: 'go' }], tools, signal: new AbortController().signal, requestApproval: async () => ({ type: 'deny' }), maxRetries: 0 }),
+    );
+
+    expect(ofType(nodes, 'run-end').find((node) => node.agentId === 'main')).toMatchObject({ reason: 'done', text: 'done' });
+    const sub = server.requests.filter(isSubAgent);
+    expect(sub).toHaveLength(1);
+    const system = sub[0]!.instructions ?? sub[0]!.input[0].content;
+    expect(String(system).startsWith('You are PROMPT-RESPONSES-3.')).toBe(true);
+    expect(sub[0]!.tools.map((tool: { type: string; name: string }) => [tool.type, tool.name])).toEqual([
+      ['function', 'read_file'],
+      ['function', 'grep'],
+    ]);
+    const output = server.requests.at(-1)!.input.find((item: { type?: string }) => item.type === 'function_call_output');
+    expect(output).toMatchObject({ call_id: 'call_r', output: 'reviewed' });
   });
 });
