@@ -63,7 +63,7 @@ export async function parseAgentFile(file: AgentFile, path: string): Promise<Age
   if ('error' in fields) return fields;
   const name = fields.value.name ?? file.name;
   if (typeof name !== 'string' || name.length > MAX_NAME || !AGENT_NAME.test(name)) {
-    return { error: `name ${JSON.stringify(name)} is not lowercase letters, digits and hyphens (at most ${MAX_NAME})` };
+    return { error: `name ${quoted(name)} is not lowercase letters, digits and hyphens (at most ${MAX_NAME})` };
   }
   const description = fields.value.description;
   if (typeof description !== 'string' || description.trim() === '') return { error: 'description is missing: it tells the model when to call the agent' };
@@ -74,7 +74,7 @@ export async function parseAgentFile(file: AgentFile, path: string): Promise<Age
 
   const notes: string[] = [];
   const { tools, dropped } = resolveToolNames(listed ?? []);
-  if (dropped.length > 0) notes.push(`agent ${name} (${path}): dropped unknown tools ${dropped.map((entry) => JSON.stringify(entry)).join(', ')}`);
+  if (dropped.length > 0) notes.push(`agent ${name} (${path}): dropped unknown tools ${dropped.map(quoted).join(', ')}`);
   let ownModel = typeof model === 'string' && model !== 'inherit' ? model : undefined;
   if (ownModel !== undefined && CLAUDE_MODEL_ALIASES.has(ownModel)) {
     notes.push(`agent ${name} (${path}): model ${ownModel} is Claude Code's; it runs on the main model`);
@@ -143,8 +143,16 @@ function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** The first line of a parser's message, controls escaped: it may quote the file, which a repository wrote. */
+/** The first line of a parser's message, escaped: it may quote the file, which a repository wrote. */
 function firstLine(text: string): string {
-  const line = text.split('\n', 1)[0]!.slice(0, 200);
-  return line.replace(/[\p{Cc}\p{Cf}]/gu, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeControls(text.split('\n', 1)[0]!.slice(0, 200));
+}
+
+/** A value of the file in quotes, as notes show it: JSON's escapes, and bidi and other format characters too. */
+function quoted(value: unknown): string {
+  return escapeControls(JSON.stringify(value) ?? String(value));
+}
+
+function escapeControls(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}]/gu, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

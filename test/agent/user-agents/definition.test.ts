@@ -62,6 +62,24 @@ describe("an agent file in Claude Code's format", () => {
   });
 });
 
+describe('what a hostile agent file can put in a note', () => {
+  it('escapes control and bidi characters in names, dropped tools and parser messages', async () => {
+    const messages = await Promise.all(
+      [
+        '---\nname: "evil\\e[2J\\u202e"\ndescription: x\n---\n',
+        '---\nname: ok\ndescription: x\ntools: "Read, Bad\\u202eName, \\e]0;pwned\\a"\n---\n',
+        '---\nname: ok\ndescription: x\n\u001b[2J: [\n---\n',
+      ].map(async (text) => {
+        const parsed = await parse(text);
+        return 'error' in parsed ? parsed.error : parsed.notes.join('\n');
+      }),
+    );
+    expect(messages[0]).toContain('name "evil\\u001b[2J\\u202e" is not');
+    expect(messages[1]).toContain('dropped unknown tools "Bad\\u202eName", "\\u001b]0;pwned\\u0007"');
+    for (const message of messages) expect(message).not.toMatch(/[\u0000-\u001f\u007f\u202e]/);
+  });
+});
+
 describe('the agents in effect', () => {
   it('leaves a malformed file out with one line naming it, and loads every other', async () => {
     const set = await buildAgentSet(
