@@ -162,17 +162,19 @@ async function main(flags: CliFlags): Promise<number> {
     if (!config) return 130;
     projectCommands = config.project?.isApplied ? config.project.commands : [];
     project = config.project;
-    // The project's agents only in a trusted folder; the user's own always.
-    const { loadAgentSet } = await import('../config/agents');
+    // The project's agents only in a trusted folder; the user's own always. Read (and their YAML parsed) while the models are set up.
     const configDir = shoalDir('config', PATH_OPTIONS);
-    agentSet = await loadAgentSet({
-      configDir,
-      configDisplay: displayPath(configDir, { cwd, homedir: PATH_OPTIONS.homedir }),
-      project: config.project?.isApplied ? config.project.agents : [],
-    });
+    const agentsLoading = import('../config/agents').then(({ loadAgentSet }) =>
+      loadAgentSet({
+        configDir,
+        configDisplay: displayPath(configDir, { cwd, homedir: PATH_OPTIONS.homedir }),
+        project: config.project?.isApplied ? config.project.agents : [],
+      }),
+    );
     // One prompt-cache key per conversation: the session's id, the same after --continue.
     startup = await resolveStartup(startupFlags, config, { promptCacheKey: () => session?.id() });
     session = resolveSession({ cwd, modelId: startup.main.modelId, isContinue: flags.continue, resumeId: flags.resume });
+    agentSet = await agentsLoading;
   } catch (error) {
     if (!(error instanceof ConfigError || error instanceof StartupError)) throw error;
     // A rejected --base-url is quoted back; its credentials must not be.
