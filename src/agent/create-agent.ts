@@ -11,8 +11,7 @@ import {
   type WriteJournal,
 } from '../tools';
 import type { McpManager } from '../tools/mcp/client';
-import { createRegistry, type ToolRegistry } from '../tools/registry';
-import type { ShoalTool } from '../tools/types';
+import type { ToolRegistry } from '../tools/registry';
 import type { StartResearch } from '../tools/research-codebase';
 import type { SandboxSettings } from '../tools/shell/sandbox';
 import { denyAll } from './calls/approval';
@@ -22,7 +21,10 @@ import type { ContextWindow } from '../models/context-window';
 import type { ModelPrice } from '../models/prices';
 import { createContextBudget } from './context/budget';
 import { createFolderInstructions } from './instructions/folder-delivery';
+import { withMcpTools } from './mcp-tools';
 import { researchInstructions } from './prompts';
+import type { UserAgent } from './user-agents/definition';
+import { createStartUserAgent, type AgentModel } from './user-agents/start-agent';
 
 /** How the main agent and its research sub-agents are set up. */
 export interface AgentSetup {
@@ -53,6 +55,10 @@ export interface AgentSetup {
   applyPatch?: boolean;
   /** The main model's id now, read each step so a /model switch re-decides apply_patch; the id of `model` when absent. */
   modelId?: () => string;
+  /** The user's own agents (the project's among them once its folder is trusted), offered through research_codebase. */
+  agents?: readonly UserAgent[];
+  /** Builds a model by id with the session's provider settings, for an agent that names its own; without it, agents run on `model`. */
+  createModel?: (modelId: string) => Promise<AgentModel>;
 }
 
 export const DEFAULT_RESEARCH_MAX_STEPS = 20;
@@ -62,6 +68,7 @@ export const DEFAULT_RESEARCH_MAX_STEPS = 20;
  * read-only tools and the research prompt; their nodes carry the parent call id.
  * They get web_fetch for the domains `webAccess` allows only: nobody can be asked
  * for a new one, so they name such URLs in their report for the main agent.
+ * A call naming one of `setup.agents` runs that agent instead (see `createStartUserAgent`).
  */
 export function createStartResearch(setup: AgentSetup, tracker: FileTracker, webAccess: WebAccess = createWebAccess()): StartResearch {
   const builtIn = [...createReadOnlyTools({ cwd: setup.cwd, tracker }), createWebFetchTool({ access: webAccess, isAskingPossible: false })];
@@ -70,9 +77,16 @@ export function createStartResearch(setup: AgentSetup, tracker: FileTracker, web
   const folderInstructions = createFolderInstructions(setup.cwd);
   // Some servers number tool calls per response (call_0 in every step): an agent id must still be unique.
   const runsOfCall = new Map<string, number>();
-  return ({ question, paths, toolCallId, signal }) => {
+  const agents = new Map((setup.agents ?? []).map((agent) => [agent.name, agent]));
+  const startUserAgent = createStartUserAgent({ setup, tracker, webAccess, researchMaxSteps: setup.researchMaxSteps ?? DEFAULT_RESEARCH_MAX_STEPS });
+  return ({ question, paths, agent: agentName, toolCallId, signal, approval }) => {
     const run = (runsOfCall.get(toolCallId) ?? 0) + 1;
     runsOfCall.set(toolCallId, run);
+    const agent = agentName === undefined ? undefined : agents.get(agentName);
+    if (agent) {
+      const agentId = run === 1 ? `${agent.name}:${toolCallId}` : `${agent.name}:${toolCallId}#${run}`;
+      return startUserAgent(agent, { question, paths, toolCallId, agentId, signal, approval });
+    }
     return runAgent({
       model: setup.researchModel ?? setup.model,
       instructions,
@@ -113,33 +127,10 @@ export function createAgentTools(setup: AgentSetup): () => ToolRegistry {
     sandbox: setup.sandbox,
     web: { access: webAccess },
     applyPatch: true,
+    agents: setup.agents,
   });
   const withPatch = withMcpTools([...main.values()], setup.mcp, () => true);
   const withoutPatch = withMcpTools([...main.values()].filter((tool) => tool.name !== 'apply_patch'), setup.mcp, () => true);
   const modelId = setup.modelId ?? (() => (typeof setup.model === 'string' ? setup.model : setup.model.modelId));
   return () => (offersApplyPatch({ modelId: modelId(), setting: setup.applyPatch }) ? withPatch() : withoutPatch());
-}
-
-/** One empty list for every call without MCP: a new `[]` each time would rebuild the registry each step. */
-const NO_TOOLS: readonly ShoalTool[] = [];
-
-/**
- * A getter for `builtIn` plus the MCP tools `include` keeps, rebuilt only when
- * the MCP tools change, so the registry (and the model step's cache of it) is
- * the same object from step to step.
- */
-function withMcpTools(builtIn: readonly ShoalTool[], mcp: AgentSetup['mcp'], include: (tool: ShoalTool) => boolean): () => ToolRegistry {
-  let seen: readonly ShoalTool[] | undefined;
-  let registry = createRegistry(builtIn);
-  return () => {
-    const current = mcp?.tools() ?? NO_TOOLS;
-    if (current !== seen) {
-      seen = current;
-      // Two servers whose names sanitise alike ("a.b", "a_b") must not make the registry throw: the first keeps the name.
-      const names = new Set(builtIn.map((tool) => tool.name));
-      const joining = current.filter((tool) => include(tool) && !names.has(tool.name) && names.add(tool.name));
-      registry = createRegistry([...builtIn, ...joining]);
-    }
-    return registry;
-  };
 }

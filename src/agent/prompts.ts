@@ -1,6 +1,7 @@
 import { readFolderInstructions, type InstructionsFile } from './instructions/project-files';
 
-const BATCHING = `## Batch independent reads
+/** How calls of one response run, told to every agent so it batches independent reads. */
+export const BATCHING = `## Batch independent reads
 Your tool calls in one response run in phases: all research_codebase calls concurrently, then all read-only calls (read_file, list_dir, glob, grep) as one parallel batch, then writes and commands (write_file, update_file, apply_patch, bash) one at a time in your order. A read you place after a write or command in the same response runs after it and sees its effect.
 - When you need several reads that do not depend on each other, make them ALL in the same response: e.g. read three files, or grep for two patterns and glob for a third, in one turn. They run at the same time.
 - Do not batch a read that needs an earlier result (reading a file whose path you have not found yet): make the first call, look at the result, then make the next.

@@ -148,6 +148,7 @@ async function main(flags: CliFlags): Promise<number> {
   let session: SessionSetup | undefined;
   let projectCommands;
   let project;
+  let agentSet;
   const trustNotes: string[] = [];
   try {
     const config = await settleProjectTrust({
@@ -161,9 +162,19 @@ async function main(flags: CliFlags): Promise<number> {
     if (!config) return 130;
     projectCommands = config.project?.isApplied ? config.project.commands : [];
     project = config.project;
+    // The project's agents only in a trusted folder; the user's own always. Read (and their YAML parsed) while the models are set up.
+    const configDir = shoalDir('config', PATH_OPTIONS);
+    const agentsLoading = import('../config/agents').then(({ loadAgentSet }) =>
+      loadAgentSet({
+        configDir,
+        configDisplay: displayPath(configDir, { cwd, homedir: PATH_OPTIONS.homedir }),
+        project: config.project?.isApplied ? config.project.agents : [],
+      }),
+    );
     // One prompt-cache key per conversation: the session's id, the same after --continue.
     startup = await resolveStartup(startupFlags, config, { promptCacheKey: () => session?.id() });
     session = resolveSession({ cwd, modelId: startup.main.modelId, isContinue: flags.continue, resumeId: flags.resume });
+    agentSet = await agentsLoading;
   } catch (error) {
     if (!(error instanceof ConfigError || error instanceof StartupError)) throw error;
     // A rejected --base-url is quoted back; its credentials must not be.
@@ -200,6 +211,9 @@ async function main(flags: CliFlags): Promise<number> {
     contextWindow: () => startup.contextWindowOf(researchModelId),
     compactAt: settings.compactAt,
     applyPatch: settings.applyPatch,
+    agents: agentSet.agents,
+    // An agent's own model is built like /model's; the demo and a replay have no other model to offer.
+    ...(startup.isDemo || flags.replay ? {} : { createModel: startup.selectModel }),
     sandbox: {
       hiddenPaths: shoalPrivateDirs(PATH_OPTIONS),
       network: settings.commandNetwork === true,
@@ -229,7 +243,7 @@ async function main(flags: CliFlags): Promise<number> {
       allowedTools: settings.allowedTools,
       maxSteps: settings.maxSteps,
       version: packageJson.version,
-      notes: [...new Set([startup.modelLine, ...trustNotes, ...startup.notes, ...session.notes])],
+      notes: [...new Set([startup.modelLine, ...trustNotes, ...agentSet.notes, ...startup.notes, ...session.notes])],
       lateNote: lateNotes,
       resumed: session.resumed,
       createRecorder: session.createRecorder,
@@ -263,7 +277,7 @@ async function main(flags: CliFlags): Promise<number> {
     startup.probeContextWindow(mainModel.modelId),
     startup.probeContextWindow(researchModelId),
   ]);
-  for (const note of [...trustNotes, ...startup.notes, ...session.notes, sandbox, localServer]) if (note) process.stderr.write(`shoal: ${note}\n`);
+  for (const note of [...trustNotes, ...agentSet.notes, ...startup.notes, ...session.notes, sandbox, localServer]) if (note) process.stderr.write(`shoal: ${note}\n`);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort(new Error('Interrupted')));
   const code = await runHeadless({

@@ -60,7 +60,9 @@ function ignoredSettingsNote(project: ProjectConfig, howToApply: string): string
   const why = project.trust === 'changed' ? 'changed since you trusted this folder' : 'untrusted folder';
   const servers = Object.keys(project.withheld.mcpServers ?? {});
   const commands = project.commands.map(({ name }) => `/${name}`).join(', ');
-  const named = (key: string) => (key === 'mcpServers' ? `MCP servers ${servers.join(', ')}` : key === 'commands' ? `slash commands ${commands}` : key);
+  const agents = project.agents.map(({ name }) => name).join(', ');
+  const named = (key: string) =>
+    key === 'mcpServers' ? `MCP servers ${servers.join(', ')}` : key === 'commands' ? `slash commands ${commands}` : key === 'agents' ? `agents ${agents}` : key;
   const keys = [...new Set(project.loosening.map(({ key }) => named(key)))];
   return `ignoring ${keys.join(', ')} from ${project.display} (${why}; ${howToApply})`;
 }

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { readOwnFile } from '../workspace/own-file';
+import { agentsTrustBytes, PROJECT_AGENTS_DIR, readProjectAgents } from './agents';
 import { commandsTrustBytes, PROJECT_COMMANDS_DIR, readProjectCommands } from './commands';
-import { commandsLoosening, findLoosening } from './loosening';
+import { agentsLoosening, commandsLoosening, findLoosening } from './loosening';
 import { MCP_JSON_FILE, readMcpJson } from './mcp-servers';
 import { displayPath, nonEmpty, PROJECT_CONFIG_FILE, projectConfigPath, shoalDir, userConfigPath } from './paths';
 import { ENV_NAMES, flagName, KNOWN_KEYS, type SettingKey, validateFile, validateValues, WHOLE_NUMBER_KEYS } from './setting-fields';
@@ -46,16 +47,18 @@ export async function loadConfig(options: {
   const resolved: ResolvedConfig = { settings: {}, sources: {}, files, notes: [] };
   for (const layer of layers) mergeLayer(resolved, layer);
 
-  const [projectFile, mcpJson, projectCommands] = await Promise.all([
+  const [projectFile, mcpJson, projectCommands, projectAgents] = await Promise.all([
     readProjectFile(options.cwd, { display: show(files.project), userDisplay: show(files.user) }),
     readMcpJson(options.cwd),
     readProjectCommands(options.cwd),
+    readProjectAgents(options.cwd),
   ]);
   if (mcpJson.status === 'ignored') resolved.notes.push(`ignoring ${MCP_JSON_FILE}: ${mcpJson.reason}`);
-  resolved.notes.push(...projectCommands.notes);
+  resolved.notes.push(...projectCommands.notes, ...projectAgents.notes);
   const mcpJsonRead = mcpJson.status === 'read' && Object.keys(mcpJson.servers).length > 0 ? mcpJson : undefined;
   const commands = projectCommands.files;
-  if (!projectFile && !mcpJsonRead && commands.length === 0) return resolved;
+  const agents = projectAgents.files;
+  if (!projectFile && !mcpJsonRead && commands.length === 0 && agents.length === 0) return resolved;
   const layer = projectFile?.layer ?? { settings: {}, sourceOf: (): SettingSource => ({ kind: 'file', path: files.project }) };
   // Only what no higher layer set can take effect; of that, the loosening part waits for trust.
   const candidates = Object.fromEntries(
@@ -66,8 +69,13 @@ export async function loadConfig(options: {
     Object.entries({ ...mcpJsonRead?.servers, ...layer.settings.mcpServers }).filter(([name]) => !Object.hasOwn(resolved.settings.mcpServers ?? {}, name)),
   );
   if (Object.keys(projectServers).length > 0) candidates.mcpServers = projectServers;
-  const loosening = [...findLoosening(candidates, resolved.settings), ...commandsLoosening(commands.map(({ name }) => name), PROJECT_COMMANDS_DIR)];
-  const withheld = Object.fromEntries(loosening.flatMap(({ key }) => (key === 'commands' ? [] : [[key, candidates[key]]]))) as Settings;
+  const loosening = [
+    ...findLoosening(candidates, resolved.settings),
+    ...commandsLoosening(commands.map(({ name }) => name), PROJECT_COMMANDS_DIR),
+    ...(await agentsLoosening(agents, PROJECT_AGENTS_DIR)),
+  ];
+  // Commands and agents are files, not settings: they wait for trust on their own.
+  const withheld = Object.fromEntries(loosening.flatMap(({ key }) => (key === 'commands' || key === 'agents' ? [] : [[key, candidates[key]]]))) as Settings;
   const applied = Object.fromEntries(Object.entries(candidates).filter(([key]) => !(key in withheld))) as Settings;
   mergeLayer(resolved, { settings: applied, sourceOf: layer.sourceOf });
 
@@ -77,8 +85,9 @@ export async function loadConfig(options: {
     projectFile?.bytes ?? Buffer.alloc(0),
     ...(mcpJsonRead ? [Buffer.from(`\0${MCP_JSON_FILE}\0`), mcpJsonRead.bytes] : []),
     commandsTrustBytes(commands),
+    agentsTrustBytes(agents),
   ]);
-  const display = [projectFile ? show(files.project) : undefined, mcpJsonRead ? MCP_JSON_FILE : undefined, commands.length > 0 ? PROJECT_COMMANDS_DIR : undefined]
+  const display = [projectFile ? show(files.project) : undefined, mcpJsonRead ? MCP_JSON_FILE : undefined, commands.length > 0 ? PROJECT_COMMANDS_DIR : undefined, agents.length > 0 ? PROJECT_AGENTS_DIR : undefined]
     .filter(Boolean)
     .join(' and ');
   const subject: TrustSubject = { cwd: options.cwd, fileBytes: bytes, stateDir: shoalDir('state', pathOptions) };
@@ -89,7 +98,7 @@ export async function loadConfig(options: {
     trust = check.status;
     resolved.notes.push(...check.notes);
   }
-  resolved.project = { display, subject, trust, loosening, withheld, commands, isApplied: false };
+  resolved.project = { display, subject, trust, loosening, withheld, commands, agents, isApplied: false };
   return trust === 'trusted' || trust === 'given' ? applyProjectTrust(resolved) : resolved;
 }
 

@@ -2,10 +2,11 @@ import { MODES_BY_LAXNESS, type ApprovalMode } from '../agent/calls/approval';
 import { listReferences, mcpServerVariables } from './mcp-expansion';
 import { describeMcpServer, type McpServerConfig } from './mcp-servers';
 import type { Settings } from './settings';
+import { parseAgentFile, type AgentFile } from '../agent/user-agents/definition';
 
 /** One project setting that would let more happen than otherwise: it waits for the user's trust. */
 export interface Loosening {
-  key: 'approvalMode' | 'allowedTools' | 'baseUrl' | 'commandNetwork' | 'mcpServers' | 'webDomains' | 'webAllowPrivate' | 'commands';
+  key: 'approvalMode' | 'allowedTools' | 'baseUrl' | 'commandNetwork' | 'mcpServers' | 'webDomains' | 'webAllowPrivate' | 'commands' | 'agents';
   /** What it would change, for the trust prompt, e.g. `set approvalMode to "yolo" (commands and edits run without asking)`. */
   description: string;
 }
@@ -67,4 +68,18 @@ function fromEnvironment(server: McpServerConfig): string {
 export function commandsLoosening(names: readonly string[], folder: string): Loosening[] {
   if (names.length === 0) return [];
   return [{ key: 'commands', description: `add slash commands ${names.map((name) => `/${name}`).join(', ')} from ${folder}` }];
+}
+
+/**
+ * The project's agents as a loosening: each runs a prompt the repository wrote,
+ * and one with write tools asks to change files or run commands in your name.
+ */
+export async function agentsLoosening(files: readonly AgentFile[], folder: string): Promise<Loosening[]> {
+  if (files.length === 0) return [];
+  const named = await Promise.all(files.map(async (file) => {
+    const parsed = await parseAgentFile(file, `${folder}/${file.name}.md`);
+    if ('error' in parsed) return `${file.name}.md (malformed)`;
+    return parsed.agent.canWrite ? `${parsed.agent.name} (writes files or runs commands, asking first)` : parsed.agent.name;
+  }));
+  return [{ key: 'agents', description: `add agents ${named.join(', ')} from ${folder}` }];
 }

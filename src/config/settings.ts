@@ -1,5 +1,6 @@
 import type { ReasoningEffort } from '../models/reasoning-effort';
 import type { ApprovalMode } from '../agent/calls/approval';
+import type { AgentFileRead } from './agents';
 import type { CommandFile } from './commands';
 import type { Loosening } from './loosening';
 import type { McpServerConfig } from './mcp-servers';
@@ -92,6 +93,8 @@ export interface ProjectConfig {
   withheld: Settings;
   /** The project's `.shoal/commands/*.md`, offered as slash commands only when `isApplied`. */
   commands: CommandFile[];
+  /** The project's `.shoal/agents/*.md`, loaded as agents only when `isApplied`. */
+  agents: AgentFileRead[];
   isApplied: boolean;
 }
 

@@ -18,8 +18,9 @@ export function createSubagentLog(): SubagentLog {
   return {
     observe(node) {
       if (node.agentId === 'main') {
-        if ((node.type === 'phase-start' || node.type === 'phase-add') && node.phase === 'research') {
-          for (const call of node.calls) questions.set(call.toolCallId, call.description);
+        if (node.type === 'phase-start' || node.type === 'phase-add') {
+          // A user's agent with write tools runs its research_codebase call in the write phase.
+          for (const call of node.calls) if (node.phase === 'research' || call.toolName === 'research_codebase') questions.set(call.toolCallId, call.description);
         }
         return undefined;
       }

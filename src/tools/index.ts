@@ -6,7 +6,7 @@ import { createGrepTool } from './grep';
 import { createListDirTool } from './list-dir';
 import { createReadFileTool } from './read-file';
 import { createRegistry, type ToolRegistry } from './registry';
-import { createResearchCodebaseTool, type StartResearch } from './research-codebase';
+import { createResearchCodebaseTool, type AgentChoice, type StartResearch } from './research-codebase';
 import type { SandboxSettings } from './shell/sandbox';
 import type { ShoalTool, ToolOptions } from './types';
 import { createUpdateFileTool } from './update-file';
@@ -27,16 +27,17 @@ export function createReadOnlyTools(options: ToolOptions): ShoalTool[] {
  * given `web`, web_fetch. The tools share `options.tracker` (a new one when
  * absent) and journal their writes into `options.journal` (keep the journal
  * you pass: it is how the UI undoes). `sandbox` configures bash's sandbox;
- * `applyPatch` adds apply_patch (see `offersApplyPatch` for which models get it).
+ * `applyPatch` adds apply_patch (see `offersApplyPatch` for which models get it);
+ * `agents` are the user's own agents research_codebase offers.
  */
 export function createMainTools(
-  options: ToolOptions & { startResearch: StartResearch; sandbox?: SandboxSettings; web?: WebFetchOptions; applyPatch?: boolean },
+  options: ToolOptions & { startResearch: StartResearch; sandbox?: SandboxSettings; web?: WebFetchOptions; applyPatch?: boolean; agents?: readonly AgentChoice[] },
 ): ToolRegistry {
-  const { sandbox, web, applyPatch, ...rest } = options;
+  const { sandbox, web, applyPatch, agents, ...rest } = options;
   const shared = { ...rest, tracker: options.tracker ?? createFileTracker() };
   return createRegistry([
     ...createReadOnlyTools(shared),
-    createResearchCodebaseTool(shared),
+    createResearchCodebaseTool({ startResearch: shared.startResearch, agents }),
     createWriteFileTool(shared),
     createUpdateFileTool(shared),
     ...(applyPatch ? [createApplyPatchTool(shared)] : []),

@@ -1,6 +1,6 @@
 import type { JSONSchema7 } from 'ai';
 import type { z } from 'zod';
-import type { AgentNode, NodeBody } from '../agent/nodes';
+import type { AgentNode, ApprovalDecision, NodeBody, ToolCallInfo } from '../agent/nodes';
 import type { FileTracker } from './edit/file-tracker';
 import type { WriteJournal } from './edit/write-journal';
 
@@ -27,6 +27,19 @@ export interface ToolExecuteContext {
    * showed; absent, as in direct calls, nothing is compared.
    */
   approvedPreview?: ApprovalPreview;
+  /**
+   * How the calling agent's writes are approved, for a tool that runs an agent
+   * of its own (a user's agent with write tools): its writes ask the same way.
+   */
+  approval?: DelegatedApproval;
+}
+
+/** The calling agent's approval, handed to an agent a tool runs, so its writes and commands ask as the caller's would. */
+export interface DelegatedApproval {
+  /** Contract: as the loop's `RequestApproval`: settles once per request; `signal` aborts with the run. */
+  requestApproval(request: ToolCallInfo & { agentId: string; preview?: ApprovalPreview }, signal: AbortSignal): Promise<ApprovalDecision>;
+  /** True while plan mode is on: writes and commands end unrun, without asking. */
+  isPlanning?: () => boolean;
 }
 
 /** A successful tool run: what the model reads and what the UI shows on one line. */
@@ -121,6 +134,12 @@ export interface ShoalTool<Input = any> {
    * an allowed domain, gated otherwise); `kind` when absent or the input is invalid.
    */
   kindOf?(input: Input): ToolKind;
+  /**
+   * True for a tool that runs an agent whose own writes and commands ask
+   * (`research_codebase` with a user's agent): in the write phase the call
+   * itself runs without a question, and only what the agent does asks.
+   */
+  isDelegating?: boolean;
   /** One short line naming what the call acts on, e.g. "src/app.ts" or "grep TODO in src". */
   describe(input: Input): string;
   execute(input: Input, context: ToolExecuteContext): Promise<ToolResult>;

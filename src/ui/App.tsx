@@ -26,6 +26,8 @@ import { Composer, type ComposerProps } from './composer/Composer';
 import { resumedResearchText, showCallText, showListText } from './commands/show-command';
 import { forgetTrustText, trustStatusText, type FolderTrust } from './commands/trust-command';
 import { createInitPrompt } from '../agent/instructions/init-prompt';
+import { agentsText } from './agents-command';
+import type { UserAgent } from '../agent/user-agents/definition';
 import type { McpManager } from '../tools/mcp/client';
 import type { CheckpointStore } from '../checkpoints';
 import { RewindChoice } from './rewind/RewindChoice';
@@ -92,6 +94,8 @@ export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerO
   loadCommands?: () => Promise<CommandFolderRead>;
   /** This folder's trust as the start settled it, for /trust; without it /trust says it is not available. */
   folderTrust?: FolderTrust;
+  /** The user's own agents (and a trusted project's), for /agents. */
+  agents?: readonly UserAgent[];
 }
 
 /** Two Esc presses on an empty prompt box within this long open /rewind. */
@@ -263,6 +267,9 @@ export function App(props: AppProps) {
         break;
       case 'mcp':
         session.notify(mcpText(props.mcp?.servers() ?? []));
+        break;
+      case 'agents':
+        session.notify(agentsText(props.agents ?? []));
         break;
       case 'trust':
         if (!props.folderTrust) session.notify('Folder trust is not available in this run.');

@@ -104,6 +104,7 @@ export async function runTui(options: TuiOptions): Promise<void> {
       promptHistory={promptHistory}
       mcp={options.mcp}
       loadCommands={loadCommands}
+      agents={options.setup.agents}
       folderTrust={{ folderLabel: homeRelative(options.setup.cwd), cwd: options.setup.cwd, stateDir, project: options.project }}
       onTurnEnd={options.onTurnEnd}
     />,

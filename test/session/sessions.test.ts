@@ -419,4 +419,26 @@ describe('research sub-agents', () => {
     const [turn] = summariseHistory(loaded.messages, loaded.subagents);
     expect(turn).toMatchObject({ prompt: 'how is auth wired?', answer: 'Auth is wired.', research: [{ question: 'auth', report: 'report on auth' }] });
   });
+
+  it("keep the task of a user's agent that ran with the writes, named by the agent", async () => {
+    const [{ createSessionRecorder }, { runTurn }, { createScriptedModel }, { createAgentTools }, { buildAgentSet }] = await Promise.all([
+      import('../../src/session/recorder'),
+      import('../helpers/run-turn'),
+      import('../helpers/scripted-model'),
+      import('../../src/agent/create-agent'),
+      import('../../src/agent/user-agents/agent-set'),
+    ]);
+    const cwd = await createTempWorkspace();
+    const { agents } = await buildAgentSet([{ name: 'scribe', text: '---\nname: scribe\ndescription: Writes\ntools: Write\n---\nWrite.', source: 'user' }], () => 'scribe.md');
+    const dir = await createTempWorkspace();
+    const recorder = createSessionRecorder({ dir, cwd, model: 'm', onError: (error) => { throw error; } });
+    recorder.recordPrompt('write notes');
+    const nodes = await runTurn({
+      model: createScriptedModel([{ calls: [{ toolName: 'research_codebase', input: { question: 'notes', agent: 'scribe' }, id: 'w1' }] }, { text: 'Done.' }]),
+      messages: [{ role: 'user', content: 'write notes' }],
+      tools: createAgentTools({ cwd, model: createScriptedModel([{ text: 'wrote nothing' }]), agents }),
+    });
+    for (const node of nodes) recorder.recordNode(node);
+    expect(loadSession({ dir, id: recorder.id! }).subagents).toMatchObject([{ toolCallId: 'w1', question: 'scribe: notes', report: 'wrote nothing' }]);
+  });
 });

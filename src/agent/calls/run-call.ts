@@ -1,6 +1,6 @@
 import { errorMessage } from '../../models/model-errors';
 import { PreviewChangedError } from '../../tools/edit/preview-binding';
-import type { ApprovalPreview, ShoalTool } from '../../tools/types';
+import type { ApprovalPreview, DelegatedApproval, ShoalTool } from '../../tools/types';
 import { raceAbort } from './concurrency';
 import { oneLine } from '../text';
 import type { AgentNode, NodeBody, Phase, ToolCallInfo, ToolCallStatus } from '../nodes';
@@ -25,6 +25,9 @@ export interface RunCallOptions {
   signal: AbortSignal;
   emit: (body: NodeBody) => void;
   push: (node: AgentNode) => void;
+  /** The agent's approval, passed on to an agent the tool runs (see `ToolExecuteContext.approval`). */
+  requestApproval?: DelegatedApproval['requestApproval'];
+  isPlanning?: () => boolean;
 }
 
 /** A write whose approved preview no longer matched the disk: nothing was written, the call is not ended, and the user is asked again. */
@@ -80,6 +83,7 @@ export async function runApprovedCall(options: ApprovedCallOptions): Promise<Cal
       batchId: `${options.batchPrefix}:${options.step}`,
       emit: options.push,
       report: options.emit,
+      ...(options.requestApproval ? { approval: { requestApproval: options.requestApproval, isPlanning: options.isPlanning } } : {}),
       ...(options.approvedPreview ? { approvedPreview: options.approvedPreview } : {}),
     });
     // A read can be abandoned the moment the user interrupts: it changes nothing. A write, a

@@ -19,6 +19,8 @@ export interface RunPhasesOptions {
   /** Most read-only calls in flight at once. */
   concurrency: number;
   requestApproval: RequestApproval;
+  /** True while plan mode is on (read at each write). */
+  isPlanning?: () => boolean;
   /** The calls this response started while it streamed: their phases are settled, not started again. */
   early?: EarlyCalls;
   emit: (body: NodeBody) => void;
@@ -69,6 +71,7 @@ async function runPhase(
       await mapConcurrently(calls, options.concurrency, run);
       return;
     case 'write':
-      for (const call of calls) outcomes.set(call.toolCallId, await runGatedCall(callOptions(call)));
+      // A user's agent with write tools asks for each of its own writes, not for being started.
+      for (const call of calls) outcomes.set(call.toolCallId, options.tools.get(call.toolName)?.isDelegating ? await runToolCall(callOptions(call)) : await runGatedCall(callOptions(call)));
   }
 }

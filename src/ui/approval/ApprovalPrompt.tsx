@@ -142,6 +142,8 @@ interface HeadingLine {
 function headingLines(call: CallView): HeadingLine[] {
   const preview = call.preview;
   const lines: HeadingLine[] = [{ text: title(call), color: 'yellow', isBold: true }];
+  // Only a user's agent with write tools asks besides the main agent; its id starts with its name.
+  if (call.agentId !== 'main') lines.push({ text: `Asked by your agent ${toVisibleText(call.agentId.split(':')[0]!)}.`, color: 'cyan' });
   if (preview?.type === 'diff' && preview.protectedReason !== undefined) {
     lines.push({ text: `⚠ Protected file: ${toVisibleText(preview.protectedReason)}.`, color: 'red', isBold: true });
     lines.push({ text: 'Writes here always ask, whatever the approval mode or allowances say.', color: 'red' });

@@ -24,6 +24,7 @@ export type SlashCommand =
   | { type: 'show'; number?: number }
   | { type: 'diff' }
   | { type: 'mcp' }
+  | { type: 'agents' }
   | { type: 'trust'; isForget: boolean }
   | { type: 'exit' }
   | { type: 'invalid'; message: string };
@@ -44,6 +45,7 @@ export const COMMAND_HELP: readonly [string, string][] = [
   ['/diff', 'what this session changed on disk with its file edits (not what bash commands changed)'],
   ['/show [N]', "list the last turn's tool calls; /show N prints one's full output or research report"],
   ['/mcp', 'MCP servers, their state and their tools'],
+  ['/agents', 'your own agents and a trusted project\'s (agents/NAME.md): source, tools, description'],
   ['/trust [forget]', "whether this folder's project settings are trusted and what they change; forget: stop trusting it (the next start asks again)"],
   ['/exit', 'quit shoal'],
 ];
@@ -64,7 +66,7 @@ export const KEY_HELP: readonly [string, string][] = [
   ['Ctrl+C twice, or Ctrl+D', 'exit'],
 ];
 
-const BUILTIN_NAMES = new Set(['help', 'clear', 'model', 'approval', 'stats', 'sessions', 'undo', 'rewind', 'compact', 'init', 'reasoning', 'show', 'diff', 'mcp', 'trust', 'exit', 'quit']);
+const BUILTIN_NAMES = new Set(['help', 'clear', 'model', 'approval', 'stats', 'sessions', 'undo', 'rewind', 'compact', 'init', 'reasoning', 'show', 'diff', 'mcp', 'agents', 'trust', 'exit', 'quit']);
 
 /** Whether `/name` is shoal's own command, which a custom command of that name never replaces. */
 export function isBuiltinCommand(name: string): boolean {
@@ -85,6 +87,7 @@ export function parseSlashCommand(text: string): SlashCommand | undefined {
     case 'reasoning':
     case 'diff':
     case 'mcp':
+    case 'agents':
     case 'exit':
       return { type: name };
     case 'quit':

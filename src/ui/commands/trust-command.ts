@@ -9,7 +9,7 @@ export interface FolderTrust {
   /** The workspace and shoal's state directory: where the decision is looked up and kept. */
   cwd: string;
   stateDir: string;
-  /** The project's files (`.shoal/config.json`, `.mcp.json`, `.shoal/commands`), when it has any. */
+  /** The project's files (`.shoal/config.json`, `.mcp.json`, `.shoal/commands`, `.shoal/agents`), when it has any. */
   project?: Pick<ProjectConfig, 'display' | 'subject' | 'trust' | 'loosening' | 'isApplied'>;
 }
 
@@ -27,7 +27,7 @@ export async function trustStatusText(trust: FolderTrust): Promise<string> {
   const forgetHint = hasRecord ? ['/trust forget stops trusting it; the next start asks again.'] : [];
   if (!project || project.loosening.length === 0) {
     const record = hasRecord ? ' It still has a trust record from earlier.' : '';
-    return [`Nothing in ${folder} waits for folder trust: it has no project settings, MCP servers or commands that need it.${record}`, ...forgetHint, ...check.notes].join('\n');
+    return [`Nothing in ${folder} waits for folder trust: it has no project settings, MCP servers, commands or agents that need it.${record}`, ...forgetHint, ...check.notes].join('\n');
   }
   // Every name and value below comes from files anyone may commit: escaped before the terminal sees them.
   const files = toVisibleText(project.display);

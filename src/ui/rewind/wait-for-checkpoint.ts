@@ -26,7 +26,8 @@ function waiting(tool: ShoalTool, ready: () => Promise<unknown> | undefined): Sh
   // The tool stays its own prototype: its other methods, and `this` in them, are untouched.
   return Object.assign(Object.create(tool) as ShoalTool, {
     async execute(input: unknown, context: Parameters<ShoalTool['execute']>[1]) {
-      await ready();
+      // A tool whose kind depends on the input (research_codebase running a user's agent) waits only as a write.
+      if (!tool.kindOf || tool.kindOf(input) === 'write') await ready();
       return tool.execute(input, context);
     },
   });

@@ -1,0 +1,23 @@
+import { BATCHING } from '../prompts';
+import type { UserAgent } from './definition';
+
+/**
+ * A user's agent's instructions: its own prompt (the file's body) first, then
+ * what shoal tells every sub-agent: where it works, which tools it has, that
+ * its calls batch, and that it ends with a report for the main agent.
+ */
+export function userAgentInstructions(options: { agent: UserAgent; cwd: string }): string {
+  const { agent } = options;
+  const tools = agent.tools.length > 0 ? agent.tools.join(', ') : 'none';
+  const rules = agent.canWrite
+    ? 'Every write and command you make is shown to the user for approval; if one is denied, do not retry it unchanged: adjust, or say in your report what you could not do.'
+    : 'You cannot change files or run commands.';
+  return [
+    ...(agent.prompt ? [agent.prompt] : []),
+    `## How you run
+You are "${agent.name}", a sub-agent of shoal working in the repository at ${options.cwd}, doing one task for the main agent. Your tools: ${tools}. ${rules}`,
+    BATCHING,
+    `## Report
+When you are done, reply without tool calls with a concise report for the main agent: what you found or changed, citing paths as path:line. Say plainly what you could not do.`,
+  ].join('\n\n');
+}

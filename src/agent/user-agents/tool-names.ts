@@ -1,0 +1,46 @@
+/** shoal's built-in tools a user agent may be given, and whether each can change anything. */
+export const AGENT_READ_TOOLS = ['read_file', 'list_dir', 'glob', 'grep', 'web_fetch'] as const;
+export const AGENT_WRITE_TOOLS = ['write_file', 'update_file', 'apply_patch', 'bash'] as const;
+
+/** What an agent without a `tools` line gets: the read-only tools, nothing that changes files, runs or fetches. */
+export const DEFAULT_AGENT_TOOLS: readonly string[] = ['read_file', 'list_dir', 'glob', 'grep'];
+
+/** An MCP server's tool as shoal and Claude Code both name it. */
+const MCP_TOOL = /^mcp__[A-Za-z0-9_-]+__[A-Za-z0-9_-]+$/;
+
+/** Claude Code's tool names, as its agent files list them, and shoal's tool for each. */
+const CLAUDE_CODE_NAMES: Readonly<Record<string, string>> = {
+  Read: 'read_file',
+  Grep: 'grep',
+  Glob: 'glob',
+  LS: 'list_dir',
+  Write: 'write_file',
+  Edit: 'update_file',
+  MultiEdit: 'update_file',
+  Bash: 'bash',
+  WebFetch: 'web_fetch',
+};
+
+const BUILT_IN = new Set<string>([...AGENT_READ_TOOLS, ...AGENT_WRITE_TOOLS]);
+const WRITES = new Set<string>(AGENT_WRITE_TOOLS);
+
+/**
+ * shoal's names for the tools an agent file lists (shoal's own, Claude Code's
+ * or `mcp__server__tool`), each once in the file's order, and the names it
+ * does not know (Claude Code's `WebSearch`, `Task`, a typo), which are dropped.
+ */
+export function resolveToolNames(listed: readonly string[]): { tools: string[]; dropped: string[] } {
+  const tools: string[] = [];
+  const dropped: string[] = [];
+  for (const name of listed) {
+    const resolved = BUILT_IN.has(name) || MCP_TOOL.test(name) ? name : CLAUDE_CODE_NAMES[name];
+    if (resolved === undefined) dropped.push(name);
+    else if (!tools.includes(resolved)) tools.push(resolved);
+  }
+  return { tools, dropped };
+}
+
+/** True when one of `tools` writes files or runs commands: the agent then runs with the writes, and they ask. */
+export function hasWriteTool(tools: readonly string[]): boolean {
+  return tools.some((name) => WRITES.has(name));
+}
