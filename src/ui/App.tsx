@@ -26,7 +26,7 @@ import { Composer, type ComposerProps } from './composer/Composer';
 import { resumedResearchText, showCallText, showListText } from './commands/show-command';
 import { forgetTrustText, trustStatusText, type FolderTrust } from './commands/trust-command';
 import { createInitPrompt } from '../agent/instructions/init-prompt';
-import { agentsText } from './agents-command';
+import { agentsText } from './commands/agents-command';
 import type { UserAgent } from '../agent/user-agents/definition';
 import type { McpManager } from '../tools/mcp/client';
 import type { CheckpointStore } from '../checkpoints';

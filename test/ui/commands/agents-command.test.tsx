@@ -1,12 +1,12 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildAgentSet } from '../../src/agent/user-agents/agent-set';
-import { createRegistry } from '../../src/tools/registry';
-import type { CallView } from '../../src/state/types';
-import { ApprovalPrompt } from '../../src/ui/approval/ApprovalPrompt';
-import { parseSlashCommand } from '../../src/ui/commands/commands';
-import { renderApp, typeAndSend, waitForFrame } from '../helpers/render-app';
-import { createScriptedModel } from '../helpers/scripted-model';
+import { buildAgentSet } from '../../../src/agent/user-agents/agent-set';
+import { createRegistry } from '../../../src/tools/registry';
+import type { CallView } from '../../../src/state/types';
+import { ApprovalPrompt } from '../../../src/ui/approval/ApprovalPrompt';
+import { parseSlashCommand } from '../../../src/ui/commands/commands';
+import { renderApp, typeAndSend, waitForFrame } from '../../helpers/render-app';
+import { createScriptedModel } from '../../helpers/scripted-model';
 
 afterEach(() => cleanup());
 

@@ -1,5 +1,5 @@
-import type { UserAgent } from '../agent/user-agents/definition';
-import { toVisibleText } from './visible-text';
+import type { UserAgent } from '../../agent/user-agents/definition';
+import { toVisibleText } from '../visible-text';
 
 /**
  * The text of /agents: each loaded agent with where it came from, its tools
