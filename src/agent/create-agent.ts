@@ -52,6 +52,8 @@ export interface AgentSetup {
   applyPatch?: boolean;
   /** The main model's id now, read each step so a /model switch re-decides apply_patch; the id of `model` when absent. */
   modelId?: () => string;
+  /** Whether the main model now takes images, read at each read_file of one; no when absent (a note goes instead). */
+  isTakingImages?: () => boolean;
 }
 
 export const DEFAULT_RESEARCH_MAX_STEPS = 20;
@@ -63,7 +65,9 @@ export const DEFAULT_RESEARCH_MAX_STEPS = 20;
  * for a new one, so they name such URLs in their report for the main agent.
  */
 export function createStartResearch(setup: AgentSetup, tracker: FileTracker, webAccess: WebAccess = createWebAccess()): StartResearch {
-  const builtIn = [...createReadOnlyTools({ cwd: setup.cwd, tracker }), createWebFetchTool({ access: webAccess, isAskingPossible: false })];
+  // A research model of its own is not known to take images: its read_file sends notes.
+  const isTakingImages = setup.researchModel ? undefined : setup.isTakingImages;
+  const builtIn = [...createReadOnlyTools({ cwd: setup.cwd, tracker, isTakingImages }), createWebFetchTool({ access: webAccess, isAskingPossible: false })];
   const tools = withMcpTools(builtIn, setup.mcp, (tool) => tool.kind === 'read-only');
   const instructions = researchInstructions({ cwd: setup.cwd });
   // Some servers number tool calls per response (call_0 in every step): an agent id must still be unique.
@@ -107,6 +111,7 @@ export function createAgentTools(setup: AgentSetup): () => ToolRegistry {
     startResearch: createStartResearch(setup, tracker, webAccess),
     tracker,
     journal: setup.journal,
+    isTakingImages: setup.isTakingImages,
     sandbox: setup.sandbox,
     web: { access: webAccess },
     applyPatch: true,

@@ -200,6 +200,7 @@ async function main(flags: CliFlags): Promise<number> {
     contextWindow: () => startup.contextWindowOf(researchModelId),
     compactAt: settings.compactAt,
     applyPatch: settings.applyPatch,
+    isTakingImages: () => mainModel.isTakingImages === true,
     sandbox: {
       hiddenPaths: shoalPrivateDirs(PATH_OPTIONS),
       network: settings.commandNetwork === true,

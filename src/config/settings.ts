@@ -63,6 +63,8 @@ export interface Settings {
   mcpServers?: Record<string, McpServerConfig>;
   /** Offer apply_patch to every model (true) or to none (false); unset, GPT-5, codex, gpt-oss, o3 and o4-mini models get it. */
   applyPatch?: boolean;
+  /** Send images (pasted, `@`-mentioned, read with read_file) to the model (true) or notes instead (false); unset, by model id. */
+  images?: boolean;
 }
 
 // The models' own list (config may not import models); the CLI hands this to createModel, whose type checks it.
@@ -134,6 +136,7 @@ const FIELD_SCHEMAS = {
   // Only the shape here; `validateFile` checks each server and names what is wrong.
   mcpServers: z.custom<Record<string, McpServerConfig>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value)),
   applyPatch: z.boolean(),
+  images: z.boolean(),
 } satisfies Record<SettingKey, z.ZodType>;
 
 const settingsSchema = z.object(FIELD_SCHEMAS).partial().strict() satisfies z.ZodType<Settings>;
@@ -161,6 +164,7 @@ const EXPECTED: Record<SettingKey, string> = {
   notify: `one of ${quoteList(NOTIFY_MODES)}`,
   mcpServers: 'an object of MCP servers by name',
   applyPatch: 'true or false',
+  images: 'true or false',
 };
 
 const ENV_NAMES: Partial<Record<SettingKey, string>> = {

@@ -68,6 +68,7 @@ function countPart(part: Exclude<ModelMessage['content'], string>[number], count
     }
     case 'tool-result':
       countText(part.toolName, counts);
+      if (part.output.type === 'content') counts.ascii += OTHER_PART_CHARS * part.output.value.filter((item) => item.type !== 'text').length;
       return countText(outputText(part.output), counts);
     default:
       counts.ascii += OTHER_PART_CHARS;
@@ -110,6 +111,10 @@ export function outputText(output: unknown): string {
   if (!output || typeof output !== 'object') return String(output ?? '');
   const value = (output as { value?: unknown }).value;
   if (typeof value === 'string') return value;
+  // An image's base64 is not text the model reads: it is named, and counted as a part (see countPart).
+  if ((output as { type?: string }).type === 'content' && Array.isArray(value)) {
+    return value.map((item: { type?: string; text?: string; mediaType?: string }) => (item.type === 'text' ? (item.text ?? '') : `[${item.mediaType ?? item.type}]`)).join('\n');
+  }
   if ((output as { type?: string }).type === 'execution-denied') return String((output as { reason?: string }).reason ?? '');
   return JSON.stringify(value ?? '');
 }
