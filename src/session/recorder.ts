@@ -122,5 +122,6 @@ export function summariseHistory(messages: readonly ModelMessage[], subagents: r
 
 function textOf(message: ModelMessage): string {
   if (typeof message.content === 'string') return message.content;
-  return message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+  // A resumed transcript names a prompt's images where the model saw them.
+  return message.content.map((part) => (part.type === 'text' ? part.text : part.type === 'file' && message.role === 'user' ? `\n[image: ${part.filename ?? part.mediaType}]` : '')).join('');
 }

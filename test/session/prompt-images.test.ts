@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { modelMessageSchema } from 'ai';
 import { describe, expect, it } from 'vitest';
+import { summariseHistory } from '../../src/session/recorder';
 import { createSessionWriter, loadSession, sessionsDir } from '../../src/session/sessions';
 import { pngBytes } from '../helpers/images';
 import { createTempWorkspace } from '../helpers/temp-workspace';
@@ -28,8 +29,9 @@ describe('a saved prompt with images', () => {
       },
     ]);
     expect(modelMessageSchema.safeParse(loaded.messages[0]).success).toBe(true);
-    // Listings read the text only.
+    // Listings read the text only; a resumed transcript names the image.
     expect(loaded.summary.firstPrompt).toBe('what is wrong here?');
+    expect(summariseHistory(loaded.messages)).toEqual([{ prompt: 'what is wrong here?\n[image: shot.png]', answer: '' }]);
   });
 
   it('skips a prompt line whose images are malformed, saying why', async () => {
