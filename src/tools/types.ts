@@ -44,7 +44,7 @@ export interface ToolImage {
   mediaType: string;
   /** The bytes, base64-encoded. */
   data: string;
-  /** The workspace path it was read from. */
+  /** Where it was read from: the workspace path, or the path the user pasted. */
   path: string;
 }
 
