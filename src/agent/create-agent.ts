@@ -59,6 +59,8 @@ export interface AgentSetup {
   agents?: readonly UserAgent[];
   /** Builds a model by id with the session's provider settings, for an agent that names its own; without it, agents run on `model`. */
   createModel?: (modelId: string) => Promise<AgentModel>;
+  /** Whether the main model now takes images, read at each read_file of one; no when absent (a note goes instead). */
+  isTakingImages?: () => boolean;
 }
 
 export const DEFAULT_RESEARCH_MAX_STEPS = 20;
@@ -71,7 +73,9 @@ export const DEFAULT_RESEARCH_MAX_STEPS = 20;
  * A call naming one of `setup.agents` runs that agent instead (see `createStartUserAgent`).
  */
 export function createStartResearch(setup: AgentSetup, tracker: FileTracker, webAccess: WebAccess = createWebAccess()): StartResearch {
-  const builtIn = [...createReadOnlyTools({ cwd: setup.cwd, tracker }), createWebFetchTool({ access: webAccess, isAskingPossible: false })];
+  // A research model of its own is not known to take images: its read_file sends notes.
+  const isTakingImages = setup.researchModel ? undefined : setup.isTakingImages;
+  const builtIn = [...createReadOnlyTools({ cwd: setup.cwd, tracker, isTakingImages }), createWebFetchTool({ access: webAccess, isAskingPossible: false })];
   const tools = withMcpTools(builtIn, setup.mcp, (tool) => tool.kind === 'read-only');
   const instructions = researchInstructions({ cwd: setup.cwd });
   const folderInstructions = createFolderInstructions(setup.cwd);
@@ -124,6 +128,7 @@ export function createAgentTools(setup: AgentSetup): () => ToolRegistry {
     startResearch: createStartResearch(setup, tracker, webAccess),
     tracker,
     journal: setup.journal,
+    isTakingImages: setup.isTakingImages,
     sandbox: setup.sandbox,
     web: { access: webAccess },
     applyPatch: true,

@@ -10,6 +10,30 @@ export const MAX_STEP_OUTPUT_BYTES = 400 * 1024;
  * whole) and each cut result ends with a note saying how to get the rest.
  */
 export function capStepOutputs(parts: readonly ToolResultPart[], maxBytes = MAX_STEP_OUTPUT_BYTES): ToolResultPart[] {
+  return capStepImages(capStepText(parts, maxBytes));
+}
+
+/** The most image data (base64) one model response may bring back: 4 images at the 5 MB cap; the APIs refuse requests far past it. */
+export const MAX_STEP_IMAGE_BYTES = 4 * Math.ceil((5 * 1024 * 1024) / 3) * 4;
+
+/**
+ * Keeps a step's images, in call order, while their data fits `maxBytes`;
+ * each result past it becomes its text with a note saying to read fewer at once.
+ */
+export function capStepImages(parts: readonly ToolResultPart[], maxBytes = MAX_STEP_IMAGE_BYTES): ToolResultPart[] {
+  let total = 0;
+  return parts.map((part) => {
+    if (part.output.type !== 'content') return part;
+    const bytes = part.output.value.reduce((sum, item) => sum + (item.type === 'file' && item.data.type === 'data' ? String(item.data.data).length : 0), 0);
+    total += bytes;
+    if (bytes === 0 || total <= maxBytes) return part;
+    const text = part.output.value.flatMap((item) => (item.type === 'text' ? [item.text] : [])).join('\n');
+    const note = `[The image was not sent: the images of this response came to over ${formatBytes(maxBytes)}. Read fewer images in one response.]`;
+    return { ...part, output: { type: 'text', value: `${text}\n${note}` } } satisfies ToolResultPart;
+  });
+}
+
+function capStepText(parts: readonly ToolResultPart[], maxBytes: number): ToolResultPart[] {
   const sizes = parts.map((part) => Buffer.byteLength(textOf(part) ?? ''));
   const total = sizes.reduce((sum, size) => sum + size, 0);
   if (total <= maxBytes) return [...parts];

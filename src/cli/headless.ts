@@ -15,6 +15,9 @@ import { callKey } from '../state/call-key';
 import type { McpManager } from '../tools/mcp/client';
 import { PLAN_MARKS, progressOf } from '../tools/update-plan';
 import { toVisibleBlock, toVisibleText } from '../ui/visible-text';
+import { attachedLine, attachMentions, hasAttachments } from '../ui/composer/mentions';
+import { imageLine, toPromptImages } from '../ui/images/prompt-images';
+import { userContent, type PromptImage } from '../agent/user-content';
 import type { CheckpointStore } from '../checkpoints';
 import { checkpointLabel, conversationPrompts } from '../ui/rewind/prompts';
 import { waitForCheckpoint } from '../ui/rewind/wait-for-checkpoint';
@@ -85,9 +88,10 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
   if (options.mcp) await startMcpServers(options.mcp, stderr);
   const agentTools = createAgentTools({ ...options.setup, mcp: options.mcp ?? options.setup.mcp });
   const instructions = await loadMainInstructions(options.setup.cwd);
-  const content = options.isPlanning ? `${task.prompt}\n\n${PLAN_MODE_NOTE}` : task.prompt;
-  const messages: ModelMessage[] = [...(options.history ?? []), { role: 'user', content }];
-  options.recorder?.recordPrompt(content);
+  const { text, images } = await readAttachments(options);
+  const content = options.isPlanning ? `${text}\n\n${PLAN_MODE_NOTE}` : text;
+  const messages: ModelMessage[] = [...(options.history ?? []), { role: 'user', content: userContent(content, images) }];
+  options.recorder?.recordPrompt(content, images);
   // Started, not awaited: it runs beside the model request and is waited for before the process exits.
   const sessionId = options.recorder?.id;
   const checkpointing = sessionId ? options.createCheckpoints?.(sessionId).take(checkpointLabel(conversationPrompts(messages).length, options.prompt)) : undefined;
@@ -172,6 +176,15 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
   if (options.outputFormat === 'text') endLine();
   stderr.write(`shoal: ${toVisibleText(endMessage(summary))}\n`);
   return summary.reason === 'aborted' ? 130 : 1;
+}
+
+/** The prompt with the files its `@` mentions name after it, and the images it names; a line on stderr for each, and for each that could not be attached. */
+async function readAttachments(options: HeadlessOptions): Promise<{ text: string; images: PromptImage[] }> {
+  if (!hasAttachments(options.prompt)) return { text: options.prompt, images: [] };
+  const found = await attachMentions({ cwd: options.setup.cwd, text: options.prompt, isTakingImages: options.setup.isTakingImages?.() ?? false });
+  const lines = [...found.attached.map(attachedLine), ...found.images.map(imageLine), ...found.problems];
+  for (const line of lines) options.stderr.write(`shoal: ${toVisibleText(line)}\n`);
+  return { text: found.context ? `${options.prompt}\n\n${found.context}` : options.prompt, images: toPromptImages(found.images) };
 }
 
 /** Starts the servers and waits for each to be ready or failed; a failure is one line on stderr and the run goes on without it. */

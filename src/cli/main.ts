@@ -214,6 +214,7 @@ async function main(flags: CliFlags): Promise<number> {
     agents: agentSet.agents,
     // An agent's own model is built like /model's; the demo and a replay have no other model to offer.
     ...(startup.isDemo || flags.replay ? {} : { createModel: startup.selectModel }),
+    isTakingImages: () => mainModel.isTakingImages === true,
     sandbox: {
       hiddenPaths: shoalPrivateDirs(PATH_OPTIONS),
       network: settings.commandNetwork === true,

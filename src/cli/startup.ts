@@ -102,6 +102,7 @@ export async function resolveStartup(flags: StartupFlags, config: ResolvedConfig
       stallTimeoutMs: settings.stallTimeout === undefined ? undefined : settings.stallTimeout * 1000,
       reasoningEffort: settings.reasoningEffort,
       promptCacheKey: options.promptCacheKey,
+      images: settings.images,
     })),
   });
 

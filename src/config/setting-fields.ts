@@ -42,6 +42,7 @@ export const FIELD_SCHEMAS = {
   // Only the shape here; `validateFile` checks each server and names what is wrong.
   mcpServers: z.custom<Record<string, McpServerConfig>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value)),
   applyPatch: z.boolean(),
+  images: z.boolean(),
 } satisfies Record<SettingKey, z.ZodType>;
 
 const settingsSchema = z.object(FIELD_SCHEMAS).partial().strict() satisfies z.ZodType<Settings>;
@@ -69,6 +70,7 @@ const EXPECTED: Record<SettingKey, string> = {
   notify: `one of ${quoteList(NOTIFY_MODES)}`,
   mcpServers: 'an object of MCP servers by name',
   applyPatch: 'true or false',
+  images: 'true or false',
 };
 
 export const ENV_NAMES: Partial<Record<SettingKey, string>> = {

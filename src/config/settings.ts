@@ -63,6 +63,8 @@ export interface Settings {
   mcpServers?: Record<string, McpServerConfig>;
   /** Offer apply_patch to every model (true) or to none (false); unset, GPT-5, codex, gpt-oss, o3 and o4-mini models get it. */
   applyPatch?: boolean;
+  /** Send images (pasted, `@`-mentioned, read with read_file) to the model (true) or notes instead (false); unset, by model id. */
+  images?: boolean;
 }
 
 /** Where one resolved value came from, so the UI can say "model gpt-x from SHOAL_MODEL". */

@@ -261,6 +261,10 @@ function describeUnmasked(error: unknown): string {
     if (status === 404) {
       return `The model server at ${origin(cause.url)} answered 404${said ? ` (${said})` : ''}: check the model name (--model) and the base URL (--base-url).`;
     }
+    // A text-only model behind a server that checks: say what to do, not only what it said.
+    if (status === 400 && said && /\bimages?\b|image_url|input_image|vision|multimodal/i.test(said)) {
+      return `The model server refused the image (400: ${firstLine(said)}): this model may not take images. Set "images": false in the settings and shoal sends a note in place of each image.`;
+    }
     const connection = connectionProblem(cause.cause);
     if (connection) return `Could not reach the model server at ${origin(cause.url)} (${connection}): check --base-url or OPENAI_BASE_URL.`;
     const attempts = RetryError.isInstance(error) ? ` after ${error.errors.length} attempts` : '';

@@ -8,6 +8,8 @@ import { createModelFetch } from './model-fetch';
 import { priceFor, type ModelPrice } from './prices';
 import { isOpenAIReasoningModel, reasoningEffortOptions, type ReasoningEffort } from './reasoning-effort';
 import { requiresPortableIds } from './tool-call-ids';
+import { takesImages } from './images/image-models';
+import { createImageMiddleware } from './images/image-prompt';
 
 export type { ModelApi } from './history-origin';
 
@@ -36,6 +38,8 @@ export interface ModelSettings {
    * the Responses API gets it as `prompt_cache_key`. When absent or undefined, a key of this model's own.
    */
   promptCacheKey?: () => string | undefined;
+  /** The `images` setting: send images to this model (true) or notes instead (false); by model id when absent. */
+  images?: boolean;
 }
 
 export const DEFAULT_MODEL = 'gpt-5.4';
@@ -49,6 +53,8 @@ export interface ModelChoice {
   providerOptions?: ProviderOptions;
   /** Set only where shoal knows who bills the model and at what price. */
   price?: ModelPrice;
+  /** True when images are sent to this model (see `takesImages`); absent means no. */
+  isTakingImages?: boolean;
 }
 const COMPATIBLE_PROVIDER = 'compatible';
 
@@ -100,8 +106,13 @@ export async function createModel(settings: ModelSettings): Promise<Omit<ModelCh
     isMappingAll: requiresPortableIds({ baseUrl: settings.baseUrl, modelId }),
     requestOptions,
   });
+  const isTakingImages = takesImages({ modelId, setting: settings.images });
   const price = priceFor({ modelId, baseUrl: settings.baseUrl });
-  return { model: wrapLanguageModel({ model, middleware }), ...(price ? { price } : {}) };
+  return {
+    model: wrapLanguageModel({ model, middleware: [middleware, createImageMiddleware({ api, isTakingImages })] }),
+    isTakingImages,
+    ...(price ? { price } : {}),
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { modelMessageSchema, type ModelMessage } from 'ai';
 import type { ApprovalDecision, RunEndReason } from '../agent/nodes';
+import type { PromptImage } from '../agent/user-content';
 
 /** The format version written in every session header; a reader refuses newer ones. */
 export const SESSION_FORMAT_VERSION = 1;
@@ -19,11 +20,12 @@ export interface SessionHeader {
 /**
  * What a caller appends during a session; the writer adds `time`.
  * A `prompt` stands for the user message `{ role: 'user', content: text }`, exactly
- * what the UI adds to its history; `messages` carries one `history-append` of
+ * what the UI adds to its history (with its attached images after the text,
+ * base64, each within the 5 MB cap, so `--continue` sends them again); `messages` carries one `history-append` of
  * the main agent (a step's assistant message and the tool message answering it).
  */
 export type SessionEvent =
-  | { type: 'prompt'; text: string }
+  | { type: 'prompt'; text: string; images?: PromptImage[] }
   | { type: 'messages'; messages: ModelMessage[] }
   /** The main agent's whole history after a compaction: it replaces every message before it on resume. */
   | { type: 'compaction'; messages: ModelMessage[] }
@@ -71,7 +73,10 @@ export function parseEntry(value: unknown): ParsedEntry {
       }
       return hasStrings(value, ['id', 'cwd', 'model', 'createdAt']) ? valid(value) : invalid('session header missing id, cwd, model or createdAt');
     case 'prompt':
-      return hasStrings(value, ['text']) ? valid(value) : invalid('prompt without text');
+      if (!hasStrings(value, ['text'])) return invalid('prompt without text');
+      return value.images === undefined || (Array.isArray(value.images) && value.images.every((image) => isRecord(image) && hasStrings(image, ['path', 'mediaType', 'data'])))
+        ? valid(value)
+        : invalid('prompt with malformed images');
     case 'messages':
     case 'compaction':
     case 'rewind': {

@@ -5,6 +5,7 @@ import { parseEntry, type SessionEntry, type SessionHeader, type SubagentRecord 
 import { sessionFilePath, sessionIdOfFile, unknownSessionError } from './paths';
 import { repairToolPairing } from './repair';
 import { oneLine } from '../agent/text';
+import { userContent } from '../agent/user-content';
 import { readRegularFileSync } from '../workspace/own-file';
 
 /** One saved session as `/sessions` lists it. */
@@ -174,7 +175,7 @@ function readSession(file: string, options: { withMessages: boolean }): ReadResu
     }
     if (entry.type === 'prompt') {
       prompts.push(entry.text);
-      messages.push({ role: 'user', content: entry.text });
+      messages.push({ role: 'user', content: userContent(entry.text, entry.images) });
     } else if (entry.type === 'messages') {
       messages.push(...entry.messages);
     } else if (entry.type === 'compaction' || entry.type === 'rewind') {

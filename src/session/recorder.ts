@@ -1,5 +1,6 @@
 import type { ModelMessage } from 'ai';
 import type { AgentNode } from '../agent/nodes';
+import type { PromptImage } from '../agent/user-content';
 import { releaseSessionLock } from './lock';
 import { sessionLockPath } from './paths';
 import type { SubagentRecord } from './entries';
@@ -10,7 +11,8 @@ import { createSubagentLog } from './subagent-log';
 export interface SessionRecorder {
   /** The session's id once its first prompt is saved (or the resumed one's). */
   readonly id: string | undefined;
-  recordPrompt: (text: string) => void;
+  /** Saves a prompt the user sent, with the images attached to it. */
+  recordPrompt: (text: string, images?: readonly PromptImage[]) => void;
   /** Takes every node of a run; keeps the main agent's history, approvals and turn ends, and a record of each sub-agent. */
   recordNode: (node: AgentNode) => void;
   /** Saves the history /rewind cut the conversation to: a resumed session starts from it. */
@@ -60,8 +62,8 @@ export function createSessionRecorder(options: {
     recordRewind(messages) {
       ensureWriter()?.append({ type: 'rewind', messages });
     },
-    recordPrompt(text) {
-      ensureWriter()?.append({ type: 'prompt', text });
+    recordPrompt(text, images) {
+      ensureWriter()?.append(images?.length ? { type: 'prompt', text, images: [...images] } : { type: 'prompt', text });
     },
     recordNode(node) {
       const subagent = subagents.observe(node);
@@ -120,5 +122,6 @@ export function summariseHistory(messages: readonly ModelMessage[], subagents: r
 
 function textOf(message: ModelMessage): string {
   if (typeof message.content === 'string') return message.content;
-  return message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+  // A resumed transcript names a prompt's images where the model saw them.
+  return message.content.map((part) => (part.type === 'text' ? part.text : part.type === 'file' && message.role === 'user' ? `\n[image: ${part.filename ?? part.mediaType}]` : '')).join('');
 }

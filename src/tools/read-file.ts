@@ -9,6 +9,8 @@ import { describePath, resolveToolPath, toFsError, type ToolPath } from '../work
 import { openRegularFile, readHead } from '../workspace/regular-file';
 import { decodeText } from '../workspace/text-encoding';
 import type { ShoalTool, ToolOptions, ToolResult } from './types';
+import { readImageResult } from './images/read-image-result';
+import { sniffOpenFile } from '../workspace/images/read-image';
 
 const DEFAULT_LIMIT = 2000;
 const MAX_LINE_CHARS = 2000;
@@ -51,7 +53,8 @@ export function createReadFileTool(options: ToolOptions): ShoalTool<ReadFileInpu
       `Shows up to ${DEFAULT_LIMIT} lines from offset (default 1) and at most 256 KiB; ` +
       `lines over ${MAX_LINE_CHARS} characters are cut. When output is cut, the last line says which offset reads on. ` +
       'Files over 10 MiB need offset/limit (find the lines with grep first). ' +
-      'Refuses binary files, directories (use list_dir) and special files (FIFOs, sockets, devices). A file that is not UTF-8 is shown decoded as Latin-1, with a note. ' +
+      'A PNG, JPEG, GIF or WebP image (up to 5 MB) comes back as the image itself, or as a note of its size where the model takes no images. ' +
+      'Refuses other binary files, directories (use list_dir) and special files (FIFOs, sockets, devices). A file that is not UTF-8 is shown decoded as Latin-1, with a note. ' +
       'Batch independent read-only calls (read_file, list_dir, glob, grep) in one response; they run in parallel.',
     inputSchema: readFileInputSchema,
     kind: 'read-only',
@@ -75,6 +78,8 @@ export function createReadFileTool(options: ToolOptions): ShoalTool<ReadFileInpu
       }
       const { handle, stats } = opened;
       try {
+        const image = await sniffOpenFile(handle, stats.size);
+        if (image) return await readImageResult({ handle, stats, path: shown, kind: image, isTakingImages: options.isTakingImages?.() ?? false });
         return await readOpenFile({ handle, stats, file, input, signal, tracker: options.tracker });
       } catch (error) {
         throw error instanceof Error && !('code' in error) ? error : toFsError(error, shown);

@@ -48,6 +48,17 @@ export interface ToolResult {
   output: string;
   /** A few words for the tool row, e.g. "214 lines" or "exit 0, 12 lines". */
   summary: string;
+  /** Images the model gets after `output` (read_file of a PNG): base64 bytes and their media type. */
+  images?: ToolImage[];
+}
+
+/** An image in a tool result, as the model is sent it. */
+export interface ToolImage {
+  mediaType: string;
+  /** The bytes, base64-encoded. */
+  data: string;
+  /** Where it was read from: the workspace path, or the path the user pasted. */
+  path: string;
 }
 
 /** What a write or command will do, shown to the user before approval. */
@@ -159,4 +170,6 @@ export interface ToolOptions {
   tracker?: FileTracker;
   /** Where the write tools record what they change, for undo; without one nothing is journaled. */
   journal?: WriteJournal;
+  /** Read at each call: true when the model in use takes images, so read_file sends an image rather than a note about it. */
+  isTakingImages?: () => boolean;
 }

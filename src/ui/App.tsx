@@ -125,7 +125,7 @@ export function App(props: AppProps) {
   const rewind = useRewind({ session, checkpoints, journal: props.journal, onPromptBack: (text) => setPromptBack((last) => ({ text, id: (last?.id ?? 0) + 1 })) });
   const lastEscape = useRef(0);
   const shell = useShellCommand({ tools: props.tools, notify: session.notify, tellModel: session.tellModel });
-  const sendPrompt = useSendPrompt({ cwd: props.cwd, session });
+  const sendPrompt = useSendPrompt({ cwd: props.cwd, session, isTakingImages: modelChoice.isTakingImages === true });
   const customCommands = useCustomCommands({ load: props.loadCommands, onNote: (note) => session.notify(note) });
   const submitRef = useRef<(text: string) => boolean>(() => false);
   const transcript = useMemo(() => selectTranscript(state), [state.turns, state.notices]);
@@ -218,7 +218,7 @@ export function App(props: AppProps) {
   const startInit = async (cwd: string, text: string, folder: string | undefined) => {
     const init = await createInitPrompt({ cwd, folder });
     if ('error' in init) session.notify(init.error, 'error');
-    else session.submit(text, init.prompt);
+    else session.submit(text, { context: init.prompt });
   };
 
   const submit = (text: string): boolean => {

@@ -59,12 +59,14 @@ export async function runTui(options: TuiOptions): Promise<void> {
   const journal = createWriteJournal();
   // The tools follow /model: apply_patch is offered by the model in use (see offersApplyPatch).
   let modelId = options.initialModel.modelId;
+  let isTakingImages = options.initialModel.isTakingImages === true;
   const selectModel = async (name: string) => {
     const choice = await options.selectModel(name);
     modelId = choice.modelId;
+    isTakingImages = choice.isTakingImages === true;
     return choice;
   };
-  const tools = createAgentTools({ ...options.setup, journal, mcp: options.mcp, modelId: () => modelId });
+  const tools = createAgentTools({ ...options.setup, journal, mcp: options.mcp, modelId: () => modelId, isTakingImages: () => isTakingImages });
   const instructions = await loadMainInstructions(options.setup.cwd);
   const pathOptions = { env: process.env, platform: process.platform, homedir: os.homedir() };
   const stateDir = shoalDir('state', pathOptions);

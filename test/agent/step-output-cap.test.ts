@@ -1,7 +1,7 @@
 import type { ToolResultPart } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { runAgent } from '../../src/agent/loop';
-import { capStepOutputs, MAX_STEP_OUTPUT_BYTES } from '../../src/agent/step-output-cap';
+import { capStepImages, capStepOutputs, MAX_STEP_OUTPUT_BYTES } from '../../src/agent/step-output-cap';
 import { createReadFileTool } from '../../src/tools/read-file';
 import { createRegistry } from '../../src/tools/registry';
 import { collect } from '../helpers/collect';
@@ -15,6 +15,25 @@ const textResult = (id: string, value: string, type: 'text' | 'error-text' = 'te
   output: { type, value },
 });
 const valueOf = (part: ToolResultPart) => (part.output as { value: string }).value;
+
+const imageResult = (id: string, data: string): ToolResultPart => ({
+  type: 'tool-result',
+  toolCallId: id,
+  toolName: 'read_file',
+  output: { type: 'content', value: [{ type: 'text', text: `${id}.png: a PNG image.` }, { type: 'file', mediaType: 'image/png', data: { type: 'data', data } }] },
+});
+
+describe('capStepImages', () => {
+  it('keeps images in call order while they fit, and turns the rest into their text with a note', () => {
+    const parts = [imageResult('a', 'A'.repeat(600)), textResult('t', 'text'), imageResult('b', 'B'.repeat(300)), imageResult('c', 'C'.repeat(500))];
+    const capped = capStepImages(parts, 1000);
+    expect(capped.slice(0, 3)).toEqual(parts.slice(0, 3));
+    expect(capped[3]!.output).toEqual({
+      type: 'text',
+      value: 'c.png: a PNG image.\n[The image was not sent: the images of this response came to over 1000 bytes. Read fewer images in one response.]',
+    });
+  });
+});
 
 describe('capStepOutputs', () => {
   it('leaves a step under the cap untouched', () => {

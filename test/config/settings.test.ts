@@ -134,7 +134,7 @@ describe('loadConfig validation', () => {
     const setup = await createSetup({ project: { modle: 'x', colour: 'blue' } });
     expect((await errorFrom(setup.load())).message).toBe(
       '.shoal/config.json: unknown key "modle" (did you mean "model"?)\n' +
-        '.shoal/config.json: unknown key "colour" (known keys: model, baseUrl, provider, apiKey, approvalMode, allowedTools, webDomains, webAllowPrivate, concurrency, maxSteps, researchModel, researchMaxSteps, commandNetwork, contextWindow, compactAt, stallTimeout, reasoningEffort, notify, mcpServers, applyPatch)',
+        '.shoal/config.json: unknown key "colour" (known keys: model, baseUrl, provider, apiKey, approvalMode, allowedTools, webDomains, webAllowPrivate, concurrency, maxSteps, researchModel, researchMaxSteps, commandNetwork, contextWindow, compactAt, stallTimeout, reasoningEffort, notify, mcpServers, applyPatch, images)',
     );
   });
 
@@ -173,6 +173,12 @@ describe('loadConfig validation', () => {
       const setup = await createSetup({ user: { webDomains: [bad] } });
       expect((await errorFrom(setup.load())).message).toContain('"webDomains" must be a list of domains such as "docs.python.org" or "*.mozilla.org"');
     }
+  });
+
+  it('accepts images as true or false, and names another value', async () => {
+    expect((await (await createSetup({ user: { images: true } })).load()).settings).toMatchObject({ images: true });
+    const setup = await createSetup({ user: { images: 'auto' } });
+    expect((await errorFrom(setup.load())).message).toBe(`${setup.userFile}: "images" must be true or false (got "auto")`);
   });
 
   it('accepts applyPatch as true or false, and names another value', async () => {

@@ -1,6 +1,6 @@
 import { errorMessage } from '../../models/model-errors';
 import { PreviewChangedError } from '../../tools/edit/preview-binding';
-import type { ApprovalPreview, DelegatedApproval, ShoalTool } from '../../tools/types';
+import type { ApprovalPreview, DelegatedApproval, ShoalTool, ToolImage } from '../../tools/types';
 import { raceAbort } from './concurrency';
 import { oneLine } from '../text';
 import type { AgentNode, NodeBody, Phase, ToolCallInfo, ToolCallStatus } from '../nodes';
@@ -12,6 +12,8 @@ export interface CallOutcome {
   summary: string;
   /** Present when the user denied the call and said why. */
   feedback?: string;
+  /** Images the tool returned beside its text (read_file of an image). */
+  images?: ToolImage[];
 }
 
 /** What running one call needs; `emit` stamps bodies, `push` forwards nested agents' nodes as they are. */

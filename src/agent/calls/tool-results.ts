@@ -1,12 +1,14 @@
 import type { ModelMessage, ToolModelMessage, ToolResultPart } from 'ai';
 import type { ToolCallInfo } from '../nodes';
 import type { CallOutcome } from './run-call';
+import { imageFilePart } from '../user-content';
 
 /** The AI SDK's tool-result part for one call's outcome. */
 export function toToolResultPart(call: ToolCallInfo, outcome: CallOutcome): ToolResultPart {
   const base = { type: 'tool-result' as const, toolCallId: call.toolCallId, toolName: call.toolName };
   switch (outcome.status) {
     case 'ok':
+      if (outcome.images?.length) return { ...base, output: { type: 'content', value: [{ type: 'text', text: outcome.output }, ...outcome.images.map(imageFilePart)] } };
       return { ...base, output: { type: 'text', value: outcome.output } };
     case 'denied':
       return { ...base, output: { type: 'execution-denied', reason: outcome.output } };

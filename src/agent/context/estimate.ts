@@ -1,4 +1,4 @@
-import type { ModelMessage } from 'ai';
+import type { ModelMessage, ToolResultPart } from 'ai';
 import { measureJson } from '../calls/json-walk';
 
 // Counted once per message object: history messages are never changed in place, only replaced.
@@ -68,6 +68,7 @@ function countPart(part: Exclude<ModelMessage['content'], string>[number], count
     }
     case 'tool-result':
       countText(part.toolName, counts);
+      counts.ascii += OTHER_PART_CHARS * mediaItems(part.output);
       return countText(outputText(part.output), counts);
     default:
       counts.ascii += OTHER_PART_CHARS;
@@ -95,7 +96,7 @@ export function messageText(message: ModelMessage): string {
         text += part.toolName + JSON.stringify(part.input ?? null);
         break;
       case 'tool-result':
-        text += part.toolName + outputText(part.output);
+        text += part.toolName + outputText(part.output) + ' '.repeat(OTHER_PART_CHARS * mediaItems(part.output));
         break;
       default:
         // Images and files: a fixed guess, since only their size is known here.
@@ -105,11 +106,22 @@ export function messageText(message: ModelMessage): string {
   return text;
 }
 
+type ToolResultOutput = ToolResultPart['output'];
+
+/** How many images (or other files) a tool result's output carries: each counts as a part, like a prompt's. */
+function mediaItems(output: ToolResultOutput): number {
+  return output.type === 'content' ? output.value.filter((item) => item.type !== 'text').length : 0;
+}
+
 /** The text of a tool result's output, whatever its kind. */
 export function outputText(output: unknown): string {
   if (!output || typeof output !== 'object') return String(output ?? '');
   const value = (output as { value?: unknown }).value;
   if (typeof value === 'string') return value;
+  // An image's base64 is not text the model reads: it is named, and counted as a part (see countPart).
+  if ((output as { type?: string }).type === 'content' && Array.isArray(value)) {
+    return value.map((item: { type?: string; text?: string; mediaType?: string }) => (item.type === 'text' ? (item.text ?? '') : `[${item.mediaType ?? item.type}]`)).join('\n');
+  }
   if ((output as { type?: string }).type === 'execution-denied') return String((output as { reason?: string }).reason ?? '');
   return JSON.stringify(value ?? '');
 }

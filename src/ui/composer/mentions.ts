@@ -1,5 +1,8 @@
 import { MAX_ATTACHMENT_BYTES, readAttachment, type Attachment } from '../../tools/read-attachment';
 import { formatBytes } from '../../tools/output-cap';
+import type { ImageFile } from '../../workspace/images/read-image';
+import { pastedImagePaths } from '../../workspace/images/pasted-paths';
+import { readPromptImages } from '../images/prompt-images';
 
 /** The `@query` being typed at the cursor: where its `@` is and what follows it. */
 export interface MentionToken {
@@ -28,22 +31,37 @@ export function mentionedPaths(text: string): string[] {
   return [...new Set(paths.filter(Boolean))].slice(0, MAX_ATTACHMENTS);
 }
 
+/** True when a prompt names something to attach: an `@` mention or a pasted image path. */
+export function hasAttachments(text: string): boolean {
+  return mentionedPaths(text).length > 0 || pastedImagePaths(text).length > 0;
+}
+
 /** What `attachMentions` found: the model's extra context and the lines the transcript shows. */
 export interface AttachedMentions {
   /** `<file path="...">` blocks for the model, after the prompt; empty when nothing was attached. */
   context: string;
   attached: Attachment[];
-  /** One line per mention that named a file which could not be attached (binary, unreadable). */
+  /** Images for the model, after the text (see `readPromptImages`). */
+  images: ImageFile[];
+  /** One line per mention that named a file which could not be attached (binary, unreadable, an image over the cap). */
   problems: string[];
 }
 
 /**
- * Reads every `@path` of `text` that names a text file inside `cwd`. A path
- * that is not a file stays plain text; nothing here throws.
+ * Reads every `@path` of `text` that names a text file or an image inside
+ * `cwd`, and every image path pasted into it. A path that is not a file stays
+ * plain text; nothing here throws. `isTakingImages` false turns images into problems.
  */
-export async function attachMentions(options: { cwd: string; text: string }): Promise<AttachedMentions> {
+export async function attachMentions(options: { cwd: string; text: string; isTakingImages?: boolean }): Promise<AttachedMentions> {
+  const mentions = mentionedPaths(options.text);
+  const { images, imageMentions, problems: imageProblems } = await readPromptImages({
+    cwd: options.cwd,
+    text: options.text,
+    mentions,
+    isTakingImages: options.isTakingImages ?? false,
+  });
   const results = await Promise.all(
-    mentionedPaths(options.text).map((requested) =>
+    mentions.filter((requested) => !imageMentions.has(requested)).map((requested) =>
       readAttachment({ cwd: options.cwd, requested }).then(
         (attachment) => ({ attachment, problem: undefined }),
         (error: Error) => ({ attachment: undefined, problem: error.message }),
@@ -51,9 +69,9 @@ export async function attachMentions(options: { cwd: string; text: string }): Pr
     ),
   );
   const attached = results.flatMap((result) => (result.attachment ? [result.attachment] : []));
-  const problems = results.flatMap((result) => (result.problem ? [result.problem] : []));
+  const problems = [...results.flatMap((result) => (result.problem ? [result.problem] : [])), ...imageProblems];
   const context = attached.map((file) => `<file path="${file.path}">\n${file.text}\n</file>`).join('\n');
-  return { context, attached, problems };
+  return { context, attached, images, problems };
 }
 
 /** The transcript's line for an attached file: "attached src/cli/main.ts (12 KiB)". */

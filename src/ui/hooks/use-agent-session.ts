@@ -3,6 +3,7 @@ import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { isAllowedWithoutAsking, PLAN_MODE_NOTE, type ApprovalMode, type RequestApproval } from '../../agent/calls/approval';
 import { runAgent } from '../../agent/loop';
 import { now } from '../../agent/text';
+import { userContent, type PromptImage } from '../../agent/user-content';
 import type { ContextWindow } from '../../models/context-window';
 import type { ProviderOptions } from '../../models/model';
 import type { ModelPrice } from '../../models/prices';
@@ -59,8 +60,8 @@ export interface AgentSession {
   isRunning: boolean;
   approvalMode: ApprovalMode;
   setApprovalMode: (mode: ApprovalMode) => void;
-  /** Starts a turn with the user's prompt, and `context` (attached files) after it for the model only; ignored while one runs. */
-  submit: (prompt: string, context?: string) => void;
+  /** Starts a turn with the user's prompt, and what was attached to it for the model only; ignored while one runs. */
+  submit: (prompt: string, attached?: PromptAttachments) => void;
   /** Answers the pending approval of one call; a second answer to the same call is ignored. */
   answerApproval: (agentId: string, toolCallId: string, toolName: string, decision: ApprovalDecision) => void;
   /** Interrupts the running turn: in-flight tools are cancelled and every call gets its result. */
@@ -85,6 +86,12 @@ export interface AgentSession {
   prompts: () => ConversationPrompt[];
   /** Cuts the conversation to the messages before `prompt` and saves that; false (nothing done) while a turn runs. */
   rewindConversation: (prompt: ConversationPrompt) => boolean;
+}
+
+/** What a prompt brings beside its text: attached files' text (`context`, after the prompt) and images. */
+export interface PromptAttachments {
+  context?: string;
+  images?: readonly PromptImage[];
 }
 
 /** Most messages waiting at once: a queue is for a correction or two, not a script. */
@@ -176,7 +183,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
   }, [syncQueue]);
 
   const run = useCallback(
-    ({ prompt, compactOnly, context }: { prompt: string; compactOnly?: { focus?: string }; context?: string }) => {
+    ({ prompt, compactOnly, context, images }: { prompt: string; compactOnly?: { focus?: string } } & PromptAttachments) => {
       if (controller.current) return;
       const abort = new AbortController();
       controller.current = abort;
@@ -188,8 +195,8 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
         const attached = context ? `${prompt}\n\n${context}` : prompt;
         // In plan mode the model is told so with the prompt: the instructions, and the server's prompt cache, stay as they are.
         const content = latest.current.approvalMode === 'plan' ? `${attached}\n\n${PLAN_MODE_NOTE}` : attached;
-        history.current.push({ role: 'user', content });
-        current.recorder?.recordPrompt(content);
+        history.current.push({ role: 'user', content: userContent(content, images) });
+        current.recorder?.recordPrompt(content, images);
         turnCheckpoint.current = current.onTurnStart?.({ ordinal: conversationPrompts(history.current, notes.current).length, prompt }) ?? undefined;
       }
       void (async () => {
@@ -233,7 +240,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
     },
     [enqueue, requestApproval],
   );
-  const submit = useCallback((prompt: string, context?: string) => run({ prompt, context }), [run]);
+  const submit = useCallback((prompt: string, attached?: PromptAttachments) => run({ prompt, ...attached }), [run]);
   const compact = useCallback((focus?: string) => run({ prompt: focus ? `/compact ${focus}` : '/compact', compactOnly: { focus } }), [run]);
 
   const answerApproval = useCallback((agentId: string, toolCallId: string, toolName: string, decision: ApprovalDecision) => {

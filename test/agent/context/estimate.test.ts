@@ -17,6 +17,17 @@ const messages: ModelMessage[] = [
   },
   { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'c1', toolName: 'write_file', output: { type: 'text', value: 'Created a.txt (3 lines).' } }] },
   { role: 'user', content: [{ type: 'text', text: 'and this' }, { type: 'file', data: 'AAAA', mediaType: 'image/png' }] },
+  {
+    role: 'tool',
+    content: [
+      {
+        type: 'tool-result',
+        toolCallId: 'c9',
+        toolName: 'read_file',
+        output: { type: 'content', value: [{ type: 'text', text: 'shot.png: a PNG image.' }, { type: 'file', mediaType: 'image/png', data: { type: 'data', data: 'A'.repeat(40_000) } }] },
+      },
+    ],
+  },
 ];
 
 describe('estimateMessageTokens', () => {
@@ -24,6 +35,13 @@ describe('estimateMessageTokens', () => {
     for (const message of messages) {
       expect(estimateMessageTokens(message)).toBe(4 + estimateTextTokens(messageText(message)));
     }
+  });
+
+  it('counts an image a tool returned as one part, never its base64 as text', () => {
+    const tokens = estimateMessageTokens(messages.at(-1)!);
+    expect(tokens).toBeGreaterThan(250);
+    expect(tokens).toBeLessThan(400);
+    expect(messageText(messages.at(-1)!)).not.toContain('AAAA');
   });
 });
 
