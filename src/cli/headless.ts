@@ -16,7 +16,7 @@ import type { McpManager } from '../tools/mcp/client';
 import { PLAN_MARKS, progressOf } from '../tools/update-plan';
 import { toVisibleBlock, toVisibleText } from '../ui/visible-text';
 import { attachedLine, attachMentions, hasAttachments } from '../ui/composer/mentions';
-import { imageLine, toPromptImages } from '../ui/images/prompt-images';
+import { imageLine, toPromptImages } from '../ui/composer/prompt-images';
 import { userContent, type PromptImage } from '../agent/user-content';
 import type { CheckpointStore } from '../checkpoints';
 import { checkpointLabel, conversationPrompts } from '../ui/rewind/prompts';

@@ -2,7 +2,7 @@ import { MAX_ATTACHMENT_BYTES, readAttachment, type Attachment } from '../../too
 import { formatBytes } from '../../tools/output-cap';
 import type { ImageFile } from '../../workspace/images/read-image';
 import { pastedImagePaths } from '../../workspace/images/pasted-paths';
-import { readPromptImages } from '../images/prompt-images';
+import { readPromptImages } from './prompt-images';
 
 /** The `@query` being typed at the cursor: where its `@` is and what follows it. */
 export interface MentionToken {

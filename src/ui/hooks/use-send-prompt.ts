@@ -1,7 +1,7 @@
 import { useCallback, useRef } from 'react';
 import type { AgentSession } from './use-agent-session';
 import { attachedLine, attachMentions, hasAttachments } from '../composer/mentions';
-import { imageLine, toPromptImages } from '../images/prompt-images';
+import { imageLine, toPromptImages } from '../composer/prompt-images';
 
 /**
  * Sends a prompt, first reading the files its `@path` mentions name and the
