@@ -88,7 +88,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
   if (options.mcp) await startMcpServers(options.mcp, stderr);
   const agentTools = createAgentTools({ ...options.setup, mcp: options.mcp ?? options.setup.mcp });
   const instructions = await loadMainInstructions(options.setup.cwd);
-  const { text, images } = await readAttachments(options);
+  const { text, images } = await readAttachments(options, task.prompt);
   const content = options.isPlanning ? `${text}\n\n${PLAN_MODE_NOTE}` : text;
   const messages: ModelMessage[] = [...(options.history ?? []), { role: 'user', content: userContent(content, images) }];
   options.recorder?.recordPrompt(content, images);
@@ -179,12 +179,12 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
 }
 
 /** The prompt with the files its `@` mentions name after it, and the images it names; a line on stderr for each, and for each that could not be attached. */
-async function readAttachments(options: HeadlessOptions): Promise<{ text: string; images: PromptImage[] }> {
-  if (!hasAttachments(options.prompt)) return { text: options.prompt, images: [] };
-  const found = await attachMentions({ cwd: options.setup.cwd, text: options.prompt, isTakingImages: options.setup.isTakingImages?.() ?? false });
+async function readAttachments(options: HeadlessOptions, prompt: string): Promise<{ text: string; images: PromptImage[] }> {
+  if (!hasAttachments(prompt)) return { text: prompt, images: [] };
+  const found = await attachMentions({ cwd: options.setup.cwd, text: prompt, isTakingImages: options.setup.isTakingImages?.() ?? false });
   const lines = [...found.attached.map(attachedLine), ...found.images.map(imageLine), ...found.problems];
   for (const line of lines) options.stderr.write(`shoal: ${toVisibleText(line)}\n`);
-  return { text: found.context ? `${options.prompt}\n\n${found.context}` : options.prompt, images: toPromptImages(found.images) };
+  return { text: found.context ? `${prompt}\n\n${found.context}` : prompt, images: toPromptImages(found.images) };
 }
 
 /** Starts the servers and waits for each to be ready or failed; a failure is one line on stderr and the run goes on without it. */
