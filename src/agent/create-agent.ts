@@ -22,6 +22,7 @@ import type { ContextWindow } from '../models/context-window';
 import type { ModelPrice } from '../models/prices';
 import { createContextBudget } from './context/budget';
 import { researchInstructions } from './prompts';
+import type { HookRunner } from '../hooks/runner';
 
 /** How the main agent and its research sub-agents are set up. */
 export interface AgentSetup {
@@ -52,6 +53,8 @@ export interface AgentSetup {
   applyPatch?: boolean;
   /** The main model's id now, read each step so a /model switch re-decides apply_patch; the id of `model` when absent. */
   modelId?: () => string;
+  /** The user's hooks; research sub-agents' calls run PreToolUse and PostToolUse hooks too. */
+  hooks?: HookRunner;
 }
 
 export const DEFAULT_RESEARCH_MAX_STEPS = 20;
@@ -87,6 +90,7 @@ export function createStartResearch(setup: AgentSetup, tracker: FileTracker, web
       price: setup.researchModel ? setup.researchPrice : setup.price,
       maxRetries: setup.maxRetries,
       context: setup.contextWindow ? createContextBudget({ window: setup.contextWindow, compactAt: setup.compactAt }) : undefined,
+      hooks: setup.hooks,
     });
   };
 }

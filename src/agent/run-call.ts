@@ -4,6 +4,8 @@ import type { ApprovalPreview, ShoalTool } from '../tools/types';
 import { raceAbort } from './concurrency';
 import { oneLine } from './text';
 import type { AgentNode, NodeBody, Phase, ToolCallInfo, ToolCallStatus } from './nodes';
+import type { HookRunner } from '../hooks/runner';
+import { runPostToolUse } from './tool-hooks';
 
 /** How one call ended: what the model gets back and what the UI shows. */
 export interface CallOutcome {
@@ -12,6 +14,8 @@ export interface CallOutcome {
   summary: string;
   /** Present when the user denied the call and said why. */
   feedback?: string;
+  /** Set when a hook of this call said `continue: false`: the run stops after this step, and this says why. */
+  hookStopReason?: string;
 }
 
 /** What running one call needs; `emit` stamps bodies, `push` forwards nested agents' nodes as they are. */
@@ -25,6 +29,8 @@ export interface RunCallOptions {
   signal: AbortSignal;
   emit: (body: NodeBody) => void;
   push: (node: AgentNode) => void;
+  /** The user's PreToolUse and PostToolUse hooks; none run without it. */
+  hooks?: HookRunner;
 }
 
 /** A write whose approved preview no longer matched the disk: nothing was written, the call is not ended, and the user is asked again. */
@@ -94,6 +100,8 @@ export async function runApprovedCall(options: ApprovedCallOptions): Promise<Cal
     const message = isPreviewChanged ? `${error.message} It kept changing while the user was asked; read it again before retrying.` : errorMessage(error);
     outcome = signal.aborted ? cancelledOutcome() : errorOutcome(message);
   }
+  // Timed with the call: a formatter hook is part of what the write took.
+  outcome = await runPostToolUse(options, outcome);
   return endCall(options, outcome, performance.now() - started);
 }
 

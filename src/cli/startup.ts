@@ -20,6 +20,7 @@ import {
   sessionLockPath,
   type SessionSummary,
 } from '../session/sessions';
+import { sessionFilePath } from '../session/paths';
 import { loadConfig, type Provider, type ResolvedConfig, type Settings } from '../config/settings';
 
 /** The flags that shape start-up (the rest are the CLI's own). */
@@ -193,6 +194,8 @@ export interface SessionSetup {
   describeSessions: () => string;
   /** The id of the session being saved (a new one's from its first prompt), or the resumed one's before that. */
   id: () => string | undefined;
+  /** The file the session is saved in, once it has an id: what hooks get as `transcript_path`. */
+  transcriptPath: () => string | undefined;
 }
 
 /**
@@ -237,6 +240,10 @@ export function resolveSession(options: { cwd: string; modelId: string; isContin
     createRecorder: (onError) => (recorder = createSessionRecorder({ dir, cwd: options.cwd, model: options.modelId, resumeId, onError })),
     describeSessions: () => describeSessions(listSessions({ dir, cwd: options.cwd })),
     id: () => (recorder ? recorder.id : resumeId),
+    transcriptPath() {
+      const id = recorder ? recorder.id : resumeId;
+      return id ? sessionFilePath(dir, id) : undefined;
+    },
   };
 }
 

@@ -10,6 +10,7 @@ import { ALLOWABLE_TOOLS, MCP_TOOL_NAME } from './tool-names';
 import { MCP_JSON_FILE, parseMcpServers, readMcpJson, type McpServerConfig } from './mcp-servers';
 import { displayPath, nonEmpty, PROJECT_CONFIG_FILE, projectConfigPath, shoalDir, userConfigPath } from './paths';
 import { projectTrust, type TrustStatus, type TrustSubject } from './trust';
+import { mergeHooks, parseHooks, type HooksConfig } from '../hooks/config';
 
 export { userConfigPath } from './paths';
 
@@ -63,6 +64,8 @@ export interface Settings {
   mcpServers?: Record<string, McpServerConfig>;
   /** Offer apply_patch to every model (true) or to none (false); unset, GPT-5, codex, gpt-oss, o3 and o4-mini models get it. */
   applyPatch?: boolean;
+  /** Claude Code-format hooks by event; a project's run only in a trusted folder, after the user's own. */
+  hooks?: HooksConfig;
 }
 
 // The models' own list (config may not import models); the CLI hands this to createModel, whose type checks it.
@@ -134,6 +137,8 @@ const FIELD_SCHEMAS = {
   // Only the shape here; `validateFile` checks each server and names what is wrong.
   mcpServers: z.custom<Record<string, McpServerConfig>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value)),
   applyPatch: z.boolean(),
+  // Only the shape here; `validateFile` checks each hook, and a bad one is left out with a note.
+  hooks: z.custom<HooksConfig>(() => true),
 } satisfies Record<SettingKey, z.ZodType>;
 
 const settingsSchema = z.object(FIELD_SCHEMAS).partial().strict() satisfies z.ZodType<Settings>;
@@ -161,6 +166,7 @@ const EXPECTED: Record<SettingKey, string> = {
   notify: `one of ${quoteList(NOTIFY_MODES)}`,
   mcpServers: 'an object of MCP servers by name',
   applyPatch: 'true or false',
+  hooks: 'an object of hook events such as {"PreToolUse": [{"matcher": "bash", "hooks": [{"type": "command", "command": "..."}]}]}',
 };
 
 const ENV_NAMES: Partial<Record<SettingKey, string>> = {
@@ -210,16 +216,17 @@ export async function loadConfig(options: {
   const pathOptions = { env: options.env, platform: options.platform ?? process.platform, homedir };
   const files = { user: userConfigPath(pathOptions), project: projectConfigPath(options.cwd) };
   const show = (file: string) => displayPath(file, { cwd: options.cwd, homedir });
+  const notes: string[] = [];
   const layers: Layer[] = [
     readFlags(options.flags),
     readEnvironment(options.env),
-    await readConfigFile(files.user, { display: show(files.user), isProject: false, userDisplay: show(files.user) }),
+    await readConfigFile(files.user, { display: show(files.user), isProject: false, userDisplay: show(files.user), notes }),
   ];
-  const resolved: ResolvedConfig = { settings: {}, sources: {}, files, notes: [] };
+  const resolved: ResolvedConfig = { settings: {}, sources: {}, files, notes };
   for (const layer of layers) mergeLayer(resolved, layer);
 
   const [projectFile, mcpJson, projectCommands] = await Promise.all([
-    readProjectFile(options.cwd, { display: show(files.project), userDisplay: show(files.user) }),
+    readProjectFile(options.cwd, { display: show(files.project), userDisplay: show(files.user), notes }),
     readMcpJson(options.cwd),
     readProjectCommands(options.cwd),
   ]);
@@ -231,13 +238,15 @@ export async function loadConfig(options: {
   const layer = projectFile?.layer ?? { settings: {}, sourceOf: (): SettingSource => ({ kind: 'file', path: files.project }) };
   // Only what no higher layer set can take effect; of that, the loosening part waits for trust.
   const candidates = Object.fromEntries(
-    KNOWN_KEYS.filter((key) => key !== 'mcpServers' && !resolved.sources[key] && layer.settings[key] !== undefined).map((key) => [key, layer.settings[key]]),
+    KNOWN_KEYS.filter((key) => key !== 'mcpServers' && key !== 'hooks' && !resolved.sources[key] && layer.settings[key] !== undefined).map((key) => [key, layer.settings[key]]),
   ) as Settings;
   // Project servers join the user's rather than being shadowed by them; a name the user has stays the user's.
   const projectServers = Object.fromEntries(
     Object.entries({ ...mcpJsonRead?.servers, ...layer.settings.mcpServers }).filter(([name]) => !Object.hasOwn(resolved.settings.mcpServers ?? {}, name)),
   );
   if (Object.keys(projectServers).length > 0) candidates.mcpServers = projectServers;
+  // Project hooks join the user's, never replace them: they wait for trust, since each one runs a command.
+  if (Object.keys(layer.settings.hooks ?? {}).length > 0) candidates.hooks = layer.settings.hooks;
   const loosening = [...findLoosening(candidates, resolved.settings), ...commandsLoosening(commands.map(({ name }) => name), PROJECT_COMMANDS_DIR)];
   const withheld = Object.fromEntries(loosening.flatMap(({ key }) => (key === 'commands' ? [] : [[key, candidates[key]]]))) as Settings;
   const applied = Object.fromEntries(Object.entries(candidates).filter(([key]) => !(key in withheld))) as Settings;
@@ -269,9 +278,10 @@ export async function loadConfig(options: {
 export function applyProjectTrust(config: ResolvedConfig): ResolvedConfig {
   if (!config.project || config.project.isApplied) return config;
   const applied: ResolvedConfig = { ...config, settings: { ...config.settings }, sources: { ...config.sources }, project: { ...config.project, isApplied: true } };
-  const { mcpServers, ...withheld } = config.project.withheld;
+  const { mcpServers, hooks, ...withheld } = config.project.withheld;
   mergeLayer(applied, { settings: withheld, sourceOf: () => ({ kind: 'file', path: config.files.project }) });
   if (mcpServers) applied.settings.mcpServers = { ...mcpServers, ...config.settings.mcpServers };
+  if (hooks) applied.settings.hooks = mergeHooks(config.settings.hooks, hooks);
   return applied;
 }
 
@@ -319,6 +329,8 @@ interface FileOptions {
   display: string;
   isProject: boolean;
   userDisplay: string;
+  /** Where a problem that leaves the rest of the file loading goes (a bad hook). */
+  notes: string[];
 }
 
 async function readConfigFile(file: string, options: FileOptions): Promise<Layer> {
@@ -338,7 +350,7 @@ function parseConfigFile(file: string, contents: string | undefined, options: Fi
  * Reads the project file through the workspace's confinement: no symlink out
  * of the workspace, no FIFO or device, at most `PROJECT_CONFIG_MAX_BYTES`.
  */
-async function readProjectFile(cwd: string, options: { display: string; userDisplay: string }): Promise<{ layer: Layer; bytes: Buffer } | undefined> {
+async function readProjectFile(cwd: string, options: { display: string; userDisplay: string; notes: string[] }): Promise<{ layer: Layer; bytes: Buffer } | undefined> {
   const read = await readOwnFile(cwd, PROJECT_CONFIG_FILE, { maxBytes: PROJECT_CONFIG_MAX_BYTES });
   if (read.status === 'missing') return undefined;
   if (read.status === 'refused') throw new ConfigError(`${options.display} cannot be read: ${read.reason}`);
@@ -376,7 +388,7 @@ function parseJson(contents: string, display: string): unknown {
   }
 }
 
-function validateFile(data: unknown, { display, isProject, userDisplay }: FileOptions): Settings {
+function validateFile(data: unknown, { display, isProject, userDisplay, notes }: FileOptions): Settings {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new ConfigError(`${display} must hold a JSON object such as {"maxSteps": 50} (got ${describeValue(data)})`);
   }
@@ -387,6 +399,11 @@ function validateFile(data: unknown, { display, isProject, userDisplay }: FileOp
   }
   const result = settingsSchema.safeParse(data);
   if (result.success) {
+    if (result.data.hooks !== undefined) {
+      const { hooks, problems } = parseHooks(result.data.hooks);
+      notes.push(...problems.map((problem) => `${display}: ${problem}; that hook is ignored`));
+      result.data.hooks = hooks;
+    }
     if (result.data.mcpServers === undefined) return result.data;
     const { servers, problems } = parseMcpServers(result.data.mcpServers);
     if (problems.length > 0) throw new ConfigError(problems.map((problem) => `${display}: ${problem}`).join('\n'));

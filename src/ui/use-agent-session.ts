@@ -141,7 +141,8 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
   const requestApproval: RequestApproval = useCallback((request, signal) => {
     const { approvalMode } = latest.current;
     const { webAccess } = latest.current.options;
-    if (isAllowedWithoutAsking({ mode: approvalMode, request, sessionAllowed: sessionAllowed.current, commandPrefixes: commandPrefixes.current, webAccess })) {
+    // A hook's `ask` puts the call to the user whatever the mode allows.
+    if (request.hookAsks === undefined && isAllowedWithoutAsking({ mode: approvalMode, request, sessionAllowed: sessionAllowed.current, commandPrefixes: commandPrefixes.current, webAccess })) {
       return Promise.resolve({ type: 'allow' });
     }
     const key = callKey(request.agentId, request.toolCallId);
