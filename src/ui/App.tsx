@@ -19,7 +19,9 @@ import {
 import { ApprovalPrompt } from './ApprovalPrompt';
 import { toVisibleBlock } from './visible-text';
 import type { CommandFolderRead } from '../config/commands';
-import { diffText, helpText, mcpEventText, mcpText, parseSlashCommand, reasoningText, statsText } from './commands';
+import { diffText, helpText, hooksText, mcpEventText, mcpText, parseSlashCommand, reasoningText, statsText } from './commands';
+import { notifyHooks } from '../hooks/prompt-hooks';
+import { hookLine } from '../agent/hook-line';
 import { customHelpLines } from './custom-commands';
 import { useCustomCommands } from './use-custom-commands';
 import { Composer, type ComposerProps } from './Composer';
@@ -132,6 +134,10 @@ export function App(props: AppProps) {
     pending,
     write: props.writeTerminal ?? ((bytes) => process.stdout.write(bytes)),
     afterMs: props.notifyAfterMs,
+    onNotify: (message) =>
+      notifyHooks(props.hooks, message, (bodies) => {
+        for (const body of bodies) if (body.type === 'hook-result' && (body.status !== 'ok' || body.text)) session.notify(hookLine(body));
+      }),
   });
   useTurnEnd(session.isRunning, props.onTurnEnd);
   // A turn that planned (in plan mode) and ended well offers to carry the plan out.
@@ -255,6 +261,9 @@ export function App(props: AppProps) {
         break;
       case 'mcp':
         session.notify(mcpText(props.mcp?.servers() ?? []));
+        break;
+      case 'hooks':
+        session.notify(hooksText(props.hooks?.describe() ?? []));
         break;
       case 'trust':
         if (!props.folderTrust) session.notify('Folder trust is not available in this run.');
