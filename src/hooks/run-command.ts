@@ -47,7 +47,8 @@ export function runHookCommand(options: { command: string; input: unknown; cwd: 
     let isTimedOut = false;
     let exitCode: number | null = null;
     let spawnError: string | undefined;
-    const kill = () => void terminateTree(tree);
+    // Without a pid there is no group to kill: -0 would be shoal's own.
+    const kill = () => (child.pid === undefined ? undefined : void terminateTree(tree));
     const timer = setTimeout(() => {
       isTimedOut = true;
       kill();
@@ -58,6 +59,8 @@ export function runHookCommand(options: { command: string; input: unknown; cwd: 
     child.stdin.end(`${JSON.stringify(options.input)}\n`);
     child.on('error', (error) => {
       spawnError = error.message;
+      // Never started (a missing cwd): no 'close' follows.
+      if (child.pid === undefined) finish(null);
     });
     child.on('exit', (code) => {
       exitCode = code;
@@ -66,7 +69,10 @@ export function runHookCommand(options: { command: string; input: unknown; cwd: 
         child.stderr.destroy();
       }, PIPE_GRACE_MS).unref();
     });
-    child.on('close', (code) => {
+    let isFinished = false;
+    const finish = (code: number | null) => {
+      if (isFinished) return;
+      isFinished = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', kill);
       untrack();
@@ -78,7 +84,8 @@ export function runHookCommand(options: { command: string; input: unknown; cwd: 
         ...(spawnError ? { spawnError } : {}),
         durationMs: performance.now() - started,
       });
-    });
+    };
+    child.on('close', finish);
   });
 }
 

@@ -42,7 +42,7 @@ export function readVerdict(event: HookEventName, command: string, run: CommandR
     const reason = stderr || `Blocked by the ${event} hook \`${command}\` (exit 2, no reason given).`;
     return { ...base, status: 'blocked', reason, display: reason, ...(event === 'PreToolUse' ? { permission: 'deny' as const } : {}) };
   }
-  if (run.exitCode !== 0) return { ...base, status: 'error', display: `exit ${run.exitCode ?? 'signal'}${stderr ? `: ${stderr}` : ''}` };
+  if (run.exitCode !== 0) return { ...base, status: 'error', display: `${run.exitCode === null ? 'killed by a signal' : `exit ${run.exitCode}`}${stderr ? `: ${stderr}` : ''}` };
   const json = parseObject(run.stdout);
   if (!json) {
     const text = run.stdout.trim();
