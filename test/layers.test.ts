@@ -10,12 +10,13 @@ const SRC = path.resolve(import.meta.dirname, '../src');
  * read, type-only, so tools can forward a sub-agent's nodes.
  */
 const MAY_IMPORT: Record<string, readonly string[]> = {
-  cli: ['ui', 'state', 'agent', 'models', 'tools', 'workspace', 'session', 'config', 'checkpoints'],
-  ui: ['state', 'agent', 'models', 'tools', 'workspace', 'session', 'config', 'checkpoints'],
+  cli: ['ui', 'state', 'agent', 'models', 'tools', 'workspace', 'session', 'config', 'checkpoints', 'hooks'],
+  ui: ['state', 'agent', 'models', 'tools', 'workspace', 'session', 'config', 'checkpoints', 'hooks'],
   state: ['agent'],
   session: ['agent', 'config', 'workspace'],
-  config: ['agent', 'models', 'workspace'],
-  agent: ['tools', 'models', 'workspace'],
+  config: ['agent', 'models', 'workspace', 'hooks'],
+  agent: ['tools', 'models', 'workspace', 'hooks'],
+  hooks: ['tools', 'workspace'],
   models: [],
   tools: ['workspace'],
   checkpoints: ['workspace'],

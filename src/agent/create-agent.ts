@@ -25,6 +25,7 @@ import { withMcpTools } from './mcp-tools';
 import { researchInstructions } from './prompts';
 import type { UserAgent } from './user-agents/definition';
 import { createStartUserAgent, type AgentModel } from './user-agents/start-agent';
+import type { HookRunner } from '../hooks/runner';
 
 /** How the main agent and its research sub-agents are set up. */
 export interface AgentSetup {
@@ -61,6 +62,8 @@ export interface AgentSetup {
   createModel?: (modelId: string) => Promise<AgentModel>;
   /** Whether the main model now takes images, read at each read_file of one; no when absent (a note goes instead). */
   isTakingImages?: () => boolean;
+  /** The user's hooks; research sub-agents' calls run PreToolUse and PostToolUse hooks too. */
+  hooks?: HookRunner;
 }
 
 export const DEFAULT_RESEARCH_MAX_STEPS = 20;
@@ -108,6 +111,7 @@ export function createStartResearch(setup: AgentSetup, tracker: FileTracker, web
       maxRetries: setup.maxRetries,
       context: setup.contextWindow ? createContextBudget({ window: setup.contextWindow, compactAt: setup.compactAt }) : undefined,
       folderInstructions,
+      hooks: setup.hooks,
     });
   };
 }

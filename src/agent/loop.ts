@@ -19,6 +19,8 @@ import { givenNotice, type AttachFolderInstructions } from './instructions/folde
 import { now } from './text';
 import { toolCallIdsOf, toToolResultPart, withToolResults } from './calls/tool-results';
 import { addUsage, ZERO_USAGE } from './usage';
+import type { HookRunner } from '../hooks/runner';
+import { runStopHooks } from './stop-hooks';
 
 /** Everything one agent run needs; the main agent and research sub-agents pass different tools and prompts. */
 export interface RunAgentOptions {
@@ -58,6 +60,8 @@ export interface RunAgentOptions {
   takeQueuedMessages?: () => string[];
   /** Appends the instructions (AGENTS.md, CLAUDE.md) of the subfolders a step's calls worked in to their results. */
   folderInstructions?: AttachFolderInstructions;
+  /** The user's hooks: PreToolUse and PostToolUse around every call, Stop when the main agent would end its turn. */
+  hooks?: HookRunner;
 }
 
 /** Model calls one run may make when the caller does not say. */
@@ -85,6 +89,8 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
   let text = '';
   let step = 0;
   const repeats = createRepeatGuard();
+  // Turns a Stop hook has already kept going: its input says so, and the count bounds a hook that always blocks.
+  let stopContinues = 0;
   // Calls started while a response streams report through it, between the loop's own yields too.
   const relay = createNodeRelay();
   const end = (reason: RunEndReason, error?: string, errorKind?: ModelErrorClass) =>
@@ -134,7 +140,9 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
         tools,
         signal: options.signal,
         concurrency,
-        mayStartEarly: (call) => !repeats.mayRepeat(call),
+        // A call with PreToolUse hooks waits for its final input: the hook judges what runs, and may ask.
+        mayStartEarly: (call) => !repeats.mayRepeat(call) && !options.hooks?.has('PreToolUse', call.toolName),
+        hooks: options.hooks,
         emit: (body) => relay.push(stamp(body)),
         push: relay.push,
       });
@@ -200,7 +208,12 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
       if (result.calls.length === 0) {
         messages.push(...result.responseMessages);
         yield stamp({ type: 'history-append', messages: result.responseMessages });
-        if (result.invalidCalls.length === 0) return yield end('done');
+        if (result.invalidCalls.length > 0) continue;
+        const feedback = options.parentToolCallId ? undefined : yield* stampAll(runStopHooks({ hooks: options.hooks, step, continues: stopContinues, signal: options.signal }), stamp);
+        if (feedback === undefined) return yield end('done');
+        stopContinues += 1;
+        messages.push(feedback);
+        yield stamp({ type: 'history-append', messages: [feedback] });
         continue;
       }
 
@@ -216,6 +229,8 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
       const stepMessages = withToolResults(result.responseMessages, parts);
       messages.push(...stepMessages);
       yield stamp({ type: 'history-append', messages: stepMessages });
+      // A hook said `continue: false`: the calls are answered, and the agent stops here.
+      if ([...outcomes.values()].some((outcome) => outcome.hookStopReason !== undefined)) return yield end('done');
       // Only here: a user message between a tool call and its result would make the history invalid.
       for (const queued of options.takeQueuedMessages?.() ?? []) {
         messages.push({ role: 'user', content: queued });

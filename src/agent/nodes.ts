@@ -1,9 +1,11 @@
 import type { ModelMessage } from 'ai';
 import type { ModelErrorClass } from '../models/model-errors';
 import type { ApprovalPreview, ToolKind } from '../tools/types';
+import type { HookEventName, HookStatus } from '../hooks/events';
 
 // What a tool shows for approval and which phase it runs in are part of the contract state and the UI read.
 export type { ApprovalPreview, ToolKind };
+export type { HookEventName, HookStatus };
 
 /** The three execution phases of one model response, in the order they run. */
 export type Phase = ToolKind;
@@ -140,6 +142,12 @@ export type AgentNode = NodeBase &
     | { type: 'user-message'; step: number; text: string }
     /** The whole conversation replaced by its compacted form; what the next request sends. */
     | { type: 'history-replace'; messages: ModelMessage[] }
+    /**
+     * One hook that ran (src/hooks), shown dim: `status` ok, blocked, error or timeout (killed), and
+     * `text`, what it said to the user ("" for nothing). Hooks around a call carry its step and id;
+     * hooks outside a run (UserPromptSubmit, SessionStart, Notification) carry neither.
+     */
+    | { type: 'hook-result'; event: HookEventName; command: string; status: HookStatus; text: string; step?: number; toolCallId?: string; toolName?: string }
   );
 
 /** One node type's full shape, e.g. `NodeOf<'tool-call-end'>`. */

@@ -21,6 +21,9 @@ import { userContent, type PromptImage } from '../agent/user-content';
 import type { CheckpointStore } from '../checkpoints';
 import { checkpointLabel, conversationPrompts } from '../ui/rewind/prompts';
 import { waitForCheckpoint } from '../ui/rewind/wait-for-checkpoint';
+import { hookLine } from '../agent/hook-line';
+import { now } from '../agent/text';
+import { runPromptSubmit, runSessionStart, withHookContext } from '../hooks/prompt-hooks';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'stream-json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -88,15 +91,10 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
   if (options.mcp) await startMcpServers(options.mcp, stderr);
   const agentTools = createAgentTools({ ...options.setup, mcp: options.mcp ?? options.setup.mcp });
   const instructions = await loadMainInstructions(options.setup.cwd);
-  const { text, images } = await readAttachments(options, task.prompt);
-  const content = options.isPlanning ? `${text}\n\n${PLAN_MODE_NOTE}` : text;
-  const messages: ModelMessage[] = [...(options.history ?? []), { role: 'user', content: userContent(content, images) }];
-  options.recorder?.recordPrompt(content, images);
-  // Started, not awaited: it runs beside the model request and is waited for before the process exits.
-  const sessionId = options.recorder?.id;
-  const checkpointing = sessionId ? options.createCheckpoints?.(sessionId).take(checkpointLabel(conversationPrompts(messages).length, options.prompt)) : undefined;
-  // Writes and commands wait for it, so it holds the files as they were before the run; the model request does not.
-  const tools = waitForCheckpoint(agentTools, () => checkpointing);
+  const { hooks } = options.setup;
+  const sessionStart = await runSessionStart(hooks, options.history ? 'resume' : 'startup');
+  const submitted = await runPromptSubmit(hooks, options.prompt, options.signal);
+  const hookNodes = [...sessionStart.bodies, ...submitted.bodies].map((body) => ({ ...body, agentId: 'main', time: now() }) as AgentNode);
   const summary: HeadlessSummary = {
     result: '',
     reason: 'error',
@@ -117,29 +115,15 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
   };
 
   const isTerminal = (stdout as { isTTY?: boolean }).isTTY === true;
-  for await (const node of runAgent({
-    model: options.setup.model,
-    instructions,
-    messages,
-    tools,
-    signal: options.signal,
-    requestApproval: options.requestApproval,
-    ...(options.isPlanning ? { isPlanning: () => true } : {}),
-    maxSteps: options.maxSteps,
-    concurrency: options.setup.concurrency,
-    providerOptions: options.setup.providerOptions,
-    price: options.setup.price,
-    maxRetries: options.setup.maxRetries,
-    context: options.context,
-    folderInstructions: createFolderInstructions(options.setup.cwd),
-  })) {
+  /** Counts, records and prints one node in the chosen format. */
+  const show = (node: AgentNode) => {
     countNode(summary, node);
     options.recorder?.recordNode(node);
     if (options.outputFormat === 'stream-json') {
       stdout.write(`${JSON.stringify(node)}\n`);
-      continue;
+      return;
     }
-    if (options.outputFormat !== 'text') continue;
+    if (options.outputFormat !== 'text') return;
     if (node.type === 'text-delta' && node.agentId === 'main') {
       // A terminal obeys escape sequences: the model's are shown there, and passed on whole to a pipe.
       stdout.write(isTerminal ? toVisibleBlock(node.text) : node.text);
@@ -156,6 +140,9 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
     } else if (node.type === 'step-notice' && node.agentId === 'main') {
       endLine();
       stderr.write(`shoal: ${toVisibleText(node.text)}\n`);
+    } else if (node.type === 'hook-result' && (node.status !== 'ok' || node.text)) {
+      endLine();
+      stderr.write(`shoal: ${toVisibleText(hookLine(node))}\n`);
     } else if (node.type === 'phase-start' || node.type === 'phase-add') {
       for (const call of node.calls) descriptions.set(callKey(node.agentId, call.toolCallId), call.description);
     } else if (node.type === 'tool-call-end' || node.type === 'tool-call-invalid') {
@@ -163,6 +150,41 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
     } else if (node.type === 'step-end' && node.agentId === 'main') {
       endLine();
     }
+  };
+  for (const node of hookNodes) show(node);
+  if (submitted.blockReason !== undefined) {
+    // Not sent, and not saved: the prompt never reached the model.
+    stderr.write(`shoal: a UserPromptSubmit hook blocked the prompt: ${toVisibleText(submitted.blockReason)}\n`);
+    return 1;
+  }
+  const { text, images } = await readAttachments(options, task.prompt);
+  const withContext = withHookContext(text, [sessionStart.context, submitted.context]);
+  const content = options.isPlanning ? `${withContext}\n\n${PLAN_MODE_NOTE}` : withContext;
+  const messages: ModelMessage[] = [...(options.history ?? []), { role: 'user', content: userContent(content, images) }];
+  options.recorder?.recordPrompt(content, images);
+  // Started, not awaited: it runs beside the model request and is waited for before the process exits.
+  const sessionId = options.recorder?.id;
+  const checkpointing = sessionId ? options.createCheckpoints?.(sessionId).take(checkpointLabel(conversationPrompts(messages).length, options.prompt)) : undefined;
+  // Writes and commands wait for it, so it holds the files as they were before the run; the model request does not.
+  const tools = waitForCheckpoint(agentTools, () => checkpointing);
+  for await (const node of runAgent({
+    model: options.setup.model,
+    instructions,
+    messages,
+    tools,
+    signal: options.signal,
+    requestApproval: options.requestApproval,
+    ...(options.isPlanning ? { isPlanning: () => true } : {}),
+    maxSteps: options.maxSteps,
+    concurrency: options.setup.concurrency,
+    providerOptions: options.setup.providerOptions,
+    price: options.setup.price,
+    maxRetries: options.setup.maxRetries,
+    context: options.context,
+    folderInstructions: createFolderInstructions(options.setup.cwd),
+    hooks,
+  })) {
+    show(node);
   }
 
   summary.durationMs = Math.round(performance.now() - started);

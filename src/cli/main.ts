@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { ApprovalMode } from '../agent/calls/approval';
 import type { McpServerConfig } from '../config/mcp-servers';
+import type { HooksConfig } from '../hooks/config';
 import type { SessionSetup } from './startup';
 import { ALLOWABLE_TOOLS, MCP_TOOL_NAME } from '../config/tool-names';
 import { capYoungGeneration } from './young-generation';
@@ -199,6 +200,7 @@ async function main(flags: CliFlags): Promise<number> {
   // Said once at start: where there is no sandbox, commands run as the user, with the user's access.
   // Probing runs bwrap (tens of ms), so the TUI asks after its first frame and headless alongside its other probes.
   const sandboxNote = () => sandboxStatus().then((status) => (status.isAvailable ? undefined : status.note));
+  const hooks = settings.hooks && Object.keys(settings.hooks).length > 0 ? await createHooks(settings.hooks, cwd, session, settings.approvalMode) : undefined;
   const setup = {
     cwd,
     model: mainModel.model,
@@ -225,6 +227,7 @@ async function main(flags: CliFlags): Promise<number> {
       isEveryDomainAllowed: settings.allowedTools.includes('web_fetch'),
       isPrivateAllowed: settings.webAllowPrivate,
     }),
+    hooks,
   };
   // Built now, started later: the TUI starts the servers after its first frame, headless before the first model call.
   const mcpServers = settings.mcpServers ?? {};
@@ -353,6 +356,12 @@ function parsePositiveInteger(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('expected a whole number of 1 or more.');
   return number;
+}
+
+/** The session's hooks, told the session's id and file as each run starts (a new session gets them at its first prompt). */
+async function createHooks(config: HooksConfig, cwd: string, session: SessionSetup, mode: string) {
+  const { createHookRunner } = await import('../hooks/runner');
+  return createHookRunner({ hooks: config, cwd, session: () => ({ sessionId: session.id() ?? '', transcriptPath: session.transcriptPath() ?? '' }), permissionMode: () => mode });
 }
 
 /** The session's MCP servers, each expanding its `${VAR}`s only as it starts: the trust prompt and /mcp show them as written. */

@@ -22,6 +22,7 @@ import {
 } from '../session/sessions';
 import { loadConfig } from '../config/load-config';
 import type { Provider, ResolvedConfig, Settings } from '../config/settings';
+import { sessionFilePath } from '../session/paths';
 
 /** The flags that shape start-up (the rest are the CLI's own). */
 export interface StartupFlags extends Settings {
@@ -195,6 +196,8 @@ export interface SessionSetup {
   describeSessions: () => string;
   /** The id of the session being saved (a new one's from its first prompt), or the resumed one's before that. */
   id: () => string | undefined;
+  /** The file the session is saved in, once it has an id: what hooks get as `transcript_path`. */
+  transcriptPath: () => string | undefined;
 }
 
 /**
@@ -239,6 +242,10 @@ export function resolveSession(options: { cwd: string; modelId: string; isContin
     createRecorder: (onError) => (recorder = createSessionRecorder({ dir, cwd: options.cwd, model: options.modelId, resumeId, onError })),
     describeSessions: () => describeSessions(listSessions({ dir, cwd: options.cwd })),
     id: () => (recorder ? recorder.id : resumeId),
+    transcriptPath() {
+      const id = recorder ? recorder.id : resumeId;
+      return id ? sessionFilePath(dir, id) : undefined;
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import { displayPath, nonEmpty, PROJECT_CONFIG_FILE, projectConfigPath, shoalDir
 import { ENV_NAMES, flagName, KNOWN_KEYS, type SettingKey, validateFile, validateValues, WHOLE_NUMBER_KEYS } from './setting-fields';
 import { ConfigError, type ProjectConfig, type ResolvedConfig, type SettingSource, type Settings } from './settings';
 import { projectTrust, type TrustSubject } from './trust';
+import { mergeHooks } from '../hooks/config';
 
 /** One layer of settings, highest precedence first: flags, environment, user file, project file. */
 interface Layer {
@@ -39,16 +40,17 @@ export async function loadConfig(options: {
   const pathOptions = { env: options.env, platform: options.platform ?? process.platform, homedir };
   const files = { user: userConfigPath(pathOptions), project: projectConfigPath(options.cwd) };
   const show = (file: string) => displayPath(file, { cwd: options.cwd, homedir });
+  const notes: string[] = [];
   const layers: Layer[] = [
     readFlags(options.flags),
     readEnvironment(options.env),
-    await readConfigFile(files.user, { display: show(files.user), isProject: false, userDisplay: show(files.user) }),
+    await readConfigFile(files.user, { display: show(files.user), isProject: false, userDisplay: show(files.user), notes }),
   ];
-  const resolved: ResolvedConfig = { settings: {}, sources: {}, files, notes: [] };
+  const resolved: ResolvedConfig = { settings: {}, sources: {}, files, notes };
   for (const layer of layers) mergeLayer(resolved, layer);
 
   const [projectFile, mcpJson, projectCommands, projectAgents] = await Promise.all([
-    readProjectFile(options.cwd, { display: show(files.project), userDisplay: show(files.user) }),
+    readProjectFile(options.cwd, { display: show(files.project), userDisplay: show(files.user), notes }),
     readMcpJson(options.cwd),
     readProjectCommands(options.cwd),
     readProjectAgents(options.cwd),
@@ -62,13 +64,15 @@ export async function loadConfig(options: {
   const layer = projectFile?.layer ?? { settings: {}, sourceOf: (): SettingSource => ({ kind: 'file', path: files.project }) };
   // Only what no higher layer set can take effect; of that, the loosening part waits for trust.
   const candidates = Object.fromEntries(
-    KNOWN_KEYS.filter((key) => key !== 'mcpServers' && !resolved.sources[key] && layer.settings[key] !== undefined).map((key) => [key, layer.settings[key]]),
+    KNOWN_KEYS.filter((key) => key !== 'mcpServers' && key !== 'hooks' && !resolved.sources[key] && layer.settings[key] !== undefined).map((key) => [key, layer.settings[key]]),
   ) as Settings;
   // Project servers join the user's rather than being shadowed by them; a name the user has stays the user's.
   const projectServers = Object.fromEntries(
     Object.entries({ ...mcpJsonRead?.servers, ...layer.settings.mcpServers }).filter(([name]) => !Object.hasOwn(resolved.settings.mcpServers ?? {}, name)),
   );
   if (Object.keys(projectServers).length > 0) candidates.mcpServers = projectServers;
+  // Project hooks join the user's, never replace them: they wait for trust, since each one runs a command.
+  if (Object.keys(layer.settings.hooks ?? {}).length > 0) candidates.hooks = layer.settings.hooks;
   const loosening = [
     ...findLoosening(candidates, resolved.settings),
     ...commandsLoosening(commands.map(({ name }) => name), PROJECT_COMMANDS_DIR),
@@ -106,9 +110,10 @@ export async function loadConfig(options: {
 export function applyProjectTrust(config: ResolvedConfig): ResolvedConfig {
   if (!config.project || config.project.isApplied) return config;
   const applied: ResolvedConfig = { ...config, settings: { ...config.settings }, sources: { ...config.sources }, project: { ...config.project, isApplied: true } };
-  const { mcpServers, ...withheld } = config.project.withheld;
+  const { mcpServers, hooks, ...withheld } = config.project.withheld;
   mergeLayer(applied, { settings: withheld, sourceOf: () => ({ kind: 'file', path: config.files.project }) });
   if (mcpServers) applied.settings.mcpServers = { ...mcpServers, ...config.settings.mcpServers };
+  if (hooks) applied.settings.hooks = mergeHooks(config.settings.hooks, hooks);
   return applied;
 }
 
@@ -142,6 +147,8 @@ interface FileOptions {
   display: string;
   isProject: boolean;
   userDisplay: string;
+  /** Where a problem that leaves the rest of the file loading goes (a bad hook). */
+  notes: string[];
 }
 
 async function readConfigFile(file: string, options: FileOptions): Promise<Layer> {
@@ -161,7 +168,7 @@ function parseConfigFile(file: string, contents: string | undefined, options: Fi
  * Reads the project file through the workspace's confinement: no symlink out
  * of the workspace, no FIFO or device, at most `PROJECT_CONFIG_MAX_BYTES`.
  */
-async function readProjectFile(cwd: string, options: { display: string; userDisplay: string }): Promise<{ layer: Layer; bytes: Buffer } | undefined> {
+async function readProjectFile(cwd: string, options: { display: string; userDisplay: string; notes: string[] }): Promise<{ layer: Layer; bytes: Buffer } | undefined> {
   const read = await readOwnFile(cwd, PROJECT_CONFIG_FILE, { maxBytes: PROJECT_CONFIG_MAX_BYTES });
   if (read.status === 'missing') return undefined;
   if (read.status === 'refused') throw new ConfigError(`${options.display} cannot be read: ${read.reason}`);

@@ -3,10 +3,11 @@ import { listReferences, mcpServerVariables } from './mcp-expansion';
 import { describeMcpServer, type McpServerConfig } from './mcp-servers';
 import type { Settings } from './settings';
 import { parseAgentFile, type AgentFile } from '../agent/user-agents/definition';
+import { describeHooks } from '../hooks/config';
 
 /** One project setting that would let more happen than otherwise: it waits for the user's trust. */
 export interface Loosening {
-  key: 'approvalMode' | 'allowedTools' | 'baseUrl' | 'commandNetwork' | 'mcpServers' | 'webDomains' | 'webAllowPrivate' | 'commands' | 'agents';
+  key: 'approvalMode' | 'allowedTools' | 'baseUrl' | 'commandNetwork' | 'mcpServers' | 'webDomains' | 'webAllowPrivate' | 'commands' | 'agents' | 'hooks';
   /** What it would change, for the trust prompt, e.g. `set approvalMode to "yolo" (commands and edits run without asking)`. */
   description: string;
 }
@@ -55,6 +56,8 @@ export function findLoosening(project: Settings, otherwise: Settings): Loosening
     const what = 'command' in server ? `start MCP server "${name}": ${describeMcpServer(server)}` : `connect to MCP server "${name}" at ${server.url}`;
     found.push({ key: 'mcpServers', description: `${what}${fromEnvironment(server)}` });
   }
+  // A hook is a command run on this machine, outside the sandbox, at every matching event.
+  for (const hook of describeHooks(project.hooks)) found.push({ key: 'hooks', description: `run hook ${hook}` });
   return found;
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { REASONING_EFFORTS } from '../models/reasoning-effort';
 import { APPROVAL_MODES } from '../agent/calls/approval';
 import { ALLOWABLE_TOOLS, MCP_TOOL_NAME } from './tool-names';
+import { parseHooks, type HooksConfig } from '../hooks/config';
 import { parseMcpServers, type McpServerConfig } from './mcp-servers';
 import { ConfigError, NOTIFY_MODES, PROVIDERS, type Settings } from './settings';
 
@@ -43,6 +44,8 @@ export const FIELD_SCHEMAS = {
   mcpServers: z.custom<Record<string, McpServerConfig>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value)),
   applyPatch: z.boolean(),
   images: z.boolean(),
+  // Only the shape here; `validateFile` checks each hook, and a bad one is left out with a note.
+  hooks: z.custom<HooksConfig>(() => true),
 } satisfies Record<SettingKey, z.ZodType>;
 
 const settingsSchema = z.object(FIELD_SCHEMAS).partial().strict() satisfies z.ZodType<Settings>;
@@ -71,6 +74,7 @@ const EXPECTED: Record<SettingKey, string> = {
   mcpServers: 'an object of MCP servers by name',
   applyPatch: 'true or false',
   images: 'true or false',
+  hooks: 'an object of hook events such as {"PreToolUse": [{"matcher": "bash", "hooks": [{"type": "command", "command": "..."}]}]}',
 };
 
 export const ENV_NAMES: Partial<Record<SettingKey, string>> = {
@@ -105,8 +109,14 @@ export function validateValues(values: Partial<Record<SettingKey, unknown>>, lab
   return settings as Settings;
 }
 
-/** Validates a whole settings file's object; `isProject` refuses the API key a committed file must not hold. */
-export function validateFile(data: unknown, { display, isProject, userDisplay }: { display: string; isProject: boolean; userDisplay: string }): Settings {
+/**
+ * Validates a whole settings file's object; `isProject` refuses the API key a
+ * committed file must not hold. A bad hook is left out with a line in `notes`.
+ */
+export function validateFile(
+  data: unknown,
+  { display, isProject, userDisplay, notes }: { display: string; isProject: boolean; userDisplay: string; notes: string[] },
+): Settings {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new ConfigError(`${display} must hold a JSON object such as {"maxSteps": 50} (got ${describeValue(data)})`);
   }
@@ -117,6 +127,11 @@ export function validateFile(data: unknown, { display, isProject, userDisplay }:
   }
   const result = settingsSchema.safeParse(data);
   if (result.success) {
+    if (result.data.hooks !== undefined) {
+      const { hooks, problems } = parseHooks(result.data.hooks);
+      notes.push(...problems.map((problem) => `${display}: ${problem}; that hook is ignored`));
+      result.data.hooks = hooks;
+    }
     if (result.data.mcpServers === undefined) return result.data;
     const { servers, problems } = parseMcpServers(result.data.mcpServers);
     if (problems.length > 0) throw new ConfigError(problems.map((problem) => `${display}: ${problem}`).join('\n'));

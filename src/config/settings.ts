@@ -1,5 +1,6 @@
 import type { ReasoningEffort } from '../models/reasoning-effort';
 import type { ApprovalMode } from '../agent/calls/approval';
+import type { HooksConfig } from '../hooks/config';
 import type { AgentFileRead } from './agents';
 import type { CommandFile } from './commands';
 import type { Loosening } from './loosening';
@@ -65,6 +66,8 @@ export interface Settings {
   applyPatch?: boolean;
   /** Send images (pasted, `@`-mentioned, read with read_file) to the model (true) or notes instead (false); unset, by model id. */
   images?: boolean;
+  /** Claude Code-format hooks by event; a project's run only in a trusted folder, after the user's own. */
+  hooks?: HooksConfig;
 }
 
 /** Where one resolved value came from, so the UI can say "model gpt-x from SHOAL_MODEL". */

@@ -1,5 +1,6 @@
 import type { AgentNode, NodeOf, ToolCallStatus, Usage } from '../agent/nodes';
 import { addUsage, ZERO_USAGE } from '../agent/usage';
+import { hookLine } from '../agent/hook-line';
 import { callKey } from './call-key';
 import { getOwn, withEntry } from './records';
 import type { AgentView, CallStatus, CallView, SessionState, StepView, TurnView, UiEvent } from './types';
@@ -72,14 +73,27 @@ export function reduce(state: SessionState, event: AgentNode | UiEvent): Session
     case 'history-append':
     case 'history-replace':
       return state;
+    case 'hook-result':
+      return reduceHookResult(state, event);
     default:
       return assertNever(event);
   }
 }
 
+/** A hook around a call joins its step's notes; one outside a running step (a prompt's, the session's) is a notice of its own. */
+function reduceHookResult(state: SessionState, node: NodeOf<'hook-result'>): SessionState {
+  const turn = state.turns.at(-1);
+  const text = hookLine(node);
+  if (node.step !== undefined && turn?.status === 'running') {
+    const updated = updateStep(turn, { agentId: node.agentId, step: node.step }, (step) => ({ ...step, notices: [...(step.notices ?? []), text] }));
+    if (typeof updated !== 'string') return { ...state, turns: [...state.turns.slice(0, -1), updated] };
+  }
+  return { ...state, nextId: state.nextId + 1, notices: [...state.notices, { id: state.nextId, text, tone: 'info' }] };
+}
+
 function reduceNode(
   state: SessionState,
-  node: Exclude<AgentNode, NodeOf<'history-append'> | NodeOf<'history-replace'> | NodeOf<'context-size'>>,
+  node: Exclude<AgentNode, NodeOf<'history-append'> | NodeOf<'history-replace'> | NodeOf<'context-size'> | NodeOf<'hook-result'>>,
 ): SessionState {
   let turn = state.turns.at(-1);
   if (!turn || turn.status !== 'running') {
@@ -108,7 +122,7 @@ function usageOf(node: AgentNode): Usage | undefined {
 /** The turn after `node`, or why the node cannot apply. */
 function reduceTurn(
   turn: TurnView,
-  node: Exclude<AgentNode, NodeOf<'history-append'> | NodeOf<'history-replace'> | NodeOf<'context-size'>>,
+  node: Exclude<AgentNode, NodeOf<'history-append'> | NodeOf<'history-replace'> | NodeOf<'context-size'> | NodeOf<'hook-result'>>,
 ): TurnView | string {
   const agent = getOwn(turn.agents, node.agentId);
   switch (node.type) {

@@ -19,7 +19,7 @@ import {
 import { ApprovalPrompt } from './approval/ApprovalPrompt';
 import { toVisibleBlock } from './visible-text';
 import type { CommandFolderRead } from '../config/commands';
-import { diffText, helpText, mcpEventText, mcpText, parseSlashCommand, reasoningText, statsText } from './commands/commands';
+import { diffText, helpText, hooksText, mcpEventText, mcpText, parseSlashCommand, reasoningText, statsText } from './commands/commands';
 import { customHelpLines } from './commands/custom-commands';
 import { useCustomCommands } from './commands/use-custom-commands';
 import { Composer, type ComposerProps } from './composer/Composer';
@@ -28,6 +28,8 @@ import { forgetTrustText, trustStatusText, type FolderTrust } from './commands/t
 import { createInitPrompt } from '../agent/instructions/init-prompt';
 import { agentsText } from './commands/agents-command';
 import type { UserAgent } from '../agent/user-agents/definition';
+import { notifyHooks } from '../hooks/prompt-hooks';
+import { hookLine } from '../agent/hook-line';
 import type { McpManager } from '../tools/mcp/client';
 import type { CheckpointStore } from '../checkpoints';
 import { RewindChoice } from './rewind/RewindChoice';
@@ -137,6 +139,10 @@ export function App(props: AppProps) {
     pending,
     write: props.writeTerminal ?? ((bytes) => process.stdout.write(bytes)),
     afterMs: props.notifyAfterMs,
+    onNotify: (message) =>
+      notifyHooks(props.hooks, message, (bodies) => {
+        for (const body of bodies) if (body.type === 'hook-result' && (body.status !== 'ok' || body.text)) session.notify(hookLine(body));
+      }),
   });
   useTurnEnd(session.isRunning, props.onTurnEnd);
   // A turn that planned (in plan mode) and ended well offers to carry the plan out.
@@ -270,6 +276,9 @@ export function App(props: AppProps) {
         break;
       case 'agents':
         session.notify(agentsText(props.agents ?? []));
+        break;
+      case 'hooks':
+        session.notify(hooksText(props.hooks?.describe() ?? []));
         break;
       case 'trust':
         if (!props.folderTrust) session.notify('Folder trust is not available in this run.');

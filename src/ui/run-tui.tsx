@@ -109,6 +109,7 @@ export async function runTui(options: TuiOptions): Promise<void> {
       agents={options.setup.agents}
       folderTrust={{ folderLabel: homeRelative(options.setup.cwd), cwd: options.setup.cwd, stateDir, project: options.project }}
       onTurnEnd={options.onTurnEnd}
+      hooks={options.setup.hooks}
     />,
     // Ink turns itself non-interactive (final frame only) when CI is set; a person at a
     // terminal should get the live UI whatever their environment says.

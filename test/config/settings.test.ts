@@ -134,7 +134,7 @@ describe('loadConfig validation', () => {
     const setup = await createSetup({ project: { modle: 'x', colour: 'blue' } });
     expect((await errorFrom(setup.load())).message).toBe(
       '.shoal/config.json: unknown key "modle" (did you mean "model"?)\n' +
-        '.shoal/config.json: unknown key "colour" (known keys: model, baseUrl, provider, apiKey, approvalMode, allowedTools, webDomains, webAllowPrivate, concurrency, maxSteps, researchModel, researchMaxSteps, commandNetwork, contextWindow, compactAt, stallTimeout, reasoningEffort, notify, mcpServers, applyPatch, images)',
+        '.shoal/config.json: unknown key "colour" (known keys: model, baseUrl, provider, apiKey, approvalMode, allowedTools, webDomains, webAllowPrivate, concurrency, maxSteps, researchModel, researchMaxSteps, commandNetwork, contextWindow, compactAt, stallTimeout, reasoningEffort, notify, mcpServers, applyPatch, images, hooks)',
     );
   });
 

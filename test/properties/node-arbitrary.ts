@@ -67,6 +67,14 @@ const BODIES: Record<AgentNode['type'], fc.Arbitrary<object>> = {
   'step-retry': fc.record({ type: fc.constant('step-retry'), step, attempt: count, maxRetries: count, delayMs: count, reason: text }),
   'text-delta': fc.record({ type: fc.constant('text-delta'), step, text }),
   'user-message': fc.record({ type: fc.constant('user-message'), step, text }),
+  'hook-result': fc.record({
+    type: fc.constant('hook-result'),
+    event: mostly('PreToolUse', 'PostToolUse', 'Stop', 'UserPromptSubmit'),
+    command: text,
+    status: mostly('ok', 'blocked', 'error', 'timeout'),
+    text,
+    step: fc.option(step, { nil: undefined }),
+  }),
   'reasoning-delta': fc.record({ type: fc.constant('reasoning-delta'), step, text }),
   'phase-start': fc.record({
     type: fc.constant('phase-start'),

@@ -7,6 +7,8 @@ import type { ApprovalDecision, ToolCallInfo } from '../nodes';
 export interface ApprovalRequest extends ToolCallInfo {
   agentId: string;
   preview?: ApprovalPreview;
+  /** Set when a PreToolUse hook answered `ask`: the user is asked even where the mode would allow the call; the hook's reason. */
+  hookAsks?: string;
 }
 
 /**
@@ -41,6 +43,7 @@ export function createPolicyApproval(options: {
     const preview = request.preview;
     const guarded = protectedFiles(preview);
     if (guarded.length > 0) return { type: 'deny', feedback: protectedDenial(guarded, preview?.type === 'patch' ? 'apply_patch' : 'write_file') };
+    if (request.hookAsks !== undefined) return { type: 'deny', feedback: `A PreToolUse hook asks the user to confirm this call (${request.hookAsks}), and nobody can confirm in this run.` };
     if (isAllowedWithoutAsking({ mode: options.mode ?? 'ask', request, sessionAllowed: options.allowedTools, webAccess: options.webAccess })) {
       return { type: 'allow' };
     }

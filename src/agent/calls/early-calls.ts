@@ -1,4 +1,5 @@
 import type { ToolRegistry } from '../../tools/registry';
+import type { HookRunner } from '../../hooks/runner';
 import { phaseOf } from './classify';
 import type { AgentNode, NodeBody, Phase, ToolCallInfo } from '../nodes';
 import { describeCall, errorOutcome, runToolCall, type CallOutcome } from './run-call';
@@ -18,6 +19,8 @@ export interface EarlyCallsOptions {
   mayStartEarly: (call: ToolCallInfo) => boolean;
   emit: (body: NodeBody) => void;
   push: (node: AgentNode) => void;
+  /** The user's hooks: PostToolUse runs after an early call too (calls with PreToolUse hooks never start early). */
+  hooks?: HookRunner;
 }
 
 /** One call started before its response ended. */

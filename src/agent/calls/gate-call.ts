@@ -1,8 +1,10 @@
 import { raceAbort } from './concurrency';
-import { PLAN_MODE_REFUSAL, type RequestApproval } from './approval';
+import { PLAN_MODE_REFUSAL, protectedFiles, type RequestApproval } from './approval';
+import type { HookOutcome } from '../../hooks/runner';
+import { hookDeniedOutcome, runPreToolUse } from './tool-hooks';
 import { errorMessage } from '../../models/model-errors';
 import type { ApprovalPreview } from '../../tools/types';
-import { cancelledOutcome, deniedOutcome, endCall, errorOutcome, runApprovedCall, type CallOutcome, type RunCallOptions } from './run-call';
+import { cancelledOutcome, deniedOutcome, endCall, errorOutcome, runApprovedCall, runToolCall, type CallOutcome, type RunCallOptions } from './run-call';
 
 /** How often one call is shown again because its file changed under the prompt, before it fails. */
 export const MAX_APPROVAL_ASKS = 3;
@@ -25,9 +27,12 @@ export type GateResult = { type: 'ended'; outcome: CallOutcome } | { type: 'appr
  * Contract: never rejects; the call gets exactly one outcome.
  */
 export async function runGatedCall(options: GateCallOptions): Promise<CallOutcome> {
+  const pre = await preToolUseOf(options);
+  const refused = hookDeniedOutcome(pre);
+  if (refused) return endCall(options, refused, 0);
   let askedAgainBecause: string | undefined;
   for (let ask = 1; ; ask++) {
-    const gate = await gateCall(options, askedAgainBecause);
+    const gate = await gateCall(options, askedAgainBecause, pre);
     if (gate.type === 'ended') return gate.outcome;
     const result = await runApprovedCall({ ...options, approvedPreview: gate.preview, canAskAgain: ask < MAX_APPROVAL_ASKS });
     if (result.status !== 'ask-again') return result;
@@ -36,12 +41,36 @@ export async function runGatedCall(options: GateCallOptions): Promise<CallOutcom
 }
 
 /**
+ * Runs a call that needs no approval (a read, research) after its PreToolUse
+ * hooks: refused by one, it ends unrun with the hook's reason; a hook's `ask`
+ * puts it to the user like a write. Contract: never rejects.
+ */
+export async function runHookedCall(options: RunCallOptions & { requestApproval?: RequestApproval }): Promise<CallOutcome> {
+  const pre = await preToolUseOf(options);
+  const refused = hookDeniedOutcome(pre);
+  if (refused) return endCall(options, refused, 0);
+  if (pre?.permission !== 'ask') return runToolCall(options);
+  if (!options.requestApproval) return endCall(options, deniedOutcome('A PreToolUse hook asked for confirmation, and nobody can confirm in this run.'), 0);
+  const gate = await gateCall({ ...options, requestApproval: options.requestApproval, isPlanning: undefined }, undefined, pre);
+  return gate.type === 'ended' ? gate.outcome : runToolCall(options);
+}
+
+/** The call's PreToolUse verdict; undefined when no hook matches or the call cannot run anyway (aborted, plan mode, bad input). */
+async function preToolUseOf(options: RunCallOptions & { isPlanning?: () => boolean }): Promise<HookOutcome | undefined> {
+  const { tool, call } = options;
+  if (options.signal.aborted || !tool || options.isPlanning?.() || !tool.inputSchema.safeParse(call.input).success) return undefined;
+  return runPreToolUse(options);
+}
+
+/**
  * Asks for approval of one call before it runs, showing what it will change.
  * Ends the call when it is denied, cancelled, or its preview fails (so nobody
  * approves a change that cannot apply). `askedAgainBecause` says why a call is
- * shown a second time. Contract: never rejects.
+ * shown a second time. A PreToolUse `allow` (in `pre`) skips the question
+ * unless a protected file is written; `ask` asks even where the mode would not.
+ * Contract: never rejects.
  */
-export async function gateCall(options: GateCallOptions, askedAgainBecause?: string): Promise<GateResult> {
+export async function gateCall(options: GateCallOptions, askedAgainBecause?: string, pre?: HookOutcome): Promise<GateResult> {
   const { call, tool, signal } = options;
   const ended = (outcome: CallOutcome): GateResult => ({ type: 'ended', outcome: endCall(options, outcome, 0) });
   if (signal.aborted) return ended(cancelledOutcome());
@@ -58,10 +87,13 @@ export async function gateCall(options: GateCallOptions, askedAgainBecause?: str
     return ended(signal.aborted ? cancelledOutcome() : errorOutcome(errorMessage(error)));
   }
 
+  // A hook's allow stands in for the user's, never for a person's word on a protected file.
+  if (pre?.permission === 'allow' && protectedFiles(preview).length === 0) return { type: 'approved', preview };
+  const hookAsks = pre?.permission === 'ask' ? { hookAsks: pre.permissionReason ?? 'A PreToolUse hook asks for confirmation.' } : {};
   options.emit({ type: 'approval-request', step: options.step, ...call, preview, ...(askedAgainBecause ? { askedAgainBecause } : {}) });
   let decision;
   try {
-    decision = await raceAbort(options.requestApproval({ ...call, agentId: options.agentId, preview }, signal), signal);
+    decision = await raceAbort(options.requestApproval({ ...call, agentId: options.agentId, preview, ...hookAsks }, signal), signal);
   } catch (error) {
     return ended(signal.aborted ? cancelledOutcome() : errorOutcome(`Approval failed: ${errorMessage(error)}`));
   }

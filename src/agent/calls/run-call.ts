@@ -4,6 +4,8 @@ import type { ApprovalPreview, DelegatedApproval, ShoalTool, ToolImage } from '.
 import { raceAbort } from './concurrency';
 import { oneLine } from '../text';
 import type { AgentNode, NodeBody, Phase, ToolCallInfo, ToolCallStatus } from '../nodes';
+import type { HookRunner } from '../../hooks/runner';
+import { runPostToolUse } from './tool-hooks';
 
 /** How one call ended: what the model gets back and what the UI shows. */
 export interface CallOutcome {
@@ -14,6 +16,8 @@ export interface CallOutcome {
   feedback?: string;
   /** Images the tool returned beside its text (read_file of an image). */
   images?: ToolImage[];
+  /** Set when a hook of this call said `continue: false`: the run stops after this step, and this says why. */
+  hookStopReason?: string;
 }
 
 /** What running one call needs; `emit` stamps bodies, `push` forwards nested agents' nodes as they are. */
@@ -30,6 +34,8 @@ export interface RunCallOptions {
   /** The agent's approval, passed on to an agent the tool runs (see `ToolExecuteContext.approval`). */
   requestApproval?: DelegatedApproval['requestApproval'];
   isPlanning?: () => boolean;
+  /** The user's PreToolUse and PostToolUse hooks; none run without it. */
+  hooks?: HookRunner;
 }
 
 /** A write whose approved preview no longer matched the disk: nothing was written, the call is not ended, and the user is asked again. */
@@ -100,6 +106,8 @@ export async function runApprovedCall(options: ApprovedCallOptions): Promise<Cal
     const message = isPreviewChanged ? `${error.message} It kept changing while the user was asked; read it again before retrying.` : errorMessage(error);
     outcome = signal.aborted ? cancelledOutcome() : errorOutcome(message);
   }
+  // Timed with the call: a formatter hook is part of what the write took.
+  outcome = await runPostToolUse(options, outcome);
   return endCall(options, outcome, performance.now() - started);
 }
 

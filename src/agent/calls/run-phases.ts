@@ -3,7 +3,8 @@ import type { RequestApproval } from './approval';
 import { planPhases } from './classify';
 import { mapConcurrently } from './concurrency';
 import type { EarlyCalls } from './early-calls';
-import { runGatedCall } from './gate-call';
+import { runGatedCall, runHookedCall } from './gate-call';
+import type { HookRunner } from '../../hooks/runner';
 import type { AgentNode, NodeBody, Phase, ToolCallInfo } from '../nodes';
 import { describeCall, runToolCall, type CallOutcome } from './run-call';
 
@@ -25,6 +26,8 @@ export interface RunPhasesOptions {
   early?: EarlyCalls;
   emit: (body: NodeBody) => void;
   push: (node: AgentNode) => void;
+  /** The user's tool hooks: PreToolUse before each call (and its approval), PostToolUse after it. */
+  hooks?: HookRunner;
 }
 
 /**
@@ -61,7 +64,7 @@ async function runPhase(
 ): Promise<void> {
   const callOptions = (call: ToolCallInfo) => ({ ...options, call, phase, tool: options.tools.get(call.toolName) });
   const run = async (call: ToolCallInfo) => {
-    outcomes.set(call.toolCallId, await runToolCall(callOptions(call)));
+    outcomes.set(call.toolCallId, await runHookedCall(callOptions(call)));
   };
   switch (phase) {
     case 'research':

@@ -25,6 +25,7 @@ export type SlashCommand =
   | { type: 'diff' }
   | { type: 'mcp' }
   | { type: 'agents' }
+  | { type: 'hooks' }
   | { type: 'trust'; isForget: boolean }
   | { type: 'exit' }
   | { type: 'invalid'; message: string };
@@ -46,6 +47,7 @@ export const COMMAND_HELP: readonly [string, string][] = [
   ['/show [N]', "list the last turn's tool calls; /show N prints one's full output or research report"],
   ['/mcp', 'MCP servers, their state and their tools'],
   ['/agents', 'your own agents and a trusted project\'s (agents/NAME.md): source, tools, description'],
+  ['/hooks', 'the hooks configured (Claude Code format): each event, matcher and command'],
   ['/trust [forget]', "whether this folder's project settings are trusted and what they change; forget: stop trusting it (the next start asks again)"],
   ['/exit', 'quit shoal'],
 ];
@@ -88,6 +90,7 @@ export function parseSlashCommand(text: string): SlashCommand | undefined {
     case 'diff':
     case 'mcp':
     case 'agents':
+    case 'hooks':
     case 'exit':
       return { type: name };
     case 'quit':
@@ -187,6 +190,12 @@ export function mcpEventText(event: McpEvent): string {
   if (event.type === 'failed') return `MCP server ${name} failed: ${toVisibleText(event.reason)}`;
   const tools = `${event.toolCount} ${event.toolCount === 1 ? 'tool' : 'tools'}`;
   return event.type === 'ready' ? `MCP server ${name} ready: ${tools} (/mcp lists them)` : `MCP server ${name} changed its tools: ${tools} now (/mcp lists them)`;
+}
+
+/** The text of /hooks: one line per configured hook (event, matcher, command), escaped since a project file may hold them. */
+export function hooksText(hooks: readonly string[]): string {
+  if (hooks.length === 0) return 'No hooks configured. Add "hooks" to your config file in Claude Code\'s format (see the README).';
+  return ['Hooks (they run as your own commands, outside the sandbox)', ...hooks.map((hook) => `  ${toVisibleText(hook)}`)].join('\n');
 }
 
 /** The text of /mcp: each server, its state, and its tools (read-only ones run in the batch, the rest ask). */

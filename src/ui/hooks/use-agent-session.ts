@@ -18,6 +18,9 @@ import { initialSessionState, reduce } from '../../state/reducer';
 import type { NoticeView, SessionState, UiEvent } from '../../state/types';
 import { conversationPrompts, type ConversationPrompt } from '../rewind/prompts';
 import { waitForCheckpoint } from '../rewind/wait-for-checkpoint';
+import type { HookRunner } from '../../hooks/runner';
+import { runPromptSubmit, runSessionStart, withHookContext } from '../../hooks/prompt-hooks';
+import type { NodeBody } from '../../agent/nodes';
 
 /** What the interactive session runs with; `model` may change with /model. */
 export interface AgentSessionOptions {
@@ -52,6 +55,8 @@ export interface AgentSessionOptions {
   onTurnStart?: (turn: { ordinal: number; prompt: string }) => Promise<unknown> | void;
   /** Gives the model the instructions of the subfolders it works in (see createFolderInstructions). */
   folderInstructions?: AttachFolderInstructions;
+  /** The user's hooks: SessionStart once, UserPromptSubmit before each prompt is sent, the tool and Stop hooks in the loop. */
+  hooks?: HookRunner;
 }
 
 /** The session as the UI sees it, and what the UI can do to it. */
@@ -147,11 +152,23 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
     [flush],
   );
   useEffect(() => () => clearTimeout(flushTimer.current), []);
+  const enqueueHookResults = useCallback((bodies: NodeBody[]) => {
+    for (const body of bodies) enqueue({ ...body, agentId: 'main', time: now() } as AgentNode);
+  }, [enqueue]);
+  // What the SessionStart hooks said, for the model with the session's first prompt.
+  const sessionContext = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    void runSessionStart(options.hooks, options.initialHistory?.length ? 'resume' : 'startup').then((started) => {
+      sessionContext.current = started.context;
+      enqueueHookResults(started.bodies);
+    });
+  }, []);
 
   const requestApproval: RequestApproval = useCallback((request, signal) => {
     const { approvalMode } = latest.current;
     const { webAccess } = latest.current.options;
-    if (isAllowedWithoutAsking({ mode: approvalMode, request, sessionAllowed: sessionAllowed.current, commandPrefixes: commandPrefixes.current, webAccess })) {
+    // A hook's `ask` puts the call to the user whatever the mode allows.
+    if (request.hookAsks === undefined && isAllowedWithoutAsking({ mode: approvalMode, request, sessionAllowed: sessionAllowed.current, commandPrefixes: commandPrefixes.current, webAccess })) {
       return Promise.resolve({ type: 'allow' });
     }
     const key = callKey(request.agentId, request.toolCallId);
@@ -188,18 +205,35 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
       const abort = new AbortController();
       controller.current = abort;
       setIsRunning(true);
-      enqueue({ type: 'turn-start', prompt, time: now() }, true);
       const { options: current } = latest.current;
-      if (!compactOnly) {
-        // The transcript shows what was typed; the model (and a resumed session) gets the attached files too.
-        const attached = context ? `${prompt}\n\n${context}` : prompt;
-        // In plan mode the model is told so with the prompt: the instructions, and the server's prompt cache, stay as they are.
-        const content = latest.current.approvalMode === 'plan' ? `${attached}\n\n${PLAN_MODE_NOTE}` : attached;
-        history.current.push({ role: 'user', content: userContent(content, images) });
-        current.recorder?.recordPrompt(content, images);
-        turnCheckpoint.current = current.onTurnStart?.({ ordinal: conversationPrompts(history.current, notes.current).length, prompt }) ?? undefined;
-      }
+      const startTurn = (hookContext: string | undefined) => {
+        enqueue({ type: 'turn-start', prompt, time: now() }, true);
+        if (!compactOnly) {
+          // The transcript shows what was typed; the model (and a resumed session) gets the attached files and what hooks added too.
+          const attached = withHookContext(context ? `${prompt}\n\n${context}` : prompt, [sessionContext.current, hookContext]);
+          sessionContext.current = undefined;
+          // In plan mode the model is told so with the prompt: the instructions, and the server's prompt cache, stay as they are.
+          const content = latest.current.approvalMode === 'plan' ? `${attached}\n\n${PLAN_MODE_NOTE}` : attached;
+          history.current.push({ role: 'user', content: userContent(content, images) });
+          current.recorder?.recordPrompt(content, images);
+          turnCheckpoint.current = current.onTurnStart?.({ ordinal: conversationPrompts(history.current, notes.current).length, prompt }) ?? undefined;
+        }
+      };
       void (async () => {
+        let hookContext: string | undefined;
+        // Without UserPromptSubmit hooks the turn starts in this same tick, as it always did.
+        if (!compactOnly && current.hooks?.has('UserPromptSubmit')) {
+          const submitted = await runPromptSubmit(current.hooks, prompt, abort.signal);
+          enqueueHookResults(submitted.bodies);
+          if (submitted.blockReason !== undefined || abort.signal.aborted) {
+            if (submitted.blockReason !== undefined) enqueue({ type: 'notice', text: `A UserPromptSubmit hook blocked this prompt; it was not sent: ${submitted.blockReason}`, tone: 'error' }, true);
+            if (controller.current === abort) controller.current = undefined;
+            setIsRunning(false);
+            return;
+          }
+          hookContext = submitted.context;
+        }
+        startTurn(hookContext);
         for await (const node of runAgent({
           model: current.model,
           providerOptions: current.providerOptions,
@@ -216,6 +250,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
           compactOnly,
           takeQueuedMessages: compactOnly ? undefined : takeQueued,
           folderInstructions: current.folderInstructions,
+          hooks: current.hooks,
         })) {
           // A cleared session drops what its old run still reports while it winds down.
           if (controller.current !== abort) continue;
@@ -238,7 +273,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
         if (left.length > 0) run({ prompt: left.join('\n\n') });
       })();
     },
-    [enqueue, requestApproval],
+    [enqueue, requestApproval, enqueueHookResults],
   );
   const submit = useCallback((prompt: string, attached?: PromptAttachments) => run({ prompt, ...attached }), [run]);
   const compact = useCallback((focus?: string) => run({ prompt: focus ? `/compact ${focus}` : '/compact', compactOnly: { focus } }), [run]);

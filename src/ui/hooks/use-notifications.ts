@@ -15,10 +15,13 @@ export function useNotifications(options: {
   pending: { key: string; toolName: string } | undefined;
   write: (bytes: string) => void;
   afterMs?: number;
+  /** Told every message shoal notifies with, whatever the mode: the user's Notification hooks run on it. */
+  onNotify?: (message: string) => void;
 }): void {
   const startedAt = useRef<number | undefined>(undefined);
   const mode = resolveNotifyMode(options.mode, process.env);
   const send = (body: string) => {
+    options.onNotify?.(body);
     const bytes = notificationSequence({ mode, title: 'shoal', body });
     if (bytes) options.write(bytes);
   };

@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { HooksConfig } from '../../src/hooks/config';
+import { createHookRunner } from '../../src/hooks/runner';
+import { createRegistry } from '../../src/tools/registry';
+import { createFakeTool } from '../helpers/fake-tools';
+import { hookOn, writeHookScripts } from '../helpers/hook-scripts';
+import { renderApp, typeAndSend, waitForFrame } from '../helpers/render-app';
+import { createScriptedModel } from '../helpers/scripted-model';
+import { createTempWorkspace } from '../helpers/temp-workspace';
+
+const runner = (cwd: string, hooks: HooksConfig) => createHookRunner({ hooks, cwd, session: () => ({ sessionId: 's', transcriptPath: '' }) });
+const decide = (decision: string, reason: string) =>
+  `cat > /dev/null\necho '{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"${decision}","permissionDecisionReason":"${reason}"}}'`;
+
+describe('hooks in the TUI', { timeout: 30_000 }, () => {
+  it('shows a PreToolUse block dim in the transcript, and the call as denied', async () => {
+    const cwd = await createTempWorkspace();
+    const scripts = await writeHookScripts(cwd, { 'deny.sh': decide('deny', 'deploys need a ticket') });
+    const ran: string[] = [];
+    const model = createScriptedModel([{ calls: [{ toolName: 'bash', input: { label: 'deploy' } }] }, { text: 'Understood.' }]);
+    const app = renderApp({
+      model,
+      approvalMode: 'yolo',
+      tools: createRegistry([createFakeTool({ name: 'bash', kind: 'write', onRun: (label) => ran.push(label) })]),
+      props: { hooks: runner(cwd, hookOn('PreToolUse', scripts['deny.sh']!, 'Bash')) },
+    });
+    await typeAndSend(app.stdin, 'ship it');
+    const frame = await waitForFrame(app, (text) => text.includes('Understood.'), 15_000);
+    expect(frame).toContain(`PreToolUse hook blocked bash (${scripts['deny.sh']}): deploys need a ticket`);
+    expect(frame).toMatch(/⊘ bash deploy {2}blocked by hook: deploys need a ticket/);
+    expect(ran).toEqual([]);
+    expect(JSON.stringify(model.doStreamCalls[1]!.prompt)).toContain('Blocked by a PreToolUse hook: deploys need a ticket');
+  });
+
+  it("asks when a hook answers ask, even in yolo mode, and runs the call once it is approved", async () => {
+    const cwd = await createTempWorkspace();
+    const scripts = await writeHookScripts(cwd, { 'ask.sh': decide('ask', 'production database') });
+    const ran: string[] = [];
+    const model = createScriptedModel([{ calls: [{ toolName: 'bash', input: { label: 'migrate' } }] }, { text: 'Migrated.' }]);
+    const app = renderApp({
+      model,
+      approvalMode: 'yolo',
+      tools: createRegistry([createFakeTool({ name: 'bash', kind: 'write', onRun: (label) => ran.push(label) })]),
+      props: { hooks: runner(cwd, hookOn('PreToolUse', scripts['ask.sh']!)) },
+    });
+    await typeAndSend(app.stdin, 'migrate');
+    await waitForFrame(app, (text) => text.includes('$ migrate'), 15_000);
+    expect(ran).toEqual([]);
+    app.stdin.write('y');
+    await waitForFrame(app, (text) => text.includes('Migrated.'), 15_000);
+    expect(ran).toEqual(['migrate']);
+  });
+
+  it('keeps a prompt a UserPromptSubmit hook blocks from the model, says why, and lists the hooks with /hooks', async () => {
+    const cwd = await createTempWorkspace();
+    const scripts = await writeHookScripts(cwd, { 'prompt.sh': 'cat > /dev/null\necho "no prompts on Fridays" >&2\nexit 2' });
+    const model = createScriptedModel([{ text: 'never' }]);
+    const app = renderApp({ model, tools: createRegistry([]), props: { hooks: runner(cwd, hookOn('UserPromptSubmit', scripts['prompt.sh']!)) } });
+    await typeAndSend(app.stdin, 'hello');
+    const frame = await waitForFrame(app, (text) => text.includes('it was not sent'), 15_000);
+    expect(frame).toContain('A UserPromptSubmit hook blocked this prompt; it was not sent: no prompts on Fridays');
+    expect(model.doStreamCalls).toHaveLength(0);
+    await typeAndSend(app.stdin, '/hooks');
+    const listed = await waitForFrame(app, (text) => text.includes('Hooks (they run'), 15_000);
+    expect(listed).toContain(`UserPromptSubmit: ${scripts['prompt.sh']}`);
+  });
+
+  it('runs the Notification hooks with the message when an approval waits, whatever the notify mode', async () => {
+    const cwd = await createTempWorkspace();
+    const scripts = await writeHookScripts(cwd, { 'notify.sh': 'cat > "$CLAUDE_PROJECT_DIR/notification.json"' });
+    const model = createScriptedModel([{ calls: [{ toolName: 'bash', input: { label: 'make' } }] }, { text: 'Built.' }]);
+    const app = renderApp({
+      model,
+      tools: createRegistry([createFakeTool({ name: 'bash', kind: 'write' })]),
+      props: { notify: 'off', hooks: runner(cwd, hookOn('Notification', scripts['notify.sh']!)) },
+    });
+    await typeAndSend(app.stdin, 'build');
+    await waitForFrame(app, (text) => text.includes('$ make'), 15_000);
+    const input = await waitForJson(path.join(cwd, 'notification.json'));
+    expect(input).toMatchObject({ hook_event_name: 'Notification', message: 'bash waits for your approval', session_id: 's', cwd });
+  });
+});
+
+/** The JSON a hook writes to `file`, once it is whole. */
+async function waitForJson(file: string): Promise<Record<string, unknown>> {
+  for (const deadline = Date.now() + 5000; ; ) {
+    try {
+      return JSON.parse(await readFile(file, 'utf8'));
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
