@@ -25,20 +25,21 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
 const CONTRACT = 'agent/nodes';
 
 /**
- * The rooms of `ui/` (as Ink keeps `components/` and `hooks/` apart) and the
+ * The rooms of `ui/` (as Ink keeps `components/` and `hooks/` apart; here
+ * `react-hooks/`, since `src/hooks` runs the user's hook commands) and the
  * other rooms each may use; `(root)` is the app's frame: App, run-tui, the
  * status bar, the trust prompt and the text helpers every room shares.
  * A type-only import is allowed in either direction.
  */
 const UI_ROOMS: Record<string, readonly string[]> = {
-  '(root)': ['transcript', 'composer', 'commands', 'hooks', 'approval', 'markdown', 'rewind'],
-  transcript: ['(root)', 'markdown', 'hooks'],
+  '(root)': ['transcript', 'composer', 'commands', 'react-hooks', 'approval', 'markdown', 'rewind'],
+  transcript: ['(root)', 'markdown', 'react-hooks'],
   composer: ['(root)'],
-  commands: ['(root)', 'hooks'],
-  hooks: ['(root)', 'composer', 'rewind'],
+  commands: ['(root)', 'react-hooks'],
+  'react-hooks': ['(root)', 'composer', 'rewind'],
   approval: ['(root)'],
   markdown: ['(root)'],
-  rewind: ['(root)', 'commands', 'hooks'],
+  rewind: ['(root)', 'commands', 'react-hooks'],
 };
 /** Source files a folder may hold side by side before it wants rooms of its own. */
 const MAX_FILES_IN_A_FOLDER = 20;

@@ -43,14 +43,14 @@ import { SpinnerClock } from './transcript/SpinnerClock';
 import { PlanChoice } from './approval/PlanChoice';
 import { StatusBar } from './StatusBar';
 import { TranscriptEntry } from './transcript/TranscriptEntry';
-import { MAX_QUEUED_MESSAGES, useAgentSession, type AgentSessionOptions } from './hooks/use-agent-session';
-import { REASONING_KEY, useReasoningToggle } from './hooks/use-reasoning-toggle';
+import { MAX_QUEUED_MESSAGES, useAgentSession, type AgentSessionOptions } from './react-hooks/use-agent-session';
+import { REASONING_KEY, useReasoningToggle } from './react-hooks/use-reasoning-toggle';
 import { QueuedMessages } from './transcript/QueuedMessages';
-import type { NotifyMode } from './hooks/notification';
-import { useNotifications } from './hooks/use-notifications';
-import { useSendPrompt } from './hooks/use-send-prompt';
+import type { NotifyMode } from './react-hooks/notification';
+import { useNotifications } from './react-hooks/use-notifications';
+import { useSendPrompt } from './react-hooks/use-send-prompt';
 import { useShellCommand } from './commands/use-shell-command';
-import { useTurnEnd } from './hooks/use-turn-end';
+import { useTurnEnd } from './react-hooks/use-turn-end';
 
 export interface AppProps extends Omit<AgentSessionOptions, 'model' | 'providerOptions' | 'price'> {
   initialModel: ModelChoice;

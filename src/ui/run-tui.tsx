@@ -17,7 +17,7 @@ import { createWriteJournal } from '../tools';
 import type { McpManager } from '../tools/mcp/client';
 import { App } from './App';
 import type { FolderTrust } from './commands/trust-command';
-import type { NotifyMode } from './hooks/notification';
+import type { NotifyMode } from './react-hooks/notification';
 import { loadMarkdown } from './markdown/Markdown';
 
 /** What the interactive UI starts with. */

@@ -5,7 +5,7 @@ import type { McpEvent, McpServerView } from '../../tools/mcp/client';
 import { knownCost } from '../../agent/usage';
 import { formatCost, type ModelPrice } from '../../models/prices';
 import { cacheShare, formatDuration, formatTokens } from '../format';
-import { REASONING_KEY } from '../hooks/use-reasoning-toggle';
+import { REASONING_KEY } from '../react-hooks/use-reasoning-toggle';
 import { toVisibleLines, toVisibleText } from '../visible-text';
 
 /** A slash command the user typed, parsed. */

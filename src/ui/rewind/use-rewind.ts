@@ -4,7 +4,7 @@ import { oneLine } from '../../agent/text';
 import type { Checkpoint } from '../../checkpoints';
 import type { WriteJournal } from '../../tools';
 import { undoText } from '../commands/commands';
-import type { AgentSession } from '../hooks/use-agent-session';
+import type { AgentSession } from '../react-hooks/use-agent-session';
 import { checkpointBefore, isTurnCheckpoint, type ConversationPrompt } from './prompts';
 import type { RewindMode } from './RewindChoice';
 import { changedCount, restorePlanLines, restoreText } from './rewind-text';

@@ -3,7 +3,7 @@ import { now } from '../../agent/text';
 import type { StepView } from '../../state/types';
 import { formatDuration } from '../format';
 import { useClockSecond } from './SpinnerClock';
-import { REASONING_KEY } from '../hooks/use-reasoning-toggle';
+import { REASONING_KEY } from '../react-hooks/use-reasoning-toggle';
 import { toVisibleLines, toVisibleText } from '../visible-text';
 
 export interface ReasoningProps {
