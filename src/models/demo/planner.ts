@@ -36,7 +36,7 @@ function planMain(context: DemoContext): DemoResponse {
     const files = relevantFiles(facts, 3);
     const questions = researchQuestions(keywords, facts);
     return {
-      text: `${facts.fileCount} files, ${facts.hits.length} of them matching. I'll ask research agents ${NUMBER_WORDS[questions.length] ?? questions.length} questions at once and read the ${files.length} most relevant files meanwhile.`,
+      text: `${fileCountText(facts.fileCount)}, ${facts.hits.length} of them matching. I'll ask research agents ${NUMBER_WORDS[questions.length] ?? questions.length} questions at once and read the ${files.length === 1 ? 'most relevant file' : `${files.length} most relevant files`} meanwhile.`,
       calls: [
         ...questions.map((question) => ({ toolName: 'research_codebase', input: { question } })),
         ...files.map((path) => ({ toolName: 'read_file', input: { path, limit: 200 } })),
@@ -126,7 +126,7 @@ function finalAnswer(keywords: readonly string[], facts: DemoFacts): string {
 }
 
 function notesFile(request: string, keywords: readonly string[], facts: DemoFacts): string {
-  const lines = [`# Notes: ${request.trim()}`, '', `- ${facts.fileCount} files in the workspace.`];
+  const lines = [`# Notes: ${request.trim()}`, '', `- ${fileCountText(facts.fileCount)} in the workspace.`];
   for (const hit of facts.hits.slice(0, 10)) lines.push(`- \`${hit.path}:${hit.firstLine}\`: ${hit.count} matches for ${describeKeywords(keywords)}`);
   for (const entry of facts.research) lines.push('', `## ${entry.question}`, '', entry.report);
   return `${lines.join('\n')}\n`;
@@ -134,4 +134,9 @@ function notesFile(request: string, keywords: readonly string[], facts: DemoFact
 
 function describeKeywords(keywords: readonly string[]): string {
   return keywords.length === 0 ? 'TODO and FIXME notes' : keywords.map((word) => `"${word}"`).join(', ');
+}
+
+/** "1 file", "3 files". */
+function fileCountText(count: number): string {
+  return count === 1 ? '1 file' : `${count} files`;
 }
