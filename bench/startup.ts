@@ -5,6 +5,8 @@ import path from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
 import { formatMegabytes, formatMs, median, sleep, withTempDir } from './measure';
 import { startLoopbackServer, type Reply } from './openai-server';
+import { inkFloorCommand } from './floors/programs';
+import { overFloorRow, pairedRound } from './floors/over-floor';
 import { spawnInPty, typeLine } from './pty';
 import type { Row } from './table';
 
@@ -18,6 +20,9 @@ const CALLS_PER_RESPONSE = 10;
 const SETTLE_MS = 1500;
 /** Time after a session's last frame before its memory is read: shoal gives a turn's memory back once the turn has ended. */
 const AFTER_SESSION_MS = 500;
+const FIRST_FRAME_OVER_FLOOR_MS = 120;
+const VERSION_OVER_FLOOR_MS = 15;
+const IDLE_OVER_FLOOR_BYTES = 46 * 1024 * 1024;
 
 /** Milliseconds from spawning `args` (no terminal) to its exit. */
 async function timeExit(args: string[]): Promise<number> {
@@ -65,11 +70,13 @@ async function startAndQuit(cwd: string, home: string): Promise<void> {
   }
 }
 
-/** A bare Node printing "shoal" in the same kind of terminal: the floor under the first-frame figure. */
-async function bareNodeOnce(cwd: string): Promise<number> {
-  const pty = spawnInPty([process.execPath, '-e', "process.stdout.write('shoal'); setTimeout(() => {}, 5000)"], { cwd, env: {} });
+/** One start of the minimal Ink app in the same kind of terminal: the floor under the first frame and idle memory. */
+async function inkFloorOnce(cwd: string): Promise<{ firstFrameMs: number; idleBytes: number }> {
+  const pty = spawnInPty(inkFloorCommand(), { cwd, env: {} });
   try {
-    return await pty.waitFor(/shoal/);
+    const firstFrameMs = await pty.waitFor(/shoal/);
+    await sleep(SETTLE_MS);
+    return { firstFrameMs, idleBytes: pty.residentBytes() };
   } finally {
     pty.kill();
   }
@@ -129,48 +136,51 @@ export async function measureStartup(): Promise<Row[]> {
       await writeFile(path.join(cwd, 'src', `file-${file}.ts`), `${lines.join('\n')}\n`);
     }
 
-    const bare: number[] = [];
     const starts: Awaited<ReturnType<typeof startOnce>>[] = [];
+    const inkFloors: Awaited<ReturnType<typeof inkFloorOnce>>[] = [];
     const versions: number[] = [];
     const bareExits: number[] = [];
     await timeExit([CLI, '--version']);
     await startAndQuit(cwd, home);
-    for (let run = 0; run < RUNS; run++) {
-      bare.push(await bareNodeOnce(cwd));
-      starts.push(await startOnce(cwd, home));
-      versions.push(await timeExit([CLI, '--version']));
-      bareExits.push(await timeExit(['-e', '']));
+    await inkFloorOnce(cwd);
+    for (let round = 0; round < RUNS; round++) {
+      const start = await pairedRound(round, () => startOnce(cwd, home), () => inkFloorOnce(cwd));
+      starts.push(start.shoal);
+      inkFloors.push(start.floor);
+      const version = await pairedRound(round, () => timeExit([CLI, '--version']), () => timeExit(['-e', '']));
+      versions.push(version.shoal);
+      bareExits.push(version.floor);
     }
     const sessions: Awaited<ReturnType<typeof sessionOnce>>[] = [];
     for (let run = 0; run < SESSION_RUNS; run++) sessions.push(await sessionOnce(cwd, home));
 
-    const firstFrame = median(starts.map((start) => start.firstFrameMs));
-    const version = median(versions);
-    const bareExit = median(bareExits);
-    const idle = median(starts.map((start) => start.idleBytes));
     const afterSession = median(sessions.map((session) => session.bytes));
     return [
-      {
+      overFloorRow({
         group: 'startup',
         figure: 'start-up: spawn → first frame (pty, demo model)',
-        value: `${formatMs(firstFrame)} (greeting ${formatMs(median(starts.map((start) => start.greetingMs)))}; bare node ${formatMs(median(bare))})`,
-        target: '< 250 ms',
-        isMet: firstFrame < 250,
-      },
-      {
+        paired: { values: starts.map((start) => start.firstFrameMs), floors: inkFloors.map((floor) => floor.firstFrameMs) },
+        allowed: FIRST_FRAME_OVER_FLOOR_MS,
+        format: formatMs,
+        floorName: 'minimal Ink app',
+        detail: `greeting ${formatMs(median(starts.map((start) => start.greetingMs)))}`,
+      }),
+      overFloorRow({
         group: 'startup',
         figure: 'shoal --version',
-        value: `${formatMs(version)} (bare node -e '' ${formatMs(bareExit)})`,
-        target: `≤ bare node + 15 ms (${formatMs(bareExit + 15)})`,
-        isMet: version <= bareExit + 15,
-      },
-      {
+        paired: { values: versions, floors: bareExits },
+        allowed: VERSION_OVER_FLOOR_MS,
+        format: formatMs,
+        floorName: "node -e ''",
+      }),
+      overFloorRow({
         group: 'startup',
         figure: `memory: RSS idle, ${SETTLE_MS / 1000} s after start`,
-        value: formatMegabytes(idle),
-        target: '< 120 MB',
-        isMet: idle < 120 * 1024 * 1024,
-      },
+        paired: { values: starts.map((start) => start.idleBytes), floors: inkFloors.map((floor) => floor.idleBytes) },
+        allowed: IDLE_OVER_FLOOR_BYTES,
+        format: formatMegabytes,
+        floorName: 'minimal Ink app',
+      }),
       {
         group: 'startup',
         figure: `memory: RSS ${AFTER_SESSION_MS / 1000} s after a ${RESPONSES * CALLS_PER_RESPONSE}-call session (TUI, loopback)`,
