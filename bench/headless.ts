@@ -5,14 +5,13 @@ import path from 'node:path';
 import { formatMs, median, withTempDir } from './measure';
 import { overFloorRow, pairedRound } from './floors/over-floor';
 import { streamTextFloorArgs } from './floors/programs';
+import { EXIT_OVER_BARE_NODE, HEADLESS_RUN_OVER_CLIENT } from './floors/targets';
 import { startLoopbackServer, type Reply } from './openai-server';
 import { homeEnv } from './startup';
 import type { Row } from './table';
 
 const CLI = path.resolve('dist/shoal.js');
 const RUNS = 15;
-const RUN_OVER_FLOOR_MS = 100;
-const TAIL_OVER_FLOOR_MS = 15;
 const READS = 4;
 const ANSWER = 'All four files hold constants; nothing stands out.';
 const PROMPT = 'read the four files in src';
@@ -98,10 +97,10 @@ async function runFloorOnce(options: { cwd: string; home: string; baseUrl: strin
 }
 
 /** Bare node printing one line: the floor under the last-byte-to-exit figure. */
-async function bareNodeTailOnce(options: { cwd: string; home: string }): Promise<number> {
+async function bareNodeTailOnce(options: { cwd: string; home: string }): Promise<HeadlessRun> {
   const run = await timeRun(['-e', "process.stdout.write('done\\n')"], { cwd: options.cwd, env: cleanEnv(options.home) });
   if (run.code !== 0 || run.stdout !== 'done\n') throw new Error(`Bare node did not print its line (exit ${run.code}): ${run.stderr.slice(-300)}`);
-  return run.tailMs;
+  return run;
 }
 
 /** The session files the runs saved must each end with the answer: a fast exit may not cut them short. */
@@ -134,7 +133,7 @@ export async function measureHeadless(): Promise<Row[]> {
       await runFloorOnce({ cwd, home, baseUrl: server.baseUrl });
       const runs: HeadlessRun[] = [];
       const floorRuns: HeadlessRun[] = [];
-      const bareTails: number[] = [];
+      const bareRuns: HeadlessRun[] = [];
       for (let round = 0; round < RUNS; round++) {
         const pair = await pairedRound(
           round,
@@ -143,23 +142,27 @@ export async function measureHeadless(): Promise<Row[]> {
         );
         runs.push(pair.shoal);
         floorRuns.push(pair.floor);
-        bareTails.push(await bareNodeTailOnce({ cwd, home }));
+        bareRuns.push(await bareNodeTailOnce({ cwd, home }));
       }
       checkSessionsComplete(home, RUNS + 1);
+      const floorTotals = floorRuns.map((run) => run.totalMs);
+      const bareTotal = median(bareRuns.map((run) => run.totalMs));
       return [
         overFloorRow({
           group: 'headless',
           figure: `headless: two-step run, spawn → exit (-p, ${READS} reads, loopback)`,
-          paired: { values: runs.map((run) => run.totalMs), floors: floorRuns.map((run) => run.totalMs) },
-          allowed: RUN_OVER_FLOOR_MS,
+          paired: { values: runs.map((run) => run.totalMs), floors: floorTotals },
+          allowed: HEADLESS_RUN_OVER_CLIENT * median(floorTotals),
+          allowedAs: `${HEADLESS_RUN_OVER_CLIENT} × floor`,
           format: formatMs,
           floorName: 'minimal streamText client',
         }),
         overFloorRow({
           group: 'headless',
           figure: 'headless: last answer byte → process exit',
-          paired: { values: runs.map((run) => run.tailMs), floors: bareTails },
-          allowed: TAIL_OVER_FLOOR_MS,
+          paired: { values: runs.map((run) => run.tailMs), floors: bareRuns.map((run) => run.tailMs) },
+          allowed: EXIT_OVER_BARE_NODE * bareTotal,
+          allowedAs: `${EXIT_OVER_BARE_NODE.toFixed(1)} × its spawn → exit, ${formatMs(bareTotal)}`,
           format: formatMs,
           floorName: 'bare node printing a line',
           detail: `streamText client ${formatMs(median(floorRuns.map((run) => run.tailMs)))}; sessions complete`,

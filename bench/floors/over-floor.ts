@@ -20,13 +20,15 @@ export function medianDifference({ values, floors }: PairedFigures): number {
 /**
  * A row judging shoal's share of a figure, its median difference over a floor
  * measured in the same rounds, against `allowed`, with both absolute medians
- * beside it: "394.0 ms (floor 310.0 ms, +84.0 ms)", "≤ floor + 120 ms".
+ * beside it: "394.0 ms (minimal Ink app 310.0 ms, +84.0 ms; …)", "≤ floor + 120.0 ms".
  */
 export function overFloorRow(options: {
   group: string;
   figure: string;
   paired: PairedFigures;
   allowed: number;
+  /** How `allowed` came about, e.g. "1.27 × floor". */
+  allowedAs?: string;
   format: (value: number) => string;
   /** What the floor is, e.g. "minimal Ink app". */
   floorName: string;
@@ -41,7 +43,7 @@ export function overFloorRow(options: {
     group: options.group,
     figure: options.figure,
     value: `${format(median(paired.values))} (${options.floorName} ${format(median(paired.floors))}, ${sign}${format(Math.abs(difference))}; median of ${paired.values.length} paired rounds${extra})`,
-    target: `≤ floor + ${format(allowed)}`,
+    target: `≤ floor + ${format(allowed)}${options.allowedAs ? ` (${options.allowedAs})` : ''}`,
     isMet: difference <= allowed,
   };
 }

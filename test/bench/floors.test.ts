@@ -96,6 +96,8 @@ describe('judging a figure over its floor', () => {
     expect(met.value).toBe('430.0 ms (minimal Ink app 310.0 ms, +120.0 ms; median of 3 paired rounds)');
     expect(row([420, 431, 441]).isMet).toBe(false);
     expect(row([290, 300, 310]).value).toContain('−10.0 ms');
+    const scaled = overFloorRow({ group: 'g', figure: 'f', paired: { values: [130], floors: [100] }, allowed: 40, allowedAs: '0.4 × floor', format: formatMs, floorName: 'client' });
+    expect(scaled).toMatchObject({ isMet: true, target: '≤ floor + 40.0 ms (0.4 × floor)' });
   });
 
   it('alternates which of the pair runs first, round by round', async () => {
