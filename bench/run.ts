@@ -28,13 +28,13 @@ interface Measurement {
 }
 
 /**
- * In this order on purpose: the figures timed from a process's spawn against
- * a fixed target (headless, start-up) come right after the light in-process
- * sections. Measured here, after a heavy section (the 20,000-file trees, the
- * 500-call sessions) a process takes about 10% longer to start for some ten
- * seconds (`node -e ''` 24 → 26-27 ms), which moved the headless run from
- * ~228 to ~248 ms. The sections after them judge by ratios to a reference
- * measured in the same rounds, which that does not move.
+ * In this order on purpose: the figures timed from a process's spawn
+ * (headless, start-up) come right after the light in-process sections.
+ * Measured here, after a heavy section (the 20,000-file trees, the 500-call
+ * sessions) a process takes about 10% longer to start for some ten seconds
+ * (`node -e ''` 24 → 26-27 ms), which moved the headless run from ~228 to
+ * ~248 ms. They and the sections after them judge by a reference or floor
+ * measured in the same rounds, which that moves as well.
  */
 const MEASUREMENTS: Measurement[] = [
   { name: 'batch', run: measureBatch, timeoutMs: 30_000 },
