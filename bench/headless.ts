@@ -3,6 +3,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatMs, median, withTempDir } from './measure';
+import { overFloorRow, pairedRound } from './floors/over-floor';
+import { streamTextFloorArgs } from './floors/programs';
+import { EXIT_OVER_BARE_NODE, HEADLESS_RUN_OVER_CLIENT } from './floors/targets';
 import { startLoopbackServer, type Reply } from './openai-server';
 import { homeEnv } from './startup';
 import type { Row } from './table';
@@ -11,6 +14,7 @@ const CLI = path.resolve('dist/shoal.js');
 const RUNS = 15;
 const READS = 4;
 const ANSWER = 'All four files hold constants; nothing stands out.';
+const PROMPT = 'read the four files in src';
 
 /** One headless run's times: spawn → exit, and the last byte on stdout (the answer's end) → exit. */
 interface HeadlessRun {
@@ -40,14 +44,17 @@ export function cleanEnv(home: string): NodeJS.ProcessEnv {
   return { ...env, ...homeEnv(home) };
 }
 
-/** Runs `shoal -p` once against `baseUrl`, timing it from spawn to exit and from its last stdout byte to exit. */
-async function runOnce(options: { cwd: string; home: string; baseUrl: string }): Promise<HeadlessRun> {
+/** A finished process: its exit code, what it printed, and its times. */
+interface FinishedRun extends HeadlessRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node args` once, timing it from spawn to exit and from its last stdout byte to exit. */
+async function timeRun(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<FinishedRun> {
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [CLI, '-p', 'read the four files in src', '--cwd', options.cwd, '--base-url', options.baseUrl, '--model', 'bench-model'],
-    { cwd: options.cwd, env: cleanEnv(options.home), stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let lastByteAt = Number.NaN;
@@ -62,10 +69,38 @@ async function runOnce(options: { cwd: string; home: string; baseUrl: string }):
     child.on('exit', (exitCode) => resolve(exitCode));
   });
   const exitedAt = performance.now();
-  if (code !== 0 || !stdout.includes(ANSWER) || (stderr.match(/✓ read_file/g) ?? []).length !== READS) {
-    throw new Error(`The headless run did not read ${READS} files and answer (exit ${code}): ${stdout.slice(-300)} ${stderr.slice(-600)}`);
+  return { code, stdout, stderr, totalMs: exitedAt - started, tailMs: exitedAt - lastByteAt };
+}
+
+/** Runs `shoal -p` once against `baseUrl`. */
+async function runOnce(options: { cwd: string; home: string; baseUrl: string }): Promise<HeadlessRun> {
+  const run = await timeRun([CLI, '-p', PROMPT, '--cwd', options.cwd, '--base-url', options.baseUrl, '--model', 'bench-model'], {
+    cwd: options.cwd,
+    env: cleanEnv(options.home),
+  });
+  if (run.code !== 0 || !run.stdout.includes(ANSWER) || (run.stderr.match(/✓ read_file/g) ?? []).length !== READS) {
+    throw new Error(`The headless run did not read ${READS} files and answer (exit ${run.code}): ${run.stdout.slice(-300)} ${run.stderr.slice(-600)}`);
   }
-  return { totalMs: exitedAt - started, tailMs: exitedAt - lastByteAt };
+  return run;
+}
+
+/** Runs the minimal `streamText` client once against `baseUrl`: the same two requests, the same four reads. */
+async function runFloorOnce(options: { cwd: string; home: string; baseUrl: string }): Promise<HeadlessRun> {
+  const run = await timeRun(streamTextFloorArgs({ baseUrl: options.baseUrl, cwd: options.cwd, prompt: PROMPT }), {
+    cwd: options.cwd,
+    env: cleanEnv(options.home),
+  });
+  if (run.code !== 0 || !run.stdout.includes(ANSWER)) {
+    throw new Error(`The streamText floor did not answer (exit ${run.code}): ${run.stdout.slice(-300)} ${run.stderr.slice(-600)}`);
+  }
+  return run;
+}
+
+/** Bare node printing one line: the floor under the last-byte-to-exit figure. */
+async function bareNodeTailOnce(options: { cwd: string; home: string }): Promise<HeadlessRun> {
+  const run = await timeRun(['-e', "process.stdout.write('done\\n')"], { cwd: options.cwd, env: cleanEnv(options.home) });
+  if (run.code !== 0 || run.stdout !== 'done\n') throw new Error(`Bare node did not print its line (exit ${run.code}): ${run.stderr.slice(-300)}`);
+  return run;
 }
 
 /** The session files the runs saved must each end with the answer: a fast exit may not cut them short. */
@@ -93,28 +128,45 @@ export async function measureHeadless(): Promise<Row[]> {
     for (let file = 0; file < READS; file++) await writeFile(path.join(cwd, 'src', `file-${file}.ts`), `export const value = ${file};\n`);
     const server = await startLoopbackServer(twoStepReply);
     try {
-      // The first run fills Node's compile cache, as any earlier start on a user's machine has.
+      // The first runs fill Node's compile cache, as any earlier start on a user's machine has.
       await runOnce({ cwd, home, baseUrl: server.baseUrl });
+      await runFloorOnce({ cwd, home, baseUrl: server.baseUrl });
       const runs: HeadlessRun[] = [];
-      for (let run = 0; run < RUNS; run++) runs.push(await runOnce({ cwd, home, baseUrl: server.baseUrl }));
+      const floorRuns: HeadlessRun[] = [];
+      const bareRuns: HeadlessRun[] = [];
+      for (let round = 0; round < RUNS; round++) {
+        const pair = await pairedRound(
+          round,
+          () => runOnce({ cwd, home, baseUrl: server.baseUrl }),
+          () => runFloorOnce({ cwd, home, baseUrl: server.baseUrl }),
+        );
+        runs.push(pair.shoal);
+        floorRuns.push(pair.floor);
+        bareRuns.push(await bareNodeTailOnce({ cwd, home }));
+      }
       checkSessionsComplete(home, RUNS + 1);
-      const total = median(runs.map((run) => run.totalMs));
-      const tail = median(runs.map((run) => run.tailMs));
+      const floorTotals = floorRuns.map((run) => run.totalMs);
+      const bareTotal = median(bareRuns.map((run) => run.totalMs));
       return [
-        {
+        overFloorRow({
           group: 'headless',
           figure: `headless: two-step run, spawn → exit (-p, ${READS} reads, loopback)`,
-          value: `${formatMs(total)} (median of ${RUNS})`,
-          target: '< 250 ms',
-          isMet: total < 250,
-        },
-        {
+          paired: { values: runs.map((run) => run.totalMs), floors: floorTotals },
+          allowed: HEADLESS_RUN_OVER_CLIENT * median(floorTotals),
+          allowedAs: `${HEADLESS_RUN_OVER_CLIENT} × floor`,
+          format: formatMs,
+          floorName: 'minimal streamText client',
+        }),
+        overFloorRow({
           group: 'headless',
           figure: 'headless: last answer byte → process exit',
-          value: `${formatMs(tail)} (median of ${RUNS}; sessions complete)`,
-          target: '< 30 ms',
-          isMet: tail < 30,
-        },
+          paired: { values: runs.map((run) => run.tailMs), floors: bareRuns.map((run) => run.tailMs) },
+          allowed: EXIT_OVER_BARE_NODE * bareTotal,
+          allowedAs: `${EXIT_OVER_BARE_NODE.toFixed(1)} × its spawn → exit, ${formatMs(bareTotal)}`,
+          format: formatMs,
+          floorName: 'bare node printing a line',
+          detail: `streamText client ${formatMs(median(floorRuns.map((run) => run.tailMs)))}; sessions complete`,
+        }),
       ];
     } finally {
       await server.close();

@@ -151,9 +151,14 @@ export function spawnInPty(
   };
 }
 
-/** Types `text`, then Enter as a separate key press, as a person would. */
+/**
+ * Types `text`, waits until the program shows it, then Enter as a separate key
+ * press, as a person would: on a busy machine an Enter sent on a timer can
+ * come before the program has taken the text in, and the line is never sent.
+ */
 export async function typeLine(pty: PtyProcess, text: string): Promise<void> {
   pty.type(text);
+  await pty.waitFor(new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   await sleep(50);
   pty.type('\r');
 }

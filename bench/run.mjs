@@ -12,7 +12,7 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const outdir = path.join(root, '.bench-tmp');
 
 rmSync(outdir, { recursive: true, force: true });
-await build(bundleOptions({ entryPoints: { bench: 'bench/run.ts' }, outdir, quiet: true }));
+await build(bundleOptions({ entryPoints: { bench: 'bench/run.ts', floors: 'bench/floors/entry.ts' }, outdir, quiet: true }));
 
 const child = spawn(process.execPath, ['--enable-source-maps', path.join(outdir, 'bench.js'), ...process.argv.slice(2)], {
   cwd: root,

@@ -5,6 +5,9 @@ import path from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
 import { formatMegabytes, formatMs, median, sleep, withTempDir } from './measure';
 import { startLoopbackServer, type Reply } from './openai-server';
+import { inkFloorCommand } from './floors/programs';
+import { overFloorRow, pairedRound } from './floors/over-floor';
+import { FIRST_FRAME_OVER_INK, IDLE_RSS_OVER_INK_BYTES, VERSION_OVER_BARE_NODE } from './floors/targets';
 import { spawnInPty, typeLine } from './pty';
 import type { Row } from './table';
 
@@ -12,6 +15,7 @@ const CLI = path.resolve('dist/shoal.js');
 // Eleven starts: on a shared 2-core machine a median of seven still flipped verdicts near the targets.
 const RUNS = 11;
 const SESSION_RUNS = 3;
+const GREETING = new RegExp(`shoal ${packageJson.version.replace(/\./g, '\\.')}`);
 const RESPONSES = 50;
 const CALLS_PER_RESPONSE = 10;
 /** Time after the first frame for what start-up defers (the markdown renderer, the local-server probe). */
@@ -41,7 +45,7 @@ export async function startOnce(cwd: string, home: string): Promise<{ firstFrame
   try {
     // The first frame is the prompt box, whose placeholder reads "Ask shoal…"; the greeting line follows it.
     const firstFrameMs = await pty.waitFor(/shoal/);
-    const greetingMs = await pty.waitFor(new RegExp(`shoal ${packageJson.version.replace(/\./g, '\\.')}`));
+    const greetingMs = await pty.waitFor(GREETING);
     await sleep(SETTLE_MS);
     return { firstFrameMs, greetingMs, idleBytes: pty.residentBytes() };
   } finally {
@@ -57,7 +61,7 @@ export async function startOnce(cwd: string, home: string): Promise<{ firstFrame
 async function startAndQuit(cwd: string, home: string): Promise<void> {
   const pty = spawnInPty([process.execPath, CLI, '--cwd', cwd], { cwd, env: homeEnv(home) });
   try {
-    await pty.waitFor(new RegExp(`shoal ${packageJson.version.replace(/\./g, '\\.')}`));
+    await pty.waitFor(GREETING);
     pty.type('\x04');
     await pty.waitForExit();
   } finally {
@@ -65,11 +69,13 @@ async function startAndQuit(cwd: string, home: string): Promise<void> {
   }
 }
 
-/** A bare Node printing "shoal" in the same kind of terminal: the floor under the first-frame figure. */
-async function bareNodeOnce(cwd: string): Promise<number> {
-  const pty = spawnInPty([process.execPath, '-e', "process.stdout.write('shoal'); setTimeout(() => {}, 5000)"], { cwd, env: {} });
+/** One start of the minimal Ink app in the same kind of terminal: the floor under the first frame and idle memory. */
+async function inkFloorOnce(cwd: string): Promise<{ firstFrameMs: number; idleBytes: number }> {
+  const pty = spawnInPty(inkFloorCommand(), { cwd, env: {} });
   try {
-    return await pty.waitFor(/shoal/);
+    const firstFrameMs = await pty.waitFor(/shoal/);
+    await sleep(SETTLE_MS);
+    return { firstFrameMs, idleBytes: pty.residentBytes() };
   } finally {
     pty.kill();
   }
@@ -95,8 +101,8 @@ async function sessionOnce(cwd: string, home: string): Promise<{ bytes: number; 
     { cwd, env: homeEnv(home) },
   );
   try {
-    await pty.waitFor(/shoal/);
-    await sleep(300);
+    // The greeting is written once the app has mounted and reads keys.
+    await pty.waitFor(GREETING);
     const started = performance.now();
     await typeLine(pty, 'read every file in src');
     await pty.waitFor(/done in|stopped at|✗/, 60_000);
@@ -129,48 +135,54 @@ export async function measureStartup(): Promise<Row[]> {
       await writeFile(path.join(cwd, 'src', `file-${file}.ts`), `${lines.join('\n')}\n`);
     }
 
-    const bare: number[] = [];
     const starts: Awaited<ReturnType<typeof startOnce>>[] = [];
+    const inkFloors: Awaited<ReturnType<typeof inkFloorOnce>>[] = [];
     const versions: number[] = [];
     const bareExits: number[] = [];
     await timeExit([CLI, '--version']);
     await startAndQuit(cwd, home);
-    for (let run = 0; run < RUNS; run++) {
-      bare.push(await bareNodeOnce(cwd));
-      starts.push(await startOnce(cwd, home));
-      versions.push(await timeExit([CLI, '--version']));
-      bareExits.push(await timeExit(['-e', '']));
+    await inkFloorOnce(cwd);
+    for (let round = 0; round < RUNS; round++) {
+      const start = await pairedRound(round, () => startOnce(cwd, home), () => inkFloorOnce(cwd));
+      starts.push(start.shoal);
+      inkFloors.push(start.floor);
+      const version = await pairedRound(round, () => timeExit([CLI, '--version']), () => timeExit(['-e', '']));
+      versions.push(version.shoal);
+      bareExits.push(version.floor);
     }
     const sessions: Awaited<ReturnType<typeof sessionOnce>>[] = [];
     for (let run = 0; run < SESSION_RUNS; run++) sessions.push(await sessionOnce(cwd, home));
 
-    const firstFrame = median(starts.map((start) => start.firstFrameMs));
-    const version = median(versions);
-    const bareExit = median(bareExits);
-    const idle = median(starts.map((start) => start.idleBytes));
     const afterSession = median(sessions.map((session) => session.bytes));
+    const inkFirstFrames = inkFloors.map((floor) => floor.firstFrameMs);
     return [
-      {
+      overFloorRow({
         group: 'startup',
         figure: 'start-up: spawn → first frame (pty, demo model)',
-        value: `${formatMs(firstFrame)} (greeting ${formatMs(median(starts.map((start) => start.greetingMs)))}; bare node ${formatMs(median(bare))})`,
-        target: '< 250 ms',
-        isMet: firstFrame < 250,
-      },
-      {
+        paired: { values: starts.map((start) => start.firstFrameMs), floors: inkFirstFrames },
+        allowed: FIRST_FRAME_OVER_INK * median(inkFirstFrames),
+        allowedAs: `${FIRST_FRAME_OVER_INK} × floor`,
+        format: formatMs,
+        floorName: 'minimal Ink app',
+        detail: `greeting ${formatMs(median(starts.map((start) => start.greetingMs)))}`,
+      }),
+      overFloorRow({
         group: 'startup',
         figure: 'shoal --version',
-        value: `${formatMs(version)} (bare node -e '' ${formatMs(bareExit)})`,
-        target: `≤ bare node + 15 ms (${formatMs(bareExit + 15)})`,
-        isMet: version <= bareExit + 15,
-      },
-      {
+        paired: { values: versions, floors: bareExits },
+        allowed: VERSION_OVER_BARE_NODE * median(bareExits),
+        allowedAs: `${VERSION_OVER_BARE_NODE} × floor`,
+        format: formatMs,
+        floorName: "node -e ''",
+      }),
+      overFloorRow({
         group: 'startup',
         figure: `memory: RSS idle, ${SETTLE_MS / 1000} s after start`,
-        value: formatMegabytes(idle),
-        target: '< 120 MB',
-        isMet: idle < 120 * 1024 * 1024,
-      },
+        paired: { values: starts.map((start) => start.idleBytes), floors: inkFloors.map((floor) => floor.idleBytes) },
+        allowed: IDLE_RSS_OVER_INK_BYTES,
+        format: formatMegabytes,
+        floorName: 'minimal Ink app',
+      }),
       {
         group: 'startup',
         figure: `memory: RSS ${AFTER_SESSION_MS / 1000} s after a ${RESPONSES * CALLS_PER_RESPONSE}-call session (TUI, loopback)`,

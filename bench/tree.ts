@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -102,7 +103,7 @@ const TREE_FORMAT = 1;
 
 /**
  * The tree `generateTree` writes for `options`, kept in the temp dir between
- * bench runs (`shoal-bench-tree-*`, about 330 MB on disk for both sizes) and reused
+ * bench runs (`shoal-bench-tree-*`, about 330 MB on disk for both sizes, one per checkout) and reused
  * while complete; the sections only read it. Writing and deleting 200 MB of
  * files each run set this machine's disk discarding for many seconds after
  * (its root file system is mounted with `discard`): every metadata operation
@@ -110,7 +111,10 @@ const TREE_FORMAT = 1;
  * in whichever section ran next.
  */
 export async function cachedTree(options: { files: number; totalBytes: number }): Promise<{ dir: string; tree: GeneratedTree }> {
-  const dir = path.join(tmpdir(), `shoal-bench-tree-${options.files}-${options.totalBytes}-v${TREE_FORMAT}`);
+  // One tree per checkout: the checkpoints section edits the tree it measures (and puts it back), and a
+  // bench run in another worktree at the same time saw its files come and go mid-search (rg exit 2).
+  const checkout = createHash('sha256').update(process.cwd()).digest('hex').slice(0, 8);
+  const dir = path.join(tmpdir(), `shoal-bench-tree-${options.files}-${options.totalBytes}-v${TREE_FORMAT}-${checkout}`);
   // Beside the tree, not in it: the searches and the picker would count it.
   const record = `${dir}.json`;
   const tree = await readFile(record, 'utf8').then((text) => JSON.parse(text) as GeneratedTree, () => undefined);
