@@ -29,7 +29,8 @@ export interface GitContext {
 /** What a git command came to: its stdout, or one line saying why it failed. */
 export type GitResult = { ok: true; stdout: Buffer } | { ok: false; error: string };
 
-const AUTHOR = { name: 'shoal', email: 'shoal@localhost' };
+/** Who every checkpoint commit is by. */
+export const AUTHOR = { name: 'shoal', email: 'shoal@localhost' };
 
 /**
  * The environment of every git command: nothing of the user's git reaches it.

@@ -26,8 +26,8 @@ interface Entry {
 
 /**
  * The entries of a version-2 index; undefined for any other version, an
- * entry with extended flags (version 3), or bytes that are not an index, so
- * the caller can fall back to letting git do the work.
+ * entry with extended flags (version 3), a split or sparse index, or bytes
+ * that are not an index, so the caller can fall back to letting git do the work.
  */
 export function readIndexEntries(index: Buffer): Entry[] | undefined {
   if (index.length < HEADER_BYTES + CHECKSUM_BYTES || index.toString('latin1', 0, 4) !== SIGNATURE || index.readUInt32BE(4) !== 2) return undefined;
@@ -46,6 +46,12 @@ export function readIndexEntries(index: Buffer): Entry[] | undefined {
     const length = paddedLength(nameEnd - nameStart);
     entries.push({ path: index.subarray(nameStart, nameEnd), bytes: index.subarray(offset, offset + length) });
     offset += length;
+  }
+  // A split index holds only the changes to a shared one ("link"), a sparse one collapsed folders ("sdir"): not the whole tree.
+  while (offset + 8 <= end) {
+    const signature = index.toString('latin1', offset, offset + 4);
+    if (signature === 'link' || signature === 'sdir') return undefined;
+    offset += 8 + index.readUInt32BE(offset + 4);
   }
   return entries;
 }

@@ -29,6 +29,8 @@ export function sessionIndexFile(gitDir: string, sessionId: string): string {
  * global files are off, see `gitEnvironment`). Hooks off, no signing, no line
  * ending or encoding conversion, no untracked cache, no automatic gc, and no
  * fsmonitor (unset: before git 2.36 a value there names a program to run).
+ * The index is split: a take rewrites only the entries that changed, not the
+ * 2 MB of 20,000 files' stat data, twice (update-index, then write-tree).
  */
 function configText(platform: NodeJS.Platform): string {
   const isWindows = platform === 'win32';
@@ -40,7 +42,7 @@ function configText(platform: NodeJS.Platform): string {
     `\tsymlinks = ${!isWindows}`,
     '\thooksPath = /dev/null',
     '\tuntrackedCache = false',
-    '\tsplitIndex = false',
+    '\tsplitIndex = true',
     '\tautocrlf = false',
     '\tsafecrlf = false',
     '\tquotePath = false',

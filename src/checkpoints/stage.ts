@@ -48,11 +48,10 @@ export interface StageOptions {
  */
 export async function stageWorkspace(options: StageOptions): Promise<{ ok: true; skipped: RawSkipped[] } | { ok: false; error: string }> {
   const { context } = options;
-  // Two walks at once: the untracked files, and the tracked ones whose stat data changed (one lstat each).
-  const [untracked, changed] = await Promise.all([
-    runGit(context, ['ls-files', '-z', '--others', '--exclude-standard']),
-    runGit(context, ['ls-files', '-z', '--modified', '--deleted']),
-  ]);
+  // Two walks at once: the tracked files whose stat data changed (one lstat each, the longer walk, so
+  // started first: starting a process holds the event loop for some milliseconds), and the untracked ones.
+  const changing = runGit(context, ['ls-files', '-z', '--modified', '--deleted']);
+  const [changed, untracked] = await Promise.all([changing, runGit(context, ['ls-files', '-z', '--others', '--exclude-standard'])]);
   if (!untracked.ok) return untracked;
   if (!changed.ok) return changed;
   const candidates = [...new Set([...splitNul(untracked.stdout), ...splitNul(changed.stdout)])];
@@ -119,10 +118,15 @@ async function addToIndex(context: GitContext, paths: readonly RawPath[], canWri
   return addWithGit(context, paths, canWritePack);
 }
 
-async function addWithGit(context: GitContext, paths: readonly RawPath[], canWritePack: boolean): Promise<{ ok: true } | { ok: false; error: string }> {
+async function addWithGit(
+  context: GitContext,
+  paths: readonly RawPath[],
+  canWritePack: boolean,
+  settings: readonly string[] = [],
+): Promise<{ ok: true } | { ok: false; error: string }> {
   if (paths.length === 0) return { ok: true };
   const packing = canWritePack && paths.length >= PACK_FROM_FILES ? ['-c', 'core.bigFileThreshold=1'] : [];
-  const result = await runGit(context, [...packing, 'update-index', '--add', '--remove', '--replace', '-z', '--stdin'], {
+  const result = await runGit(context, [...settings, ...packing, 'update-index', '--add', '--remove', '--replace', '-z', '--stdin'], {
     input: nulRecords(paths),
     timeoutMs: 120_000 + paths.length * HASH_TIMEOUT_MS_PER_FILE,
   });
@@ -145,7 +149,8 @@ async function addInShards(context: GitContext, paths: readonly RawPath[], shard
   const removeShards = () => Promise.all(shardIndexes.flatMap((file) => [rm(file, { force: true }), rm(`${file}.lock`, { force: true })]));
   await removeShards();
   try {
-    const results = await Promise.all(slices.map((slice, shard) => addWithGit({ ...context, indexFile: shardIndexes[shard]! }, slice, true)));
+    // Each slice's index whole, not split: its entries are read here.
+    const results = await Promise.all(slices.map((slice, shard) => addWithGit({ ...context, indexFile: shardIndexes[shard]! }, slice, true, ['-c', 'core.splitIndex=false'])));
     const failed = results.find((result) => !result.ok);
     if (failed) return failed;
     const layers = await Promise.all(shardIndexes.map(async (file) => readIndexEntries(await readFile(file))));

@@ -1,5 +1,6 @@
 import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { writeCommitObject } from './commit-object';
 import { compareWithIndex, type TreeDifference } from './compare';
 import { BULK_PACK_GIT_VERSION, type GitContext, isAtLeast, probeGit, runGit } from './git';
 import { findEnclosingRepository, findGlobalExcludesFile, type EnclosingRepository, shadowExcludeText } from './ignore-sources';
@@ -141,17 +142,16 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
     const tree = await runGit(context, ['write-tree']);
     if (!tree.ok) return tree;
     const metadata: CheckpointMetadata = { label, time, skipped };
-    const date = `${Math.floor(time.getTime() / 1000)} +0000`;
     // A second try when the ref was taken: another shoal on this session moved the newest checkpoint on.
     for (let attempt = 1; ; attempt++) {
       const parent = await latest();
       if (!parent.ok) return parent;
-      const commit = await runGit(context, ['commit-tree', tree.stdout.toString('utf8').trim(), ...(parent.latest ? ['-p', parent.latest.id] : [])], {
-        input: Buffer.from(commitMessage(metadata), 'utf8'),
-        env: { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
-      });
+      const commit = await writeCommitObject(gitDir, { tree: tree.stdout.toString('utf8').trim(), parent: parent.latest?.id, message: commitMessage(metadata), time }).then(
+        (id) => ({ ok: true as const, id }),
+        (error: Error) => ({ ok: false as const, error: `could not write checkpoint's commit: ${error.message}` }),
+      );
       if (!commit.ok) return commit;
-      const id = commit.stdout.toString('utf8').trim();
+      const { id } = commit;
       const number = (parent.latest?.number ?? 0) + 1;
       // Create-only: a checkpoint is never overwritten.
       const ref = await createRef(gitDir, `${sessionRefPrefix(sessionId)}${number}`, id).then(

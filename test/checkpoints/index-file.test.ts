@@ -3,6 +3,7 @@ import { chmod, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeCommitObject } from '../../src/checkpoints/commit-object';
 import { joinIndexEntries, readIndexEntries } from '../../src/checkpoints/index-file';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 import { createCheckpointFixture, must, shadowGit } from './checkpoint-fixture';
@@ -68,6 +69,10 @@ describe('joining git index files', () => {
     const at = { gitDir, workTree: workspace, indexFile: path.join(gitDir, 'index') };
     git(at, ['update-index', '--add', '--stdin'], 'a.txt\n');
     expect(readIndexEntries(await readFile(at.indexFile))?.map((entry) => entry.path.toString())).toEqual(['a.txt']);
+    git(at, ['update-index', '--split-index']);
+    expect(readIndexEntries(await readFile(at.indexFile))).toBeUndefined();
+    git(at, ['update-index', '--no-split-index']);
+    expect(readIndexEntries(await readFile(at.indexFile))?.map((entry) => entry.path.toString())).toEqual(['a.txt']);
     git(at, ['update-index', '--index-version', '4']);
     expect(readIndexEntries(await readFile(at.indexFile))).toBeUndefined();
     git(at, ['update-index', '--index-version', '3', '--skip-worktree', 'a.txt']);
@@ -99,4 +104,27 @@ describe('joining git index files', () => {
     await writeFile(path.join(workspace, 'new.ts'), 'new\n');
     expect(must(await store.changedSince(checkpoint)).changes).toEqual({ added: ['new.ts'], deleted: [], modified: ['pkg-3/mod-5/file-31.ts'], unchecked: [] });
   }, 60_000);
+
+  it("writes a checkpoint's commit byte for byte as git commit-tree does", async () => {
+    const workspace = await createTempWorkspace({ 'a.txt': 'a\n' });
+    const gitDir = await createTempWorkspace();
+    execFileSync('git', ['init', '--quiet', '--bare', gitDir]);
+    const at = { gitDir, workTree: workspace, indexFile: path.join(gitDir, 'index') };
+    git(at, ['update-index', '--add', '--stdin'], 'a.txt\n');
+    const tree = git(at, ['write-tree']).trim();
+    const time = new Date('2026-12-07T08:00:00.500Z');
+    const message = 'turn 1: caf\u00e9 \u2014 "quoted"\n\n{"shoalCheckpoint":1}\n';
+    const byGit = (parent?: string) =>
+      execFileSync('git', ['commit-tree', tree, ...(parent ? ['-p', parent] : [])], {
+        env: { PATH: process.env.PATH, GIT_DIR: gitDir, HOME: gitDir, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'shoal', GIT_AUTHOR_EMAIL: 'shoal@localhost', GIT_COMMITTER_NAME: 'shoal', GIT_COMMITTER_EMAIL: 'shoal@localhost', GIT_AUTHOR_DATE: '1796630400 +0000', GIT_COMMITTER_DATE: '1796630400 +0000' },
+        input: message,
+        encoding: 'utf8',
+      }).trim();
+    const first = await writeCommitObject(gitDir, { tree, parent: undefined, message, time });
+    expect(first).toBe(byGit());
+    const second = await writeCommitObject(gitDir, { tree, parent: first, message, time });
+    expect(second).toBe(byGit(first));
+    expect(shadowGit(gitDir, ['cat-file', '-p', second])).toContain(`parent ${first}`);
+    expect(shadowGit(gitDir, ['fsck', '--no-dangling'])).toBe('');
+  });
 });
