@@ -63,9 +63,13 @@ export function readIndexEntries(index: Buffer): Entry[] | undefined {
  * hold is rebuilt by the next `write-tree`.
  */
 export function joinIndexEntries(base: readonly Entry[], layers: readonly (readonly Entry[])[]): Buffer {
-  const replaced = new Set<string>();
-  for (const layer of layers) for (const entry of layer) replaced.add(entry.path.toString('latin1'));
-  const entries = [...base.filter((entry) => !replaced.has(entry.path.toString('latin1'))), ...layers.flat()];
+  let kept = base;
+  if (base.length > 0) {
+    const replaced = new Set<string>();
+    for (const layer of layers) for (const entry of layer) replaced.add(entry.path.toString('latin1'));
+    kept = base.filter((entry) => !replaced.has(entry.path.toString('latin1')));
+  }
+  const entries = [...kept, ...layers.flat()];
   // Stage 0 only (shoal's indexes never hold conflicts), so the path alone orders them, byte by byte.
   entries.sort((a, b) => Buffer.compare(a.path, b.path));
   const header = Buffer.alloc(HEADER_BYTES);

@@ -143,8 +143,10 @@ async function addWithGit(
  * then only hashes them: their objects are already stored.
  */
 async function addInShards(context: GitContext, paths: readonly RawPath[], shards: number): Promise<{ ok: true } | { ok: false; error: string }> {
-  const size = Math.ceil(paths.length / shards);
-  const slices = Array.from({ length: shards }, (_, shard) => paths.slice(shard * size, (shard + 1) * size)).filter((slice) => slice.length > 0);
+  // In git's order (raw paths compare byte by byte), so the slices' entries join end to end, already sorted.
+  const sorted = [...paths].sort();
+  const size = Math.ceil(sorted.length / shards);
+  const slices = Array.from({ length: shards }, (_, shard) => sorted.slice(shard * size, (shard + 1) * size)).filter((slice) => slice.length > 0);
   const shardIndexes = slices.map((_, shard) => `${context.indexFile}.shard-${process.pid}-${shard}`);
   const removeShards = () => Promise.all(shardIndexes.flatMap((file) => [rm(file, { force: true }), rm(`${file}.lock`, { force: true })]));
   await removeShards();
