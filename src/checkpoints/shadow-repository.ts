@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type GitContext, runGit } from './git';
 
@@ -117,10 +117,23 @@ export async function prepareSessionIndex(indexFile: string, now: number = Date.
   try {
     // git replaces an index by renaming a finished file over it, so the copy is never half written.
     await copyFile(path.join(folder, newest.name), partial);
+    await keepIndexTime(partial, newest.mtime);
     await rename(partial, indexFile);
   } catch {
     await rm(partial, { force: true }).catch(() => {});
   }
+}
+
+/**
+ * Gives an index git did not write itself (a copy, a join) the time its stat
+ * data was taken. git trusts a file's stat data only when the file's mtime is
+ * older than the index (else it compares the contents: "racy git"); an index
+ * dated later than its stat data would let a same-size change made in the
+ * same second as the stat pass unseen. Rounded down: older is the safe side.
+ */
+export async function keepIndexTime(indexFile: string, mtimeMs: number): Promise<void> {
+  const time = new Date(Math.floor(mtimeMs));
+  await utimes(indexFile, time, time);
 }
 
 /**

@@ -1,9 +1,10 @@
 import { constants } from 'node:fs';
-import { access, lstat, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, lstat, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { type GitContext, runGit } from './git';
 import { classifyPaths } from './classify';
 import { joinIndexEntries, readIndexEntries } from './index-file';
+import { keepIndexTime } from './shadow-repository';
 import { absoluteBytes, nulRecords, type RawPath, splitNul } from './raw-path';
 import type { SkipReason } from './types';
 
@@ -160,6 +161,8 @@ async function addInShards(context: GitContext, paths: readonly RawPath[], shard
       if (error.code === 'ENOENT') return undefined;
       throw error;
     });
+    // The joined index is as old as the oldest stat data it holds (see keepIndexTime).
+    const times = await Promise.all([...shardIndexes, ...(current === undefined ? [] : [context.indexFile])].map(async (file) => (await stat(file)).mtimeMs));
     const base = current === undefined ? [] : readIndexEntries(current);
     const readable = layers.filter((layer) => layer !== undefined);
     if (base === undefined || readable.length < layers.length) return addWithGit(context, paths, true);
@@ -167,6 +170,10 @@ async function addInShards(context: GitContext, paths: readonly RawPath[], shard
     // Git's protocol: whoever creates the lock file owns the index until the lock is renamed over it.
     await writeFile(lock, joinIndexEntries(base, readable), { flag: 'wx' }).catch(async (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EEXIST') await rm(lock, { force: true });
+      throw error;
+    });
+    await keepIndexTime(lock, Math.min(...times)).catch(async (error: unknown) => {
+      await rm(lock, { force: true });
       throw error;
     });
     await rename(lock, context.indexFile);

@@ -235,6 +235,17 @@ describe('checkpoint store', () => {
     expect(await readFile(path.join(workspace, 'a.txt'), 'utf8')).toBe('one\n');
   });
 
+  it("gives a session's copied index its source's time, so git still reads same-second changes by their contents", async () => {
+    const { store, reopen } = await createCheckpointFixture({ 'a.txt': 'one\n' });
+    must(await store.take('turn 1'));
+    const indexes = path.join(store.gitDir, 'shoal-index');
+    const anHourAgo = new Date(Math.floor(Date.now() / 1000) * 1000 - 60 * 60 * 1000);
+    await utimes(path.join(indexes, 'session-1'), anHourAgo, anHourAgo);
+    must(await reopen({ sessionId: 'session-2' }).list());
+    // A copy dated now would tell git that stat data taken an hour ago was taken now.
+    expect((await stat(path.join(indexes, 'session-2'))).mtimeMs).toBe(anHourAgo.getTime());
+  });
+
   it('runs takes started together one after another, within a store and across stores of a session', async () => {
     const { workspace, store, reopen } = await createCheckpointFixture({ 'a.txt': '0\n' });
     const other = reopen();
