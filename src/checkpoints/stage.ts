@@ -20,7 +20,7 @@ export interface RawSkipped {
 const PACK_FROM_FILES = 500;
 /** Hashing many files gets this long per file on top of git's usual timeout (a slow disk, a busy machine). */
 const HASH_TIMEOUT_MS_PER_FILE = 10;
-/** From this many files to add, they are hashed by several git processes at once, one per core (a first checkpoint). */
+/** From this many files to add to a session with no index yet, they are hashed by several git processes at once, one per core. */
 const SHARD_FROM_FILES = 2_000;
 /** At most this many git processes hash at once. */
 const MAX_SHARDS = 4;
@@ -115,8 +115,9 @@ export async function forceRemove(context: GitContext, paths: readonly RawPath[]
  */
 async function addToIndex(context: GitContext, paths: readonly RawPath[], canWritePack: boolean): Promise<{ ok: true } | { ok: false; error: string }> {
   const shards = Math.min(availableParallelism(), MAX_SHARDS);
-  if (canWritePack && shards > 1 && paths.length >= SHARD_FROM_FILES) return addInShards(context, paths, shards);
-  return addWithGit(context, paths, canWritePack);
+  // Slices join only into an index that is not split (see readIndexEntries): the session's first, before it has one.
+  const isFirst = canWritePack && shards > 1 && paths.length >= SHARD_FROM_FILES && !(await stat(context.indexFile).then(() => true, () => false));
+  return isFirst ? addInShards(context, paths, shards) : addWithGit(context, paths, canWritePack);
 }
 
 async function addWithGit(
