@@ -55,6 +55,18 @@ async function rewindFirstPrompt(terminal: TmuxSession, prompt: string): Promise
   return confirm;
 }
 
+/** A workspace for the scripted model's command, its state in a home of its own, and `shoal -p` runs against it. */
+async function headlessWorkspace() {
+  const cwd = await createTempWorkspace({ 'gone.txt': 'gone\n', 'log.txt': 'one\n', 'data.bin': Buffer.from([0, 255, 10]) });
+  const before = await snapshot(cwd);
+  const server = await startModel();
+  const home = await createTempWorkspace();
+  const env = { OPENAI_API_KEY: '', OPENAI_BASE_URL: '', SHOAL_MODEL: '', TERM: 'xterm-256color', SHOAL_STATE_DIR: path.join(home, 'state'), SHOAL_CONFIG_DIR: path.join(home, 'config') };
+  const args = [cli, '--base-url', server.baseUrl, '--model', 'e2e-model', '--allow', 'bash', '--cwd', cwd];
+  const run = (prompt: string) => promisify(execFile)(process.execPath, [...args, '-p', prompt], { env: { ...process.env, ...env } });
+  return { cwd, before, home, env, args, run };
+}
+
 describe('/rewind in a real terminal', () => {
   it("puts back what a turn's command did, byte for byte, and hands the prompt back; again after shoal --continue", async () => {
     const cwd = await createTempWorkspace({ 'gone.txt': 'gone\n', 'log.txt': 'one\n', 'data.bin': Buffer.from([0, 255, 10]), 'keep.txt': 'keep\n' });
@@ -98,13 +110,8 @@ describe('/rewind in a real terminal', () => {
   }, 120_000);
 
   it('checkpoints a headless run too: shoal --continue then /rewind puts its changes back', async () => {
-    const cwd = await createTempWorkspace({ 'gone.txt': 'gone\n', 'log.txt': 'one\n', 'data.bin': Buffer.from([0, 255, 10]) });
-    const before = await snapshot(cwd);
-    const server = await startModel();
-    const home = await createTempWorkspace();
-    const env = { OPENAI_API_KEY: '', OPENAI_BASE_URL: '', SHOAL_MODEL: '', TERM: 'xterm-256color', SHOAL_STATE_DIR: path.join(home, 'state'), SHOAL_CONFIG_DIR: path.join(home, 'config') };
-    const args = [cli, '--base-url', server.baseUrl, '--model', 'e2e-model', '--allow', 'bash', '--cwd', cwd];
-    await promisify(execFile)(process.execPath, [...args, '-p', 'change the files'], { env: { ...process.env, ...env } });
+    const { cwd, before, env, args, run } = await headlessWorkspace();
+    await run('change the files');
     expect(await snapshot(cwd)).not.toEqual(before);
 
     const terminal = await startTmux([process.execPath, ...args, '--continue'], { env, rows: 50 });
@@ -114,13 +121,7 @@ describe('/rewind in a real terminal', () => {
   }, 120_000);
 
   it('rewinds a session picked by shoal --resume <id>, not the newest one', async () => {
-    const cwd = await createTempWorkspace({ 'gone.txt': 'gone\n', 'log.txt': 'one\n', 'data.bin': Buffer.from([0, 255, 10]) });
-    const before = await snapshot(cwd);
-    const server = await startModel();
-    const home = await createTempWorkspace();
-    const env = { OPENAI_API_KEY: '', OPENAI_BASE_URL: '', SHOAL_MODEL: '', TERM: 'xterm-256color', SHOAL_STATE_DIR: path.join(home, 'state'), SHOAL_CONFIG_DIR: path.join(home, 'config') };
-    const args = [cli, '--base-url', server.baseUrl, '--model', 'e2e-model', '--allow', 'bash', '--cwd', cwd];
-    const run = (prompt: string) => promisify(execFile)(process.execPath, [...args, '-p', prompt], { env: { ...process.env, ...env } });
+    const { cwd, before, home, env, args, run } = await headlessWorkspace();
     await run('change the files');
     const [firstId] = (await readdir(path.join(home, 'state', 'sessions'))).filter((name) => name.endsWith('.jsonl')).map((name) => name.slice(0, -'.jsonl'.length));
     // A second session, newer than the first, runs the command again on the changed tree.
