@@ -262,7 +262,10 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
           }
           if (node.type === 'user-message' && node.agentId === 'main') history.current.push({ role: 'user', content: node.text });
           current.recorder?.recordNode(node);
-          enqueue(node, node.type === 'approval-request' || node.type === 'run-end');
+          // A prompt shows at once; a call the mode allows was answered before its request got here, and its
+          // request and answer land in one frame, so no prompt flashes up and takes the keys typed meanwhile.
+          const isAsking = node.type === 'approval-request' && pendingApprovals.current.has(callKey(node.agentId, node.toolCallId));
+          enqueue(node, isAsking || node.type === 'run-end');
         }
         if (controller.current !== abort) return;
         controller.current = undefined;

@@ -169,6 +169,17 @@ describe('approval in the App', () => {
     expect(await readFile(path.join(cwd, '.shoal/config.json'), 'utf8')).toBe('{}\n');
   });
 
+  it('never shows a prompt for a command the mode allows, so keys typed as it starts stay in the prompt box', async () => {
+    const model = createScriptedModel([{ calls: [{ toolName: 'bash', input: { label: 'sleep 1' } }] }, { text: 'Slept.' }]);
+    const app = renderApp({ model, tools: createRegistry([createFakeTool({ name: 'bash', kind: 'write', latencyMs: 300 })]), approvalMode: 'yolo' });
+    await typeAndSend(app.stdin, 'wait');
+    await waitForFrame(app, (current) => current.includes('Write and execute'));
+    app.stdin.write('also this');
+    const done = await waitForFrame(app, (current) => current.includes('Slept.'));
+    expect(done).toContain('also this');
+    expect(app.frames.some((frame) => frame.includes('Run this command?'))).toBe(false);
+  });
+
   it('asks again, saying why, when the file changes while the prompt waits', async () => {
     const cwd = await createTempWorkspace({ 'a.ts': 'one\n' });
     const model = createScriptedModel([{ calls: [{ toolName: 'update_file', input: { path: 'a.ts', old_string: 'one', new_string: 'ONE' } }] }, { text: 'Finished.' }]);
