@@ -35,6 +35,11 @@ export interface StageOptions {
   mustRecheckIgnored: boolean;
   /** More files than this to hash in one take refuses the take (shoal started in a home folder, say). */
   maxNewFiles: number;
+  /**
+   * The tracked paths that may have changed since the index was written, from
+   * the change watch; only these are compared with it. Undefined: all are.
+   */
+  changed?: readonly RawPath[];
 }
 
 /**
@@ -47,12 +52,23 @@ export interface StageOptions {
  * an old version). Paths beyond a symlinked folder count as gone; nothing is
  * followed. Contract: never rejects.
  */
-export async function stageWorkspace(options: StageOptions): Promise<{ ok: true; skipped: RawSkipped[] } | { ok: false; error: string }> {
-  const { context } = options;
-  // Two walks at once: the tracked files whose stat data changed (one lstat each, the longer walk, so
-  // started first: starting a process holds the event loop for some milliseconds), and the untracked ones.
-  const changing = runGit(context, ['ls-files', '-z', '--modified', '--deleted']);
-  const [changed, untracked] = await Promise.all([changing, runGit(context, ['ls-files', '-z', '--others', '--exclude-standard'])]);
+export async function stageWorkspace(options: StageOptions): Promise<{ ok: true; skipped: RawSkipped[]; added: RawPath[] } | { ok: false; error: string }> {
+  const { context, changed: watched } = options;
+  // Two walks at once, the longer started first (starting a process holds the event loop for some milliseconds):
+  // the tracked files whose stat data changed (one lstat each, unless the watch names the few that may have),
+  // and the untracked ones.
+  const listTracked = () =>
+    watched === undefined
+      ? runGit(context, ['ls-files', '-z', '--modified', '--deleted'])
+      : watched.length === 0
+        ? Promise.resolve({ ok: true as const, stdout: Buffer.alloc(0) })
+        : // diff-files matches the paths before it looks at a file; ls-files, given more than one, stats every file.
+          runGit(context, ['diff-files', '--name-only', '-z', '--', ...watched]);
+  const listUntracked = () => runGit(context, ['ls-files', '-z', '--others', '--exclude-standard']);
+  const [changed, untracked] =
+    watched === undefined
+      ? await Promise.all([listTracked(), listUntracked()])
+      : await Promise.all([listUntracked(), listTracked()]).then(([others, tracked]) => [tracked, others] as const);
   if (!untracked.ok) return untracked;
   if (!changed.ok) return changed;
   const candidates = [...new Set([...splitNul(untracked.stdout), ...splitNul(changed.stdout)])];
@@ -77,17 +93,19 @@ export async function stageWorkspace(options: StageOptions): Promise<{ ok: true;
   }
   const removed = await forceRemove(context, removals);
   if (!removed.ok) return removed;
-  let added = await addToIndex(context, additions, options.canWritePack);
-  if (!added.ok) {
+  let isAdded = await addToIndex(context, additions, options.canWritePack);
+  let added = additions;
+  if (!isAdded.ok) {
     // An unreadable file fails the whole run; find such files, leave them out, and try once more.
     const unreadable = await unreadableFiles(context.workTree, additions);
-    if (unreadable.length === 0) return added;
+    if (unreadable.length === 0) return isAdded;
     const unreadableSet = new Set(unreadable);
     for (const file of unreadable) skipped.push({ path: file, reason: 'unreadable' });
     const again = await forceRemove(context, unreadable);
     if (!again.ok) return again;
-    added = await addToIndex(context, additions.filter((file) => !unreadableSet.has(file)), options.canWritePack);
-    if (!added.ok) return added;
+    added = additions.filter((file) => !unreadableSet.has(file));
+    isAdded = await addToIndex(context, added, options.canWritePack);
+    if (!isAdded.ok) return isAdded;
   }
 
   const hasIgnoreFileChanged = candidates.some((candidate) => candidate === '.gitignore' || candidate.endsWith('/.gitignore'));
@@ -98,7 +116,7 @@ export async function stageWorkspace(options: StageOptions): Promise<{ ok: true;
     if (!dropped.ok) return dropped;
   }
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { ok: true, skipped };
+  return { ok: true, skipped, added };
 }
 
 /** Drops paths from the index whatever is on disk. */

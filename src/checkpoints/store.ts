@@ -10,6 +10,7 @@ import { restoreDifferences } from './restore';
 import { runInTurn } from './serial';
 import { createRef, prepareSessionIndex, prepareShadowRepository, sessionIndexFile, shadowGitDir, writeAtomically } from './shadow-repository';
 import { type RawSkipped, stageWorkspace } from './stage';
+import { createIndexWatch } from './index-watch';
 import type { Checkpoint, CheckpointAvailability, CheckpointStore, FileChanges, Outcome, RestoreReport } from './types';
 
 /** Files over this size are left out of checkpoints (and named in `skipped`). */
@@ -48,6 +49,12 @@ export interface CheckpointStoreOptions {
   env?: NodeJS.ProcessEnv;
   /** Default `process.platform`. */
   platform?: NodeJS.Platform;
+  /**
+   * Whether takes after the first learn what changed from the file system's
+   * change events (see change-watch.ts) rather than by comparing every tracked
+   * file. Default: on Linux. A run that takes one checkpoint has no use for it.
+   */
+  watchChanges?: boolean;
 }
 
 /** What the first call sets up once: a probed git, a ready shadow repository, the user's repository around the workspace. */
@@ -83,6 +90,9 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
   let preparing: Promise<Outcome<Prepared>> | undefined;
   /** The exclude file as this store last saw it; undefined until the first stage, which rechecks tracked files too. */
   let lastExcludeText: string | undefined;
+  // Only inotify's order and overflow rules are known here (see change-watch.ts); elsewhere every take compares every file.
+  const isWatched = options.watchChanges ?? (options.platform ?? process.platform) === 'linux';
+  const watch = isWatched ? createIndexWatch(context) : undefined;
 
   const prepare = () =>
     (preparing ??= (async (): Promise<Outcome<Prepared>> => {
@@ -103,7 +113,10 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
     runInTurn(queueKey, async () => {
       try {
         const prepared = await prepare();
-        return prepared.ok ? await task(prepared) : prepared;
+        if (!prepared.ok) return prepared;
+        const result = await task(prepared);
+        await watch?.settle();
+        return result;
       } catch (error) {
         // Only a bug lands here (git failures come back as values); the caller still gets a line, not a rejection.
         return { ok: false, error: `checkpoint store: ${(error as Error).message}` };
@@ -119,12 +132,18 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
     if (text !== previous) await writeAtomically(excludeFile, text, 'latin1');
     lastExcludeText = text;
     // Another shoal of this workspace may have staged with other rules since: the first stage of a store checks tracked files too.
-    const options = { context, maxFileBytes, maxNewFiles, canWritePack: prepared.canWritePack, mustRecheckIgnored: isFirst || text !== previous };
-    const staged = await stageWorkspace(options);
-    if (staged.ok || !BROKEN_INDEX.test(staged.error)) return staged;
-    // The index is only a cache of what was hashed: a damaged one is dropped, and the workspace hashed again.
-    await rm(context.indexFile, { force: true });
-    return stageWorkspace({ ...options, mustRecheckIgnored: true });
+    const mustRecheckIgnored = isFirst || text !== previous;
+    const options = { context, maxFileBytes, maxNewFiles, canWritePack: prepared.canWritePack, mustRecheckIgnored };
+    // Other ignore rules may make tracked files leave: every one is looked at then.
+    const changed = mustRecheckIgnored ? undefined : await watch?.changes();
+    let staged = await stageWorkspace({ ...options, ...(changed ? { changed } : {}) });
+    if (!staged.ok && BROKEN_INDEX.test(staged.error)) {
+      // The index is only a cache of what was hashed: a damaged one is dropped, and the workspace hashed again.
+      await rm(context.indexFile, { force: true });
+      staged = await stageWorkspace({ ...options, mustRecheckIgnored: true });
+    }
+    if (staged.ok) watch?.staged(staged.added);
+    return staged;
   };
 
   /** The session's newest checkpoint: from the refs the first time, then as this process adds them. */
@@ -220,6 +239,8 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
         const compared = await compareWithIndex(context, id, pathspecs.paths);
         if (!compared.ok) return compared;
         const restored = await restoreDifferences(context, compared.differences, keptPaths(read.metadata));
+        // The restored paths entered the index without a stage; the watch learns them from the index.
+        watch?.distrust();
         if (!restored.ok) return { ok: false, error: `the restore stopped partway (restore checkpoint ${backup.checkpoint.number} to undo it): ${restored.error}` };
         const { report } = restored;
         const texts = (paths: RawPath[]) => paths.map(toText).sort();
