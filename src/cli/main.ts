@@ -361,7 +361,7 @@ function parsePositiveInteger(value: string): number {
 /** The session's hooks, told the session's id and file as each run starts (a new session gets them at its first prompt). */
 async function createHooks(config: HooksConfig, cwd: string, session: SessionSetup, mode: string) {
   const { createHookRunner } = await import('../hooks/runner');
-  return createHookRunner({ hooks: config, cwd, session: () => ({ sessionId: session.id() ?? '', transcriptPath: session.transcriptPath() ?? '' }), permissionMode: () => mode });
+  return createHookRunner({ hooks: config, cwd, session: () => ({ sessionId: session.id() ?? '', transcriptPath: session.transcriptPath() ?? '' }), permissionMode: mode });
 }
 
 /** The session's MCP servers, each expanding its `${VAR}`s only as it starts: the trust prompt and /mcp show them as written. */

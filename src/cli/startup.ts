@@ -194,9 +194,9 @@ export interface SessionSetup {
   notes: string[];
   createRecorder: (onError: (error: Error) => void) => SessionRecorder;
   describeSessions: () => string;
-  /** The id of the session being saved (a new one's from its first prompt), or the resumed one's before that. */
+  /** The id of the session being saved: the resumed one's, or a new one's from the start. */
   id: () => string | undefined;
-  /** The file the session is saved in, once it has an id: what hooks get as `transcript_path`. */
+  /** The file the session is saved in (a new one's is made at its first prompt): what hooks get as `transcript_path`. */
   transcriptPath: () => string | undefined;
 }
 

@@ -37,12 +37,15 @@ export interface HookRunner {
   run: (event: HookEventName, fields: Record<string, unknown>, options?: { toolName?: string; signal?: AbortSignal }) => Promise<HookOutcome>;
   /** One line per configured hook, for /hooks. */
   describe: () => string[];
+  /** The approval mode hooks are told from now on (`permission_mode`), as the user switches it. */
+  setPermissionMode: (mode: string) => void;
 }
 
 const STRICTNESS: readonly PermissionDecision[] = ['allow', 'ask', 'deny'];
 
 /** A runner over `hooks`, running each in `cwd`; `session` is read at each run, since a session gets its id at its first prompt. */
-export function createHookRunner(options: { hooks: HooksConfig; cwd: string; session: () => HookSession; permissionMode?: () => string }): HookRunner {
+export function createHookRunner(options: { hooks: HooksConfig; cwd: string; session: () => HookSession; permissionMode?: string }): HookRunner {
+  let permissionMode = options.permissionMode;
   const commandsFor = (event: HookEventName, toolName?: string): HookCommand[] => {
     const groups = (options.hooks[event] ?? []).filter((group) => !TOOL_EVENTS.has(event) || matchesTool(group.matcher, toolName ?? ''));
     // The same command under two matchers runs once, as in Claude Code.
@@ -52,6 +55,9 @@ export function createHookRunner(options: { hooks: HooksConfig; cwd: string; ses
   return {
     has: (event, toolName) => commandsFor(event, toolName).length > 0,
     describe: () => describeHooks(options.hooks),
+    setPermissionMode: (mode) => {
+      permissionMode = mode;
+    },
     async run(event, fields, runOptions = {}) {
       const commands = commandsFor(event, runOptions.toolName);
       if (commands.length === 0) return { verdicts: [] };
@@ -60,7 +66,7 @@ export function createHookRunner(options: { hooks: HooksConfig; cwd: string; ses
         session_id: session.sessionId,
         transcript_path: session.transcriptPath,
         cwd: options.cwd,
-        ...(options.permissionMode ? { permission_mode: claudePermissionMode(options.permissionMode()) } : {}),
+        ...(permissionMode ? { permission_mode: claudePermissionMode(permissionMode) } : {}),
         hook_event_name: event,
         ...fields,
         ...('tool_input' in fields ? { tool_input: hookToolInput(fields.tool_input, options.cwd) } : {}),

@@ -2,14 +2,14 @@ import type { ModelMessage } from 'ai';
 import type { AgentNode } from '../agent/nodes';
 import type { PromptImage } from '../agent/user-content';
 import { releaseSessionLock } from './lock';
-import { sessionLockPath } from './paths';
+import { newSessionId, sessionLockPath } from './paths';
 import type { SubagentRecord } from './entries';
 import { createSessionWriter, openSessionWriter, type SessionWriter } from './sessions';
 import { createSubagentLog } from './subagent-log';
 
 /** Saves a conversation as it happens: what the UI or headless runner feeds it, in order. */
 export interface SessionRecorder {
-  /** The session's id once its first prompt is saved (or the resumed one's). */
+  /** The session's id: the resumed one's, or a new one's from the start (its file is made at its first prompt). */
   readonly id: string | undefined;
   /** Saves a prompt the user sent, with the images attached to it. */
   recordPrompt: (text: string, images?: readonly PromptImage[]) => void;
@@ -35,6 +35,8 @@ export function createSessionRecorder(options: {
 }): SessionRecorder {
   let writer: SessionWriter | undefined;
   let resumeId = options.resumeId;
+  // A new session's id is known from the start, though its file is made at the first prompt: hooks and checkpoints use it before.
+  let newId = newSessionId();
   const toolNames = new Map<string, string>();
   const subagents = createSubagentLog();
   const ensureWriter = (): SessionWriter | undefined => {
@@ -42,7 +44,7 @@ export function createSessionRecorder(options: {
     try {
       writer = resumeId
         ? openSessionWriter({ dir: options.dir, id: resumeId, onError: options.onError })
-        : createSessionWriter({ dir: options.dir, cwd: options.cwd, model: options.model, onError: options.onError });
+        : createSessionWriter({ dir: options.dir, cwd: options.cwd, model: options.model, onError: options.onError, id: newId });
     } catch (error) {
       options.onError(error as Error);
     }
@@ -50,7 +52,7 @@ export function createSessionRecorder(options: {
   };
   return {
     get id() {
-      return writer?.id ?? resumeId;
+      return writer?.id ?? resumeId ?? newId;
     },
     startNew() {
       writer?.close();
@@ -58,6 +60,7 @@ export function createSessionRecorder(options: {
       if (!writer && resumeId) releaseSessionLock(sessionLockPath(options.dir, resumeId) ?? '');
       writer = undefined;
       resumeId = undefined;
+      newId = newSessionId();
     },
     recordRewind(messages) {
       ensureWriter()?.append({ type: 'rewind', messages });

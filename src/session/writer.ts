@@ -35,13 +35,14 @@ const MAX_ID_ATTEMPTS = 5;
  * and writes its header. Throws when the file cannot be created, so the caller
  * can say so and carry on without saving.
  */
-export function createSessionWriter(options: SessionWriterOptions & { cwd: string; model: string }): SessionWriter {
+export function createSessionWriter(options: SessionWriterOptions & { cwd: string; model: string; id?: string }): SessionWriter {
   const now = options.now ?? (() => new Date());
   // Sessions hold code and command output: only the user may read them.
   mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   for (let attempt = 1; ; attempt += 1) {
     const createdAt = now();
-    const id = newSessionId(createdAt);
+    // The id the session was already known by (hooks were told it), unless another file took it.
+    const id = attempt === 1 && options.id ? options.id : newSessionId(createdAt);
     const path = sessionFilePath(options.dir, id)!;
     const header: SessionHeader = {
       type: 'session',

@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { readdirSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCliForTest } from '../helpers/built-cli';
@@ -130,6 +131,25 @@ describe('saved sessions', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('No saved session "nope"');
     expect(result.stderr).toContain('/sessions');
+  });
+
+  it('tells hooks a new session’s id from its first event: the id its file is saved under', async () => {
+    const cwd = await createTempWorkspace();
+    const state = await createTempWorkspace();
+    const log = path.join(state, 'hook-input.jsonl');
+    const hook = { hooks: [{ type: 'command', command: `cat >> '${log}'; echo >> '${log}'` }] };
+    await mkdir(path.join(state, 'config'), { recursive: true });
+    await writeFile(path.join(state, 'config', 'config.json'), JSON.stringify({ hooks: { SessionStart: [hook], UserPromptSubmit: [hook] } }));
+    const server = await startOpenAIServer([{ text: 'Hello.' }]);
+    const run = await execa(process.execPath, [cli, '--cwd', cwd, '--base-url', server.baseUrl, '--model', 'm', '-p', 'hi'], { env: environment(state), reject: false, stdin: 'ignore' });
+    expect(run.exitCode).toBe(0);
+    const [saved] = readdirSync(path.join(state, 'sessions')).filter((name) => name.endsWith('.jsonl'));
+    const inputs = (await readFile(log, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, string>);
+    expect(inputs.map((input) => input.hook_event_name)).toEqual(['SessionStart', 'UserPromptSubmit']);
+    for (const input of inputs) {
+      expect(`${input.session_id}.jsonl`).toBe(saved);
+      expect(input.transcript_path).toBe(path.join(state, 'sessions', saved!));
+    }
   });
 });
 

@@ -53,6 +53,23 @@ describe('hooks in the TUI', { timeout: 30_000 }, () => {
     expect(ran).toEqual(['migrate']);
   });
 
+  it('tells hooks the approval mode the user switched to with Shift+Tab', async () => {
+    const cwd = await createTempWorkspace();
+    const log = path.join(cwd, 'inputs.jsonl');
+    const scripts = await writeHookScripts(cwd, { 'log.sh': `cat >> '${log}'\necho >> '${log}'` });
+    const model = createScriptedModel([{ text: 'First.' }, { text: 'Second.' }]);
+    const hooks = createHookRunner({ hooks: hookOn('UserPromptSubmit', scripts['log.sh']!), cwd, session: () => ({ sessionId: 's', transcriptPath: '' }), permissionMode: 'ask' });
+    const app = renderApp({ model, tools: createRegistry([]), props: { hooks } });
+    await typeAndSend(app.stdin, 'one');
+    await waitForFrame(app, (text) => text.includes('First.'), 15_000);
+    app.stdin.write('\u001B[Z');
+    await waitForFrame(app, (text) => text.includes('auto-edit (shift+tab)'));
+    await typeAndSend(app.stdin, 'two');
+    await waitForFrame(app, (text) => text.includes('Second.'), 15_000);
+    const modes = (await readFile(log, 'utf8')).split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { permission_mode: string }).permission_mode);
+    expect(modes).toEqual(['default', 'acceptEdits']);
+  });
+
   it('keeps a prompt a UserPromptSubmit hook blocks from the model, says why, and lists the hooks with /hooks', async () => {
     const cwd = await createTempWorkspace();
     const scripts = await writeHookScripts(cwd, { 'prompt.sh': 'cat > /dev/null\necho "no prompts on Fridays" >&2\nexit 2' });

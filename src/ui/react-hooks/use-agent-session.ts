@@ -310,6 +310,7 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
   const setApprovalMode = useCallback((mode: ApprovalMode) => {
     // At once, not at the next render: a prompt sent right after the switch runs in the new mode.
     latest.current = { ...latest.current, approvalMode: mode };
+    latest.current.options.hooks?.setPermissionMode(mode);
     setApprovalModeState(mode);
   }, []);
   const tellModel = useCallback((text: string) => {
