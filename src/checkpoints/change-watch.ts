@@ -15,6 +15,9 @@ import { absoluteBytes, type RawPath } from './raw-path';
  * before a new cursor has seen one whole take, after more changes than are
  * worth listing (the kernel's queue may have overflowed, and Node drops that
  * notice), and where a folder could not be watched (out of inotify watches).
+ * A tree needing more than a quarter of the user's inotify watches is not
+ * watched at all, and a watch that runs out gives its watches back: the user's
+ * editor and dev server need them more.
  */
 
 /** More changed paths than this and the take walks everything: a pathspec list that long saves nothing, and a flood of events may have overflowed. */
@@ -27,6 +30,8 @@ const MAX_CHANGED_PATHS = 256;
  * watches already closed, which Node does not pass on either.
  */
 let maxEvents: number | undefined;
+/** The most folders one workspace's watch takes: a quarter of the user's inotify watches. */
+let watchLimit: number | undefined;
 /** Folders are watched this many at a time, with a turn of the event loop between, so keystrokes never wait on them. */
 const WATCH_BATCH = 100;
 /** How long a take waits for its own marker file's event before it walks everything. */
@@ -74,7 +79,7 @@ const watches = new Map<string, FolderWatch>();
  * shadow repository) where a take writes a marker file: once its event
  * arrives, every event before it has been read.
  */
-export function createChangeCursor(workTree: string, markerDir: string): ChangeCursor {
+export function createChangeCursor(workTree: string, markerDir: string, options: { maxFolders?: number } = {}): ChangeCursor {
   const key = `${workTree}\0${markerDir}`;
   let shared = watches.get(key);
   if (!shared) {
@@ -88,7 +93,7 @@ export function createChangeCursor(workTree: string, markerDir: string): ChangeC
   return {
     async changes() {
       const isMarked = await waitForMarker(folder, markerDir);
-      await watchWaiting(folder, workTree);
+      await watchWaiting(folder, workTree, options.maxFolders);
       const dirty = [...state.dirty];
       // The root as a changed folder means every path: git takes no empty pathspec, and it would save nothing.
       const vouched = isMarked && state.isTrusted && !folder.isBroken && dirty.length <= MAX_CHANGED_PATHS && !state.dirty.has('');
@@ -118,7 +123,7 @@ function markDirty(folder: FolderWatch, changed: RawPath): void {
     if (!cursor.isTrusted) continue;
     cursor.dirty.add(changed);
     // Past this many the take walks everything anyway; keeping them would only hold memory.
-    maxEvents ??= Math.min(4096, Math.floor(queuedEventsLimit() / 4));
+    maxEvents ??= Math.min(4096, Math.floor(inotifyLimit('max_queued_events', 16_384) / 4));
     if (cursor.dirty.size > MAX_CHANGED_PATHS || ++cursor.events > maxEvents) {
       cursor.isTrusted = false;
       cursor.dirty.clear();
@@ -127,9 +132,14 @@ function markDirty(folder: FolderWatch, changed: RawPath): void {
 }
 
 /** Watches the needed folders that are not watched yet, a batch at a time; each is listed as changed once, since it was not watched before. */
-async function watchWaiting(folder: FolderWatch, workTree: string): Promise<void> {
+async function watchWaiting(folder: FolderWatch, workTree: string, maxFolders?: number): Promise<void> {
+  if (folder.isBroken) return;
+  watchLimit ??= Math.floor(inotifyLimit('max_user_watches', 8192) / 4);
+  // inotify watches are the user's to share with their editor and dev server: a tree needing more than a quarter is not watched.
+  if (folder.needed.size > (maxFolders ?? watchLimit)) return giveUp(folder);
   let count = 0;
   for (const dir of [...folder.waiting]) {
+    if (folder.isBroken) return;
     folder.waiting.delete(dir);
     if (!folder.needed.has(dir) || folder.watchers.has(dir)) continue;
     startWatching(folder, workTree, dir);
@@ -154,11 +164,19 @@ function startWatching(folder: FolderWatch, workTree: string, dir: RawPath): voi
     const code = (error as NodeJS.ErrnoException).code;
     // Gone (or a file now): its tracked files are listed as deleted this once, and it is no longer needed.
     if (code === 'ENOENT' || code === 'ENOTDIR') folder.needed.delete(dir);
-    else folder.isBroken = true;
+    else giveUp(folder);
     return;
   }
   watcher.on('error', () => stopWatching(folder, dir));
   folder.watchers.set(dir, watcher);
+}
+
+/** Out of watches (or over the share shoal takes): every take compares every file, and the watches go back to the user. */
+function giveUp(folder: FolderWatch): void {
+  folder.isBroken = true;
+  for (const watcher of folder.watchers.values()) watcher.close();
+  folder.watchers.clear();
+  folder.waiting.clear();
 }
 
 function stopWatching(folder: FolderWatch, dir: RawPath): void {
@@ -209,12 +227,12 @@ async function waitForMarker(folder: FolderWatch, markerDir: string): Promise<bo
   }
 }
 
-/** The kernel's inotify queue length (16,384 by default). */
-function queuedEventsLimit(): number {
+/** One of the kernel's inotify limits (`/proc/sys/fs/inotify/NAME`), or `fallback` where it cannot be read. */
+function inotifyLimit(name: string, fallback: number): number {
   try {
-    const value = Number.parseInt(readFileSync('/proc/sys/fs/inotify/max_queued_events', 'utf8'), 10);
-    return Number.isFinite(value) && value > 0 ? value : 16_384;
+    const value = Number.parseInt(readFileSync(`/proc/sys/fs/inotify/${name}`, 'utf8'), 10);
+    return Number.isFinite(value) && value > 0 ? value : fallback;
   } catch {
-    return 16_384;
+    return fallback;
   }
 }

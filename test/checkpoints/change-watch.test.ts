@@ -38,6 +38,18 @@ describe('the change cursor', () => {
   });
 });
 
+describe('the change cursor over too many folders', () => {
+  it('watches nothing and vouches for nothing, so every take compares every file', async () => {
+    const workspace = await createTempWorkspace({ 'a/one.ts': '1\n', 'b/two.ts': '2\n', 'c/three.ts': '3\n' });
+    const cursor = createChangeCursor(workspace, path.join(await createTempWorkspace(), 'markers'), { maxFolders: 2 });
+    cursor.track(['a/one.ts', 'b/two.ts', 'c/three.ts']);
+    expect(await cursor.changes()).toBeUndefined();
+    await writeFile(path.join(workspace, 'a/one.ts'), 'changed\n');
+    expect(await cursor.changes()).toBeUndefined();
+    expect(await cursor.changes()).toBeUndefined();
+  });
+});
+
 describe('takes after the first, from the change watch', () => {
   it('compares only the paths that changed once the watch holds, and every path after a flood of changes', async () => {
     const { git, commands } = await loggingGit();
