@@ -38,7 +38,7 @@ describe('out of the box, with no key', () => {
 
     const done = await terminal.waitFor((screen) => screen.includes('offline demo model, which plans from tool results'), 30_000);
     expect(done).toContain('What I found');
-    expect(done).toMatch(/"loan" occur in 2 files, most in README\.md \(1\), test\/loans\.test\.ts \(1\)/);
+    expect(done).toMatch(/"loan" occurs in 2 files, most in README\.md \(1\), test\/loans\.test\.ts \(1\)/);
     expect(await readFile(path.join(cwd, 'shoal-notes.md'), 'utf8')).toContain('test/loans.test.ts');
   }, 90_000);
 });

@@ -36,7 +36,7 @@ function planMain(context: DemoContext): DemoResponse {
     const files = relevantFiles(facts, 3);
     const questions = researchQuestions(keywords, facts);
     return {
-      text: `${fileCountText(facts.fileCount)}, ${facts.hits.length} of them matching. I'll ask research agents ${NUMBER_WORDS[questions.length] ?? questions.length} questions at once and read the ${files.length === 1 ? 'most relevant file' : `${files.length} most relevant files`} meanwhile.`,
+      text: `${counted(facts.fileCount, 'file')}, ${facts.hits.length} of them matching. I'll ask research agents ${NUMBER_WORDS[questions.length] ?? questions.length} questions at once and read the ${files.length === 1 ? 'most relevant file' : `${files.length} most relevant files`} meanwhile.`,
       calls: [
         ...questions.map((question) => ({ toolName: 'research_codebase', input: { question } })),
         ...files.map((path) => ({ toolName: 'read_file', input: { path, limit: 200 } })),
@@ -93,11 +93,11 @@ function researchReport(request: string, keywords: readonly string[], facts: Dem
   const lines = [`**${request.trim()}**`];
   if (facts.hits.length > 0) {
     const top = facts.hits.slice(0, 4).map((hit) => `\`${hit.path}:${hit.firstLine}\` (${hit.count})`);
-    lines.push(`${describeKeywords(keywords)} appear in ${facts.hits.length} files; most in ${top.join(', ')}.`);
+    lines.push(`${describeKeywords(keywords)} ${keywords.length === 1 ? 'appears' : 'appear'} in ${counted(facts.hits.length, 'file')}; most in ${top.join(', ')}.`);
   } else {
-    lines.push(`No file mentions ${describeKeywords(keywords)}; ${facts.fileCount} source files were searched.`);
+    lines.push(`No file mentions ${describeKeywords(keywords)}; ${counted(facts.fileCount, 'source file')} ${facts.fileCount === 1 ? 'was' : 'were'} searched.`);
   }
-  for (const read of facts.reads) lines.push(`\`${read.path}\` (${read.lines} lines)${read.excerpt ? `: ${read.excerpt.slice(0, 100)}` : ''}`);
+  for (const read of facts.reads) lines.push(`\`${read.path}\` (${counted(read.lines, 'line')})${read.excerpt ? `: ${read.excerpt.slice(0, 100)}` : ''}`);
   return lines.join('\n');
 }
 
@@ -106,11 +106,11 @@ function finalAnswer(keywords: readonly string[], facts: DemoFacts): string {
   lines.push(`- The workspace holds **${facts.fileCount} files** (gitignored ones left out), ${facts.rootEntries.length} entries at its root.`);
   if (facts.hits.length > 0) {
     const top = facts.hits.slice(0, 5).map((hit) => `\`${hit.path}\` (${hit.count})`);
-    lines.push(`- ${describeKeywords(keywords)} occur in **${facts.hits.length} files**, most in ${top.join(', ')}.`);
+    lines.push(`- ${describeKeywords(keywords)} ${keywords.length === 1 ? 'occurs' : 'occur'} in **${counted(facts.hits.length, 'file')}**, most in ${top.join(', ')}.`);
   } else {
     lines.push(`- Nothing mentions ${describeKeywords(keywords)}.`);
   }
-  if (facts.reads.length > 0) lines.push(`- I read ${facts.reads.map((read) => `\`${read.path}\` (${read.lines} lines)`).join(', ')}.`);
+  if (facts.reads.length > 0) lines.push(`- I read ${facts.reads.map((read) => `\`${read.path}\` (${counted(read.lines, 'line')})`).join(', ')}.`);
   lines.push('', '### From the research agents', '');
   for (const entry of facts.research) {
     const finding = entry.report.split('\n').slice(1).find((line) => line.trim()) ?? entry.report.split('\n')[0] ?? '';
@@ -126,8 +126,8 @@ function finalAnswer(keywords: readonly string[], facts: DemoFacts): string {
 }
 
 function notesFile(request: string, keywords: readonly string[], facts: DemoFacts): string {
-  const lines = [`# Notes: ${request.trim()}`, '', `- ${fileCountText(facts.fileCount)} in the workspace.`];
-  for (const hit of facts.hits.slice(0, 10)) lines.push(`- \`${hit.path}:${hit.firstLine}\`: ${hit.count} matches for ${describeKeywords(keywords)}`);
+  const lines = [`# Notes: ${request.trim()}`, '', `- ${counted(facts.fileCount, 'file')} in the workspace.`];
+  for (const hit of facts.hits.slice(0, 10)) lines.push(`- \`${hit.path}:${hit.firstLine}\`: ${counted(hit.count, 'match', 'matches')} for ${describeKeywords(keywords)}`);
   for (const entry of facts.research) lines.push('', `## ${entry.question}`, '', entry.report);
   return `${lines.join('\n')}\n`;
 }
@@ -136,7 +136,7 @@ function describeKeywords(keywords: readonly string[]): string {
   return keywords.length === 0 ? 'TODO and FIXME notes' : keywords.map((word) => `"${word}"`).join(', ');
 }
 
-/** "1 file", "3 files". */
-function fileCountText(count: number): string {
-  return count === 1 ? '1 file' : `${count} files`;
+/** "1 file", "3 files": a count with its noun (models import nothing, so not the tools' `plural`). */
+function counted(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
 }
