@@ -83,6 +83,7 @@ export async function runTui(options: TuiOptions): Promise<void> {
       selectModel={selectModel}
       tools={tools}
       instructions={instructions}
+      loadInstructions={() => loadMainInstructions(options.setup.cwd)}
       approvalMode={options.approvalMode}
       allowedTools={options.allowedTools}
       webAccess={options.setup.webAccess}

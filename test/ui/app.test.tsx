@@ -3,7 +3,8 @@ import { loadMarkdown } from '../../src/ui/markdown/Markdown';
 import { cleanup, render } from 'ink-testing-library';
 import { App } from '../../src/ui/App';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { loadMainInstructions } from '../../src/agent/prompts';
 import { createWriteJournal } from '../../src/tools';
 import path from 'node:path';
 import { createRegistry } from '../../src/tools/registry';
@@ -161,6 +162,20 @@ describe('App', () => {
     await waitForFrame(app, (frame) => frame.includes('time saved in parallel'));
     await typeAndSend(app.stdin, '/nope');
     await waitForFrame(app, (frame) => frame.includes('Unknown command /nope'));
+  });
+
+  it('puts a root AGENTS.md written during the session into the next prompt\'s instructions', async () => {
+    const cwd = await createTempWorkspace();
+    const model = createScriptedModel([{ text: 'First.' }, { text: 'Second.' }]);
+    const app = renderApp({ model, tools: createRegistry([]), props: { loadInstructions: () => loadMainInstructions(cwd) } });
+    await typeAndSend(app.stdin, 'one');
+    await waitForFrame(app, (frame) => frame.includes('First.'));
+    await writeFile(path.join(cwd, 'AGENTS.md'), 'Run the tests with pnpm vitest.\n');
+    await typeAndSend(app.stdin, 'two');
+    await waitForFrame(app, (frame) => frame.includes('Second.'));
+    const system = (call: number) => JSON.stringify(model.doStreamCalls[call]!.prompt.filter((message: { role: string }) => message.role === 'system'));
+    expect(system(0)).not.toContain('pnpm vitest');
+    expect(system(1)).toContain('Run the tests with pnpm vitest.');
   });
 
   it('cycles the approval mode with Shift+Tab and lets auto-edit run edits without asking', async () => {

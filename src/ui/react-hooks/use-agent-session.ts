@@ -31,6 +31,12 @@ export interface AgentSessionOptions {
   /** The tools, or a getter the loop reads each step (MCP tools join as their servers start). */
   tools: ToolSource;
   instructions: string;
+  /**
+   * Builds the instructions again at each prompt, so a root AGENTS.md written
+   * or edited during the session (by /init, say) is in the next request's; the
+   * text only changes, and the server's prompt cache with it, when the file does.
+   */
+  loadInstructions?: () => Promise<string>;
   approvalMode: ApprovalMode;
   /** Tools allowed without asking from the start (configuration). */
   allowedTools?: readonly string[];
@@ -234,11 +240,12 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
           hookContext = submitted.context;
         }
         startTurn(hookContext);
+        const instructions = current.loadInstructions ? await current.loadInstructions().catch(() => current.instructions) : current.instructions;
         for await (const node of runAgent({
           model: current.model,
           providerOptions: current.providerOptions,
           price: current.price,
-          instructions: current.instructions,
+          instructions,
           messages: history.current,
           tools: toolsOf(current.tools),
           signal: abort.signal,

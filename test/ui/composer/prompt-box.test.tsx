@@ -124,12 +124,13 @@ describe('the prompt box', () => {
     const stateDir = path.join(await createTempWorkspace(), 'state');
     const model = createScriptedModel(() => ({ text: 'Fine.' }));
     const first = renderApp({ model, tools: createRegistry([]), props: { promptHistory: createPromptHistoryStore({ stateDir, workspace: cwd }) } });
-    for (const prompt of ['fix the parser bug', 'write the docs']) {
+    for (const [index, prompt] of ['fix the parser bug', 'write the docs'].entries()) {
       await tick();
       first.stdin.write(prompt);
       await tick();
       first.stdin.write(ENTER);
-      await waitForFrame(first, (frame) => frame.includes('done in'));
+      // This prompt's turn, not the one before it still on screen.
+      await waitForFrame(first, (frame) => frame.split('done in').length - 1 === index + 1);
       await tick(50);
     }
     first.unmount();
