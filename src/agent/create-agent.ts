@@ -24,7 +24,7 @@ import { createFolderInstructions } from './instructions/folder-delivery';
 import { withMcpTools } from './mcp-tools';
 import { researchInstructions } from './prompts';
 import type { UserAgent } from './user-agents/definition';
-import { createStartUserAgent, type AgentModel } from './user-agents/start-agent';
+import { createStartUserAgent, mainModelOf, type AgentModel } from './user-agents/start-agent';
 import type { HookRunner } from '../hooks/runner';
 
 /** How the main agent and its research sub-agents are set up. */
@@ -56,6 +56,12 @@ export interface AgentSetup {
   applyPatch?: boolean;
   /** The main model's id now, read each step so a /model switch re-decides apply_patch; the id of `model` when absent. */
   modelId?: () => string;
+  /**
+   * The main model now (after a /model switch), read as each sub-agent starts:
+   * research sub-agents without a `researchModel`, and the user's agents
+   * without a model of their own, run on it. `model` when absent.
+   */
+  currentModel?: () => AgentModel;
   /** The user's own agents (the project's among them once its folder is trusted), offered through research_codebase. */
   agents?: readonly UserAgent[];
   /** Builds a model by id with the session's provider settings, for an agent that names its own; without it, agents run on `model`. */
@@ -94,8 +100,9 @@ export function createStartResearch(setup: AgentSetup, tracker: FileTracker, web
       const agentId = run === 1 ? `${agent.name}:${toolCallId}` : `${agent.name}:${toolCallId}#${run}`;
       return startUserAgent(agent, { question, paths, toolCallId, agentId, signal, approval });
     }
+    const main = mainModelOf(setup);
     return runAgent({
-      model: setup.researchModel ?? setup.model,
+      model: setup.researchModel ?? main.model,
       instructions,
       messages: [{ role: 'user', content: paths?.length ? `${question}\n\nStart from: ${paths.join(', ')}` : question }],
       tools,
@@ -106,8 +113,8 @@ export function createStartResearch(setup: AgentSetup, tracker: FileTracker, web
       parentToolCallId: toolCallId,
       maxSteps: setup.researchMaxSteps ?? DEFAULT_RESEARCH_MAX_STEPS,
       concurrency: setup.concurrency,
-      providerOptions: setup.providerOptions,
-      price: setup.researchModel ? setup.researchPrice : setup.price,
+      providerOptions: setup.researchModel ? setup.providerOptions : main.providerOptions,
+      price: setup.researchModel ? setup.researchPrice : main.price,
       maxRetries: setup.maxRetries,
       context: setup.contextWindow ? createContextBudget({ window: setup.contextWindow, compactAt: setup.compactAt }) : undefined,
       folderInstructions,

@@ -57,16 +57,20 @@ export interface TuiOptions {
 /** Opens the Ink UI and resolves when the user exits. */
 export async function runTui(options: TuiOptions): Promise<void> {
   const journal = createWriteJournal();
-  // The tools follow /model: apply_patch is offered by the model in use (see offersApplyPatch).
-  let modelId = options.initialModel.modelId;
-  let isTakingImages = options.initialModel.isTakingImages === true;
+  // The tools follow /model: apply_patch is offered by the model in use (see offersApplyPatch), and sub-agents run on it.
+  let current = options.initialModel;
   const selectModel = async (name: string) => {
-    const choice = await options.selectModel(name);
-    modelId = choice.modelId;
-    isTakingImages = choice.isTakingImages === true;
-    return choice;
+    current = await options.selectModel(name);
+    return current;
   };
-  const tools = createAgentTools({ ...options.setup, journal, mcp: options.mcp, modelId: () => modelId, isTakingImages: () => isTakingImages });
+  const tools = createAgentTools({
+    ...options.setup,
+    journal,
+    mcp: options.mcp,
+    modelId: () => current.modelId,
+    isTakingImages: () => current.isTakingImages === true,
+    currentModel: () => current,
+  });
   const instructions = await loadMainInstructions(options.setup.cwd);
   const pathOptions = { env: process.env, platform: process.platform, homedir: os.homedir() };
   const stateDir = shoalDir('state', pathOptions);

@@ -96,4 +96,26 @@ describe('research calls with ids a server reuses from step to step', () => {
     for (const node of nodes) state = reduce(state, node);
     expect(state.problems).toEqual([]);
   });
+
+  it('runs sub-agents on the main model the user switched to, unless research has a model of its own', async () => {
+    const cwd = await createTempWorkspace({ 'a.ts': 'export const a = 1;\n' });
+    const first = createScriptedModel(() => ({ text: 'from the first model' }));
+    const second = createScriptedModel(() => ({ text: 'from the second model' }));
+    let current = first;
+    const tools = createAgentTools({ cwd, model: first, currentModel: () => ({ model: current }) });
+    const ask = async (question: string) => {
+      const main = createScriptedModel([{ calls: [{ toolName: 'research_codebase', input: { question } }] }, { text: 'done' }]);
+      const nodes = await collect(runAgent({ model: main, instructions: 'main', messages: [{ role: 'user', content: question }], tools, signal: new AbortController().signal, requestApproval: async () => ({ type: 'deny' }) }));
+      return ofType(nodes, 'tool-call-end').map((node) => node.output);
+    };
+    expect(await ask('before the switch')).toEqual(['from the first model']);
+    current = second;
+    expect(await ask('after the switch')).toEqual(['from the second model']);
+
+    const own = createScriptedModel(() => ({ text: 'from the research model' }));
+    const withOwn = createAgentTools({ cwd, model: first, researchModel: own, currentModel: () => ({ model: second }) });
+    const main = createScriptedModel([{ calls: [{ toolName: 'research_codebase', input: { question: 'q' } }] }, { text: 'done' }]);
+    const nodes = await collect(runAgent({ model: main, instructions: 'main', messages: [{ role: 'user', content: 'q' }], tools: withOwn, signal: new AbortController().signal, requestApproval: async () => ({ type: 'deny' }) }));
+    expect(ofType(nodes, 'tool-call-end').map((node) => node.output)).toEqual(['from the research model']);
+  });
 });

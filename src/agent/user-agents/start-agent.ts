@@ -32,6 +32,11 @@ export interface AgentModel {
   price?: ModelPrice;
 }
 
+/** The main model as it is now: the /model choice when the setup follows it, else the one it started with. */
+export function mainModelOf(setup: AgentSetup): AgentModel {
+  return setup.currentModel?.() ?? { model: setup.model, providerOptions: setup.providerOptions, price: setup.price };
+}
+
 const NO_RESEARCH = () => {
   throw new Error('A user agent cannot start research agents.');
 };
@@ -49,7 +54,7 @@ export function createStartUserAgent(options: { setup: AgentSetup; tracker: File
   const toolsOf = new Map<string, () => ToolRegistry>();
   const models = new Map<string, Promise<AgentModel>>();
   const modelOf = (agent: UserAgent): Promise<AgentModel> => {
-    if (!agent.model || !setup.createModel) return Promise.resolve({ model: setup.model, providerOptions: setup.providerOptions, price: setup.price });
+    if (!agent.model || !setup.createModel) return Promise.resolve(mainModelOf(setup));
     let found = models.get(agent.model);
     if (!found) models.set(agent.model, (found = setup.createModel(agent.model)));
     return found;
