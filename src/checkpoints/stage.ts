@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access, lstat, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type GitContext, runGit } from './git';
 import { classifyPaths } from './classify';
 import { joinIndexEntries, readIndexEntries } from './index-file';
@@ -66,9 +67,7 @@ export async function stageWorkspace(options: StageOptions): Promise<{ ok: true;
           runGit(context, ['diff-files', '--name-only', '-z', '--', ...watched]);
   const listUntracked = () => runGit(context, ['ls-files', '-z', '--others', '--exclude-standard']);
   const [changed, untracked] =
-    watched === undefined
-      ? await Promise.all([listTracked(), listUntracked()])
-      : await Promise.all([listUntracked(), listTracked()]).then(([others, tracked]) => [tracked, others] as const);
+    watched === undefined ? await startApart(listTracked, listUntracked) : await startApart(listUntracked, listTracked).then(([others, tracked]) => [tracked, others] as const);
   if (!untracked.ok) return untracked;
   if (!changed.ok) return changed;
   const candidates = [...new Set([...splitNul(untracked.stdout), ...splitNul(changed.stdout)])];
@@ -117,6 +116,13 @@ export async function stageWorkspace(options: StageOptions): Promise<{ ok: true;
   }
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { ok: true, skipped, added };
+}
+
+/** Runs both at once, the second started a turn of the event loop after the first: each start holds the loop a while. */
+async function startApart<A, B>(first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> {
+  const running = first();
+  await nextTurn();
+  return Promise.all([running, second()]);
 }
 
 /** Drops paths from the index whatever is on disk. */
@@ -172,7 +178,13 @@ async function addInShards(context: GitContext, paths: readonly RawPath[], shard
   await removeShards();
   try {
     // Each slice's index whole, not split: its entries are read here.
-    const results = await Promise.all(slices.map((slice, shard) => addWithGit({ ...context, indexFile: shardIndexes[shard]! }, slice, true, ['-c', 'core.splitIndex=false'])));
+    // Started a turn of the event loop apart: starting a process holds the loop for some milliseconds, and a key press waits for all of them otherwise.
+    const running: Promise<{ ok: true } | { ok: false; error: string }>[] = [];
+    for (const [shard, slice] of slices.entries()) {
+      if (shard > 0) await nextTurn();
+      running.push(addWithGit({ ...context, indexFile: shardIndexes[shard]! }, slice, true, ['-c', 'core.splitIndex=false']));
+    }
+    const results = await Promise.all(running);
     const failed = results.find((result) => !result.ok);
     if (failed) return failed;
     const layers = await Promise.all(shardIndexes.map(async (file) => readIndexEntries(await readFile(file))));
