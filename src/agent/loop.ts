@@ -17,7 +17,7 @@ import { runPhases } from './calls/run-phases';
 import { capStepOutputs } from './step-output-cap';
 import { givenNotice, type AttachFolderInstructions } from './instructions/folder-delivery';
 import { now } from './text';
-import { toolCallIdsOf, toToolResultPart, withToolResults } from './calls/tool-results';
+import { toolCallIdsOf, toToolResultPart, withRanInputs, withToolResults } from './calls/tool-results';
 import { addUsage, ZERO_USAGE } from './usage';
 import type { HookRunner } from '../hooks/runner';
 import { runStopHooks } from './stop-hooks';
@@ -226,7 +226,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
       const instructed = options.folderInstructions ? await options.folderInstructions({ calls: result.calls, outcomes, history: messages }) : { outcomes, given: [] };
       for (const file of instructed.given) yield stamp({ type: 'step-notice', step, text: givenNotice(file) });
       const parts = capStepOutputs(result.calls.map((call) => toToolResultPart(call, instructed.outcomes.get(call.toolCallId) ?? cancelledOutcome())));
-      const stepMessages = withToolResults(result.responseMessages, parts);
+      const stepMessages = withToolResults(withRanInputs(result.responseMessages, outcomes), parts);
       messages.push(...stepMessages);
       yield stamp({ type: 'history-append', messages: stepMessages });
       // A hook said `continue: false`: the calls are answered, and the agent stops here.
