@@ -20,7 +20,8 @@ import { now } from './text';
 import { toolCallIdsOf, toToolResultPart, withRanInputs, withToolResults } from './calls/tool-results';
 import { addUsage, ZERO_USAGE } from './usage';
 import type { HookRunner } from '../hooks/runner';
-import { runStopHooks } from './stop-hooks';
+import { runStopHooks, runSubagentStart } from './stop-hooks';
+import { withHookContext } from '../hooks/prompt-hooks';
 
 /** Everything one agent run needs; the main agent and research sub-agents pass different tools and prompts. */
 export interface RunAgentOptions {
@@ -60,8 +61,13 @@ export interface RunAgentOptions {
   takeQueuedMessages?: () => string[];
   /** Appends the instructions (AGENTS.md, CLAUDE.md) of the subfolders a step's calls worked in to their results. */
   folderInstructions?: AttachFolderInstructions;
-  /** The user's hooks: PreToolUse and PostToolUse around every call, Stop when the main agent would end its turn. */
+  /**
+   * The user's hooks: PreToolUse and PostToolUse around every call, Stop when the main agent would end its turn,
+   * SubagentStart and SubagentStop for a sub-agent with an `agentType`.
+   */
   hooks?: HookRunner;
+  /** A sub-agent's type as its hooks' matchers see it: a user agent's name, or "research". */
+  agentType?: string;
 }
 
 /** Model calls one run may make when the caller does not say. */
@@ -116,7 +122,15 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
   }
 
   yield stamp({ type: 'run-start', modelId: modelIdOf(options.model), maxSteps });
+  const subagent = options.parentToolCallId && options.agentType !== undefined ? { agentId, agentType: options.agentType } : undefined;
   try {
+    if (subagent) {
+      // What SubagentStart hooks add goes to the sub-agent with its task.
+      const context = yield* stampAll(runSubagentStart({ hooks: options.hooks, subagent, signal: options.signal }), stamp);
+      const task = messages.at(-1);
+      if (context && task?.role === 'user' && typeof task.content === 'string') messages[messages.length - 1] = { ...task, content: withHookContext(task.content, [context]) };
+      else if (context) messages.push({ role: 'user', content: withHookContext('', [context]).trim() });
+    }
     if (options.compactOnly) {
       const isCompacted = yield* compact('requested', options.compactOnly.focus);
       return yield isCompacted ? end('done') : end('error', 'The conversation could not be compacted.');
@@ -209,7 +223,9 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
         messages.push(...result.responseMessages);
         yield stamp({ type: 'history-append', messages: result.responseMessages });
         if (result.invalidCalls.length > 0) continue;
-        const feedback = options.parentToolCallId ? undefined : yield* stampAll(runStopHooks({ hooks: options.hooks, step, continues: stopContinues, signal: options.signal }), stamp);
+        // A sub-agent without a type (none of shoal's own) runs no stop hooks.
+        const stopHooks = runStopHooks({ hooks: options.hooks, step, continues: stopContinues, lastMessage: result.text, subagent, signal: options.signal });
+        const feedback = options.parentToolCallId && !subagent ? undefined : yield* stampAll(stopHooks, stamp);
         if (feedback === undefined) return yield end('done');
         stopContinues += 1;
         messages.push(feedback);

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bashCall, closeHookServers, run, toolResult, writeCall } from '../helpers/headless-hooks';
-import { hookOn, READ_FIELD, writeHookScripts } from '../helpers/hook-scripts';
+import { hookOn, hooksOf, READ_FIELD, readRecorded, RECORD_INPUT, writeHookScripts } from '../helpers/hook-scripts';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 import { isAlive } from '../helpers/processes';
 
@@ -128,11 +128,14 @@ describe('hooks in a headless run', () => {
   it('keeps the agent going once when a Stop hook exits 2, telling it the hook\'s reason, with stop_hook_active set the second time', async () => {
     const cwd = await createTempWorkspace();
     const scripts = await writeHookScripts(cwd, { 'stop.sh': `active=$(${READ_FIELD('stop_hook_active')})\n[ "$active" = true ] && exit 0\necho "run the tests before you stop" >&2\nexit 2` });
-    const { code, nodes, requests } = await run({ cwd, hooks: hookOn('Stop', scripts['stop.sh']!), replies: [{ text: 'done' }, { text: 'tests pass' }] });
+    const hooks = hooksOf([{ event: 'Stop', command: scripts['stop.sh']! }, { event: 'Stop', command: RECORD_INPUT('stop.jsonl') }]);
+    const { code, nodes, requests } = await run({ cwd, hooks, replies: [{ text: 'done' }, { text: 'tests pass' }] });
     expect(code).toBe(0);
+    // Claude Code's last_assistant_message: the text of the response that would end the turn.
+    expect((await readRecorded(cwd, 'stop.jsonl')).map((input) => [input.stop_hook_active, input.last_assistant_message])).toEqual([[false, 'done'], [true, 'tests pass']]);
     expect(requests).toHaveLength(2);
     expect(requests[1]!.messages.at(-1)).toMatchObject({ role: 'user', content: expect.stringContaining('run the tests before you stop') });
-    expect(nodes.filter((node) => node.type === 'hook-result' && node.event === 'Stop').map((node) => (node as { status: string }).status)).toEqual(['blocked', 'ok']);
+    expect(nodes.filter((node) => node.type === 'hook-result' && node.event === 'Stop').map((node) => (node as { status: string }).status)).toEqual(['blocked', 'ok', 'ok', 'ok']);
     expect(nodes.at(-1)).toMatchObject({ type: 'run-end', reason: 'done', text: 'tests pass' });
   });
 
