@@ -21,6 +21,7 @@ import { toolCallIdsOf, toToolResultPart, withRanInputs, withToolResults } from 
 import { addUsage, ZERO_USAGE } from './usage';
 import type { HookRunner } from '../hooks/runner';
 import { runStopHooks, runSubagentStart } from './stop-hooks';
+import { runCompactedSessionStart, runPreCompact } from './compact-hooks';
 import { withHookContext } from '../hooks/prompt-hooks';
 
 /** Everything one agent run needs; the main agent and research sub-agents pass different tools and prompts. */
@@ -109,6 +110,9 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
   /** Compacts `messages` in place; true when it changed, or when /compact found it short enough as it is. */
   async function* compact(reason: CompactOptions['reason'], focus?: string): AsyncGenerator<AgentNode, boolean> {
     if (!budget) return false;
+    // The session's compaction hooks are the main agent's; a sub-agent's history is its own affair.
+    const isMain = !options.parentToolCallId;
+    if (isMain) yield* stampAll(runPreCompact({ hooks: options.hooks, trigger: reason === 'requested' ? 'manual' : 'auto', focus, step, signal: options.signal }), stamp);
     const compacted = yield* stampAll(compactHistory({ ...options, messages, budget, reason, step, focus, toolCount: tools.size }), (body) => {
       // The summary is a model call like a step: the run's usage counts it.
       if (body.type === 'compaction-end' && body.usage) usage = addUsage(usage, body.usage);
@@ -116,8 +120,9 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
     });
     if (!compacted) return false;
     if (compacted === 'unchanged') return true;
-    messages.splice(0, messages.length, ...compacted);
-    yield stamp({ type: 'history-replace', messages: compacted });
+    const replaced = isMain ? yield* stampAll(runCompactedSessionStart({ hooks: options.hooks, messages: compacted, step }), stamp) : compacted;
+    messages.splice(0, messages.length, ...replaced);
+    yield stamp({ type: 'history-replace', messages: replaced });
     return true;
   }
 
