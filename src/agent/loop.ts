@@ -20,9 +20,9 @@ import { now } from './text';
 import { toolCallIdsOf, toToolResultPart, withRanInputs, withToolResults } from './calls/tool-results';
 import { addUsage, ZERO_USAGE } from './usage';
 import type { HookRunner } from '../hooks/runner';
-import { runStopHooks, runSubagentStart } from './stop-hooks';
+import { runStopHooks } from './stop-hooks';
+import { runSubagentStart } from './subagent-start';
 import { runCompactedSessionStart, runPreCompact } from './compact-hooks';
-import { withHookContext } from '../hooks/prompt-hooks';
 
 /** Everything one agent run needs; the main agent and research sub-agents pass different tools and prompts. */
 export interface RunAgentOptions {
@@ -129,13 +129,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
   yield stamp({ type: 'run-start', modelId: modelIdOf(options.model), maxSteps });
   const subagent = options.parentToolCallId && options.agentType !== undefined ? { agentId, agentType: options.agentType } : undefined;
   try {
-    if (subagent) {
-      // What SubagentStart hooks add goes to the sub-agent with its task.
-      const context = yield* stampAll(runSubagentStart({ hooks: options.hooks, subagent, signal: options.signal }), stamp);
-      const task = messages.at(-1);
-      if (context && task?.role === 'user' && typeof task.content === 'string') messages[messages.length - 1] = { ...task, content: withHookContext(task.content, [context]) };
-      else if (context) messages.push({ role: 'user', content: withHookContext('', [context]).trim() });
-    }
+    if (subagent) messages.splice(0, messages.length, ...(yield* stampAll(runSubagentStart({ hooks: options.hooks, subagent, messages, signal: options.signal }), stamp)));
     if (options.compactOnly) {
       const isCompacted = yield* compact('requested', options.compactOnly.focus);
       return yield isCompacted ? end('done') : end('error', 'The conversation could not be compacted.');

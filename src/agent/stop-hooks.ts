@@ -47,16 +47,3 @@ export async function* runStopHooks(options: {
   }
   return { role: 'user', content: `${event} hook feedback (the turn was not allowed to end yet):\n${outcome.blockReason}` };
 }
-
-/**
- * Runs the SubagentStart hooks (matched by agent type) as a sub-agent starts;
- * what they add (`additionalContext`) is returned for the sub-agent's task.
- * Contract: never throws; undefined when no hook added anything.
- */
-export async function* runSubagentStart(options: { hooks?: HookRunner; subagent: SubagentIdentity; signal: AbortSignal }): AsyncGenerator<NodeBody, string | undefined> {
-  const { hooks, subagent } = options;
-  if (!hooks?.has('SubagentStart', subagent.agentType) || options.signal.aborted) return undefined;
-  const outcome = await hooks.run('SubagentStart', { agent_id: subagent.agentId, agent_type: subagent.agentType }, { matchOn: subagent.agentType, signal: options.signal });
-  for (const body of hookResultBodies(outcome)) yield body;
-  return outcome.context;
-}
