@@ -68,7 +68,7 @@ export interface AgentSetup {
   createModel?: (modelId: string) => Promise<AgentModel>;
   /** Whether the main model now takes images, read at each read_file of one; no when absent (a note goes instead). */
   isTakingImages?: () => boolean;
-  /** The user's hooks; research sub-agents' calls run PreToolUse and PostToolUse hooks too. */
+  /** The user's hooks; sub-agents' calls run PreToolUse and PostToolUse hooks too, and SubagentStart and SubagentStop frame their runs. */
   hooks?: HookRunner;
 }
 
@@ -119,6 +119,7 @@ export function createStartResearch(setup: AgentSetup, tracker: FileTracker, web
       context: setup.contextWindow ? createContextBudget({ window: setup.contextWindow, compactAt: setup.compactAt }) : undefined,
       folderInstructions,
       hooks: setup.hooks,
+      agentType: 'research',
     });
   };
 }

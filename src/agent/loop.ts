@@ -17,10 +17,12 @@ import { runPhases } from './calls/run-phases';
 import { capStepOutputs } from './step-output-cap';
 import { givenNotice, type AttachFolderInstructions } from './instructions/folder-delivery';
 import { now } from './text';
-import { toolCallIdsOf, toToolResultPart, withToolResults } from './calls/tool-results';
+import { toolCallIdsOf, toToolResultPart, withRanInputs, withToolResults } from './calls/tool-results';
 import { addUsage, ZERO_USAGE } from './usage';
 import type { HookRunner } from '../hooks/runner';
 import { runStopHooks } from './stop-hooks';
+import { runSubagentStart } from './subagent-start';
+import { runCompactedSessionStart, runPreCompact } from './compact-hooks';
 
 /** Everything one agent run needs; the main agent and research sub-agents pass different tools and prompts. */
 export interface RunAgentOptions {
@@ -60,8 +62,13 @@ export interface RunAgentOptions {
   takeQueuedMessages?: () => string[];
   /** Appends the instructions (AGENTS.md, CLAUDE.md) of the subfolders a step's calls worked in to their results. */
   folderInstructions?: AttachFolderInstructions;
-  /** The user's hooks: PreToolUse and PostToolUse around every call, Stop when the main agent would end its turn. */
+  /**
+   * The user's hooks: PreToolUse and PostToolUse around every call, Stop when the main agent would end its turn,
+   * SubagentStart and SubagentStop for a sub-agent with an `agentType`.
+   */
   hooks?: HookRunner;
+  /** A sub-agent's type as its hooks' matchers see it: a user agent's name, or "research". */
+  agentType?: string;
 }
 
 /** Model calls one run may make when the caller does not say. */
@@ -103,6 +110,9 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
   /** Compacts `messages` in place; true when it changed, or when /compact found it short enough as it is. */
   async function* compact(reason: CompactOptions['reason'], focus?: string): AsyncGenerator<AgentNode, boolean> {
     if (!budget) return false;
+    // The session's compaction hooks are the main agent's; a sub-agent's history is its own affair.
+    const isMain = !options.parentToolCallId;
+    if (isMain) yield* stampAll(runPreCompact({ hooks: options.hooks, trigger: reason === 'requested' ? 'manual' : 'auto', focus, step, signal: options.signal }), stamp);
     const compacted = yield* stampAll(compactHistory({ ...options, messages, budget, reason, step, focus, toolCount: tools.size }), (body) => {
       // The summary is a model call like a step: the run's usage counts it.
       if (body.type === 'compaction-end' && body.usage) usage = addUsage(usage, body.usage);
@@ -110,13 +120,16 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
     });
     if (!compacted) return false;
     if (compacted === 'unchanged') return true;
-    messages.splice(0, messages.length, ...compacted);
-    yield stamp({ type: 'history-replace', messages: compacted });
+    const replaced = isMain ? yield* stampAll(runCompactedSessionStart({ hooks: options.hooks, messages: compacted, step }), stamp) : compacted;
+    messages.splice(0, messages.length, ...replaced);
+    yield stamp({ type: 'history-replace', messages: replaced });
     return true;
   }
 
   yield stamp({ type: 'run-start', modelId: modelIdOf(options.model), maxSteps });
+  const subagent = options.parentToolCallId && options.agentType !== undefined ? { agentId, agentType: options.agentType } : undefined;
   try {
+    if (subagent) messages.splice(0, messages.length, ...(yield* stampAll(runSubagentStart({ hooks: options.hooks, subagent, messages, signal: options.signal }), stamp)));
     if (options.compactOnly) {
       const isCompacted = yield* compact('requested', options.compactOnly.focus);
       return yield isCompacted ? end('done') : end('error', 'The conversation could not be compacted.');
@@ -209,7 +222,9 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
         messages.push(...result.responseMessages);
         yield stamp({ type: 'history-append', messages: result.responseMessages });
         if (result.invalidCalls.length > 0) continue;
-        const feedback = options.parentToolCallId ? undefined : yield* stampAll(runStopHooks({ hooks: options.hooks, step, continues: stopContinues, signal: options.signal }), stamp);
+        // A sub-agent without a type (none of shoal's own) runs no stop hooks.
+        const stopHooks = runStopHooks({ hooks: options.hooks, step, continues: stopContinues, lastMessage: result.text, subagent, signal: options.signal });
+        const feedback = options.parentToolCallId && !subagent ? undefined : yield* stampAll(stopHooks, stamp);
         if (feedback === undefined) return yield end('done');
         stopContinues += 1;
         messages.push(feedback);
@@ -226,7 +241,7 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
       const instructed = options.folderInstructions ? await options.folderInstructions({ calls: result.calls, outcomes, history: messages }) : { outcomes, given: [] };
       for (const file of instructed.given) yield stamp({ type: 'step-notice', step, text: givenNotice(file) });
       const parts = capStepOutputs(result.calls.map((call) => toToolResultPart(call, instructed.outcomes.get(call.toolCallId) ?? cancelledOutcome())));
-      const stepMessages = withToolResults(result.responseMessages, parts);
+      const stepMessages = withToolResults(withRanInputs(result.responseMessages, outcomes), parts);
       messages.push(...stepMessages);
       yield stamp({ type: 'history-append', messages: stepMessages });
       // A hook said `continue: false`: the calls are answered, and the agent stops here.

@@ -23,7 +23,7 @@ import { checkpointLabel, conversationPrompts } from '../ui/rewind/prompts';
 import { waitForCheckpoint } from '../ui/rewind/wait-for-checkpoint';
 import { hookLine } from '../agent/hook-line';
 import { now } from '../agent/text';
-import { runPromptSubmit, runSessionStart, withHookContext } from '../hooks/prompt-hooks';
+import { runPromptSubmit, runSessionEnd, runSessionStart, withHookContext } from '../hooks/prompt-hooks';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'stream-json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -152,9 +152,14 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
     }
   };
   for (const node of hookNodes) show(node);
+  /** Runs the SessionEnd hooks (`reason` "other"), at most their timeout, and shows them as the run's last nodes. */
+  const endSession = async () => {
+    for (const body of await runSessionEnd(hooks, 'other')) show({ ...body, agentId: 'main', time: now() } as AgentNode);
+  };
   if (submitted.blockReason !== undefined) {
     // Not sent, and not saved: the prompt never reached the model.
     stderr.write(`shoal: a UserPromptSubmit hook blocked the prompt: ${toVisibleText(submitted.blockReason)}\n`);
+    await endSession();
     return 1;
   }
   const { text, images } = await readAttachments(options, task.prompt);
@@ -188,6 +193,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<number> {
   }
 
   summary.durationMs = Math.round(performance.now() - started);
+  await endSession();
   await checkpointing;
   summary.overlapSavedMs = Math.round(summary.overlapSavedMs);
   // The cost is said once, and only when known (undefined drops out of the JSON): a partial sum would read as too cheap.

@@ -27,16 +27,26 @@ const PLAIN_LIST = /^[\w\s,|-]*$/;
  * unanchored JavaScript regular expression ("mcp__github__.*", "^(read|grep)").
  */
 export function matchesTool(matcher: string | undefined, toolName: string): boolean {
+  return matchesName(matcher, toolName, (name) => Object.hasOwn(CLAUDE_CODE_NAMES, name) && CLAUDE_CODE_NAMES[name]!.includes(toolName));
+}
+
+/**
+ * The same rule for the other events with matchers: `value` is the agent type,
+ * the compaction's trigger, the session's source or its end's reason
+ * ("startup|resume", "clear", "research", "^auto$"). `isAlias` lets a listed
+ * name stand for `value` too.
+ */
+export function matchesName(matcher: string | undefined, value: string, isAlias: (name: string) => boolean = () => false): boolean {
   const trimmed = matcher?.trim() ?? '';
   if (trimmed === '' || trimmed === '*') return true;
   if (PLAIN_LIST.test(trimmed)) {
     return trimmed
       .split(/[|,]/)
       .map((name) => name.trim())
-      .some((name) => name === toolName || (Object.hasOwn(CLAUDE_CODE_NAMES, name) && CLAUDE_CODE_NAMES[name]!.includes(toolName)));
+      .some((name) => name === value || isAlias(name));
   }
   try {
-    return new RegExp(trimmed).test(toolName);
+    return new RegExp(trimmed).test(value);
   } catch {
     return false; // parseHooks refuses these; a matcher that cannot compile selects nothing.
   }

@@ -24,15 +24,33 @@ export async function runPromptSubmit(hooks: HookRunner | undefined, prompt: str
   return { bodies: hookResultBodies(outcome), ...(blockReason !== undefined ? { blockReason } : outcome.context ? { context: outcome.context } : {}) };
 }
 
+/** Why a session starts, as SessionStart's `source` says it and its matchers match it. */
+export type SessionStartSource = 'startup' | 'resume' | 'clear' | 'compact';
+
 /**
- * Runs the SessionStart hooks once a session starts (`startup`) or is resumed
- * (`resume`); what they print is context for the session's next prompt.
- * Contract: never rejects.
+ * Runs the SessionStart hooks whose matcher selects `source`: a session
+ * starts (`startup`), is resumed (`resume`), starts anew after /clear
+ * (`clear`) or goes on from a compacted history (`compact`); what they
+ * print is context for the model. Contract: never rejects.
  */
-export async function runSessionStart(hooks: HookRunner | undefined, source: 'startup' | 'resume'): Promise<PromptHookResult> {
-  if (!hooks?.has('SessionStart')) return { bodies: [] };
-  const outcome = await hooks.run('SessionStart', { source });
+export async function runSessionStart(hooks: HookRunner | undefined, source: SessionStartSource): Promise<PromptHookResult> {
+  if (!hooks?.has('SessionStart', source)) return { bodies: [] };
+  const outcome = await hooks.run('SessionStart', { source }, { matchOn: source });
   return { bodies: hookResultBodies(outcome), ...(outcome.context ? { context: outcome.context } : {}) };
+}
+
+/** Why a session ends, as SessionEnd's `reason` says it and its matchers match it. */
+export type SessionEndReason = 'clear' | 'prompt_input_exit' | 'other';
+
+/**
+ * Runs the SessionEnd hooks whose matcher selects `reason`: /clear (`clear`),
+ * the user quitting the TUI (`prompt_input_exit`), a headless run's end
+ * (`other`). They cannot block; each is killed at its timeout, so waiting for
+ * them never holds shoal longer than that. Contract: never rejects.
+ */
+export async function runSessionEnd(hooks: HookRunner | undefined, reason: SessionEndReason): Promise<NodeBody[]> {
+  if (!hooks?.has('SessionEnd', reason)) return [];
+  return hookResultBodies(await hooks.run('SessionEnd', { reason }, { matchOn: reason }));
 }
 
 /** The prompt as the model gets it, with what hooks added set apart after it. */

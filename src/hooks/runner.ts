@@ -1,6 +1,6 @@
 import { DEFAULT_HOOK_TIMEOUT_SECONDS, describeHooks, type HookCommand, type HooksConfig } from './config';
-import { TOOL_EVENTS, type HookEventName } from './events';
-import { matchesTool } from './matcher';
+import { MATCHED_EVENTS, TOOL_EVENTS, type HookEventName } from './events';
+import { matchesName, matchesTool } from './matcher';
 import { runHookCommand } from './run-command';
 import { hookToolInput } from './tool-input';
 import { readVerdict, type HookVerdict, type PermissionDecision } from './verdict';
@@ -24,19 +24,25 @@ export interface HookOutcome {
   context?: string;
   /** Set when a hook said `continue: false`: the agent stops, and this is shown. */
   stopReason?: string;
+  /** PreToolUse: the input a hook gave the call instead of the model's (the last hook's that gave one), and that hook. */
+  updatedInput?: { input: Record<string, unknown>; command: string };
+  /** PreToolUse: a hook's `updatedInput` that cannot be used, one line naming the hook; the call fails with it. */
+  inputProblem?: string;
 }
 
 /** Runs the configured hooks of an event; the one object agent, UI and headless runs share. */
 export interface HookRunner {
-  /** True when `event` has a hook that would run (for `toolName`, on tool events). */
-  has: (event: HookEventName, toolName?: string) => boolean;
+  /** True when `event` has a hook that would run for `matchOn` (the tool's name, the agent type, the trigger, source or reason). */
+  has: (event: HookEventName, matchOn?: string) => boolean;
   /**
-   * Runs the event's matching hooks in parallel with `fields` added to the common input.
+   * Runs the event's hooks whose matcher selects `matchOn`, in parallel, with `fields` added to the common input.
    * Contract: never rejects; resolves at once with no verdicts when nothing matches.
    */
-  run: (event: HookEventName, fields: Record<string, unknown>, options?: { toolName?: string; signal?: AbortSignal }) => Promise<HookOutcome>;
+  run: (event: HookEventName, fields: Record<string, unknown>, options?: { matchOn?: string; signal?: AbortSignal }) => Promise<HookOutcome>;
   /** One line per configured hook, for /hooks. */
   describe: () => string[];
+  /** The workspace the hooks run in, which their `cwd` and `file_path` name. */
+  cwd: string;
   /** The approval mode hooks are told from now on (`permission_mode`), as the user switches it. */
   setPermissionMode: (mode: string) => void;
 }
@@ -46,20 +52,23 @@ const STRICTNESS: readonly PermissionDecision[] = ['allow', 'ask', 'deny'];
 /** A runner over `hooks`, running each in `cwd`; `session` is read at each run, since a session gets its id at its first prompt. */
 export function createHookRunner(options: { hooks: HooksConfig; cwd: string; session: () => HookSession; permissionMode?: string }): HookRunner {
   let permissionMode = options.permissionMode;
-  const commandsFor = (event: HookEventName, toolName?: string): HookCommand[] => {
-    const groups = (options.hooks[event] ?? []).filter((group) => !TOOL_EVENTS.has(event) || matchesTool(group.matcher, toolName ?? ''));
+  const commandsFor = (event: HookEventName, matchOn = ''): HookCommand[] => {
+    const groups = (options.hooks[event] ?? []).filter((group) =>
+      TOOL_EVENTS.has(event) ? matchesTool(group.matcher, matchOn) : !MATCHED_EVENTS.has(event) || matchesName(group.matcher, matchOn),
+    );
     // The same command under two matchers runs once, as in Claude Code.
     const byCommand = new Map(groups.flatMap((group) => group.hooks).map((hook) => [hook.command, hook] as const));
     return [...byCommand.values()];
   };
   return {
-    has: (event, toolName) => commandsFor(event, toolName).length > 0,
+    has: (event, matchOn) => commandsFor(event, matchOn).length > 0,
     describe: () => describeHooks(options.hooks),
+    cwd: options.cwd,
     setPermissionMode: (mode) => {
       permissionMode = mode;
     },
     async run(event, fields, runOptions = {}) {
-      const commands = commandsFor(event, runOptions.toolName);
+      const commands = commandsFor(event, runOptions.matchOn);
       if (commands.length === 0) return { verdicts: [] };
       const session = options.session();
       const input = {
@@ -99,6 +108,9 @@ export function combineVerdicts(verdicts: HookVerdict[]): HookOutcome {
   if (contexts.length > 0) outcome.context = contexts.join('\n\n');
   const stopped = verdicts.find((verdict) => verdict.stopReason !== undefined);
   if (stopped) outcome.stopReason = stopped.stopReason;
+  for (const verdict of verdicts) if (verdict.updatedInput) outcome.updatedInput = { input: verdict.updatedInput, command: verdict.command };
+  const problem = verdicts.find((verdict) => verdict.inputProblem !== undefined);
+  if (problem) outcome.inputProblem = problem.inputProblem;
   return outcome;
 }
 

@@ -17,14 +17,18 @@ export interface HookVerdict {
   context?: string;
   /** Set by `continue: false`: the agent stops, and `stopReason` (this) is shown to the user. */
   stopReason?: string;
+  /** PreToolUse only: `hookSpecificOutput.updatedInput`, the input the call runs with instead of the model's. */
+  updatedInput?: Record<string, unknown>;
+  /** PreToolUse only: why its `updatedInput` cannot be used (not an object), one line naming the hook; the call then fails. */
+  inputProblem?: string;
   /** What the transcript shows of the run (dim), "" for nothing beyond its status. */
   display: string;
 }
 
 // Events whose plain stdout is added to the model's context, as in Claude Code; other events show it to the user.
 const CONTEXT_EVENTS: ReadonlySet<HookEventName> = new Set(['UserPromptSubmit', 'SessionStart']);
-// Events a hook can block: exit 2 elsewhere (SessionStart, Notification) only shows stderr to the user.
-const BLOCKING_EVENTS: ReadonlySet<HookEventName> = new Set(['PreToolUse', 'PostToolUse', 'UserPromptSubmit', 'Stop']);
+// Events a hook can block: exit 2 elsewhere (SessionStart, SessionEnd, PreCompact, ...) only shows stderr to the user.
+const BLOCKING_EVENTS: ReadonlySet<HookEventName> = new Set(['PreToolUse', 'PostToolUse', 'UserPromptSubmit', 'Stop', 'SubagentStop']);
 const PERMISSIONS: readonly string[] = ['allow', 'deny', 'ask'];
 
 /**
@@ -57,23 +61,28 @@ function readJson(event: HookEventName, command: string, json: Record<string, un
   const context = text(specific.additionalContext);
   const decision = text(json.decision);
   let permission: PermissionDecision | undefined;
+  let input: Pick<HookVerdict, 'updatedInput' | 'inputProblem'> = {};
   if (event === 'PreToolUse') {
+    const updated = specific.updatedInput;
+    if (isObject(updated)) input = { updatedInput: updated };
+    else if (updated !== undefined) input = { inputProblem: `The PreToolUse hook \`${command}\` gave an updatedInput that is not an object (got ${describe(updated)}); the call was not run.` };
     const specified = text(specific.permissionDecision);
     // The older form: "approve" allows, "block" denies.
     permission = specified && PERMISSIONS.includes(specified) ? (specified as PermissionDecision) : decision === 'approve' ? 'allow' : decision === 'block' ? 'deny' : undefined;
   }
   const isBlocked = permission === 'deny' || (event !== 'PreToolUse' && decision === 'block' && BLOCKING_EVENTS.has(event));
   const isStopped = json.continue === false;
-  const shown = [text(json.systemMessage), isStopped ? text(json.stopReason) : undefined, reason && (isBlocked || permission) ? reason : undefined].filter(Boolean);
+  const shown = [input.inputProblem, text(json.systemMessage), isStopped ? text(json.stopReason) : undefined, reason && (isBlocked || permission) ? reason : undefined].filter(Boolean);
   return {
     event,
     command,
-    status: isBlocked ? 'blocked' : 'ok',
+    status: isBlocked ? 'blocked' : input.inputProblem ? 'error' : 'ok',
+    ...input,
     ...(permission ? { permission } : {}),
     ...(reason ? { reason } : isBlocked ? { reason: `Blocked by the ${event} hook \`${command}\`.` } : {}),
     ...(context ? { context } : {}),
     ...(isStopped ? { stopReason: text(json.stopReason) ?? `Stopped by the ${event} hook \`${command}\`.` } : {}),
-    display: json.suppressOutput === true ? '' : shown.join(' · '),
+    display: json.suppressOutput === true && !input.inputProblem ? '' : shown.join(' · '),
   };
 }
 
@@ -94,4 +103,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function describe(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }

@@ -238,7 +238,8 @@ function reduceTurn(
       // What the prompt showed goes with it: a diff or an input can run to megabytes.
       return moveCall(turn, node, 'queued', { decision: node.decision, input: undefined, preview: undefined });
     case 'tool-call-start':
-      return moveCall(turn, node, 'running', { startedAt: node.time });
+      // A PreToolUse hook may have changed the input: the transcript describes the call that runs.
+      return moveCall(turn, node, 'running', { startedAt: node.time, description: node.description });
     case 'compaction-start': {
       if (!agent || agent.status !== 'running') return `agent ${node.agentId} is not running`;
       const compaction = { reason: node.reason, tokensBefore: node.tokensBefore, window: node.window, startedAt: node.time };

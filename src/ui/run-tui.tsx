@@ -18,6 +18,7 @@ import type { McpManager } from '../tools/mcp/client';
 import { App } from './App';
 import type { FolderTrust } from './commands/trust-command';
 import type { NotifyMode } from './react-hooks/notification';
+import { runSessionEnd, type SessionEndReason } from '../hooks/prompt-hooks';
 import { loadMarkdown } from './markdown/Markdown';
 
 /** What the interactive UI starts with. */
@@ -124,9 +125,13 @@ export async function runTui(options: TuiOptions): Promise<void> {
   void loadMarkdown();
   // Servers start once the first frame is out, never before it; their tools join the next model step.
   setImmediate(() => options.mcp?.start());
+  let endReason: SessionEndReason = 'other';
   try {
     await instance.waitUntilExit();
+    endReason = 'prompt_input_exit';
   } finally {
+    // Waited for, at most each hook's timeout: a hook that hangs is killed, never left holding shoal.
+    await runSessionEnd(options.setup.hooks, endReason);
     await options.mcp?.close();
   }
 }

@@ -1,4 +1,4 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { HooksConfig } from '../../src/hooks/config';
 
@@ -26,4 +26,23 @@ export async function writeHookScripts(dir: string, scripts: Record<string, stri
 /** A `hooks` setting running `command` on `event`, for tools matching `matcher`. */
 export function hookOn(event: keyof HooksConfig, command: string, matcher?: string, timeout?: number): HooksConfig {
   return { [event]: [{ ...(matcher ? { matcher } : {}), hooks: [{ type: 'command', command, ...(timeout ? { timeout } : {}) }] }] };
+}
+
+/** A hook command appending its stdin JSON to `file` in the workspace, one line per run. */
+export const RECORD_INPUT = (file: string) => `cat >> "$CLAUDE_PROJECT_DIR/${file}"`;
+
+/** The inputs a `RECORD_INPUT` hook got, in order. */
+export async function readRecorded(cwd: string, file: string): Promise<Record<string, unknown>[]> {
+  const text = await readFile(path.join(cwd, file), 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** A `hooks` setting from a list of (event, matcher, command) entries, each its own group. */
+export function hooksOf(entries: readonly { event: keyof HooksConfig; command: string; matcher?: string; timeout?: number }[]): HooksConfig {
+  const hooks: HooksConfig = {};
+  for (const entry of entries) {
+    const group = { ...(entry.matcher ? { matcher: entry.matcher } : {}), hooks: [{ type: 'command' as const, command: entry.command, ...(entry.timeout ? { timeout: entry.timeout } : {}) }] };
+    hooks[entry.event] = [...(hooks[entry.event] ?? []), group];
+  }
+  return hooks;
 }

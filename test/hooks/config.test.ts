@@ -28,6 +28,31 @@ describe('parseHooks', () => {
   });
 });
 
+describe('the events beyond the tool, prompt and stop hooks', () => {
+  const events = ['SubagentStart', 'SubagentStop', 'PreCompact', 'SessionEnd'] as const;
+  const config = Object.fromEntries(events.map((event) => [event, [{ matcher: event === 'PreCompact' ? 'manual' : '', hooks: [{ type: 'command', command: `${event}.sh` }] }]]));
+
+  it('are accepted, listed for /hooks with their matchers, and an unknown name still gets its one line', () => {
+    const { hooks, problems } = parseHooks({ ...config, SessionEnds: [] });
+    expect(problems).toEqual([
+      'hooks.SessionEnds: unknown hook event (known: PreToolUse, PostToolUse, UserPromptSubmit, Stop, SubagentStart, SubagentStop, PreCompact, SessionStart, SessionEnd, Notification)',
+    ]);
+    expect(describeHooks(hooks)).toEqual(['SubagentStart: SubagentStart.sh', 'SubagentStop: SubagentStop.sh', 'PreCompact (manual): PreCompact.sh', 'SessionEnd: SessionEnd.sh']);
+  });
+
+  it("are named in a project's trust prompt", async () => {
+    const root = await createTempWorkspace({ 'project/.shoal/config.json': JSON.stringify({ hooks: config }) });
+    const env = { SHOAL_CONFIG_DIR: path.join(root, 'user'), SHOAL_STATE_DIR: path.join(root, 'state') };
+    const loaded = await loadConfig({ flags: {}, env, cwd: path.join(root, 'project'), platform: 'linux', homedir: root });
+    expect(loaded.project?.loosening.filter((item) => item.key === 'hooks').map((item) => item.description)).toEqual([
+      'run hook SubagentStart: SubagentStart.sh',
+      'run hook SubagentStop: SubagentStop.sh',
+      'run hook PreCompact (manual): PreCompact.sh',
+      'run hook SessionEnd: SessionEnd.sh',
+    ]);
+  });
+});
+
 describe('hooks in loadConfig', () => {
   it("holds a project's hooks back until trust, lists them for the trust prompt, and then adds them to the user's", async () => {
     const root = await createTempWorkspace({

@@ -2,51 +2,12 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPolicyApproval, type ApprovalMode } from '../../src/agent/calls/approval';
-import type { AgentNode } from '../../src/agent/nodes';
-import { runHeadless, type HeadlessOptions } from '../../src/cli/headless';
-import type { HooksConfig } from '../../src/hooks/config';
-import { createHookRunner } from '../../src/hooks/runner';
-import { createModel } from '../../src/models/model';
-import { startOpenAIServer, type OpenAIServer, type ServerReply } from '../helpers/openai-server';
-import { hookOn, READ_FIELD, writeHookScripts } from '../helpers/hook-scripts';
+import { bashCall, closeHookServers, run, toolResult, writeCall } from '../helpers/headless-hooks';
+import { hookOn, hooksOf, READ_FIELD, readRecorded, RECORD_INPUT, writeHookScripts } from '../helpers/hook-scripts';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 import { isAlive } from '../helpers/processes';
-import { captureStreams } from '../helpers/captured-streams';
 
-const servers: OpenAIServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-/** One headless run against a loopback Chat Completions server, with `hooks` configured; stream-json nodes parsed. */
-async function run(options: { cwd: string; hooks: HooksConfig; replies: ServerReply[]; mode?: ApprovalMode; prompt?: string; format?: HeadlessOptions['outputFormat'] }) {
-  const server = await startOpenAIServer(options.replies);
-  servers.push(server);
-  const { stdout, stderr, written } = captureStreams();
-  const hooks = createHookRunner({ hooks: options.hooks, cwd: options.cwd, session: () => ({ sessionId: 'session-1', transcriptPath: '/tmp/session-1.jsonl' }) });
-  const code = await runHeadless({
-    setup: { cwd: options.cwd, model: (await createModel({ model: 'm', baseUrl: server.baseUrl, apiKey: 'k' })).model, hooks },
-    isPlanning: options.mode === 'plan',
-    prompt: options.prompt ?? 'do it',
-    outputFormat: options.format ?? 'stream-json',
-    requestApproval: createPolicyApproval({ mode: options.mode ?? 'ask', allowedTools: new Set(), deniedFeedback: 'denied in headless' }),
-    signal: new AbortController().signal,
-    stdout,
-    stderr,
-  });
-  const { out, err } = written;
-  const nodes = (options.format ?? 'stream-json') === 'stream-json' ? out.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as AgentNode) : [];
-  return { code, out, err, nodes, requests: server.requests };
-}
-
-/** What the model was sent as the result of call `id` in the request after it. */
-function toolResult(request: Record<string, any>, id: string): string {
-  return request.messages.find((message: { role: string; tool_call_id?: string }) => message.role === 'tool' && message.tool_call_id === id)?.content;
-}
-
-const bashCall = (command: string): ServerReply => ({ toolCalls: [{ id: 'call_1', name: 'bash', arguments: JSON.stringify({ command }) }] });
-const writeCall = (file: string, content: string): ServerReply => ({ toolCalls: [{ id: 'call_1', name: 'write_file', arguments: JSON.stringify({ path: file, content }) }] });
+afterEach(closeHookServers);
 
 describe('hooks in a headless run', () => {
   it('blocks a bash call whose PreToolUse hook exits 2, and the model reads the hook\'s stderr', async () => {
@@ -167,11 +128,14 @@ describe('hooks in a headless run', () => {
   it('keeps the agent going once when a Stop hook exits 2, telling it the hook\'s reason, with stop_hook_active set the second time', async () => {
     const cwd = await createTempWorkspace();
     const scripts = await writeHookScripts(cwd, { 'stop.sh': `active=$(${READ_FIELD('stop_hook_active')})\n[ "$active" = true ] && exit 0\necho "run the tests before you stop" >&2\nexit 2` });
-    const { code, nodes, requests } = await run({ cwd, hooks: hookOn('Stop', scripts['stop.sh']!), replies: [{ text: 'done' }, { text: 'tests pass' }] });
+    const hooks = hooksOf([{ event: 'Stop', command: scripts['stop.sh']! }, { event: 'Stop', command: RECORD_INPUT('stop.jsonl') }]);
+    const { code, nodes, requests } = await run({ cwd, hooks, replies: [{ text: 'done' }, { text: 'tests pass' }] });
     expect(code).toBe(0);
+    // Claude Code's last_assistant_message: the text of the response that would end the turn.
+    expect((await readRecorded(cwd, 'stop.jsonl')).map((input) => [input.stop_hook_active, input.last_assistant_message])).toEqual([[false, 'done'], [true, 'tests pass']]);
     expect(requests).toHaveLength(2);
     expect(requests[1]!.messages.at(-1)).toMatchObject({ role: 'user', content: expect.stringContaining('run the tests before you stop') });
-    expect(nodes.filter((node) => node.type === 'hook-result' && node.event === 'Stop').map((node) => (node as { status: string }).status)).toEqual(['blocked', 'ok']);
+    expect(nodes.filter((node) => node.type === 'hook-result' && node.event === 'Stop').map((node) => (node as { status: string }).status)).toEqual(['blocked', 'ok', 'ok', 'ok']);
     expect(nodes.at(-1)).toMatchObject({ type: 'run-end', reason: 'done', text: 'tests pass' });
   });
 

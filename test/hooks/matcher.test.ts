@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesTool } from '../../src/hooks/matcher';
+import { matchesName, matchesTool } from '../../src/hooks/matcher';
 
 describe('matchesTool', () => {
   it('matches every tool when the matcher is missing, empty or "*"', () => {
@@ -29,5 +29,16 @@ describe('matchesTool', () => {
     expect(matchesTool('^(read|grep)', 'read_file')).toBe(true);
     expect(matchesTool('^(read|grep)', 'update_file')).toBe(false);
     expect(matchesTool('_file$', 'write_file')).toBe(true);
+  });
+});
+
+describe('matchesName', () => {
+  it('matches agent types, triggers, sources and reasons with the tool matchers\' rules, without tool aliases', () => {
+    for (const matcher of [undefined, '', '*']) expect(matchesName(matcher, 'prompt_input_exit')).toBe(true);
+    expect(matchesName('startup|resume', 'resume')).toBe(true);
+    expect(matchesName('startup|resume', 'clear')).toBe(false);
+    expect(matchesName('research', 'researcher')).toBe(false);
+    expect(matchesName('^re', 'research')).toBe(true);
+    expect(matchesName('Bash', 'bash')).toBe(false);
   });
 });

@@ -25,7 +25,7 @@ describe('createHookRunner', () => {
       },
     });
     const started = performance.now();
-    const outcome = await hooks.run('PreToolUse', { tool_name: 'bash', tool_input: {} }, { toolName: 'bash' });
+    const outcome = await hooks.run('PreToolUse', { tool_name: 'bash', tool_input: {} }, { matchOn: 'bash' });
     expect(performance.now() - started).toBeLessThan(1900);
     expect(outcome.verdicts.map((verdict) => path.basename(verdict.command))).toEqual(['allow.sh', 'deny.sh']);
     expect(outcome).toMatchObject({ permission: 'deny', permissionReason: 'no', blockReason: 'no' });

@@ -53,4 +53,22 @@ describe('readVerdict', () => {
     expect(readVerdict('Stop', 'slow', ran({ exitCode: null, isTimedOut: true }), 5)).toMatchObject({ status: 'timeout', display: 'timed out after 5 s and was killed' });
     expect(readVerdict('Stop', 'x', ran({ exitCode: null, spawnError: 'spawn sh ENOENT' }), 5)).toMatchObject({ status: 'error', display: 'could not start: spawn sh ENOENT' });
   });
+
+  it("reads PreToolUse's updatedInput, and names the hook in one line when it is not an object", () => {
+    const updated = readVerdict('PreToolUse', 'rewrite', ran({ stdout: '{"hookSpecificOutput":{"permissionDecision":"allow","updatedInput":{"command":"echo rewritten"}}}' }), 60);
+    expect(updated).toMatchObject({ status: 'ok', permission: 'allow', updatedInput: { command: 'echo rewritten' } });
+    const bad = readVerdict('PreToolUse', 'rewrite', ran({ stdout: '{"hookSpecificOutput":{"updatedInput":["echo"]}}' }), 60);
+    expect(bad).toMatchObject({ status: 'error', inputProblem: 'The PreToolUse hook `rewrite` gave an updatedInput that is not an object (got ["echo"]); the call was not run.' });
+    expect(bad.display).toBe(bad.inputProblem);
+    expect(readVerdict('PostToolUse', 'x', ran({ stdout: '{"hookSpecificOutput":{"updatedInput":{"a":1}}}' }), 60)).not.toHaveProperty('updatedInput');
+  });
+
+  it('lets SubagentStop block as Stop does, and never PreCompact, SessionEnd or SubagentStart', () => {
+    expect(readVerdict('SubagentStop', 'x', ran({ stdout: '{"decision":"block","reason":"cite lines"}' }), 60)).toMatchObject({ status: 'blocked', reason: 'cite lines' });
+    expect(readVerdict('SubagentStop', 'x', ran({ exitCode: 2, stderr: 'more' }), 60)).toMatchObject({ status: 'blocked', reason: 'more' });
+    for (const event of ['PreCompact', 'SessionEnd', 'SubagentStart'] as const) {
+      expect(readVerdict(event, 'x', ran({ exitCode: 2, stderr: 'no' }), 60).status).toBe('error');
+      expect(readVerdict(event, 'x', ran({ stdout: '{"decision":"block","reason":"no"}' }), 60).status).toBe('ok');
+    }
+  });
 });

@@ -140,6 +140,19 @@ describe('reduce', () => {
     expect(state.problems).toEqual([]);
   });
 
+  it('describes a call as it starts: a PreToolUse hook may have changed its input since its phase began', () => {
+    const call = { toolCallId: 'w', toolName: 'write_file', input: { path: 'a.txt' } };
+    const state = fold([
+      { type: 'turn-start', prompt: 'x', time: 0 },
+      node('run-start', { modelId: 'm', maxSteps: 5 }),
+      node('step-start', { step: 1 }),
+      node('phase-start', { step: 1, phase: 'write', calls: [{ ...call, description: 'a.txt (1 line)' }] }),
+      node('tool-call-start', { step: 1, phase: 'write', ...call, input: { path: 'notes/b.txt' }, description: 'notes/b.txt (1 line)' }),
+    ]);
+    expect(state.turns[0]!.agents.main!.steps[0]!.calls.w).toMatchObject({ status: 'running', description: 'notes/b.txt (1 line)' });
+    expect(state.problems).toEqual([]);
+  });
+
   it('refuses impossible transitions and leaves the state as it was', () => {
     const call = { toolCallId: 'c', toolName: 'read_file', input: {} };
     const state = fold([

@@ -5,7 +5,7 @@ import type { HooksConfig } from '../../src/hooks/config';
 import { createHookRunner } from '../../src/hooks/runner';
 import { createRegistry } from '../../src/tools/registry';
 import { createFakeTool } from '../helpers/fake-tools';
-import { hookOn, writeHookScripts } from '../helpers/hook-scripts';
+import { hookOn, hooksOf, readRecorded, RECORD_INPUT, writeHookScripts } from '../helpers/hook-scripts';
 import { renderApp, typeAndSend, waitForFrame } from '../helpers/render-app';
 import { createScriptedModel } from '../helpers/scripted-model';
 import { createTempWorkspace } from '../helpers/temp-workspace';
@@ -98,7 +98,51 @@ describe('hooks in the TUI', { timeout: 30_000 }, () => {
     const input = await waitForJson(path.join(cwd, 'notification.json'));
     expect(input).toMatchObject({ hook_event_name: 'Notification', message: 'bash waits for your approval', session_id: 's', cwd });
   });
+
+  it('runs PreCompact before /compact with trigger manual and the text after it as custom_instructions', async () => {
+    const cwd = await createTempWorkspace();
+    const model = createScriptedModel([{ text: 'Done.' }, { text: '## Goal\nSay go.' }]);
+    const hooks = runner(cwd, hooksOf([{ event: 'PreCompact', matcher: 'manual', command: RECORD_INPUT('manual.jsonl') }, { event: 'PreCompact', matcher: 'auto', command: RECORD_INPUT('auto.jsonl') }]));
+    const app = renderApp({ model, tools: createRegistry([]), props: { hooks, contextWindowOf: () => ({ tokens: 16_384, source: 'test', isKnown: true }) } });
+    await typeAndSend(app.stdin, 'go');
+    await waitForFrame(app, (text) => text.includes('Done.'), 15_000);
+    await typeAndSend(app.stdin, '/compact focus on X');
+    await waitForFrame(app, (text) => text.includes(`PreCompact hook ran (${RECORD_INPUT('manual.jsonl')})`) || /done in[^]*done in/.test(text), 15_000);
+    const inputs = await waitForRecorded(cwd, 'manual.jsonl', 1);
+    expect(inputs).toEqual([expect.objectContaining({ hook_event_name: 'PreCompact', trigger: 'manual', custom_instructions: 'focus on X', session_id: 's' })]);
+    expect(await readRecorded(cwd, 'auto.jsonl')).toEqual([]);
+  });
+
+  it('runs SessionEnd with reason clear on /clear, then SessionStart with source clear, each selected by its matcher', async () => {
+    const cwd = await createTempWorkspace();
+    const model = createScriptedModel([{ text: 'Never.' }]);
+    const hooks = runner(
+      cwd,
+      hooksOf([
+        { event: 'SessionEnd', matcher: 'clear', command: RECORD_INPUT('end.jsonl') },
+        { event: 'SessionEnd', matcher: 'prompt_input_exit|other', command: RECORD_INPUT('end-other.jsonl') },
+        { event: 'SessionStart', matcher: 'clear', command: RECORD_INPUT('start.jsonl') },
+      ]),
+    );
+    const app = renderApp({ model, tools: createRegistry([]), props: { hooks } });
+    await waitForFrame(app, (text) => text.includes('welcome to shoal'));
+    await typeAndSend(app.stdin, '/clear');
+    const started = await waitForRecorded(cwd, 'start.jsonl', 1);
+    // The startup run selected nothing: "clear" is the only source matched.
+    expect(started).toEqual([expect.objectContaining({ hook_event_name: 'SessionStart', source: 'clear' })]);
+    expect(await readRecorded(cwd, 'end.jsonl')).toEqual([expect.objectContaining({ hook_event_name: 'SessionEnd', reason: 'clear' })]);
+    expect(await readRecorded(cwd, 'end-other.jsonl')).toEqual([]);
+  });
 });
+
+/** What a `RECORD_INPUT` hook wrote, once it holds `count` inputs. */
+async function waitForRecorded(cwd: string, file: string, count: number): Promise<Record<string, unknown>[]> {
+  for (const deadline = Date.now() + 10_000; ; ) {
+    const inputs = await readRecorded(cwd, file).catch(() => []);
+    if (inputs.length >= count || Date.now() > deadline) return inputs;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 /** The JSON a hook writes to `file`, once it is whole. */
 async function waitForJson(file: string): Promise<Record<string, unknown>> {

@@ -1,7 +1,7 @@
 import { raceAbort } from './concurrency';
 import { PLAN_MODE_REFUSAL, protectedFiles, type RequestApproval } from './approval';
 import type { HookOutcome } from '../../hooks/runner';
-import { hookDeniedOutcome, runPreToolUse } from './tool-hooks';
+import { callWithHookInput, hookDeniedOutcome, runPreToolUse } from './tool-hooks';
 import { errorMessage } from '../../models/model-errors';
 import type { ApprovalPreview } from '../../tools/types';
 import { cancelledOutcome, deniedOutcome, endCall, errorOutcome, runApprovedCall, runToolCall, type CallOutcome, type RunCallOptions } from './run-call';
@@ -26,16 +26,20 @@ export type GateResult = { type: 'ended'; outcome: CallOutcome } | { type: 'appr
  * the prompt waited (at most `MAX_APPROVAL_ASKS` times).
  * Contract: never rejects; the call gets exactly one outcome.
  */
-export async function runGatedCall(options: GateCallOptions): Promise<CallOutcome> {
-  const pre = await preToolUseOf(options);
+export async function runGatedCall(gated: GateCallOptions): Promise<CallOutcome> {
+  const pre = await preToolUseOf(gated);
   const refused = hookDeniedOutcome(pre);
-  if (refused) return endCall(options, refused, 0);
+  if (refused) return endCall(gated, refused, 0);
+  const hooked = callWithHookInput(gated, pre);
+  if ('outcome' in hooked) return endCall(gated, hooked.outcome, 0);
+  // The user approves, and the tool runs, the input the hooks left.
+  const options = { ...gated, call: hooked.call };
   let askedAgainBecause: string | undefined;
   for (let ask = 1; ; ask++) {
     const gate = await gateCall(options, askedAgainBecause, pre);
-    if (gate.type === 'ended') return gate.outcome;
+    if (gate.type === 'ended') return withRanInput(gate.outcome, gated, hooked.call);
     const result = await runApprovedCall({ ...options, approvedPreview: gate.preview, canAskAgain: ask < MAX_APPROVAL_ASKS });
-    if (result.status !== 'ask-again') return result;
+    if (result.status !== 'ask-again') return withRanInput(result, gated, hooked.call);
     askedAgainBecause = result.reason;
   }
 }
@@ -45,14 +49,23 @@ export async function runGatedCall(options: GateCallOptions): Promise<CallOutcom
  * hooks: refused by one, it ends unrun with the hook's reason; a hook's `ask`
  * puts it to the user like a write. Contract: never rejects.
  */
-export async function runHookedCall(options: RunCallOptions & { requestApproval?: RequestApproval }): Promise<CallOutcome> {
-  const pre = await preToolUseOf(options);
+export async function runHookedCall(hookedOptions: RunCallOptions & { requestApproval?: RequestApproval }): Promise<CallOutcome> {
+  const pre = await preToolUseOf(hookedOptions);
   const refused = hookDeniedOutcome(pre);
-  if (refused) return endCall(options, refused, 0);
-  if (pre?.permission !== 'ask') return runToolCall(options);
+  if (refused) return endCall(hookedOptions, refused, 0);
+  const hooked = callWithHookInput(hookedOptions, pre);
+  if ('outcome' in hooked) return endCall(hookedOptions, hooked.outcome, 0);
+  const options = { ...hookedOptions, call: hooked.call };
+  const ran = (outcome: CallOutcome) => withRanInput(outcome, hookedOptions, hooked.call);
+  if (pre?.permission !== 'ask') return ran(await runToolCall(options));
   if (!options.requestApproval) return endCall(options, deniedOutcome('A PreToolUse hook asked for confirmation, and nobody can confirm in this run.'), 0);
   const gate = await gateCall({ ...options, requestApproval: options.requestApproval, isPlanning: undefined }, undefined, pre);
-  return gate.type === 'ended' ? gate.outcome : runToolCall(options);
+  return ran(gate.type === 'ended' ? gate.outcome : await runToolCall(options));
+}
+
+/** The outcome, carrying the input a hook gave the call when it is not the model's: the history then shows what ran. */
+function withRanInput(outcome: CallOutcome, options: RunCallOptions, call: RunCallOptions['call']): CallOutcome {
+  return call === options.call ? outcome : { ...outcome, ranInput: call.input };
 }
 
 /** The call's PreToolUse verdict; undefined when no hook matches or the call cannot run anyway (aborted, plan mode, bad input). */

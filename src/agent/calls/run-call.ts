@@ -18,6 +18,8 @@ export interface CallOutcome {
   images?: ToolImage[];
   /** Set when a hook of this call said `continue: false`: the run stops after this step, and this says why. */
   hookStopReason?: string;
+  /** Set when a PreToolUse hook replaced the call's input (`updatedInput`): the input that ran, which the history records. */
+  ranInput?: unknown;
 }
 
 /** What running one call needs; `emit` stamps bodies, `push` forwards nested agents' nodes as they are. */

@@ -44,3 +44,21 @@ export function toolCallIdsOf(messages: readonly ModelMessage[]): string[] {
       : [],
   );
 }
+
+/**
+ * The response messages with each call's input as it ran: a PreToolUse hook
+ * may have replaced the model's (`CallOutcome.ranInput`), and the history
+ * must show what ran.
+ */
+export function withRanInputs(messages: readonly ModelMessage[], outcomes: ReadonlyMap<string, CallOutcome>): ModelMessage[] {
+  const isChanged = [...outcomes.values()].some((outcome) => outcome.ranInput !== undefined);
+  if (!isChanged) return [...messages];
+  return messages.map((message) => {
+    if (message.role !== 'assistant' || !Array.isArray(message.content)) return message;
+    const content = message.content.map((part) => {
+      const ranInput = part.type === 'tool-call' ? outcomes.get(part.toolCallId)?.ranInput : undefined;
+      return part.type === 'tool-call' && ranInput !== undefined ? { ...part, input: ranInput } : part;
+    });
+    return { ...message, content };
+  });
+}

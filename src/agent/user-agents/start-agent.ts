@@ -91,6 +91,9 @@ export function createStartUserAgent(options: { setup: AgentSetup; tracker: File
       concurrency: setup.concurrency,
       maxRetries: setup.maxRetries,
       context: setup.contextWindow ? createContextBudget({ window: setup.contextWindow, compactAt: setup.compactAt }) : undefined,
+      // Its calls run the user's tool hooks as the research agent's do; SubagentStart and SubagentStop match its name.
+      hooks: setup.hooks,
+      agentType: agent.name,
     });
   };
 }

@@ -19,7 +19,7 @@ import type { NoticeView, SessionState, UiEvent } from '../../state/types';
 import { conversationPrompts, type ConversationPrompt } from '../rewind/prompts';
 import { waitForCheckpoint } from '../rewind/wait-for-checkpoint';
 import type { HookRunner } from '../../hooks/runner';
-import { runPromptSubmit, runSessionStart, withHookContext } from '../../hooks/prompt-hooks';
+import { runPromptSubmit, runSessionEnd, runSessionStart, withHookContext } from '../../hooks/prompt-hooks';
 import type { NodeBody } from '../../agent/nodes';
 
 /** What the interactive session runs with; `model` may change with /model. */
@@ -61,7 +61,7 @@ export interface AgentSessionOptions {
   onTurnStart?: (turn: { ordinal: number; prompt: string }) => Promise<unknown> | void;
   /** Gives the model the instructions of the subfolders it works in (see createFolderInstructions). */
   folderInstructions?: AttachFolderInstructions;
-  /** The user's hooks: SessionStart once, UserPromptSubmit before each prompt is sent, the tool and Stop hooks in the loop. */
+  /** The user's hooks: SessionStart at start and after /clear, SessionEnd at /clear, UserPromptSubmit before each prompt is sent, the rest in the loop. */
   hooks?: HookRunner;
 }
 
@@ -311,9 +311,19 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
     notes.current.clear();
     queue.current = [];
     syncQueue();
+    // SessionEnd reads the old session's id now, before the recorder starts the new one.
+    const { hooks } = latest.current.options;
+    const ended = runSessionEnd(hooks, 'clear');
     latest.current.options.recorder?.startNew();
     enqueue({ type: 'session-clear' }, true);
-  }, [enqueue, syncQueue]);
+    sessionContext.current = undefined;
+    void ended.then(async (bodies) => {
+      enqueueHookResults(bodies);
+      const started = await runSessionStart(hooks, 'clear');
+      sessionContext.current = started.context;
+      enqueueHookResults(started.bodies);
+    });
+  }, [enqueue, syncQueue, enqueueHookResults]);
   const setApprovalMode = useCallback((mode: ApprovalMode) => {
     // At once, not at the next render: a prompt sent right after the switch runs in the new mode.
     latest.current = { ...latest.current, approvalMode: mode };
