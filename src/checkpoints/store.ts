@@ -119,6 +119,7 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
         return result;
       } catch (error) {
         // Only a bug lands here (git failures come back as values); the caller still gets a line, not a rejection.
+        watch?.distrust();
         return { ok: false, error: `checkpoint store: ${(error as Error).message}` };
       }
     });
@@ -142,7 +143,9 @@ export function createCheckpointStore(options: CheckpointStoreOptions): Checkpoi
       await rm(context.indexFile, { force: true });
       staged = await stageWorkspace({ ...options, mustRecheckIgnored: true });
     }
+    // A failed stage may have taken the watch's list without bringing the index up to date: the next compares everything.
     if (staged.ok) watch?.staged(staged.added);
+    else watch?.distrust();
     return staged;
   };
 

@@ -102,6 +102,18 @@ describe('takes after the first, from the change watch', () => {
     await takeBoth('edited again');
   });
 
+  it('compares everything after a take that failed, so what it was told of is not lost', async () => {
+    const { workspace, store, stateDir, home } = await createCheckpointFixture({ 'a/one.ts': 'one\n', 'b/two.ts': 'two\n' }, { maxNewFiles: 3 });
+    const reference = createCheckpointStore({ workspace, stateDir: path.join(stateDir, 'reference'), sessionId: 'reference', watchChanges: false, env: { PATH: process.env.PATH, HOME: home } });
+    for (const label of ['1', '2', '3']) must(await store.take(label));
+    await writeFile(path.join(workspace, 'a/one.ts'), 'edited\n');
+    await Promise.all(['x1', 'x2', 'x3', 'x4'].map((name) => writeFile(path.join(workspace, `${name}.ts`), `${name}\n`)));
+    expect((await store.take('refused')).ok).toBe(false);
+    await Promise.all(['x1', 'x2', 'x3', 'x4'].map((name) => rm(path.join(workspace, `${name}.ts`))));
+    const taken = must(await store.take('after the refusal')).checkpoint;
+    expect(treeOf(store, taken.id)).toBe(treeOf(reference, must(await reference.take('now')).checkpoint.id));
+  });
+
   it('holds what a full comparison holds, whatever the files and folders went through', async () => {
     const operation = fc.oneof(
       fc.record({ kind: fc.constant('write' as const), file: fc.constantFrom(...FILES, 'a/new.ts', 'd/e/new.ts'), text: fc.string({ maxLength: 8 }) }),
