@@ -52,7 +52,10 @@ describe('/init in a real terminal', () => {
     const last = server.requests.at(-1)!;
     const result = last.messages.find((message: any) => message.tool_call_id === 'r');
     expect(result.content).toContain('[Instructions from pkg/AGENTS.md apply to files under pkg/]\nPkg rule: no default exports.');
-    // The root's file is in the system prompt as it was when the session started.
-    expect(last.messages[0].content).toContain('## Project instructions (AGENTS.md)\n# Notes\nRun make.');
+    // The root's file is read again at each prompt: /init's request had the old one, the next has what /init wrote.
+    const first = server.requests.find((request) => !isSubagent(request))!;
+    expect(first.messages[0].content).toContain('## Project instructions (AGENTS.md)\n# Notes\nRun make.');
+    expect(last.messages[0].content).toContain('## Project instructions (AGENTS.md)\n# Repository Guidelines');
+    expect(last.messages[0].content).not.toContain('Run make.');
   }, 90_000);
 });
