@@ -21,8 +21,9 @@ import type { ContextWindow } from '../models/context-window';
 import type { ModelPrice } from '../models/prices';
 import { createContextBudget } from './context/budget';
 import { createFolderInstructions } from './instructions/folder-delivery';
+import type { InstructionsFile } from './instructions/project-files';
 import { withMcpTools } from './mcp-tools';
-import { researchInstructions } from './prompts';
+import { loadRootInstructions, researchInstructions } from './prompts';
 import type { UserAgent } from './user-agents/definition';
 import { createStartUserAgent, mainModelOf, type AgentModel } from './user-agents/start-agent';
 import type { HookRunner } from '../hooks/runner';
@@ -86,11 +87,22 @@ export function createStartResearch(setup: AgentSetup, tracker: FileTracker, web
   const isTakingImages = setup.researchModel ? undefined : setup.isTakingImages;
   const builtIn = [...createReadOnlyTools({ cwd: setup.cwd, tracker, isTakingImages }), createWebFetchTool({ access: webAccess, isAskingPossible: false })];
   const tools = withMcpTools(builtIn, setup.mcp, (tool) => tool.kind === 'read-only');
-  const instructions = researchInstructions({ cwd: setup.cwd });
   const folderInstructions = createFolderInstructions(setup.cwd);
   // Some servers number tool calls per response (call_0 in every step): an agent id must still be unique.
   const runsOfCall = new Map<string, number>();
   const agents = new Map((setup.agents ?? []).map((agent) => [agent.name, agent]));
+  // The root's AGENTS.md as it is now (it may have changed since start-up), read once for the sub-agents a
+  // response starts together: they share the read, and so still start in the order they were called.
+  let reading: Promise<InstructionsFile | undefined> | undefined;
+  const rootInstructions = () => {
+    if (reading) return reading;
+    const read = loadRootInstructions(setup.cwd).catch(() => undefined);
+    reading = read;
+    void read.then(() => {
+      if (reading === read) reading = undefined;
+    });
+    return read;
+  };
   const startUserAgent = createStartUserAgent({ setup, tracker, webAccess, researchMaxSteps: setup.researchMaxSteps ?? DEFAULT_RESEARCH_MAX_STEPS });
   return ({ question, paths, agent: agentName, toolCallId, signal, approval }) => {
     const run = (runsOfCall.get(toolCallId) ?? 0) + 1;
@@ -101,26 +113,30 @@ export function createStartResearch(setup: AgentSetup, tracker: FileTracker, web
       return startUserAgent(agent, { question, paths, toolCallId, agentId, signal, approval });
     }
     const main = mainModelOf(setup);
-    return runAgent({
-      model: setup.researchModel ?? main.model,
-      instructions,
-      messages: [{ role: 'user', content: paths?.length ? `${question}\n\nStart from: ${paths.join(', ')}` : question }],
-      tools,
-      signal,
-      // The research agent has no write tools; nothing can ask.
-      requestApproval: denyAll,
-      agentId: run === 1 ? `research:${toolCallId}` : `research:${toolCallId}#${run}`,
-      parentToolCallId: toolCallId,
-      maxSteps: setup.researchMaxSteps ?? DEFAULT_RESEARCH_MAX_STEPS,
-      concurrency: setup.concurrency,
-      providerOptions: setup.researchModel ? setup.providerOptions : main.providerOptions,
-      price: setup.researchModel ? setup.researchPrice : main.price,
-      maxRetries: setup.maxRetries,
-      context: setup.contextWindow ? createContextBudget({ window: setup.contextWindow, compactAt: setup.compactAt }) : undefined,
-      folderInstructions,
-      hooks: setup.hooks,
-      agentType: 'research',
-    });
+    const agentId = run === 1 ? `research:${toolCallId}` : `research:${toolCallId}#${run}`;
+    return (async function* () {
+      const project = await rootInstructions();
+      yield* runAgent({
+        model: setup.researchModel ?? main.model,
+        instructions: researchInstructions({ cwd: setup.cwd, project }),
+        messages: [{ role: 'user', content: paths?.length ? `${question}\n\nStart from: ${paths.join(', ')}` : question }],
+        tools,
+        signal,
+        // The research agent has no write tools; nothing can ask.
+        requestApproval: denyAll,
+        agentId,
+        parentToolCallId: toolCallId,
+        maxSteps: setup.researchMaxSteps ?? DEFAULT_RESEARCH_MAX_STEPS,
+        concurrency: setup.concurrency,
+        providerOptions: setup.researchModel ? setup.providerOptions : main.providerOptions,
+        price: setup.researchModel ? setup.researchPrice : main.price,
+        maxRetries: setup.maxRetries,
+        context: setup.contextWindow ? createContextBudget({ window: setup.contextWindow, compactAt: setup.compactAt }) : undefined,
+        folderInstructions,
+        hooks: setup.hooks,
+        agentType: 'research',
+      });
+    })();
   };
 }
 

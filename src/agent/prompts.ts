@@ -26,18 +26,25 @@ For work of several distinct steps, keep a short plan with update_plan: send the
     `## Answering
 Be concise. When you are done, answer with what you found or changed, citing paths as path:line.`,
   ];
-  if (options.agentsMd) sections.push(`## Project instructions (${options.agentsMdFile ?? 'AGENTS.md'})\n${options.agentsMd}`);
+  if (options.agentsMd) sections.push(projectSection(options.agentsMd, options.agentsMdFile));
   return sections.join('\n\n');
 }
 
-/** The research sub-agent's instructions: read-only, batch reads, end with a report. */
-export function researchInstructions(options: { cwd: string }): string {
-  return [
+/** The root's instructions file as a section of an agent's prompt. */
+function projectSection(text: string, file = 'AGENTS.md'): string {
+  return `## Project instructions (${file})\n${text}`;
+}
+
+/** The research sub-agent's instructions: read-only, batch reads, end with a report; the root's instructions file after them, when there is one. */
+export function researchInstructions(options: { cwd: string; project?: InstructionsFile }): string {
+  const sections = [
     `You are a research sub-agent of shoal, exploring the repository at ${options.cwd} to answer one question for the main agent. You have read-only tools only: read_file, list_dir, glob, grep, and web_fetch for domains the user has already allowed (name any other URL in your report instead).`,
     BATCHING,
     `## Report
 Work in few turns. When you know the answer, reply without tool calls with a concise report: the answer first, then the evidence as path:line references and short excerpts. Say plainly what you could not find.`,
-  ].join('\n\n');
+  ];
+  if (options.project) sections.push(projectSection(options.project.text, options.project.path));
+  return sections.join('\n\n');
 }
 
 /**

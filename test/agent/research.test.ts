@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAgentTools } from '../../src/agent/create-agent';
 import { runAgent } from '../../src/agent/loop';
@@ -117,5 +119,19 @@ describe('research calls with ids a server reuses from step to step', () => {
     const main = createScriptedModel([{ calls: [{ toolName: 'research_codebase', input: { question: 'q' } }] }, { text: 'done' }]);
     const nodes = await collect(runAgent({ model: main, instructions: 'main', messages: [{ role: 'user', content: 'q' }], tools: withOwn, signal: new AbortController().signal, requestApproval: async () => ({ type: 'deny' }) }));
     expect(ofType(nodes, 'tool-call-end').map((node) => node.output)).toEqual(['from the research model']);
+  });
+
+  it('gives research sub-agents the root AGENTS.md as it is when each starts', async () => {
+    const cwd = await createTempWorkspace({ 'AGENTS.md': 'Tests run with make check.\n' });
+    const research = createScriptedModel(() => ({ text: 'report' }));
+    const tools = createAgentTools({ cwd, model: research, researchModel: research });
+    const ask = async () => {
+      const main = createScriptedModel([{ calls: [{ toolName: 'research_codebase', input: { question: 'how are tests run?' } }] }, { text: 'done' }]);
+      await collect(runAgent({ model: main, instructions: 'main', messages: [{ role: 'user', content: 'q' }], tools, signal: new AbortController().signal, requestApproval: async () => ({ type: 'deny' }) }));
+      return JSON.stringify(research.doStreamCalls.at(-1)!.prompt.filter((message) => message.role === 'system'));
+    };
+    expect(await ask()).toContain('## Project instructions (AGENTS.md)\\nTests run with make check.');
+    await writeFile(path.join(cwd, 'AGENTS.md'), 'Tests run with pnpm test.\n');
+    expect(await ask()).toContain('Tests run with pnpm test.');
   });
 });
