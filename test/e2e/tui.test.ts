@@ -43,6 +43,8 @@ describe('the TUI in a real terminal', () => {
     await terminal.waitFor((screen) => screen.includes('shell sees me') && screen.includes('exit code 0'));
 
     await terminal.sendText('draft');
+    // Typed apart, as a person types: text and Ctrl+G in one read of the terminal are one chunk of text to Ink.
+    await terminal.waitFor((screen) => screen.includes('› draft'));
     await terminal.sendKeys('C-g');
     await terminal.waitFor((screen) => screen.includes('what did the command print'));
     await terminal.sendKeys('Enter');
