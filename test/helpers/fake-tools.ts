@@ -4,6 +4,7 @@ import { createRegistry } from '../../src/tools/registry';
 import { createResearchCodebaseTool } from '../../src/tools/research-codebase';
 import type { ShoalTool, ToolKind } from '../../src/tools/types';
 import { createScriptedModel, sleep } from './scripted-model';
+import { raceAbort } from '../../src/agent/calls/concurrency';
 
 /** When a fake tool's execute started and ended, for overlap checks. */
 export interface Interval {
@@ -27,6 +28,8 @@ export function createFakeTool(options: {
   onRun?: (label: string) => void;
   /** What a write tool's command preview says about the sandbox. */
   isSandboxed?: boolean;
+  /** Each call also waits for this (a test's gate), so a call runs as long as the test needs, whatever the machine's load. */
+  until?: Promise<unknown>;
 }): ShoalTool<z.infer<typeof input>> {
   return {
     name: options.name,
@@ -38,6 +41,7 @@ export function createFakeTool(options: {
       const start = performance.now();
       try {
         await sleep(options.latencyMs ?? 0, context.signal);
+        if (options.until) await raceAbort(options.until, context.signal);
         if (options.fail?.includes(value.label)) throw new Error(`${value.label} failed on purpose`);
         options.onRun?.(value.label);
         return { output: `${options.name} ran ${value.label}`, summary: value.label };

@@ -10,13 +10,20 @@ beforeAll(() => loadMarkdown());
 afterEach(() => cleanup());
 
 const slowReads = (latencyMs: number) => createRegistry([createFakeTool({ name: 'read_file', kind: 'read-only', latencyMs })]);
+/** Reads that run until the test opens the gate: the test looks at the turn while they run, however loaded the machine is. */
+function gatedReads() {
+  let open = () => {};
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  return { tools: createRegistry([createFakeTool({ name: 'read_file', kind: 'read-only', until: gate })]), open: () => open() };
+}
 const promptText = (model: ReturnType<typeof createScriptedModel>, index: number) => JSON.stringify(model.doStreamCalls[index]?.prompt ?? []);
 const UP = '\u001B[A';
 
 describe('typing while a turn runs', () => {
   it('queues a message during a slow batch, shows it queued, and delivers it with the next model request', async () => {
     const model = createScriptedModel([{ calls: [{ toolName: 'read_file', input: { label: 'slow.ts' } }] }, { text: 'Noted the tests.' }]);
-    const app = renderApp({ model, tools: slowReads(600) });
+    const reads = gatedReads();
+    const app = renderApp({ model, tools: reads.tools });
     await typeAndSend(app.stdin, 'read it');
     await waitForFrame(app, (frame) => frame.includes('slow.ts') && frame.includes('running 1 tool'));
     await typeAndSend(app.stdin, 'also check the tests');
@@ -24,6 +31,7 @@ describe('typing while a turn runs', () => {
     const queued = await waitForFrame(app, (frame) => frame.includes('queued: also check the tests'));
     expect(queued).toContain('Up on an empty prompt');
     expect(model.doStreamCalls).toHaveLength(1);
+    reads.open();
 
     const done = await waitForFrame(app, (frame) => frame.includes('Noted the tests.'));
     expect(done).not.toContain('queued: also check the tests');
@@ -39,7 +47,8 @@ describe('typing while a turn runs', () => {
 
   it('Up on an empty prompt takes the queued message back to edit; it is not delivered', async () => {
     const model = createScriptedModel([{ calls: [{ toolName: 'read_file', input: { label: 'slow.ts' } }] }, { text: 'Done reading.' }]);
-    const app = renderApp({ model, tools: slowReads(700) });
+    const reads = gatedReads();
+    const app = renderApp({ model, tools: reads.tools });
     await typeAndSend(app.stdin, 'read it');
     await waitForFrame(app, (frame) => frame.includes('running 1 tool'));
     await typeAndSend(app.stdin, 'typo mesage');
@@ -49,6 +58,8 @@ describe('typing while a turn runs', () => {
     const editing = await waitForFrame(app, (frame) => !frame.includes('queued:'));
     expect(editing).toContain('› typo mesage');
     app.stdin.write('\u0015'); // Ctrl+U drops it
+    await waitForFrame(app, (frame) => !frame.includes('typo mesage'));
+    reads.open();
     await waitForFrame(app, (frame) => frame.includes('Done reading.'));
     expect(promptText(model, 1)).not.toContain('typo mesage');
   });
