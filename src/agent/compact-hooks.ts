@@ -1,6 +1,6 @@
 import type { ModelMessage } from 'ai';
 import type { HookRunner } from '../hooks/runner';
-import { runSessionStart, withHookContext } from '../hooks/prompt-hooks';
+import { runSessionStart, withContextAt } from '../hooks/prompt-hooks';
 import { hookResultBodies } from '../hooks/report';
 import type { NodeBody } from './nodes';
 
@@ -26,7 +26,5 @@ export async function* runPreCompact(options: { hooks?: HookRunner; trigger: 'ma
 export async function* runCompactedSessionStart(options: { hooks?: HookRunner; messages: ModelMessage[]; step: number }): AsyncGenerator<NodeBody, ModelMessage[]> {
   const started = await runSessionStart(options.hooks, 'compact');
   for (const body of started.bodies) yield { ...body, step: options.step } as NodeBody;
-  const [first, ...rest] = options.messages;
-  if (!started.context || first?.role !== 'user' || typeof first.content !== 'string') return options.messages;
-  return [{ ...first, content: withHookContext(first.content, [started.context]) }, ...rest];
+  return withContextAt(options.messages, 0, started.context);
 }

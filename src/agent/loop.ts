@@ -223,8 +223,10 @@ export async function* runAgent(options: RunAgentOptions): AsyncGenerator<AgentN
         yield stamp({ type: 'history-append', messages: result.responseMessages });
         if (result.invalidCalls.length > 0) continue;
         // A sub-agent without a type (none of shoal's own) runs no stop hooks.
-        const stopHooks = runStopHooks({ hooks: options.hooks, step, continues: stopContinues, lastMessage: result.text, subagent, signal: options.signal });
-        const feedback = options.parentToolCallId && !subagent ? undefined : yield* stampAll(stopHooks, stamp);
+        const feedback =
+          options.parentToolCallId && !subagent
+            ? undefined
+            : yield* stampAll(runStopHooks({ hooks: options.hooks, step, continues: stopContinues, lastMessage: result.text, subagent, signal: options.signal }), stamp);
         if (feedback === undefined) return yield end('done');
         stopContinues += 1;
         messages.push(feedback);

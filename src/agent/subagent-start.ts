@@ -1,7 +1,7 @@
 import type { ModelMessage } from 'ai';
 import type { HookRunner } from '../hooks/runner';
 import { hookResultBodies } from '../hooks/report';
-import { withHookContext } from '../hooks/prompt-hooks';
+import { withContextAt } from '../hooks/prompt-hooks';
 import type { NodeBody } from './nodes';
 import type { SubagentIdentity } from './stop-hooks';
 
@@ -20,7 +20,5 @@ export async function* runSubagentStart(options: {
   if (!hooks?.has('SubagentStart', subagent.agentType) || options.signal.aborted) return messages;
   const outcome = await hooks.run('SubagentStart', { agent_id: subagent.agentId, agent_type: subagent.agentType }, { matchOn: subagent.agentType, signal: options.signal });
   for (const body of hookResultBodies(outcome)) yield body;
-  const task = messages.at(-1);
-  if (!outcome.context || task?.role !== 'user' || typeof task.content !== 'string') return messages;
-  return [...messages.slice(0, -1), { ...task, content: withHookContext(task.content, [outcome.context]) }];
+  return withContextAt(messages, -1, outcome.context);
 }

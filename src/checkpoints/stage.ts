@@ -66,8 +66,10 @@ export async function stageWorkspace(options: StageOptions): Promise<{ ok: true;
         : // diff-files matches the paths before it looks at a file; ls-files, given more than one, stats every file.
           runGit(context, ['diff-files', '--name-only', '-z', '--', ...watched]);
   const listUntracked = () => runGit(context, ['ls-files', '-z', '--others', '--exclude-standard']);
-  const [changed, untracked] =
-    watched === undefined ? await startApart(listTracked, listUntracked) : await startApart(listUntracked, listTracked).then(([others, tracked]) => [tracked, others] as const);
+  const order = watched === undefined ? [listTracked, listUntracked] : [listUntracked, listTracked];
+  const listed = await startApart(order);
+  const changed = listed[order.indexOf(listTracked)]!;
+  const untracked = listed[order.indexOf(listUntracked)]!;
   if (!untracked.ok) return untracked;
   if (!changed.ok) return changed;
   const candidates = [...new Set([...splitNul(untracked.stdout), ...splitNul(changed.stdout)])];
@@ -118,11 +120,14 @@ export async function stageWorkspace(options: StageOptions): Promise<{ ok: true;
   return { ok: true, skipped, added };
 }
 
-/** Runs both at once, the second started a turn of the event loop after the first: each start holds the loop a while. */
-async function startApart<A, B>(first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> {
-  const running = first();
-  await nextTurn();
-  return Promise.all([running, second()]);
+/** Runs them all at once, each started a turn of the event loop after the one before: starting a process holds the loop a while. */
+async function startApart<T>(starts: readonly (() => Promise<T>)[]): Promise<T[]> {
+  const running: Promise<T>[] = [];
+  for (const [index, start] of starts.entries()) {
+    if (index > 0) await nextTurn();
+    running.push(start());
+  }
+  return Promise.all(running);
 }
 
 /** Drops paths from the index whatever is on disk. */
@@ -178,13 +183,8 @@ async function addInShards(context: GitContext, paths: readonly RawPath[], shard
   await removeShards();
   try {
     // Each slice's index whole, not split: its entries are read here.
-    // Started a turn of the event loop apart: starting a process holds the loop for some milliseconds, and a key press waits for all of them otherwise.
-    const running: Promise<{ ok: true } | { ok: false; error: string }>[] = [];
-    for (const [shard, slice] of slices.entries()) {
-      if (shard > 0) await nextTurn();
-      running.push(addWithGit({ ...context, indexFile: shardIndexes[shard]! }, slice, true, ['-c', 'core.splitIndex=false']));
-    }
-    const results = await Promise.all(running);
+    // Started apart, so a key press waits for one process start, not all of them.
+    const results = await startApart(slices.map((slice, shard) => () => addWithGit({ ...context, indexFile: shardIndexes[shard]! }, slice, true, ['-c', 'core.splitIndex=false'])));
     const failed = results.find((result) => !result.ok);
     if (failed) return failed;
     const layers = await Promise.all(shardIndexes.map(async (file) => readIndexEntries(await readFile(file))));

@@ -1,3 +1,4 @@
+import type { ModelMessage } from 'ai';
 import type { NodeBody } from '../agent/nodes';
 import { hookResultBodies } from './report';
 import type { HookRunner } from './runner';
@@ -51,6 +52,19 @@ export type SessionEndReason = 'clear' | 'prompt_input_exit' | 'other';
 export async function runSessionEnd(hooks: HookRunner | undefined, reason: SessionEndReason): Promise<NodeBody[]> {
   if (!hooks?.has('SessionEnd', reason)) return [];
   return hookResultBodies(await hooks.run('SessionEnd', { reason }, { matchOn: reason }));
+}
+
+/**
+ * `messages` with what hooks added joined to the one at `index` (negative
+ * counts from the end), when that is a user's text; `messages` itself otherwise.
+ */
+export function withContextAt(messages: ModelMessage[], index: number, context: string | undefined): ModelMessage[] {
+  const at = index < 0 ? messages.length + index : index;
+  const message = messages[at];
+  const user = message?.role === 'user' ? message : undefined;
+  const content = user?.content;
+  if (!context || !user || typeof content !== 'string') return messages;
+  return messages.map((each, position) => (position === at ? { ...user, content: withHookContext(content, [context]) } : each));
 }
 
 /** The prompt as the model gets it, with what hooks added set apart after it. */
