@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bashCall, closeHookServers, run, toolResult, writeCall } from '../helpers/headless-hooks';
 import { hookOn, hooksOf, READ_FIELD, readRecorded, RECORD_INPUT, writeHookScripts } from '../helpers/hook-scripts';
 import { createTempWorkspace } from '../helpers/temp-workspace';
-import { isAlive } from '../helpers/processes';
+import { isAlive, readLine } from '../helpers/processes';
 
 afterEach(closeHookServers);
 
@@ -107,7 +107,7 @@ describe('hooks in a headless run', () => {
     expect(nodes).toEqual([]);
     expect(err).toContain(`shoal: PreToolUse hook timed out write_file (${scripts['slow.sh']}): timed out after 1 s and was killed`);
     expect(await readFile(path.join(cwd, 'a.txt'), 'utf8')).toBe('a');
-    const pid = Number(await readFile(path.join(cwd, 'sleep.pid'), 'utf8'));
+    const pid = Number(await readLine(path.join(cwd, 'sleep.pid')));
     expect(isAlive(pid)).toBe(false);
   });
 

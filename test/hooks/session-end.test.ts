@@ -1,10 +1,10 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCliForTest } from '../helpers/built-cli';
 import { hooksOf, readRecorded, RECORD_INPUT } from '../helpers/hook-scripts';
-import { isAlive } from '../helpers/processes';
+import { isAlive, readLine } from '../helpers/processes';
 import { createTempWorkspace } from '../helpers/temp-workspace';
 import { startTmux } from '../helpers/tmux';
 
@@ -28,7 +28,7 @@ async function configureHooks(home: string): Promise<void> {
 }
 
 async function pidIn(file: string): Promise<number> {
-  return Number((await readFile(file, 'utf8')).trim());
+  return Number(await readLine(file));
 }
 
 async function waitUntil(predicate: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
