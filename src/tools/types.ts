@@ -34,10 +34,16 @@ export interface ToolExecuteContext {
   approval?: DelegatedApproval;
 }
 
+/** A user's agent's own `permissionMode`, carried with each of its calls' approval requests. */
+export interface AgentCallMode {
+  agent: string;
+  mode: 'dont-ask' | 'auto-edit' | 'yolo';
+}
+
 /** The calling agent's approval, handed to an agent a tool runs, so its writes and commands ask as the caller's would. */
 export interface DelegatedApproval {
   /** Contract: as the loop's `RequestApproval`: settles once per request; `signal` aborts with the run. */
-  requestApproval(request: ToolCallInfo & { agentId: string; preview?: ApprovalPreview }, signal: AbortSignal): Promise<ApprovalDecision>;
+  requestApproval(request: ToolCallInfo & { agentId: string; preview?: ApprovalPreview; agentMode?: AgentCallMode }, signal: AbortSignal): Promise<ApprovalDecision>;
   /** True while plan mode is on: writes and commands end unrun, without asking. */
   isPlanning?: () => boolean;
 }

@@ -1,4 +1,4 @@
-import type { ApprovalPreview } from '../../tools/types';
+import type { AgentCallMode, ApprovalPreview } from '../../tools/types';
 import type { WebAccess } from '../../tools/web/access';
 import { matchesCommandPrefix } from './command-prefix';
 import type { ApprovalDecision, ToolCallInfo } from '../nodes';
@@ -9,6 +9,8 @@ export interface ApprovalRequest extends ToolCallInfo {
   preview?: ApprovalPreview;
   /** Set when a PreToolUse hook answered `ask`: the user is asked even where the mode would allow the call; the hook's reason. */
   hookAsks?: string;
+  /** Set for a call of a user's agent whose file gives its own `permissionMode` (see answerUnasked). */
+  agentMode?: AgentCallMode;
 }
 
 /**
@@ -44,7 +46,7 @@ export function createPolicyApproval(options: {
     const guarded = protectedFiles(preview);
     if (guarded.length > 0) return { type: 'deny', feedback: protectedDenial(guarded, preview?.type === 'patch' ? 'apply_patch' : 'write_file') };
     if (request.hookAsks !== undefined) return { type: 'deny', feedback: `A PreToolUse hook asks the user to confirm this call (${request.hookAsks}), and nobody can confirm in this run.` };
-    if (isAllowedWithoutAsking({ mode: options.mode ?? 'ask', request, sessionAllowed: options.allowedTools, webAccess: options.webAccess })) {
+    if (isAllowedWithoutAsking({ mode: modeOf(options.mode ?? 'ask', request), request, sessionAllowed: options.allowedTools, webAccess: options.webAccess })) {
       return { type: 'allow' };
     }
     return { type: 'deny', feedback: preview?.type === 'fetch' ? fetchDenial(preview.host) : options.deniedFeedback };
@@ -125,6 +127,36 @@ export function isAllowedWithoutAsking(options: {
   if (preview?.type !== 'command') return false;
   if (mode === 'auto-edit' && preview.isSandboxed) return true;
   return (options.commandPrefixes ?? []).some((prefix) => matchesCommandPrefix(preview.command, prefix));
+}
+
+/**
+ * The mode `request` is decided under: the session's, or its agent's own
+ * `acceptEdits`/`bypassPermissions` where that lets more through. Plan mode
+ * is never left, and an agent's mode never makes the session stricter here
+ * (`dontAsk` turns questions into denials: answerUnasked).
+ */
+function modeOf(sessionMode: ApprovalMode, request: Pick<ApprovalRequest, 'agentMode'>): ApprovalMode {
+  const own = request.agentMode?.mode;
+  if ((own !== 'auto-edit' && own !== 'yolo') || sessionMode === 'plan') return sessionMode;
+  return MODES_BY_LAXNESS.indexOf(own) > MODES_BY_LAXNESS.indexOf(sessionMode) ? own : sessionMode;
+}
+
+/**
+ * The answer to `request` when nobody need be asked: allowed by the mode
+ * (the session's, or its agent's laxer one), or denied because its agent
+ * runs with `dontAsk`; undefined when the user is asked. A hook's `ask` puts
+ * the call to the user whatever the mode allows.
+ */
+export function answerUnasked(options: Parameters<typeof isAllowedWithoutAsking>[0] & { request: Pick<ApprovalRequest, 'hookAsks' | 'agentMode'> }): ApprovalDecision | undefined {
+  const { request } = options;
+  if (request.hookAsks === undefined && isAllowedWithoutAsking({ ...options, mode: modeOf(options.mode, request) })) return { type: 'allow' };
+  if (request.agentMode?.mode === 'dont-ask') return { type: 'deny', feedback: dontAskRefusal(request.agentMode.agent) };
+  return undefined;
+}
+
+/** What a `dontAsk` agent reads for a call the session would have asked about: denied, nobody asked. */
+function dontAskRefusal(agent: string): string {
+  return `Not run: agent ${agent} runs with permissionMode dontAsk, so a write or command the user has not allowed is denied without asking. Do not retry it; say in your report what is left to do.`;
 }
 
 /** The mode after `mode` in the Shift+Tab cycle. */

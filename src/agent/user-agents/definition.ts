@@ -1,4 +1,5 @@
-import { DEFAULT_AGENT_TOOLS, hasWriteTool, resolveToolNames } from './tool-names';
+import type { AgentCallMode } from '../../tools/types';
+import { ALL_AGENT_TOOLS, DEFAULT_AGENT_TOOLS, hasWriteTool, resolveDisallowed, resolveToolNames } from './tool-names';
 
 /** One agent file as read from disk: `NAME.md` in the user's or the project's `agents` folder. */
 export interface AgentFile {
@@ -20,12 +21,35 @@ export interface UserAgent {
   canWrite: boolean;
   /** A model id of its own; absent for `inherit` or none (the main model). */
   model?: string;
+  /** Claude Code's `maxTurns`: at most this many model steps; absent for the usual limit. */
+  maxTurns?: number;
+  /** Claude Code's `permissionMode` as it applies to the agent's writes and commands; absent for the session's own. */
+  permissionMode?: AgentPermissionMode;
   /** The file's body: the agent's own instructions. */
   prompt: string;
   source: AgentFile['source'];
   /** Where it came from, as the user would type it, for `/agents` and notes. */
   path: string;
 }
+
+/**
+ * How an agent's writes and commands are decided, from its `permissionMode`:
+ * `plan` neither runs nor asks them; `dont-ask` runs what the session allows
+ * and denies the rest unasked; `auto-edit` and `yolo` (Claude Code's
+ * `acceptEdits` and `bypassPermissions`) let more through than the session
+ * does, and only in the user's own agents.
+ */
+export type AgentPermissionMode = 'plan' | AgentCallMode['mode'];
+
+const PERMISSION_MODES: Readonly<Record<string, AgentPermissionMode | null>> = {
+  default: null,
+  plan: 'plan',
+  dontAsk: 'dont-ask',
+  acceptEdits: 'auto-edit',
+  bypassPermissions: 'yolo',
+};
+/** Agents stop after this many steps at most, whatever `maxTurns` says. */
+const MAX_TURNS = 200;
 
 /** The parsed agent, with one line for anything of the file that was left out, or why the file was refused. */
 export type AgentFileParse = { agent: UserAgent; notes: string[] } | { error: string };
@@ -50,8 +74,9 @@ const FRONT_MATTER = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?---[ \t]*(?:\r?\n|$)/;
 
 /**
  * Parses one agent file in Claude Code's format: YAML front matter (`name`,
- * `description`, `tools` as a comma-separated string or a list, `model`;
- * other fields ignored), then the prompt. Claude Code's tool names map to
+ * `description`, `tools` and `disallowedTools` as a comma-separated string or
+ * a list, `model`, `maxTurns`, `permissionMode`; other fields ignored), then
+ * the prompt. Claude Code's tool names map to
  * shoal's; unknown ones are dropped with a note. The YAML parser loads with
  * the first file, never at start-up. Contract: never rejects.
  */
@@ -72,15 +97,28 @@ export async function parseAgentFile(file: AgentFile, path: string): Promise<Age
   const model = fields.value.model;
   if (model !== undefined && model !== null && (typeof model !== 'string' || !/^[^\p{Cc}\p{Cf}\s]+$/u.test(model))) return { error: 'model is not a model id' };
 
+  const disallowedList = toolList(fields.value.disallowedTools);
+  if (disallowedList === undefined) return { error: 'disallowedTools is neither a comma-separated string nor a list of names' };
+
   const notes: string[] = [];
+  const note = (text: string) => notes.push(`agent ${name} (${path}): ${text}`);
   const { tools, dropped } = resolveToolNames(listed ?? []);
-  if (dropped.length > 0) notes.push(`agent ${name} (${path}): dropped unknown tools ${dropped.map(quoted).join(', ')}`);
+  if (dropped.length > 0) note(`dropped unknown tools ${dropped.map(quoted).join(', ')}`);
+  const disallowed = resolveDisallowed(disallowedList ?? []);
+  if (disallowed.dropped.length > 0) note(`disallowedTools names unknown tools ${disallowed.dropped.map(quoted).join(', ')}`);
+  const maxTurns = turnsOf(fields.value.maxTurns);
+  if (maxTurns === undefined) note(`maxTurns ${quoted(fields.value.maxTurns)} is not a whole number from 1 to ${MAX_TURNS}; the usual limit applies`);
+  const permissionMode = permissionModeOf(fields.value.permissionMode, file.source);
+  if ('note' in permissionMode) note(permissionMode.note);
   let ownModel = typeof model === 'string' && model !== 'inherit' ? model : undefined;
   if (ownModel !== undefined && CLAUDE_MODEL_ALIASES.has(ownModel)) {
     notes.push(`agent ${name} (${path}): model ${ownModel} is Claude Code's; it runs on the main model`);
     ownModel = undefined;
   }
-  const agentTools = listed === null ? DEFAULT_AGENT_TOOLS : tools;
+  // With no tools line, Claude Code's agent inherits every tool and disallowedTools takes some away;
+  // shoal's inherits the read-only ones unless the file says what to take away from all of them.
+  const inherited = disallowedList === null || disallowedList.length === 0 ? DEFAULT_AGENT_TOOLS : ALL_AGENT_TOOLS;
+  const agentTools = (listed === null ? inherited : tools).filter((tool) => !disallowed.tools.has(tool));
   return {
     agent: {
       name,
@@ -89,12 +127,36 @@ export async function parseAgentFile(file: AgentFile, path: string): Promise<Age
       hasToolsLine: listed !== null,
       canWrite: hasWriteTool(agentTools),
       ...(ownModel ? { model: ownModel } : {}),
+      ...(maxTurns ? { maxTurns } : {}),
+      ...('mode' in permissionMode && permissionMode.mode ? { permissionMode: permissionMode.mode } : {}),
       prompt: text.slice(front[0].length).trim(),
       source: file.source,
       path,
     },
     notes,
   };
+}
+
+/** `maxTurns` as a step limit: null when absent, undefined when it is not a whole number in range. */
+function turnsOf(value: unknown): number | null | undefined {
+  if (value === undefined || value === null) return null;
+  const turns = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  return typeof turns === 'number' && Number.isInteger(turns) && turns >= 1 && turns <= MAX_TURNS ? turns : undefined;
+}
+
+/**
+ * `permissionMode` as it applies: a laxer mode than the session's only in the
+ * user's own agents (a repository's file may not let its agent write unasked);
+ * a value shoal does not know, or a project's laxer one, with the note saying so.
+ */
+function permissionModeOf(value: unknown, source: AgentFile['source']): { mode: AgentPermissionMode | null } | { note: string } {
+  if (value === undefined || value === null) return { mode: null };
+  const mode = typeof value === 'string' && Object.hasOwn(PERMISSION_MODES, value) ? PERMISSION_MODES[value]! : undefined;
+  if (mode === undefined) return { note: `permissionMode ${quoted(value)} is not one of ${Object.keys(PERMISSION_MODES).join(', ')}; its writes and commands ask as the session's do` };
+  if (source === 'project' && (mode === 'auto-edit' || mode === 'yolo')) {
+    return { note: `permissionMode ${value as string} applies only to your own agents, not a project's; its writes and commands ask as the session's do` };
+  }
+  return { mode };
 }
 
 /**

@@ -83,11 +83,10 @@ export function createStartUserAgent(options: { setup: AgentSetup; tracker: File
       messages: [{ role: 'user', content: request.paths?.length ? `${request.question}\n\nStart from: ${request.paths.join(', ')}` : request.question }],
       tools: registryOf(agent),
       signal: request.signal,
-      requestApproval: canAsk ? request.approval!.requestApproval : denyAll,
-      ...(canAsk && request.approval!.isPlanning ? { isPlanning: request.approval!.isPlanning } : {}),
+      ...(canAsk ? withPermissionMode(agent, request.approval!) : { requestApproval: denyAll }),
       agentId: request.agentId,
       parentToolCallId: request.toolCallId,
-      maxSteps: agent.canWrite ? DEFAULT_MAX_STEPS : options.researchMaxSteps,
+      maxSteps: agent.maxTurns ?? (agent.canWrite ? DEFAULT_MAX_STEPS : options.researchMaxSteps),
       concurrency: setup.concurrency,
       maxRetries: setup.maxRetries,
       context: setup.contextWindow ? createContextBudget({ window: setup.contextWindow, compactAt: setup.compactAt }) : undefined,
@@ -96,6 +95,20 @@ export function createStartUserAgent(options: { setup: AgentSetup; tracker: File
       agentType: agent.name,
     });
   };
+}
+
+/**
+ * The caller's approval as the agent's `permissionMode` shapes it: `plan`
+ * refuses every write and command unasked; the other modes go with each
+ * request, for the approval to decide by (answerUnasked, createPolicyApproval).
+ */
+function withPermissionMode(agent: UserAgent, approval: DelegatedApproval): Pick<Parameters<typeof runAgent>[0], 'requestApproval' | 'isPlanning'> {
+  const mode = agent.permissionMode;
+  if (mode === 'plan') return { requestApproval: approval.requestApproval, isPlanning: () => true };
+  const planning = approval.isPlanning ? { isPlanning: approval.isPlanning } : {};
+  if (mode === undefined) return { requestApproval: approval.requestApproval, ...planning };
+  const agentMode = { agent: agent.name, mode };
+  return { requestApproval: (call, signal) => approval.requestApproval({ ...call, agentMode }, signal), ...planning };
 }
 
 /** The agent's tools, by its list: shoal's built-in ones it names, then the MCP tools it names as their servers join. */

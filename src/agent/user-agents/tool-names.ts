@@ -5,6 +5,9 @@ export const AGENT_WRITE_TOOLS = ['write_file', 'update_file', 'apply_patch', 'b
 /** What an agent without a `tools` line gets: the read-only tools, nothing that changes files, runs or fetches. */
 export const DEFAULT_AGENT_TOOLS: readonly string[] = ['read_file', 'list_dir', 'glob', 'grep'];
 
+/** What an agent without a `tools` line but with `disallowedTools` starts from: every built-in tool, as in Claude Code. */
+export const ALL_AGENT_TOOLS: readonly string[] = [...AGENT_READ_TOOLS, ...AGENT_WRITE_TOOLS];
+
 /** An MCP server's tool as shoal and Claude Code both name it. */
 const MCP_TOOL = /^mcp__[A-Za-z0-9_-]+__[A-Za-z0-9_-]+$/;
 
@@ -39,6 +42,20 @@ export function resolveToolNames(listed: readonly string[]): { tools: string[]; 
   }
   return { tools, dropped };
 }
+
+/**
+ * The tools `disallowedTools` takes away, and the names it does not know.
+ * Claude Code's `Write` and `Edit` each also take `apply_patch`, which writes
+ * and edits files alike: a file that forbids file changes gets none.
+ */
+export function resolveDisallowed(listed: readonly string[]): { tools: Set<string>; dropped: string[] } {
+  const { tools, dropped } = resolveToolNames(listed);
+  const removed = new Set(tools);
+  if (listed.some((name) => PATCHING_NAMES.has(name))) removed.add('apply_patch');
+  return { tools: removed, dropped };
+}
+
+const PATCHING_NAMES = new Set(['Write', 'Edit', 'MultiEdit']);
 
 /** True when one of `tools` writes files or runs commands: the agent then runs with the writes, and they ask. */
 export function hasWriteTool(tools: readonly string[]): boolean {

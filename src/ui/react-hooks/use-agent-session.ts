@@ -1,6 +1,6 @@
 import type { LanguageModel, ModelMessage } from 'ai';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import { isAllowedWithoutAsking, PLAN_MODE_NOTE, type ApprovalMode, type RequestApproval } from '../../agent/calls/approval';
+import { answerUnasked, PLAN_MODE_NOTE, type ApprovalMode, type RequestApproval } from '../../agent/calls/approval';
 import { runAgent } from '../../agent/loop';
 import { now } from '../../agent/text';
 import { userContent, type PromptImage } from '../../agent/user-content';
@@ -173,10 +173,8 @@ export function useAgentSession(options: AgentSessionOptions): AgentSession {
   const requestApproval: RequestApproval = useCallback((request, signal) => {
     const { approvalMode } = latest.current;
     const { webAccess } = latest.current.options;
-    // A hook's `ask` puts the call to the user whatever the mode allows.
-    if (request.hookAsks === undefined && isAllowedWithoutAsking({ mode: approvalMode, request, sessionAllowed: sessionAllowed.current, commandPrefixes: commandPrefixes.current, webAccess })) {
-      return Promise.resolve({ type: 'allow' });
-    }
+    const unasked = answerUnasked({ mode: approvalMode, request, sessionAllowed: sessionAllowed.current, commandPrefixes: commandPrefixes.current, webAccess });
+    if (unasked) return Promise.resolve(unasked);
     const key = callKey(request.agentId, request.toolCallId);
     return new Promise<ApprovalDecision>((resolve) => {
       pendingApprovals.current.set(key, resolve);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPolicyApproval, isAllowedWithoutAsking, type ApprovalMode } from '../../../src/agent/calls/approval';
+import { answerUnasked, createPolicyApproval, isAllowedWithoutAsking, type ApprovalMode } from '../../../src/agent/calls/approval';
 import type { ApprovalPreview } from '../../../src/tools/types';
 import { createWebAccess } from '../../../src/tools/web/access';
 
@@ -50,5 +50,39 @@ describe('createPolicyApproval', () => {
     const signal = new AbortController().signal;
     expect(await approve(request(true), signal)).toEqual({ type: 'allow' });
     expect(await approve(request(false), signal)).toEqual({ type: 'deny', feedback: 'no' });
+  });
+});
+
+describe("a user agent's own permissionMode", () => {
+  const call = (text: string, isSandboxed: boolean, mode?: 'dont-ask' | 'auto-edit' | 'yolo') => ({
+    ...bash(text, isSandboxed),
+    toolCallId: 'c1',
+    input: {},
+    agentId: 'fixer:c0',
+    ...(mode ? { agentMode: { agent: 'fixer', mode } } : {}),
+  });
+  const answer = (sessionMode: ApprovalMode, request: ReturnType<typeof call> & { hookAsks?: string }) =>
+    answerUnasked({ mode: sessionMode, request, sessionAllowed: new Set() });
+
+  it('lets acceptEdits and bypassPermissions through what the session would ask, never out of plan mode or past a hook that asks', () => {
+    expect(answer('ask', call('npm test', true))).toBeUndefined();
+    expect(answer('ask', call('npm test', true, 'auto-edit'))).toEqual({ type: 'allow' });
+    expect(answer('ask', call('npm test', false, 'auto-edit'))).toBeUndefined();
+    expect(answer('ask', call('npm test', false, 'yolo'))).toEqual({ type: 'allow' });
+    expect(answer('plan', call('npm test', false, 'yolo'))).toBeUndefined();
+    expect(answer('ask', { ...call('npm test', false, 'yolo'), hookAsks: 'check first' })).toBeUndefined();
+  });
+
+  it('denies under dontAsk, unasked, what the session would ask about, and lets through what it allows', () => {
+    expect(answer('ask', call('npm test', false, 'dont-ask'))).toEqual({ type: 'deny', feedback: expect.stringContaining('agent fixer runs with permissionMode dontAsk') });
+    expect(answer('auto-edit', call('npm test', true, 'dont-ask'))).toEqual({ type: 'allow' });
+    expect(answer('yolo', call('npm test', false, 'dont-ask'))).toEqual({ type: 'allow' });
+  });
+
+  it('applies in runs with nobody to ask: bypassPermissions runs a command --allow did not name', async () => {
+    const approve = createPolicyApproval({ mode: 'ask', allowedTools: new Set(), deniedFeedback: 'denied' });
+    const signal = new AbortController().signal;
+    expect(await approve(call('npm test', false), signal)).toEqual({ type: 'deny', feedback: 'denied' });
+    expect(await approve(call('npm test', false, 'yolo'), signal)).toEqual({ type: 'allow' });
   });
 });

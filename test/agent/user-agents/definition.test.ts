@@ -62,6 +62,60 @@ describe("an agent file in Claude Code's format", () => {
   });
 });
 
+describe("Claude Code's disallowedTools, maxTurns and permissionMode", () => {
+  it('takes disallowedTools away from the listed tools, and Write or Edit takes apply_patch too', async () => {
+    const listed = await parse('---\nname: fixer\ndescription: Fixes\ntools: Read, Grep, Bash, Write, apply_patch\ndisallowedTools: Bash\n---\n');
+    expect(listed).toMatchObject({ agent: { tools: ['read_file', 'grep', 'write_file', 'apply_patch'], canWrite: true }, notes: [] });
+    const noFileChanges = await parse('---\nname: runner\ndescription: Runs\ntools: [read_file, bash, apply_patch, update_file]\ndisallowedTools: [Edit]\n---\n');
+    expect(noFileChanges).toMatchObject({ agent: { tools: ['read_file', 'bash'] } });
+  });
+
+  it('starts from every built-in tool when there is no tools line, as Claude Code inherits them, and names what it does not know', async () => {
+    const parsed = await parse('---\nname: safe\ndescription: Everything but writes\ndisallowedTools: Write, Edit, WebSearch\n---\n');
+    expect(parsed).toMatchObject({
+      agent: { tools: ['read_file', 'list_dir', 'glob', 'grep', 'web_fetch', 'bash'], hasToolsLine: false, canWrite: true },
+      notes: ['agent safe (agents/x.md): disallowedTools names unknown tools "WebSearch"'],
+    });
+    // An empty list takes nothing away: the read-only default stays.
+    expect(await parse('---\nname: safe\ndescription: x\ndisallowedTools: []\n---\n')).toMatchObject({ agent: { tools: ['read_file', 'list_dir', 'glob', 'grep'] } });
+    const bad = await parse('---\nname: safe\ndescription: x\ndisallowedTools: {a: 1}\n---\n');
+    expect(bad).toEqual({ error: 'disallowedTools is neither a comma-separated string nor a list of names' });
+  });
+
+  it('reads maxTurns as a step limit, and says once when it is not a whole number from 1 to 200', async () => {
+    expect(await parse('---\nname: quick\ndescription: x\nmaxTurns: 3\n---\n')).toMatchObject({ agent: { maxTurns: 3 }, notes: [] });
+    expect(await parse('---\nname: quick\ndescription: x\nmaxTurns: "12"\n---\n')).toMatchObject({ agent: { maxTurns: 12 } });
+    for (const value of ['0', '2.5', 'many', '100000']) {
+      const parsed = await parse(`---\nname: quick\ndescription: x\nmaxTurns: ${value}\n---\n`);
+      expect('agent' in parsed && parsed.agent.maxTurns).toBeUndefined();
+      expect('agent' in parsed && parsed.notes).toEqual([expect.stringMatching(/^agent quick \(agents\/x\.md\): maxTurns .+ is not a whole number from 1 to 200; the usual limit applies$/)]);
+    }
+  });
+
+  it("maps permissionMode to shoal's modes, and a project's agent may not run its writes unasked", async () => {
+    const modeOf = async (mode: string, source: AgentFile['source'] = 'user') => {
+      const parsed = await parseAgentFile(file('w', `---\nname: w\ndescription: x\ntools: Write\npermissionMode: ${mode}\n---\n`, source), 'agents/w.md');
+      return 'agent' in parsed ? { mode: parsed.agent.permissionMode, notes: parsed.notes } : parsed;
+    };
+    expect(await modeOf('default')).toEqual({ mode: undefined, notes: [] });
+    expect(await modeOf('plan')).toEqual({ mode: 'plan', notes: [] });
+    expect(await modeOf('dontAsk')).toEqual({ mode: 'dont-ask', notes: [] });
+    expect(await modeOf('acceptEdits')).toEqual({ mode: 'auto-edit', notes: [] });
+    expect(await modeOf('bypassPermissions')).toEqual({ mode: 'yolo', notes: [] });
+    // Stricter modes hold in a project's agent; laxer ones are the user's alone to give.
+    expect(await modeOf('plan', 'project')).toEqual({ mode: 'plan', notes: [] });
+    expect(await modeOf('bypassPermissions', 'project')).toEqual({
+      mode: undefined,
+      notes: ["agent w (agents/w.md): permissionMode bypassPermissions applies only to your own agents, not a project's; its writes and commands ask as the session's do"],
+    });
+    expect(await modeOf('sudo')).toEqual({
+      mode: undefined,
+      notes: ['agent w (agents/w.md): permissionMode "sudo" is not one of default, plan, dontAsk, acceptEdits, bypassPermissions; its writes and commands ask as the session\'s do'],
+    });
+    expect(await modeOf('toString')).toMatchObject({ mode: undefined });
+  });
+});
+
 describe('what a hostile agent file can put in a note', () => {
   it('escapes control and bidi characters in names, dropped tools and parser messages', async () => {
     const messages = await Promise.all(

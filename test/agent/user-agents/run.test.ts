@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ApprovalRequest } from '../../../src/agent/calls/approval';
+import { answerUnasked, type ApprovalMode, type ApprovalRequest } from '../../../src/agent/calls/approval';
+import type { AgentNode } from '../../../src/agent/nodes';
 import { createAgentTools, type AgentSetup } from '../../../src/agent/create-agent';
 import { runAgent } from '../../../src/agent/loop';
 import { loadAgentSet } from '../../../src/config/agents';
@@ -121,8 +122,9 @@ describe('a user agent with write tools', () => {
     ]);
     return { main, sub };
   };
-  const run = async (options: { isPlanning: boolean }) => {
-    const { cwd, agents } = await workspaceWithAgents({ scribe: writer });
+  /** One turn of the main agent calling the scribe; the user, when asked, says yes, and is asked only where the TUI would ask. */
+  const run = async (options: { isPlanning: boolean; frontMatter?: string; mode?: ApprovalMode }) => {
+    const { cwd, agents } = await workspaceWithAgents({ scribe: options.frontMatter ? writer.replace('---\nYou', `${options.frontMatter}\n---\nYou`) : writer });
     const { main, sub } = script();
     const asked: ApprovalRequest[] = [];
     const setup: AgentSetup = { cwd, model: sub, agents };
@@ -134,14 +136,18 @@ describe('a user agent with write tools', () => {
         tools: createAgentTools(setup),
         signal: new AbortController().signal,
         requestApproval: async (request) => {
+          const unasked = answerUnasked({ mode: options.mode ?? 'ask', request, sessionAllowed: new Set() });
+          if (unasked) return unasked;
           asked.push(request);
           return { type: 'allow' };
         },
         isPlanning: () => options.isPlanning,
       }),
     );
-    return { cwd, nodes, asked, sub };
+    const written = await readFile(path.join(cwd, 'notes.md'), 'utf8').catch(() => undefined);
+    return { cwd, nodes, asked, sub, written, agents };
   };
+  const writeEnd = (nodes: AgentNode[]) => ofType(nodes, 'tool-call-end').find((node) => node.toolName === 'write_file');
 
   it('runs in the write phase, and its write asks for approval through the same callback (the agent call itself does not)', async () => {
     const { cwd, nodes, asked, sub } = await run({ isPlanning: false });
@@ -157,6 +163,38 @@ describe('a user agent with write tools', () => {
     expect(asked).toEqual([]);
     expect(ofType(nodes, 'tool-call-end').find((node) => node.toolName === 'write_file')).toMatchObject({ agentId: 'scribe:w1', status: 'denied', summary: 'not run: plan mode' });
     await expect(readFile(path.join(cwd, 'notes.md'), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
+  it('with permissionMode plan, is refused its writes unasked while the session is not planning, and is told it plans', async () => {
+    const { nodes, asked, written, sub } = await run({ isPlanning: false, frontMatter: 'permissionMode: plan' });
+    expect(asked).toEqual([]);
+    expect(writeEnd(nodes)).toMatchObject({ status: 'denied', summary: 'not run: plan mode' });
+    expect(written).toBeUndefined();
+    expect(String(sub.doStreamCalls[0]!.prompt[0]!.content)).toContain('You are planning: your writes and commands will not run.');
+  });
+
+  it('with permissionMode dontAsk, has a write the session would ask about denied without a question', async () => {
+    const { nodes, asked, written } = await run({ isPlanning: false, frontMatter: 'permissionMode: dontAsk' });
+    expect(asked).toEqual([]);
+    expect(writeEnd(nodes)).toMatchObject({ status: 'denied', output: expect.stringContaining('agent scribe runs with permissionMode dontAsk') });
+    expect(written).toBeUndefined();
+    // What the session allows still runs.
+    expect((await run({ isPlanning: false, frontMatter: 'permissionMode: dontAsk', mode: 'auto-edit' })).written).toBe('# notes\n');
+  });
+
+  it("with permissionMode acceptEdits in the user's own file, writes unasked under ask; the session's plan mode still wins", async () => {
+    const accepted = await run({ isPlanning: false, frontMatter: 'permissionMode: acceptEdits' });
+    expect(accepted.asked).toEqual([]);
+    expect(accepted.written).toBe('# notes\n');
+    const planning = await run({ isPlanning: true, frontMatter: 'permissionMode: bypassPermissions' });
+    expect(planning.written).toBeUndefined();
+    expect(writeEnd(planning.nodes)).toMatchObject({ status: 'denied', summary: 'not run: plan mode' });
+  });
+
+  it('stops after maxTurns steps', async () => {
+    const { nodes, sub } = await run({ isPlanning: false, frontMatter: 'maxTurns: 1' });
+    expect(sub.doStreamCalls).toHaveLength(1);
+    expect(ofType(nodes, 'run-start').find((node) => node.agentId === 'scribe:w1')).toMatchObject({ maxSteps: 1 });
   });
 });
 

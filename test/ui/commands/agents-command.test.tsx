@@ -18,18 +18,20 @@ describe('/agents', () => {
         { name: 'reviewer', text: '---\nname: reviewer\ndescription: Reviews a change\ntools: Read, Grep\n---\nReview.', source: 'user' },
         { name: 'fixer', text: '---\nname: fixer\ndescription: "Fixes tests \\e[2J now"\ntools: Read, Edit, Bash\n---\nFix.', source: 'project' },
         { name: 'explorer', text: '---\nname: explorer\ndescription: Explores\n---\nLook.', source: 'user' },
+        { name: 'tidy', text: '---\nname: tidy\ndescription: Tidies\ntools: Write\npermissionMode: dontAsk\nmaxTurns: 5\n---\nTidy.', source: 'user' },
       ],
       (file) => `${file.source === 'user' ? '~/.config/shoal/agents' : '.shoal/agents'}/${file.name}.md`,
     );
     const app = renderApp({ model: createScriptedModel([]), tools: createRegistry([]), props: { agents } });
     await waitForFrame(app, (frame) => frame.includes('welcome to shoal'));
     await typeAndSend(app.stdin, '/agents');
-    const frame = await waitForFrame(app, (text) => text.includes('Agents (3'));
+    const frame = await waitForFrame(app, (text) => text.includes('Agents (4'));
     const lines = frame.split('\n').map((line) => line.trim());
     const block = (name: string) => lines.slice(lines.findIndex((line) => line.startsWith(`${name} ·`)), lines.findIndex((line) => line.startsWith(`${name} ·`)) + 3);
     expect(block('explorer')).toEqual(['explorer · user · ~/.config/shoal/agents/explorer.md', 'tools: read_file, list_dir, glob, grep (read-only, the default)', 'Explores']);
     expect(block('fixer')).toEqual(['fixer · project · .shoal/agents/fixer.md', 'tools: read_file, update_file, bash (writes and commands ask)', 'Fixes tests \\e[2J now']);
     expect(block('reviewer')).toEqual(['reviewer · user · ~/.config/shoal/agents/reviewer.md', 'tools: read_file, grep (read-only)', 'Reviews a change']);
+    expect(block('tidy')).toEqual(['tidy · user · ~/.config/shoal/agents/tidy.md · at most 5 steps', 'tools: write_file (permissionMode dontAsk: what you allowed runs, the rest is denied unasked)', 'Tidies']);
     expect(frame).not.toMatch(/\u001b\[2J/);
   });
 
