@@ -22,7 +22,7 @@ export function isAlive(pid: number): boolean {
 
 /** The text of `file` once a command has written a whole line to it. */
 export async function readLine(file: string): Promise<string> {
-  for (let attempt = 0; attempt < 500; attempt++) {
+  for (let attempt = 0; attempt < 2000; attempt++) {
     const text = await readFile(file, 'utf8').catch(() => '');
     if (text.endsWith('\n')) return text.trim();
     await delay(10);

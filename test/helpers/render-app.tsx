@@ -41,7 +41,7 @@ export function renderApp(options: {
 export async function waitForFrame(
   instance: { lastFrame: () => string | undefined },
   predicate: (frame: string) => boolean,
-  timeoutMs = 5000,
+  timeoutMs = 15_000,
 ): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

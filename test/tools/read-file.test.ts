@@ -159,7 +159,7 @@ describe('read_file', () => {
     } finally {
       await rm(file);
     }
-  }, 20_000);
+  }, 60_000);
 
   it('describes the call by path and line range', async () => {
     const cwd = await createTempWorkspace();

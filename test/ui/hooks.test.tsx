@@ -14,7 +14,7 @@ const runner = (cwd: string, hooks: HooksConfig) => createHookRunner({ hooks, cw
 const decide = (decision: string, reason: string) =>
   `cat > /dev/null\necho '{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"${decision}","permissionDecisionReason":"${reason}"}}'`;
 
-describe('hooks in the TUI', { timeout: 30_000 }, () => {
+describe('hooks in the TUI', () => {
   it('shows a PreToolUse block dim in the transcript, and the call as denied', async () => {
     const cwd = await createTempWorkspace();
     const scripts = await writeHookScripts(cwd, { 'deny.sh': decide('deny', 'deploys need a ticket') });
@@ -137,7 +137,7 @@ describe('hooks in the TUI', { timeout: 30_000 }, () => {
 
 /** What a `RECORD_INPUT` hook wrote, once it holds `count` inputs. */
 async function waitForRecorded(cwd: string, file: string, count: number): Promise<Record<string, unknown>[]> {
-  for (const deadline = Date.now() + 10_000; ; ) {
+  for (const deadline = Date.now() + 20_000; ; ) {
     const inputs = await readRecorded(cwd, file).catch(() => []);
     if (inputs.length >= count || Date.now() > deadline) return inputs;
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -146,7 +146,7 @@ async function waitForRecorded(cwd: string, file: string, count: number): Promis
 
 /** The JSON a hook writes to `file`, once it is whole. */
 async function waitForJson(file: string): Promise<Record<string, unknown>> {
-  for (const deadline = Date.now() + 5000; ; ) {
+  for (const deadline = Date.now() + 20_000; ; ) {
     try {
       return JSON.parse(await readFile(file, 'utf8'));
     } catch (error) {

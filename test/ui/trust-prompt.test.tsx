@@ -37,7 +37,7 @@ describe('TrustPrompt', () => {
     const { app, onAnswer } = renderPrompt();
     await waitForFrame(app, (text) => text.includes('would:'));
     app.stdin.write(key);
-    await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith(answer));
+    await vi.waitFor(() => expect(onAnswer).toHaveBeenCalledWith(answer), { timeout: 15_000 });
     app.stdin.write('y');
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(onAnswer).toHaveBeenCalledTimes(1);

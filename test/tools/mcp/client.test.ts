@@ -94,7 +94,7 @@ describe('MCP servers', () => {
     // The server that never answered is stopped with its failure, not left running for good.
     const { execFileSync } = await import('node:child_process');
     const isRunning = () => execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes(marker);
-    for (const deadline = Date.now() + 3000; isRunning() && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const deadline = Date.now() + 15_000; isRunning() && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(isRunning()).toBe(false);
   });
 
@@ -164,7 +164,7 @@ describe('MCP servers', () => {
     const names = () => manager.tools().map((tool) => tool.name);
     expect(names()).not.toContain('mcp__srv__late');
     await toolOf(manager, 'mcp__srv__change_tools').execute({ add: 'late', remove: 'picture' }, context());
-    await vi.waitFor(() => expect(names()).toContain('mcp__srv__late'), { timeout: 5000 });
+    await vi.waitFor(() => expect(names()).toContain('mcp__srv__late'), { timeout: 20_000 });
     expect(names()).not.toContain('mcp__srv__picture');
     expect((await toolOf(manager, 'mcp__srv__late').execute({}, context())).output).toBe('late was added');
     expect(registry().get('mcp__srv__late')).toBeDefined();

@@ -54,7 +54,7 @@ describe('commands die with shoal', () => {
     try {
       const marker = path.join(cwd, 'marker');
       await readLine(marker);
-      for (let attempt = 0; attempt < 100 && (await markedAlive(marker)).length < 2; attempt++) await delay(20);
+      for (let attempt = 0; attempt < 500 && (await markedAlive(marker)).length < 2; attempt++) await delay(20);
       expect((await markedAlive(marker)).length).toBeGreaterThanOrEqual(2);
       shoal.child.kill(options.signal);
       // The signal is not swallowed: shoal still dies of it, the conventional way.

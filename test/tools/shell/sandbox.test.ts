@@ -143,7 +143,7 @@ describe.runIf(process.platform === 'linux')('the bash sandbox (bubblewrap)', ()
     const cwd = await createTempWorkspace();
     const running = run(cwd, 'sleep 1');
     // An editor outside the sandbox creates .envrc and a JetBrains folder meanwhile.
-    for (let attempt = 0; attempt < 100 && !existsSync(path.join(cwd, '.envrc')); attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let attempt = 0; attempt < 1000 && !existsSync(path.join(cwd, '.envrc')); attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
     await writeFile(path.join(cwd, '.envrc'), 'export A=1\n');
     await writeFile(path.join(cwd, '.idea', 'workspace.xml'), '<project/>\n');
     await running;
