@@ -206,7 +206,7 @@ describe('runAgent', () => {
   it('gives every call a result when aborted mid-batch', async () => {
     const controller = new AbortController();
     const tools = createRegistry([
-      createFakeTool({ name: 'read', kind: 'read-only', latencyMs: 5_000 }),
+      createFakeTool({ name: 'read', kind: 'read-only', latencyMs: 60_000 }),
       createFakeTool({ name: 'write', kind: 'write' }),
     ]);
     const model = createScriptedModel([
@@ -233,7 +233,7 @@ describe('runAgent', () => {
       if (node.type === 'step-end') controller.abort();
     }
 
-    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(ofType(nodes, 'tool-call-end').map((node) => [node.toolCallId, node.status])).toEqual([
       ['call-0-0', 'cancelled'],
       ['call-0-1', 'cancelled'],

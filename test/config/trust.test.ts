@@ -202,7 +202,7 @@ describe('reading .shoal/config.json through the workspace confinement', () => {
   async function refusal(project: Awaited<ReturnType<typeof createProject>>): Promise<string> {
     const started = Date.now();
     const error = await project.load().then(() => undefined, (reason: unknown) => reason);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
     expect(message.split('\n')).toHaveLength(1);

@@ -6,12 +6,20 @@ import { createTempWorkspace } from '../helpers/temp-workspace';
 
 const session = () => ({ sessionId: 's', transcriptPath: '' });
 
+/**
+ * A hook's lines that mark it started, then wait (at most 20 s) for `other`
+ * to have started: hooks run one after the other never meet, and the first
+ * fails. Proves they run side by side without timing them.
+ */
+const meetAt = (self: string, other: string) =>
+  `touch ${self}.started\nfor i in $(seq 400); do [ -e ${other}.started ] && break; sleep 0.05; done\n[ -e ${other}.started ] || exit 7`;
+
 describe('createHookRunner', () => {
   it('runs the matching hooks of an event in parallel, once per command, and the strictest decision wins', async () => {
     const cwd = await createTempWorkspace();
     const scripts = await writeHookScripts(cwd, {
-      'allow.sh': 'cat > /dev/null\nsleep 1\necho \'{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"allow"}}\'',
-      'deny.sh': 'cat > /dev/null\nsleep 1\necho \'{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny","permissionDecisionReason":"no"}}\'',
+      'allow.sh': `cat > /dev/null\n${meetAt('allow', 'deny')}\necho '{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"allow"}}'`,
+      'deny.sh': `cat > /dev/null\n${meetAt('deny', 'allow')}\necho '{"hookSpecificOutput":{"hookEventName":"PreToolUse","permissionDecision":"deny","permissionDecisionReason":"no"}}'`,
     });
     const hooks = createHookRunner({
       cwd,
@@ -24,10 +32,8 @@ describe('createHookRunner', () => {
         ],
       },
     });
-    const started = performance.now();
     const outcome = await hooks.run('PreToolUse', { tool_name: 'bash', tool_input: {} }, { matchOn: 'bash' });
-    expect(performance.now() - started).toBeLessThan(1900);
-    expect(outcome.verdicts.map((verdict) => path.basename(verdict.command))).toEqual(['allow.sh', 'deny.sh']);
+    expect(outcome.verdicts.map((verdict) => [path.basename(verdict.command), verdict.status])).toEqual([['allow.sh', 'ok'], ['deny.sh', 'blocked']]);
     expect(outcome).toMatchObject({ permission: 'deny', permissionReason: 'no', blockReason: 'no' });
   });
 

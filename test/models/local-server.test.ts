@@ -24,6 +24,6 @@ describe('probeLocalServer', () => {
   it('says nothing, quickly, when nothing listens', async () => {
     const started = performance.now();
     expect(await probeLocalServer({ baseUrl: 'http://127.0.0.1:9/v1', timeoutMs: 300 })).toBeUndefined();
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 });

@@ -47,7 +47,8 @@ describe('the search pool', () => {
     setTimeout(() => controller.abort(new Error('user pressed escape')), 100);
     const started = performance.now();
     await expect(running).rejects.toThrow('user pressed escape');
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // The line alone would take minutes.
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(pool.liveCount).toBe(0);
     const next = await pool.run(job(cwd, ['plain.txt'], 'needle'), context.signal);
     expect(next.lines).toEqual([{ path: 'plain.txt', line: 1, text: 'needle', isMatch: true }]);

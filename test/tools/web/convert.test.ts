@@ -17,24 +17,29 @@ describe('web page conversion on its own thread', () => {
       longestGap = Math.max(longestGap, now - last);
       last = now;
     }, 10);
+    const started = performance.now();
+    let took = 0;
     try {
       const page = await convertHtml({ html: bigPage(600_000), url: 'https://example.test/', signal: new AbortController().signal });
+      took = performance.now() - started;
       expect(page.title).toBe('Big');
       expect(page.markdown).toContain('## Section');
       expect(page.markdown).toContain('(https://example.test/x)');
     } finally {
       clearInterval(ticker);
     }
-    // On shoal's own thread this page blocks the event loop for a second or more.
-    expect(longestGap).toBeLessThan(250);
+    // On shoal's own thread this page would block the event loop for the whole conversion (a second or more);
+    // judged against the conversion's own time, so a busy machine, slow at both, gives the same verdict.
+    expect(longestGap).toBeLessThan(Math.max(250, took / 4));
   });
 
   it('stops at once when the call is interrupted', async () => {
     const controller = new AbortController();
-    const converting = convertHtml({ html: bigPage(1_000_000), url: 'https://example.test/', signal: controller.signal });
+    // Seconds of work (several on a busy machine); the interruption ends it long before.
+    const converting = convertHtml({ html: bigPage(2_000_000), url: 'https://example.test/', signal: controller.signal });
     setTimeout(() => controller.abort(new Error('Interrupted')), 100);
     const started = performance.now();
     await expect(converting).rejects.toThrow('Interrupted');
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(2500);
   });
 });

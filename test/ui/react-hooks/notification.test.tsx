@@ -15,8 +15,9 @@ afterEach(() => cleanup());
 describe('notifications', () => {
   it('rings the bell when a long enough turn ends, outside the frame, and not for a short one', async () => {
     const written: string[] = [];
-    const model = createScriptedModel([{ text: 'Quick.' }, { text: 'Slow answer.', delayMs: 1500 }]);
-    const app = renderApp({ model, tools: createRegistry([]), props: { notify: 'bell', notifyAfterMs: 1000, writeTerminal: (bytes) => written.push(bytes) } });
+    // The slow turn takes at least its delay; the quick one has seconds to spare, which a busy machine takes.
+    const model = createScriptedModel([{ text: 'Quick.' }, { text: 'Slow answer.', delayMs: 4200 }]);
+    const app = renderApp({ model, tools: createRegistry([]), props: { notify: 'bell', notifyAfterMs: 4000, writeTerminal: (bytes) => written.push(bytes) } });
     await typeAndSend(app.stdin, 'quick one');
     await waitForFrame(app, (frame) => frame.includes('Quick.'));
     expect(written).toEqual([]);
