@@ -51,7 +51,7 @@ describe('createHookRunner', () => {
     setTimeout(() => controller.abort(), 200);
     const started = performance.now();
     const outcome = await hooks.run('Stop', {}, { signal: controller.signal });
-    expect(performance.now() - started).toBeLessThan(5000);
+    expect(performance.now() - started).toBeLessThan(15_000);
     expect(outcome.verdicts[0]).toMatchObject({ status: 'error', display: 'killed by a signal' });
   });
 });

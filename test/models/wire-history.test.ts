@@ -147,7 +147,7 @@ describe('a stalled stream', () => {
     const { nodes, elapsedMs } = await runWithStall([{ hang: true }, { text: 'Back again.' }]);
     expect(ofType(nodes, 'step-retry')).toMatchObject([{ attempt: 1, reason: expect.stringContaining('sent nothing for 200ms') }]);
     expect(ofType(nodes, 'run-end')).toMatchObject([{ reason: 'done', text: 'Back again.' }]);
-    expect(elapsedMs).toBeLessThan(5000);
+    expect(elapsedMs).toBeLessThan(15_000);
   });
 
   it('is retried once text had streamed, the half answer taken back first', async () => {

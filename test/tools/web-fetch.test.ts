@@ -186,7 +186,7 @@ describe('web_fetch', () => {
     await expect(fetchTool({ timeoutMs: 400 }).execute({ url: `http://docs.example.test:${site.port}/trickle` }, context())).rejects.toThrow(
       'did not finish within 0.4 s',
     );
-    expect(performance.now() - started).toBeLessThan(3000);
+    expect(performance.now() - started).toBeLessThan(15_000);
   });
 
   it('stops at once when the call is interrupted, without calling it a timeout', async () => {

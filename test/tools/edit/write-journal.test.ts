@@ -74,7 +74,7 @@ describe('undo journal', () => {
       restored: [],
       skipped: [{ path: 'a.txt', reason: 'it is no longer a file shoal can read back (it is a FIFO, not a regular file)' }],
     });
-    expect(performance.now() - started).toBeLessThan(3000);
+    expect(performance.now() - started).toBeLessThan(15_000);
   });
 
   it('goes one batch further back on each undo', async () => {

@@ -32,7 +32,7 @@ describe('the search pool', () => {
     const grep = createGrepTool({ cwd, backend: 'builtin', timeLimitMs: 200 });
     const started = performance.now();
     const stuck = await grep.execute({ pattern: STUCK_PATTERN }, context);
-    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(performance.now() - started).toBeLessThan(15_000);
     expect(stuck.output).toContain('[Search stopped after 0.2 s; results are partial.');
     // The next search, through the same process-wide pool, has time to spare: a busy machine starts a thread slowly.
     const patient = createGrepTool({ cwd, backend: 'builtin', timeLimitMs: 30_000 });

@@ -55,9 +55,9 @@ describe.each([
   });
 
   it('gives commands that read stdin an immediate EOF', async () => {
-    const { result, elapsedMs } = await run('cat; read -r line || echo eof', { timeout_ms: 10_000 });
+    const { result, elapsedMs } = await run('cat; read -r line || echo eof', { timeout_ms: 30_000 });
     expect(result.output).toBe('eof\nexit code 0');
-    expect(elapsedMs).toBeLessThan(5000);
+    expect(elapsedMs).toBeLessThan(15_000);
   });
 
   it('reports a death by signal', async () => {
@@ -72,7 +72,7 @@ describe.each([
     expect(result.output).toMatch(/^started\nkilled after timeout of 0\.5 s \(the command and its child processes were stopped\)/);
     expect(result.summary).toBe('timed out after 0.5 s');
     expect(await markedAlive(path.join(cwd, 'marker'), settleMs)).toEqual([]);
-    expect(elapsedMs).toBeLessThan(5000);
+    expect(elapsedMs).toBeLessThan(15_000);
   });
 
   it('falls back to SIGKILL for a tree that ignores SIGTERM', async () => {
@@ -85,7 +85,7 @@ describe.each([
     const { cwd, result, elapsedMs } = await run('echo $SHOAL_COMMAND_ID > marker; sleep 30 & echo started');
     expect(result.output).toBe('started\nexit code 0');
     expect(await markedAlive(path.join(cwd, 'marker'), settleMs)).toEqual([]);
-    expect(elapsedMs).toBeLessThan(5000);
+    expect(elapsedMs).toBeLessThan(15_000);
   });
 
   it('kills the tree and rejects when aborted', async () => {
@@ -102,7 +102,7 @@ describe.each([
     controller.abort();
     await expect(running).rejects.toThrow('Cancelled');
     expect(await markedAlive(marker, settleMs)).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 
   it('kills escaped (setsid) and ordinary children on timeout', async () => {
