@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HOOK_EVENTS, type HookEventName } from './events';
+import { HOOK_EVENTS, MATCHER_SUBJECTS, type HookEventName } from './events';
 
 /** One command to run, as Claude Code's settings write it: `{ "type": "command", "command": "...", "timeout": 60 }`. */
 export interface HookCommand {
@@ -52,20 +52,20 @@ export function parseHooks(value: unknown): { hooks: HooksConfig; problems: stri
       problems.push(`${where} must be a list of {"matcher": ..., "hooks": [...]} (got ${describe(groups)})`);
       continue;
     }
-    const kept = groups.flatMap((group, index) => parseGroup(group, `${where}[${index}]`, problems));
+    const kept = groups.flatMap((group, index) => parseGroup(group, `${where}[${index}]`, MATCHER_SUBJECTS[event as HookEventName], problems));
     if (kept.length > 0) hooks[event as HookEventName] = kept;
   }
   return { hooks, problems };
 }
 
-function parseGroup(group: unknown, where: string, problems: string[]): HookGroup[] {
+function parseGroup(group: unknown, where: string, subject: string, problems: string[]): HookGroup[] {
   if (typeof group !== 'object' || group === null || !Array.isArray((group as { hooks?: unknown }).hooks)) {
     problems.push(`${where} must be {"matcher": "...", "hooks": [{"type": "command", "command": "..."}]} (got ${describe(group)})`);
     return [];
   }
   const matcher = matcherSchema.safeParse((group as { matcher?: unknown }).matcher);
   if (!matcher.success) {
-    problems.push(`${where}.matcher ${describe((group as { matcher?: unknown }).matcher)} must be a tool name, a list such as "bash|write_file" or a regular expression`);
+    problems.push(`${where}.matcher ${describe((group as { matcher?: unknown }).matcher)} must be ${subject} or a regular expression`);
     return [];
   }
   const commands = (group as { hooks: unknown[] }).hooks.flatMap((hook, index) => {

@@ -24,5 +24,19 @@ export const TOOL_EVENTS: ReadonlySet<HookEventName> = new Set(['PreToolUse', 'P
  */
 export const MATCHED_EVENTS: ReadonlySet<HookEventName> = new Set(['SubagentStart', 'SubagentStop', 'PreCompact', 'SessionStart', 'SessionEnd']);
 
+/** What a `matcher` of each event chooses by, as a bad one's message names it. */
+export const MATCHER_SUBJECTS: Readonly<Record<HookEventName, string>> = {
+  PreToolUse: 'a tool name, a list such as "bash|write_file"',
+  PostToolUse: 'a tool name, a list such as "bash|write_file"',
+  SubagentStart: 'an agent type, a list such as "research|test-fixer"',
+  SubagentStop: 'an agent type, a list such as "research|test-fixer"',
+  PreCompact: 'a trigger ("manual" or "auto")',
+  SessionStart: 'a source ("startup", "resume", "clear" or "compact")',
+  SessionEnd: 'a reason ("clear", "prompt_input_exit" or "other")',
+  UserPromptSubmit: 'a name (this event runs every hook whatever it says)',
+  Stop: 'a name (this event runs every hook whatever it says)',
+  Notification: 'a name (this event runs every hook whatever it says)',
+};
+
 /** How a hook run ended, as the transcript shows it. */
 export type HookStatus = 'ok' | 'blocked' | 'error' | 'timeout';

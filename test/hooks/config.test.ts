@@ -12,12 +12,14 @@ describe('parseHooks', () => {
         { matcher: '(', hooks: [{ type: 'command', command: 'x' }] },
       ],
       Stop: 'nope',
+      SessionStart: [{ matcher: '[', hooks: [{ type: 'command', command: 'x' }] }],
     });
     expect(hooks).toEqual({ PreToolUse: [{ matcher: 'bash', hooks: [{ type: 'command', command: './guard.sh', timeout: 5 }] }] });
     expect(problems).toEqual([
       'hooks.PreToolUse[0].hooks[1] must be {"type": "command", "command": "...", "timeout": <seconds>} (got {"type":"command"})',
       'hooks.PreToolUse[1].matcher "(" must be a tool name, a list such as "bash|write_file" or a regular expression',
       'hooks.Stop must be a list of {"matcher": ..., "hooks": [...]} (got "nope")',
+      'hooks.SessionStart[0].matcher "[" must be a source ("startup", "resume", "clear" or "compact") or a regular expression',
     ]);
   });
 
