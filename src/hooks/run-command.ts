@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { commandEnv } from '../tools/shell/command-env';
-import { reserveTree, terminateTree, type CommandTree } from '../tools/shell/process-tree';
+import { reserveTree, terminateTree, type CommandTree, type TreeSlot } from '../tools/shell/process-tree';
 
 /** What one hook command did: its exit code (null when killed), what it printed, and whether its time ran out. */
 export interface CommandRun {
@@ -19,18 +19,23 @@ const MAX_OUTPUT_BYTES = 1024 * 1024;
 // A hook that exits but leaves a child holding its pipes open (`cmd &`) is not waited for past this.
 const PIPE_GRACE_MS = 500;
 
+/** No place among the trees a stop signal kills. */
+const UNTRACKED: TreeSlot = { track: () => () => {}, release: () => {} };
+
 /**
  * Runs one hook as the user's own command: `sh -c` in the workspace, outside
  * the sandbox, with `input` as JSON on stdin and an environment without
  * shoal's secrets (`commandEnv`) plus CLAUDE_PROJECT_DIR and SHOAL_PROJECT_DIR.
  * Past `timeoutMs`, or on `signal`, its whole process group is killed.
+ * With `outlivesStop` (a hook that runs as shoal stops), a stop signal shoal
+ * receives does not kill it: it has its timeout, as when the user quits.
  * Contract: never rejects.
  */
-export function runHookCommand(options: { command: string; input: unknown; cwd: string; timeoutMs: number; signal?: AbortSignal }): Promise<CommandRun> {
+export function runHookCommand(options: { command: string; input: unknown; cwd: string; timeoutMs: number; signal?: AbortSignal; outlivesStop?: boolean }): Promise<CommandRun> {
   const started = performance.now();
   const marker = `hook-${randomUUID()}`;
   const env = commandEnv({ marker, overrides: { CLAUDE_PROJECT_DIR: options.cwd, SHOAL_PROJECT_DIR: options.cwd } });
-  const slot = reserveTree();
+  const slot = options.outlivesStop ? UNTRACKED : reserveTree();
   return new Promise<CommandRun>((resolve) => {
     let child;
     try {

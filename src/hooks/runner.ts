@@ -83,7 +83,8 @@ export function createHookRunner(options: { hooks: HooksConfig; cwd: string; ses
       const verdicts = await Promise.all(
         commands.map(async (hook) => {
           const timeoutSeconds = hook.timeout ?? DEFAULT_HOOK_TIMEOUT_SECONDS;
-          const run = await runHookCommand({ command: hook.command, input, cwd: options.cwd, timeoutMs: timeoutSeconds * 1000, signal: runOptions.signal });
+          // SessionEnd runs as shoal stops, a closed terminal's SIGHUP included: that signal does not cut it short.
+          const run = await runHookCommand({ command: hook.command, input, cwd: options.cwd, timeoutMs: timeoutSeconds * 1000, signal: runOptions.signal, outlivesStop: event === 'SessionEnd' });
           return readVerdict(event, hook.command, run, timeoutSeconds);
         }),
       );

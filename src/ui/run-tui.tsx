@@ -125,15 +125,65 @@ export async function runTui(options: TuiOptions): Promise<void> {
   void loadMarkdown();
   // Servers start once the first frame is out, never before it; their tools join the next model step.
   setImmediate(() => options.mcp?.start());
+  const stop = endOnHangup(options.setup.hooks, () => instance.unmount());
   let endReason: SessionEndReason = 'other';
   try {
     await instance.waitUntilExit();
-    endReason = 'prompt_input_exit';
+    if (!stop.signal()) endReason = 'prompt_input_exit';
   } finally {
     // Waited for, at most each hook's timeout: a hook that hangs is killed, never left holding shoal.
     await runSessionEnd(options.setup.hooks, endReason);
     await options.mcp?.close();
+    stop.remove();
   }
+  const signal = stop.signal();
+  if (signal) {
+    // Dies of the signal, as it would have without SessionEnd hooks (its exit code says so).
+    process.kill(process.pid, signal);
+    await new Promise(() => {});
+  }
+}
+
+/** The signals that end a session from outside: the terminal closed (SIGHUP), or a kill. */
+const ENDING_SIGNALS = ['SIGHUP', 'SIGTERM'] as const;
+/** What writing to or reading from a terminal that has closed fails with. */
+const TERMINAL_GONE = new Set(['EIO', 'EPIPE', 'ENXIO']);
+
+/**
+ * With SessionEnd hooks configured, a closed terminal (its input ends, its
+ * output fails, SIGHUP comes) or a SIGTERM ends the session as quitting does,
+ * with reason `other`: `end` unmounts the UI, the hooks run, and runTui then
+ * re-raises the signal `signal()` names. Signals that come meanwhile wait
+ * with it until `remove`. Without such hooks nothing changes: shoal dies of
+ * the signal at once.
+ */
+function endOnHangup(hooks: TuiOptions['setup']['hooks'], end: () => void): { signal: () => NodeJS.Signals | undefined; remove: () => void } {
+  let received: NodeJS.Signals | undefined;
+  const stopWith = (signal: NodeJS.Signals) => {
+    if (received) return;
+    received = signal;
+    end();
+  };
+  const onSignal = (signal: NodeJS.Signals) => stopWith(signal);
+  const onInputEnd = () => stopWith('SIGHUP');
+  const onStreamError = (error: NodeJS.ErrnoException) => {
+    if (!TERMINAL_GONE.has(error.code ?? '')) throw error;
+    stopWith('SIGHUP');
+  };
+  const isWatching = hooks?.has('SessionEnd', 'other') === true;
+  if (isWatching) {
+    for (const signal of ENDING_SIGNALS) process.on(signal, onSignal);
+    process.stdin.on('end', onInputEnd);
+    process.stdin.on('error', onStreamError);
+    process.stdout.on('error', onStreamError);
+  }
+  const remove = () => {
+    if (!isWatching) return;
+    for (const signal of ENDING_SIGNALS) process.off(signal, onSignal);
+    process.stdin.off('end', onInputEnd);
+    // The terminal's streams keep their listeners: a closed one fails again as shoal exits.
+  };
+  return { signal: () => received, remove };
 }
 
 function homeRelative(dir: string): string {

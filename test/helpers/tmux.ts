@@ -44,6 +44,8 @@ export interface TmuxSession {
    * pressing it again if the screen does not change.
    */
   submit: (text: string) => Promise<void>;
+  /** Closes the terminal, as closing its window does: what runs in it gets SIGHUP. */
+  close: () => Promise<void>;
 }
 
 const DEFAULT_WAIT_MS = 30_000;
@@ -90,7 +92,10 @@ export async function startTmux(command: string[], options: { env: Record<string
     }
     throw new Error(`Enter never took ${JSON.stringify(text)}:\n${await capture()}`);
   };
-  return { sendKeys, sendText, capture, waitFor, submit };
+  const close = async () => {
+    await run('tmux', ['-L', SOCKET, 'kill-session', '-t', name]);
+  };
+  return { sendKeys, sendText, capture, waitFor, submit, close };
 }
 
 /** The prompt box's rows: from its last top border down (the status bar sits below it). */
