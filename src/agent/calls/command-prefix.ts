@@ -45,6 +45,11 @@ export function sessionCommandPrefix(command: string): string | undefined {
   return READ_ONLY_PROGRAMS.has(program) ? program : undefined;
 }
 
+/** True when `command` chains, substitutes or redirects (CONTROL_SYNTAX). */
+export function hasControlSyntax(command: string): boolean {
+  return CONTROL_SYNTAX.test(command);
+}
+
 /** True when `command` starts with the words of `prefix` (whole words: `npm test` does not cover `npm testing`) and has no CONTROL_SYNTAX. */
 export function matchesCommandPrefix(command: string, prefix: string): boolean {
   if (CONTROL_SYNTAX.test(command)) return false;

@@ -21,6 +21,8 @@ export interface UserAgent {
   canWrite: boolean;
   /** A model id of its own; absent for `inherit` or none (the main model). */
   model?: string;
+  /** The insides of Claude Code's `Bash(git *)` entries: bash runs only commands they allow (command-rules.ts); absent for every command. */
+  commandRules?: readonly string[];
   /** Claude Code's `maxTurns`: at most this many model steps; absent for the usual limit. */
   maxTurns?: number;
   /** Claude Code's `permissionMode` as it applies to the agent's writes and commands; absent for the session's own. */
@@ -102,10 +104,11 @@ export async function parseAgentFile(file: AgentFile, path: string): Promise<Age
 
   const notes: string[] = [];
   const note = (text: string) => notes.push(`agent ${name} (${path}): ${text}`);
-  const { tools, dropped } = resolveToolNames(listed ?? []);
+  const { tools, dropped, commandRules } = resolveToolNames(listed ?? []);
   if (dropped.length > 0) note(`dropped unknown tools ${dropped.map(quoted).join(', ')}`);
   const disallowed = resolveDisallowed(disallowedList ?? []);
   if (disallowed.dropped.length > 0) note(`disallowedTools names unknown tools ${disallowed.dropped.map(quoted).join(', ')}`);
+  if (disallowed.patterns.length > 0) note(`disallowedTools entries with a pattern are left out: ${disallowed.patterns.map(quoted).join(', ')}`);
   const maxTurns = turnsOf(fields.value.maxTurns);
   if (maxTurns === undefined) note(`maxTurns ${quoted(fields.value.maxTurns)} is not a whole number from 1 to ${MAX_TURNS}; the usual limit applies`);
   const permissionMode = permissionModeOf(fields.value.permissionMode, file.source);
@@ -127,6 +130,7 @@ export async function parseAgentFile(file: AgentFile, path: string): Promise<Age
       hasToolsLine: listed !== null,
       canWrite: hasWriteTool(agentTools),
       ...(ownModel ? { model: ownModel } : {}),
+      ...(commandRules && agentTools.includes('bash') ? { commandRules } : {}),
       ...(maxTurns ? { maxTurns } : {}),
       ...('mode' in permissionMode && permissionMode.mode ? { permissionMode: permissionMode.mode } : {}),
       prompt: text.slice(front[0].length).trim(),

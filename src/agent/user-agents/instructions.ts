@@ -1,4 +1,5 @@
 import { BATCHING } from '../prompts';
+import { describeCommandRules } from './command-rules';
 import type { UserAgent } from './definition';
 
 const DENIED = 'if one is denied, do not retry it unchanged: adjust, or say in your report what you could not do.';
@@ -19,7 +20,7 @@ const WRITE_RULES: Readonly<Record<NonNullable<UserAgent['permissionMode']> | 'd
  */
 export function userAgentInstructions(options: { agent: UserAgent; cwd: string }): string {
   const { agent } = options;
-  const tools = agent.tools.length > 0 ? agent.tools.join(', ') : 'none';
+  const tools = agent.tools.length > 0 ? toolList(agent) : 'none';
   const rules = agent.canWrite ? WRITE_RULES[agent.permissionMode ?? 'default'] : 'You cannot change files or run commands.';
   return [
     ...(agent.prompt ? [agent.prompt] : []),
@@ -29,4 +30,9 @@ You are "${agent.name}", a sub-agent of shoal working in the repository at ${opt
     `## Report
 When you are done, reply without tool calls with a concise report for the main agent: what you found or changed, citing paths as path:line. Say plainly what you could not do.`,
   ].join('\n\n');
+}
+
+/** The agent's tools as a line: bash with the commands its file allows, when it names some. */
+export function toolList(agent: Pick<UserAgent, 'tools' | 'commandRules'>): string {
+  return agent.tools.map((name) => (name === 'bash' && agent.commandRules ? `bash (only ${describeCommandRules(agent.commandRules)})` : name)).join(', ');
 }

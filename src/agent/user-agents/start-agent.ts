@@ -1,7 +1,7 @@
 import type { LanguageModel } from 'ai';
 import { createMainTools, type FileTracker, type WebAccess } from '../../tools';
 import type { ToolRegistry } from '../../tools/registry';
-import type { DelegatedApproval } from '../../tools/types';
+import type { DelegatedApproval, ShoalTool } from '../../tools/types';
 import type { ProviderOptions } from '../../models/model';
 import type { ModelPrice } from '../../models/prices';
 import { denyAll } from '../calls/approval';
@@ -13,6 +13,7 @@ import type { AgentNode } from '../nodes';
 import { now } from '../text';
 import { ZERO_USAGE } from '../usage';
 import type { UserAgent } from './definition';
+import { describeCommandRules, matchesCommandRule, parseCommandRule } from './command-rules';
 import { userAgentInstructions } from './instructions';
 
 /** One run of a user's agent: the task, the call that started it, and the caller's approval for its writes. */
@@ -124,6 +125,33 @@ function agentTools(options: { setup: AgentSetup; agent: UserAgent; tracker: Fil
     web: { access: options.webAccess, isAskingPossible: agent.canWrite },
     applyPatch: true,
   });
-  const builtIn = agent.tools.flatMap((name) => all.get(name) ?? []);
+  const builtIn = agent.tools.flatMap((name) => all.get(name) ?? []).map((tool) => (tool.name === 'bash' && agent.commandRules ? withCommandRules(tool, agent) : tool));
   return withMcpTools(builtIn, setup.mcp, (tool) => agent.tools.includes(tool.name) && (agent.canWrite || tool.kind === 'read-only'));
+}
+
+/**
+ * The bash tool as an agent with `Bash(git *)` entries has it: a command no
+ * entry allows fails before anyone is asked (its preview throws), and again
+ * if it reaches the run another way (a hook's `allow`); one that matches asks
+ * as any command of the agent's does.
+ */
+function withCommandRules<Input>(tool: ShoalTool<Input>, agent: UserAgent): ShoalTool<Input> {
+  const rules = agent.commandRules!.map(parseCommandRule).filter((rule) => rule !== undefined);
+  const check = (input: Input) => {
+    const { command } = input as { command: string };
+    if (!rules.some((rule) => matchesCommandRule(command, rule))) {
+      throw new Error(`Not run: agent ${agent.name} may run only commands its file allows (${describeCommandRules(agent.commandRules!)}). Do not retry it; say in your report what is left to do.`);
+    }
+  };
+  return {
+    ...tool,
+    async preview(input) {
+      check(input);
+      return tool.preview!(input);
+    },
+    async execute(input, context) {
+      check(input);
+      return tool.execute(input, context);
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import type { UserAgent } from '../../agent/user-agents/definition';
+import { toolList } from '../../agent/user-agents/instructions';
 import { toVisibleText } from '../visible-text';
 
 /** How an agent with write tools has its writes and commands decided, by its permissionMode. */
@@ -21,7 +22,7 @@ export function agentsText(agents: readonly UserAgent[]): string {
   }
   const lines = [`Agents (${agents.length}; the model calls them through research_codebase)`];
   for (const agent of agents) {
-    const tools = agent.tools.length > 0 ? agent.tools.join(', ') : 'no tools';
+    const tools = agent.tools.length > 0 ? toVisibleText(toolList(agent)) : 'no tools';
     const kind = agent.canWrite ? WRITES_BY_MODE[agent.permissionMode ?? 'default'] : agent.hasToolsLine ? 'read-only' : 'read-only, the default';
     const model = agent.model ? ` · model ${toVisibleText(agent.model)}` : '';
     const turns = agent.maxTurns ? ` · at most ${agent.maxTurns} steps` : '';

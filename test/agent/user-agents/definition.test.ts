@@ -82,6 +82,19 @@ describe("Claude Code's disallowedTools, maxTurns and permissionMode", () => {
     expect(bad).toEqual({ error: 'disallowedTools is neither a comma-separated string nor a list of names' });
   });
 
+  it("gives an agent with Bash(…) entries bash for those commands only, and every command beside a plain Bash", async () => {
+    const limited = await parse('---\nname: gitter\ndescription: x\ntools: Read, Bash(git status:*), Bash(git diff *)\n---\n');
+    expect(limited).toMatchObject({ agent: { tools: ['read_file', 'bash'], commandRules: ['git status:*', 'git diff *'], canWrite: true }, notes: [] });
+    const whole = await parse('---\nname: gitter\ndescription: x\ntools: [Bash(git *), Bash]\n---\n');
+    expect('agent' in whole && whole.agent.commandRules).toBeUndefined();
+    // A pattern in disallowedTools is left out, not read as all of bash.
+    const denied = await parse('---\nname: gitter\ndescription: x\ntools: Read, Bash\ndisallowedTools: Bash(rm:*)\n---\n');
+    expect(denied).toMatchObject({
+      agent: { tools: ['read_file', 'bash'] },
+      notes: ['agent gitter (agents/x.md): disallowedTools entries with a pattern are left out: "Bash(rm:*)"'],
+    });
+  });
+
   it('reads maxTurns as a step limit, and says once when it is not a whole number from 1 to 200', async () => {
     expect(await parse('---\nname: quick\ndescription: x\nmaxTurns: 3\n---\n')).toMatchObject({ agent: { maxTurns: 3 }, notes: [] });
     expect(await parse('---\nname: quick\ndescription: x\nmaxTurns: "12"\n---\n')).toMatchObject({ agent: { maxTurns: 12 } });

@@ -198,6 +198,45 @@ describe('a user agent with write tools', () => {
   });
 });
 
+describe('a user agent with Bash(…) entries', () => {
+  it('runs a command its entries allow, after asking, and refuses any other before anyone is asked', async () => {
+    const { cwd, agents } = await workspaceWithAgents(
+      { gitter: '---\nname: gitter\ndescription: Echoes\ntools: Read, Bash(echo:*)\n---\nYou echo.\n' },
+      { 'keep.txt': 'kept\n' },
+    );
+    const main = createScriptedModel([
+      { calls: [{ toolName: 'research_codebase', input: { question: 'echo it', agent: 'gitter' }, id: 'g1' }] },
+      { text: 'done' },
+    ]);
+    const sub = createScriptedModel([
+      { calls: [{ toolName: 'bash', input: { command: 'rm -f keep.txt' }, id: 'b1' }] },
+      { calls: [{ toolName: 'bash', input: { command: 'echo; rm -f keep.txt' }, id: 'b2' }] },
+      { calls: [{ toolName: 'bash', input: { command: 'echo hello' }, id: 'b3' }] },
+      { text: 'echoed' },
+    ]);
+    const asked: ApprovalRequest[] = [];
+    const nodes = await collect(
+      runAgent({
+        model: main,
+        instructions: 'main',
+        messages: [{ role: 'user', content: 'go' }],
+        tools: createAgentTools({ cwd, model: sub, agents }),
+        signal: new AbortController().signal,
+        requestApproval: async (request) => {
+          asked.push(request);
+          return { type: 'allow' };
+        },
+      }),
+    );
+    expect(asked.map((request) => (request.preview?.type === 'command' ? request.preview.command : request.toolName))).toEqual(['echo hello']);
+    const ends = ofType(nodes, 'tool-call-end').filter((node) => node.toolName === 'bash');
+    expect(ends.map((node) => [node.toolCallId, node.status])).toEqual([['b1', 'error'], ['b2', 'error'], ['b3', 'ok']]);
+    expect(ends[0]!.output).toContain('Not run: agent gitter may run only commands its file allows (Bash(echo:*))');
+    expect(await readFile(path.join(cwd, 'keep.txt'), 'utf8')).toBe('kept\n');
+    expect(String(sub.doStreamCalls[0]!.prompt[0]!.content)).toContain('Your tools: read_file, bash (only Bash(echo:*))');
+  });
+});
+
 describe("a user agent's model and MCP tools", () => {
   it('runs on the model its file names, built with the session\'s provider settings, and gets only the MCP tools it names (read-only ones for a read-only agent)', async () => {
     const { cwd, agents } = await workspaceWithAgents({
