@@ -164,7 +164,6 @@ function endOnHangup(hooks: TuiOptions['setup']['hooks'], end: () => void): { si
     received = signal;
     end();
   };
-  const onSignal = (signal: NodeJS.Signals) => stopWith(signal);
   const onInputEnd = () => stopWith('SIGHUP');
   const onStreamError = (error: NodeJS.ErrnoException) => {
     if (!TERMINAL_GONE.has(error.code ?? '')) throw error;
@@ -172,14 +171,14 @@ function endOnHangup(hooks: TuiOptions['setup']['hooks'], end: () => void): { si
   };
   const isWatching = hooks?.has('SessionEnd', 'other') === true;
   if (isWatching) {
-    for (const signal of ENDING_SIGNALS) process.on(signal, onSignal);
+    for (const signal of ENDING_SIGNALS) process.on(signal, stopWith);
     process.stdin.on('end', onInputEnd);
     process.stdin.on('error', onStreamError);
     process.stdout.on('error', onStreamError);
   }
   const remove = () => {
     if (!isWatching) return;
-    for (const signal of ENDING_SIGNALS) process.off(signal, onSignal);
+    for (const signal of ENDING_SIGNALS) process.off(signal, stopWith);
     process.stdin.off('end', onInputEnd);
     // The terminal's streams keep their listeners: a closed one fails again as shoal exits.
   };

@@ -33,6 +33,13 @@ describe("Claude Code's Bash(…) entries", () => {
     expect(allows('echo a.b *', 'echo axb c')).toBe(false);
   });
 
+  it('matches a glob of many wildcards without backtracking (a regex of them took minutes on 60 characters)', () => {
+    expect(allows(`${'*a'.repeat(12)}*b`, 'a'.repeat(60))).toBe(false);
+    expect(allows(`${'*a'.repeat(12)}*b`, `${'a'.repeat(60)}b`)).toBe(true);
+    expect(allows('echo *x*x', 'echo xx')).toBe(true);
+    expect(allows('echo *x*x', 'echo x')).toBe(false);
+  });
+
   it('takes `*` and an empty entry as every command', () => {
     expect(parseCommandRule('*')).toBeUndefined();
     expect(parseCommandRule(' ')).toBeUndefined();
